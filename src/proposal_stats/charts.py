@@ -1,0 +1,134 @@
+"""Charts, and the one place where the CJK font is registered.
+
+A fresh machine has no CJK font, so Chinese labels would draw as empty boxes with "Glyph … missing"
+warnings. The project brings Noto Sans CJK (SIL Open Font License 1.1) through the PyPI package
+``notojp-matplotlib``: we read its font file and register it here; we never import that package
+(importing it would change matplotlib's global rc settings behind our back). Noto Sans CJK is a
+pan-CJK face: it covers GB 18030 including CJK Extension A (e.g. 䶮); for the few unified Han
+characters whose regional forms differ, this build draws the Japanese form.
+
+:func:`set_theme` is the only theming entry point: it calls :func:`seaborn.set_theme` and then puts
+the CJK font first in the sans-serif list, because ``sns.set_theme()`` resets the font family.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # charts are rendered to PNG for the report; never open a window
+
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+CJK_FAMILY = "Noto Sans CJK JP"
+_FONT_DISTRIBUTION = "notojp-matplotlib"
+PALETTE = ["#2f6f9f", "#e0a030", "#b8483d", "#6a8f4e", "#7a6aa8"]
+
+
+@cache
+def cjk_font_path() -> Path:
+    """Path of the bundled Noto Sans CJK Regular font file.
+
+    Raises:
+        RuntimeError: the ``notojp-matplotlib`` distribution is not installed or has no .otf file.
+    """
+    try:
+        files = metadata.files(_FONT_DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        raise RuntimeError(f"the CJK font package {_FONT_DISTRIBUTION!r} is not installed") from None
+    for f in files:
+        if f.name.endswith(".otf"):
+            return Path(str(f.locate()))
+    raise RuntimeError(f"{_FONT_DISTRIBUTION!r} has no .otf font file")
+
+
+@cache
+def register_cjk_font() -> str:
+    """Add the CJK font to matplotlib's font manager (idempotent); return its family name."""
+    font_manager.fontManager.addfont(str(cjk_font_path()))
+    return CJK_FAMILY
+
+
+def set_theme() -> None:
+    """Apply the report theme: seaborn "whitegrid", the CJK font first, deterministic PNGs.
+
+    Call it after any ``sns.set_theme()`` of your own; it survives that reset because it re-applies
+    the font list last.
+    """
+    family = register_cjk_font()
+    sns.set_theme(
+        style="whitegrid",
+        palette=PALETTE,
+        rc={
+            "font.family": ["sans-serif"],
+            "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "figure.figsize": (7.5, 3.6),
+        },
+    )
+
+
+def category_chart(categories, title: str):
+    """Horizontal bar chart of result categories.
+
+    Args:
+        categories: ``Headline.categories`` (code, label, count, share in percent).
+        title: chart title.
+
+    Returns:
+        The matplotlib Figure (one Axes); bars are labelled "count (share%)". No error bars: the
+        figures are counts, not estimates.
+    """
+    set_theme()
+    labels = [f"{c.code} · {c.label}" for c in categories]
+    counts = [c.count for c in categories]
+    height = 0.6 + 0.55 * len(labels)
+    fig, ax = plt.subplots(figsize=(7.5, max(2.2, height)))
+    sns.barplot(x=counts, y=labels, hue=labels, palette=PALETTE[: len(labels)], legend=False, errorbar=None, ax=ax, orient="h")
+    for i, c in enumerate(categories):
+        text = f"{c.count}" + ("" if c.share is None else f" ({c.share:.2f}%)")
+        ax.text(c.count, i, f"  {text}", va="center", ha="left", fontsize=10)
+    ax.set_xlim(0, max(counts + [1]) * 1.25)
+    ax.set_xlabel("proposals")
+    ax.set_ylabel("")
+    ax.set_title(title, loc="left", fontsize=12)
+    sns.despine(ax=ax, left=True)
+    fig.tight_layout()
+    return fig
+
+
+def per_unit_chart(table, codes: list[str], title: str):
+    """Stacked horizontal bars: proposals led per handling unit, split by result category.
+
+    Args:
+        table: :func:`proposal_stats.metrics.per_unit` output (``lead_unit`` and one count column
+            per code).
+        codes: category codes in scheme order.
+        title: chart title.
+
+    Returns:
+        The matplotlib Figure; height grows with the number of units so labels never overlap.
+    """
+    set_theme()
+    table = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.26 * len(table) + 1.0)))
+    left = None
+    for i, code in enumerate(codes):
+        values = table[code].to_numpy()
+        ax.barh(table["lead_unit"], values, left=left, color=PALETTE[i % len(PALETTE)], label=code, height=0.7)
+        left = values if left is None else left + values
+    ax.set_xlabel("proposals led")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=9)
+    ax.legend(title="category", loc="lower right", frameon=True)
+    ax.set_title(title, loc="left", fontsize=12)
+    sns.despine(ax=ax, left=True)
+    fig.tight_layout()
+    return fig

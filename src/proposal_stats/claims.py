@@ -1,0 +1,151 @@
+"""Figures a government printed (claims) set beside the figures the ledger gives.
+
+Printed percentages are compared **at the precision they were printed with**: "24.6%" agrees with
+61/248 = 24.5967…% because that rounds half-up to 24.6 at one decimal. The comparison uses the exact
+fraction, never an already-rounded share (rounding twice can move a digit).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from .metrics import Headline
+from .params import Published, PublishedFigure
+
+# A number followed by a percent sign, allowing the printing quirks seen in real reports:
+# a space before the sign ("77.8 %"), a doubled sign ("98%%"), full-width signs ("％").
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+
+
+@dataclass(frozen=True)
+class PrintedNumber:
+    """A number as printed: its value and how many decimals it was printed with."""
+
+    value: Decimal
+    places: int
+
+
+def parse_percent(text: str) -> PrintedNumber | None:
+    """The last percentage printed in ``text``, or ``None`` if it prints none.
+
+    ``"占比24.6%"`` → 24.6 at 1 place; ``"77.8 %"`` → 77.8; ``"98%%"`` → 98 at 0 places.
+    A blank where the number was stripped (``"率为%"``) gives ``None``: missing, never 0.
+    """
+    found = _PERCENT.findall(text or "")
+    if not found:
+        return None
+    digits = found[-1]
+    return PrintedNumber(Decimal(digits), len(digits.split(".")[1]) if "." in digits else 0)
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """Round an exact fraction (a percentage, e.g. ``Fraction(6100, 248)``) half-up to ``places`` decimals."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One published figure beside the ledger's.
+
+    ``verdict`` is ``"agrees"``, ``"differs"``, ``"not printed"`` (the report states no such
+    figure) or ``"missing"`` (the report's wording has a blank where the number should be).
+    """
+
+    figure: str
+    ledger_text: str
+    printed_text: str
+    verdict: str
+    detail: str = ""
+
+
+def _compare_count(name: str, ledger_value: int, fig: PublishedFigure | None) -> Comparison:
+    if fig is None:
+        return Comparison(name, str(ledger_value), "", "not printed")
+    if fig.value is None:
+        return Comparison(name, str(ledger_value), fig.text, "missing", "the printed text has no number")
+    verdict = "agrees" if Decimal(fig.value) == ledger_value else "differs"
+    detail = "" if verdict == "agrees" else f"printed {fig.value}, ledger {ledger_value}"
+    return Comparison(name, str(ledger_value), fig.text, verdict, detail)
+
+
+def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed_text: str, printed_value) -> Comparison:
+    """Compare a percentage computed as ``count / base`` with a printed one.
+
+    Args:
+        name: the figure's name (for display).
+        count, base: the ledger's numerator and denominator (whole proposals).
+        ours: our 2-decimal share (for display only).
+        printed_text: the printed wording; its last percentage is the printed figure.
+        printed_value: the transcribed value, used when the wording prints no percentage
+            (e.g. "all replied" transcribed as 100).
+
+    Returns:
+        :class:`Comparison`; "agrees" when ``count / base`` rounded half-up to the printed number of
+        decimals equals the printed number.
+    """
+    ledger_text = "—" if ours is None else f"{ours:.2f}%"
+    printed = parse_percent(printed_text)
+    if printed is None and printed_value is not None:
+        value = Decimal(str(printed_value))
+        printed = PrintedNumber(value, max(0, -value.normalize().as_tuple().exponent))
+    if printed is None:
+        return Comparison(name, ledger_text, printed_text, "missing", "the printed text has no number")
+    if base == 0:
+        return Comparison(name, ledger_text, printed_text, "differs", "the ledger has no denominator")
+    at_precision = round_half_up(Fraction(100 * count, base), printed.places)
+    if at_precision == printed.value:
+        detail = f"{count}/{base} rounds to {at_precision} at {printed.places} decimal(s)"
+        return Comparison(name, ledger_text, printed_text, "agrees", detail)
+    return Comparison(name, ledger_text, printed_text, "differs", f"{count}/{base} rounds to {at_precision}, printed {printed.value}")
+
+
+def compare_headline(h: Headline, published: Published | None) -> list[Comparison]:
+    """Each headline figure beside what the published report printed.
+
+    Args:
+        h: the ledger's headline figures.
+        published: the params file's ``published:`` block, or ``None``.
+
+    Returns:
+        One :class:`Comparison` per headline figure and per result category, in report order.
+    """
+    figs = dict(published.figures) if published else {}
+    results = published.results if published else None
+    cats = {c.code: c for c in results.cats} if results else {}
+
+    def rate(key: str, count: int, base: int, ours: Decimal | None) -> Comparison:
+        fig = figs.get(key)
+        if fig is None:
+            return Comparison(key, "—" if ours is None else f"{ours:.2f}%", "", "not printed")
+        return compare_rate(key, count, base, ours, fig.text, fig.value)
+
+    out = [
+        _compare_count("submitted", h.submitted, figs.get("submitted")),
+        _compare_count("assigned_to_government", h.assigned_to_government, figs.get("assigned_to_government")),
+        rate(
+            "assigned_to_government_share",
+            h.assigned_to_government,
+            h.submitted,
+            None if h.submitted == 0 else round_half_up(Fraction(100 * h.assigned_to_government, h.submitted), 2),
+        ),
+        _compare_count("handling_units", h.handling_units, figs.get("handling_units")),
+        _compare_count("replied", h.replied, figs.get("replied")),
+        rate("reply_rate", h.replied, h.assigned_to_government, h.reply_rate),
+        rate("on_time_rate", h.on_time, h.assigned_to_government, h.on_time_rate),
+        rate("f2f_rate", h.f2f_consulted, h.assigned_to_government, h.f2f_rate),
+        rate("satisfaction_rate", h.satisfied_inclusive, h.feedback_returned, h.satisfaction_rate),
+    ]
+    if results is not None and results.base != h.categorised:
+        out.append(Comparison("category base", str(h.categorised), str(results.base), "differs"))
+    for c in h.categories:
+        pc = cats.get(c.code)
+        out.append(_compare_count(f"{c.code} count", c.count, None if pc is None or pc.count is None else PublishedFigure(value=pc.count, text=pc.text or str(pc.count))))
+        if pc is None or not pc.share_text:
+            out.append(Comparison(f"{c.code} share", "—" if c.share is None else f"{c.share:.2f}%", "", "not printed"))
+        else:
+            out.append(compare_rate(f"{c.code} share", c.count, h.categorised, c.share, pc.share_text, None))
+    return out

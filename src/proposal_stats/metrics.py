@@ -1,0 +1,245 @@
+"""Headline figures of an annual handling report: counts, rates and result-category shares.
+
+Every rate is ``numerator / denominator × 100`` computed exactly with :mod:`decimal` and rounded
+**half-up** at 2 decimals (71.37, 24.60, 4.03), the convention of Chinese official statistics. The
+numerator and denominator of each figure are listed in :data:`DEFINITIONS`, which the report's
+methods section prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from .params import ResultScheme
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+
+def share(count: int, base: int, places: Decimal = TWO_PLACES) -> Decimal | None:
+    """``count / base`` as a percentage, rounded half-up.
+
+    Args:
+        count: numerator, a whole number of proposals (≥ 0).
+        base: denominator, a whole number of proposals (≥ 0).
+        places: the quantum to round to; ``Decimal("0.01")`` gives 2 decimals.
+
+    Returns:
+        Percent as a Decimal (``share(61, 248) == Decimal("24.60")``), or ``None`` when ``base`` is 0
+        (a rate over nothing is undefined, not 0).
+
+    Raises:
+        ValueError: a negative count or base, or ``count > base``.
+    """
+    if count < 0 or base < 0:
+        raise ValueError(f"counts must be non-negative, got {count}/{base}")
+    if count > base:
+        raise ValueError(f"numerator {count} exceeds denominator {base}")
+    if base == 0:
+        return None
+    return (Decimal(count) * HUNDRED / Decimal(base)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Definition:
+    label: str
+    numerator: str
+    denominator: str
+    unit: str
+
+
+#: What each headline figure counts. Shown verbatim in the report's methods section.
+DEFINITIONS: dict[str, Definition] = {
+    "submitted": Definition("Proposals submitted", "distinct proposal ids in the ledger", "—", "count"),
+    "assigned_to_government": Definition(
+        "Assigned to the government system",
+        "proposals whose handling_system is 'government'",
+        "—",
+        "count",
+    ),
+    "handling_units": Definition(
+        "Handling units",
+        "distinct lead units of government-system proposals",
+        "—",
+        "count",
+    ),
+    "replied": Definition("Replied", "government-system proposals with a reply date", "—", "count"),
+    "reply_rate": Definition(
+        "Reply rate (办复率)", "government-system proposals replied", "proposals assigned to the government system", "percent"
+    ),
+    "on_time_rate": Definition(
+        "On-time rate (按时办复率)",
+        "government-system proposals replied on or before their due date",
+        "proposals assigned to the government system",
+        "percent",
+    ),
+    "f2f_rate": Definition(
+        "Face-to-face rate (面商率)",
+        "government-system proposals consulted face to face",
+        "proposals assigned to the government system",
+        "percent",
+    ),
+    "satisfaction_rate": Definition(
+        "Satisfaction (满意率, inclusive)",
+        "evaluations 'satisfied' + 'basically satisfied'",
+        "feedback forms returned (evaluations other than 'no_response' or blank)",
+        "percent",
+    ),
+    "category_share": Definition(
+        "Result-category share",
+        "government-system proposals with that printed category",
+        "government-system proposals carrying any result category",
+        "percent",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CategoryFigure:
+    code: str
+    label: str
+    statuses: tuple[str, ...]
+    count: int
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures; counts are whole proposals, rates and shares percent (Decimal)."""
+
+    submitted: int
+    assigned_to_government: int
+    handling_units: int
+    replied: int
+    reply_rate: Decimal | None
+    on_time: int
+    on_time_rate: Decimal | None
+    f2f_consulted: int
+    f2f_rate: Decimal | None
+    categorised: int
+    categories: tuple[CategoryFigure, ...]
+    feedback_returned: int
+    satisfied_inclusive: int
+    satisfaction_rate: Decimal | None
+    not_government: int = field(default=0)
+
+    def as_summary(self) -> dict:
+        """JSON-ready dict (``summary.json``): counts as int, rates and shares as percent floats."""
+
+        def num(d: Decimal | None) -> float | None:
+            return None if d is None else float(d)
+
+        return {
+            "submitted": self.submitted,
+            "assigned_to_government": self.assigned_to_government,
+            "not_government": self.not_government,
+            "handling_units": self.handling_units,
+            "replied": self.replied,
+            "reply_rate": num(self.reply_rate),
+            "on_time": self.on_time,
+            "on_time_rate": num(self.on_time_rate),
+            "f2f_consulted": self.f2f_consulted,
+            "f2f_rate": num(self.f2f_rate),
+            "categorised": self.categorised,
+            "categories": {
+                c.code: {"label": c.label, "count": c.count, "share": num(c.share)} for c in self.categories
+            },
+            "feedback_returned": self.feedback_returned,
+            "satisfied_inclusive": self.satisfied_inclusive,
+            "satisfaction_rate": num(self.satisfaction_rate),
+        }
+
+
+def government_system(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Rows of an accepted ledger whose ``handling_system`` is ``government``."""
+    return ledger[ledger["handling_system"] == "government"]
+
+
+def category_counts(ledger: pd.DataFrame, scheme: ResultScheme) -> pd.Series:
+    """Government-system proposals per printed result category, in the scheme's order.
+
+    Args:
+        ledger: accepted ledger (column ``result_category`` holds scheme codes or ``""``).
+        scheme: the params file's result scheme.
+
+    Returns:
+        Series indexed by category code (every code of the scheme, zero if unused), dtype int.
+    """
+    gov = government_system(ledger)
+    return gov["result_category"].value_counts().reindex(scheme.codes, fill_value=0).astype(int)
+
+
+def headline(ledger: pd.DataFrame, scheme: ResultScheme) -> Headline:
+    """Compute the headline figures of an annual handling report from an accepted ledger.
+
+    Args:
+        ledger: ``Ledger.accepted`` (one row per proposal; columns as in
+            :data:`~proposal_stats.schema.LEDGER_COLUMNS`, parsed).
+        scheme: result-category scheme mapping printed codes to labels.
+
+    Returns:
+        :class:`Headline`. Definitions of each figure: :data:`DEFINITIONS`.
+
+    Raises:
+        KeyError: a canonical column is missing from ``ledger``.
+    """
+    gov = government_system(ledger)
+    assigned = len(gov)
+    replied_mask = gov["replied_at"].notna()
+    on_time_mask = replied_mask & gov["due_at"].notna() & (gov["replied_at"] <= gov["due_at"])
+    f2f = int(gov["f2f_consulted"].fillna(False).sum())
+    counts = category_counts(ledger, scheme)
+    categorised = int(counts.sum())
+    evaluations = gov["satisfaction"]
+    returned = int(evaluations.isin(["satisfied", "basically_satisfied", "dissatisfied"]).sum())
+    satisfied = int(evaluations.isin(["satisfied", "basically_satisfied"]).sum())
+    return Headline(
+        submitted=int(ledger["proposal_id"].nunique()),
+        assigned_to_government=assigned,
+        not_government=len(ledger) - assigned,
+        handling_units=int(gov.loc[gov["lead_unit"] != "", "lead_unit"].nunique()),
+        replied=int(replied_mask.sum()),
+        reply_rate=share(int(replied_mask.sum()), assigned),
+        on_time=int(on_time_mask.sum()),
+        on_time_rate=share(int(on_time_mask.sum()), assigned),
+        f2f_consulted=f2f,
+        f2f_rate=share(f2f, assigned),
+        categorised=categorised,
+        categories=tuple(
+            CategoryFigure(c.code, c.label, c.statuses, int(counts[c.code]), share(int(counts[c.code]), categorised))
+            for c in scheme.categories
+        ),
+        feedback_returned=returned,
+        satisfied_inclusive=satisfied,
+        satisfaction_rate=share(satisfied, returned),
+    )
+
+
+def per_unit(ledger: pd.DataFrame, scheme: ResultScheme) -> pd.DataFrame:
+    """Proposals led per handling unit, with result-category counts.
+
+    Args:
+        ledger: accepted ledger.
+        scheme: result scheme; one count column per code, in the scheme's order.
+
+    Returns:
+        DataFrame with columns ``lead_unit``, ``proposals_led``, one column per category code (counts),
+        ``replied``, ``f2f_consulted``; one row per lead unit of a government-system proposal, sorted by
+        ``proposals_led`` descending then unit name. Counts are whole proposals.
+    """
+    gov = government_system(ledger)
+    gov = gov[gov["lead_unit"] != ""]
+    cats = pd.crosstab(gov["lead_unit"], gov["result_category"]).reindex(columns=scheme.codes, fill_value=0)
+    table = pd.DataFrame(
+        {
+            "proposals_led": gov.groupby("lead_unit").size(),
+            **{code: cats[code] for code in scheme.codes},
+            "replied": gov.groupby("lead_unit")["replied_at"].count(),
+            "f2f_consulted": gov.groupby("lead_unit")["f2f_consulted"].sum().astype(int),
+        }
+    ).fillna(0)
+    table = table.astype(int).rename_axis("lead_unit").reset_index()
+    return table.sort_values(["proposals_led", "lead_unit"], ascending=[False, True], kind="stable").reset_index(drop=True)

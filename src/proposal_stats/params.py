@@ -1,0 +1,246 @@
+"""The parameter file: the one thing a user edits to get another report.
+
+A params file is YAML. Relative paths in it (``ledger``, ``output_dir``, ``notebook``) are resolved
+against the folder that holds the params file, so a project can be moved or cloned anywhere.
+:func:`load_params` validates it with pydantic (``extra="forbid"``: an unknown or misspelt key is an
+error) and raises :class:`ParamsError` with a one-line message naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+
+from .schema import LEDGER_COLUMNS, RESOLUTION_STATUSES
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Status = Literal[RESOLUTION_STATUSES]  # type: ignore[valid-type]
+
+
+class ParamsError(ValueError):
+    """A params file that cannot be used; ``str(err)`` is a one-line message naming file and key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ResultCategory(_Model):
+    """One printed result category: the code on the reply, its printed label, what it means."""
+
+    code: Code
+    label: str = Field(description="the label as the jurisdiction prints it")
+    statuses: tuple[Status, ...] = Field(
+        min_length=1,
+        description="normalised statuses the printed label covers, primary first; "
+        "an 'A' that reads 'solved or being solved' is [resolved, in_progress]",
+    )
+
+
+class ResultScheme(_Model):
+    """A jurisdiction's result-category scheme (类别标注), see ``domain.md`` §1.4."""
+
+    id: Code
+    source: str = Field(description="where the scheme's wording is printed")
+    categories: tuple[ResultCategory, ...] = Field(min_length=1)
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_codes(cls, cats: tuple[ResultCategory, ...]) -> tuple[ResultCategory, ...]:
+        codes = [c.code for c in cats]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"duplicate category code(s): {', '.join(dupes)}")
+        return cats
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.code for c in self.categories]
+
+
+class ReplyDeadline(_Model):
+    """When a reply is due: N calendar months after assignment, or a fixed calendar date.
+
+    Sources: Deputies Law as applied locally, 3 months (6 for complex items); Sichuan 2024,
+    5 months for CPPCC session proposals; many cities fix a date ("6月30日前答复完毕"). See
+    ``domain.md`` §1.3.
+    """
+
+    months_after_assignment: int | None = Field(default=None, ge=1, le=12)
+    fixed_date: dt.date | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "ReplyDeadline":
+        if (self.months_after_assignment is None) == (self.fixed_date is None):
+            raise ValueError("give exactly one of months_after_assignment or fixed_date")
+        return self
+
+    def describe(self) -> str:
+        if self.fixed_date is not None:
+            return f"replies due by {self.fixed_date.isoformat()}"
+        return f"replies due {self.months_after_assignment} calendar months after assignment"
+
+
+class PublishedFigure(_Model):
+    """One figure as the government's report printed it: ``value`` read from ``text``."""
+
+    value: Decimal | int | None = Field(description="the number the text states; null where it was stripped")
+    text: str = Field(description="the printed wording, exactly as published")
+    note: str = ""
+
+
+class PublishedCategory(_Model):
+    code: Code
+    label: str = ""
+    count: int | None = Field(default=None, ge=0)
+    share_text: str = Field(default="", description="the printed share, e.g. '24.6%'; blank if none")
+    text: str = ""
+
+
+class PublishedResults(_Model):
+    base: int = Field(ge=0)
+    cats: tuple[PublishedCategory, ...]
+
+
+class PublishedSource(_Model):
+    title: str
+    publisher: str = ""
+    url: str | None = None
+    date: dt.date | None = None
+
+
+FigureName = Literal[
+    "submitted",
+    "assigned_to_government",
+    "assigned_to_government_share",
+    "handling_units",
+    "replied",
+    "reply_rate",
+    "on_time_rate",
+    "f2f_rate",
+    "satisfaction_rate",
+]
+
+
+class Published(_Model):
+    """The figures the government's own report printed, as printed (the claims format)."""
+
+    source: PublishedSource
+    figures: dict[FigureName, PublishedFigure] = Field(default_factory=dict)
+    results: PublishedResults | None = None
+
+
+class ReportParams(_Model):
+    """A validated params file. Paths are absolute after :func:`load_params`."""
+
+    report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    title: str
+    jurisdiction: str
+    body: Literal["cppcc_proposals", "npc_suggestions"]
+    session: str
+    year: int = Field(ge=1949, le=2100)
+    ledger: Path
+    synthetic_fields: tuple[str, ...] = Field(
+        default=(),
+        description="ledger columns whose per-row values are synthetic; non-empty puts a banner on the report",
+    )
+    synthetic_note: str = Field(default="", description="how the synthetic values were made, shown in the banner")
+    result_scheme: ResultScheme
+    reply_deadline: ReplyDeadline
+    output_dir: Path
+    notebook: Path
+    execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
+    published: Published | None = None
+    params_file: Path = Field(description="set by load_params; do not write it in the file")
+
+    @field_validator("synthetic_fields")
+    @classmethod
+    def _known_columns(cls, fields: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [f for f in fields if f not in LEDGER_COLUMNS]
+        if unknown:
+            raise ValueError(f"not ledger column(s): {', '.join(unknown)}")
+        return fields
+
+    @property
+    def body_label(self) -> str:
+        return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
+            self.body
+        ]
+
+
+def _loc(err: dict) -> str:
+    return ".".join(str(p) for p in err["loc"]) or "(top level)"
+
+
+def load_params(path: str | Path) -> ReportParams:
+    """Read and validate a params file.
+
+    Args:
+        path: a YAML params file.
+
+    Returns:
+        ReportParams with ``ledger``, ``output_dir`` and ``notebook`` made absolute (relative paths
+        are taken from the params file's folder). ``report_id`` defaults to the file name's stem,
+        ``output_dir`` to ``../outputs/<report_id>``, ``notebook`` to
+        ``../notebooks/annual_report.ipynb``.
+
+    Raises:
+        ParamsError: the file is missing or not YAML, a key is unknown or missing, a value has the
+            wrong type, or the ledger file does not exist. The message is one line and names the
+            file and the key.
+    """
+    path = Path(path).resolve()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: params file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{path}: cannot read params file ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ParamsError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys at the top level")
+    if "params_file" in raw:
+        raise ParamsError(f"{path}: key 'params_file' is set by the tool; remove it")
+
+    here = path.parent
+    data = dict(raw)
+    data.setdefault("report_id", path.stem)
+    data.setdefault("output_dir", f"../outputs/{data['report_id']}")
+    data.setdefault("notebook", "../notebooks/annual_report.ipynb")
+    for key in ("ledger", "output_dir", "notebook"):
+        if isinstance(data.get(key), str):
+            data[key] = (here / data[key]).resolve()
+    data["params_file"] = path
+    try:
+        params = ReportParams.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        if first["type"] == "extra_forbidden":
+            msg = f"unknown key '{_loc(first)}'"
+        elif first["type"] == "missing":
+            msg = f"missing key '{_loc(first)}'"
+        else:
+            msg = f"key '{_loc(first)}': {first['msg']} (got {first.get('input')!r})"
+        raise ParamsError(f"{path}: {msg}{more}") from None
+
+    if not params.ledger.is_file():
+        raise ParamsError(f"{path}: key 'ledger': file not found: {params.ledger}")
+    if not params.notebook.is_file():
+        raise ParamsError(f"{path}: key 'notebook': file not found: {params.notebook}")
+    if params.published and params.published.results:
+        unknown = [c.code for c in params.published.results.cats if c.code not in params.result_scheme.codes]
+        if unknown:
+            raise ParamsError(
+                f"{path}: key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme"
+            )
+    return params

@@ -1,0 +1,351 @@
+"""The annual handling report: figures assembled from a params file, as HTML fragments and files.
+
+The notebook ``notebooks/annual_report.ipynb`` only calls :func:`build_annual_report` and displays
+the fragments this module returns; every figure is computed in :mod:`proposal_stats.metrics` and
+compared in :mod:`proposal_stats.claims`. Every piece of text that comes from data (unit names,
+titles, printed wording) is HTML-escaped here, so a title holding ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .claims import Comparison, compare_headline
+from .ledger import Ledger, file_sha256, read_ledger
+from .metrics import DEFINITIONS, Headline, headline, per_unit
+from .params import ReportParams, load_params
+
+#: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
+FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
+    "submitted": ("proposal_id",),
+    "assigned_to_government": ("handling_system",),
+    "assigned_to_government_share": ("handling_system",),
+    "handling_units": ("lead_unit",),
+    "replied": ("replied_at",),
+    "reply_rate": ("replied_at",),
+    "on_time_rate": ("assigned_at", "due_at", "replied_at"),
+    "f2f_rate": ("f2f_consulted",),
+    "satisfaction_rate": ("satisfaction",),
+    "category": ("result_category",),
+}
+
+_VERDICT_ORDER = {"differs": 0, "missing": 1, "agrees": 2, "not printed": 3}
+_VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "not printed": "muted"}
+
+STYLE = """
+<style>
+.ps-report { font-family: "Noto Sans CJK SC", "Noto Sans CJK JP", "PingFang SC", "Microsoft YaHei",
+  system-ui, sans-serif; line-height: 1.5; max-width: 60rem; }
+.ps-report h1 { font-size: 1.6rem; margin: 0.2rem 0; }
+.ps-report h2 { font-size: 1.25rem; margin-top: 1.6rem; border-bottom: 1px solid #ccd; }
+.ps-banner { background: #fff4d6; border-left: 5px solid #e0a030; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }
+.ps-table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }
+.ps-table th, .ps-table td { border: 1px solid #d0d4dc; padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
+.ps-table th { background: #eef1f6; }
+.ps-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.ps-ok { color: #1e7b34; font-weight: 600; } .ps-bad { color: #b3261e; font-weight: 700; }
+.ps-warn { color: #a15c00; font-weight: 600; } .ps-muted { color: #6b7280; }
+.ps-note { color: #4b5563; font-size: 0.9rem; }
+.ps-footer { margin-top: 2rem; border-top: 1px solid #ccd; padding-top: 0.6rem; font-size: 0.85rem; color: #4b5563; }
+details.ps-details summary { cursor: pointer; font-weight: 600; }
+</style>
+"""
+
+
+def esc(value) -> str:
+    """HTML-escape any value's text (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _table(head: list[str], rows: list[list[tuple[str, str]]], caption: str = "") -> str:
+    """An HTML table; each cell is ``(already-escaped html, css class)``."""
+    cap = f"<caption class='ps-note'>{esc(caption)}</caption>" if caption else ""
+    th = "".join(f"<th>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td class='{cls}'>{cell}</td>" for cell, cls in row) + "</tr>" for row in rows)
+    return f"<table class='ps-table'>{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """Everything the annual report shows, computed once from a params file.
+
+    Attributes:
+        params: the validated params file.
+        ledger: accepted and rejected rows (:class:`~proposal_stats.ledger.Ledger`).
+        headline: headline figures over the accepted rows.
+        comparisons: each figure beside the published one.
+        units: per-lead-unit table (:func:`~proposal_stats.metrics.per_unit`).
+    """
+
+    params: ReportParams
+    ledger: Ledger
+    headline: Headline
+    comparisons: tuple[Comparison, ...]
+    units: pd.DataFrame
+
+    # ---- data ---------------------------------------------------------------------------------
+    def _synthetic(self, figure: str) -> bool:
+        sources = FIGURE_SOURCES["category" if figure.endswith((" count", " share")) else figure]
+        return bool(set(sources) & set(self.params.synthetic_fields))
+
+    def summary(self) -> dict:
+        """``summary.json`` content: identity, row counts, provenance and the headline figures."""
+        p = self.params
+        return {
+            "report_id": p.report_id,
+            "jurisdiction": p.jurisdiction,
+            "body": p.body,
+            "session": p.session,
+            "year": p.year,
+            **self.headline.as_summary(),
+            "rows_read": self.ledger.rows_read,
+            "rows_accepted": len(self.ledger.accepted),
+            "rows_rejected": len(self.ledger.rejected),
+            "published_checks": {c.figure: c.verdict for c in self.comparisons},
+            "synthetic_fields": list(p.synthetic_fields),
+            "provenance": self.provenance(),
+        }
+
+    def provenance(self) -> dict:
+        p = self.params
+        root = p.params_file.parent.parent
+        return {
+            "params_file": _relative(p.params_file, root),
+            "params_sha256": file_sha256(p.params_file),
+            "ledger_file": _relative(self.ledger.path, root),
+            "ledger_sha256": self.ledger.sha256,
+            "result_scheme": p.result_scheme.id,
+            "proposal_stats_version": __version__,
+        }
+
+    def categories_table(self) -> pd.DataFrame:
+        """Columns: code, label, statuses, count (proposals), share (percent, 2 dp, as text)."""
+        return pd.DataFrame(
+            [
+                {"code": c.code, "label": c.label, "statuses": "+".join(c.statuses), "count": c.count, "share": _pct(c.share).rstrip("%")}
+                for c in self.headline.categories
+            ]
+        )
+
+    def write_outputs(self, output_dir: str | Path) -> list[Path]:
+        """Write ``summary.json`` and the report's tables as CSV (UTF-8 with BOM so Excel shows
+        Chinese) into ``output_dir``; return the paths written."""
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = [out / "summary.json"]
+        written[0].write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tables = {
+            "categories.csv": self.categories_table(),
+            "units.csv": self.units,
+            "published_vs_ledger.csv": pd.DataFrame([c.__dict__ for c in self.comparisons]),
+            "rejected_rows.csv": self.ledger.rejected,
+        }
+        for name, frame in tables.items():
+            path = out / name
+            frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+            written.append(path)
+        return written
+
+    # ---- HTML fragments -----------------------------------------------------------------------
+    def title_html(self) -> str:
+        p = self.params
+        return (
+            f"{STYLE}<div class='ps-report'><h1>{esc(p.title)}</h1>"
+            f"<p class='ps-note'>{esc(p.jurisdiction)} · {esc(p.body_label)} · {esc(p.session)} · {p.year}</p></div>"
+        )
+
+    def banner_html(self) -> str:
+        """A visible warning when any ledger field is synthetic, or when rows were rejected."""
+        parts = []
+        p = self.params
+        if p.synthetic_fields:
+            parts.append(
+                "<div class='ps-banner'><strong>Synthetic data.</strong> The figures the government "
+                "published are real; the ledger rows behind them were generated to match those figures. "
+                f"These fields are synthetic: <code>{esc(', '.join(p.synthetic_fields))}</code>. "
+                "Any figure computed from them (marked <em>synthetic</em> below) describes the synthetic "
+                f"data, not the jurisdiction. {esc(p.synthetic_note)}</div>"
+            )
+        if len(self.ledger.rejected):
+            parts.append(
+                f"<div class='ps-banner'><strong>Rows rejected.</strong> {len(self.ledger.rejected)} of "
+                f"{self.ledger.rows_read} ledger rows failed validation and are not counted; see the data-quality "
+                "section.</div>"
+            )
+        return "<div class='ps-report'>" + "".join(parts) + "</div>"
+
+    def headline_html(self) -> str:
+        """The headline table: each figure, the figure printed by the government, and the verdict."""
+        by_name = {c.figure: c for c in self.comparisons}
+        h = self.headline
+
+        def row(label: str, value: str, names: list[str]) -> list[tuple[str, str]]:
+            comps = [by_name[n] for n in names if n in by_name]
+            worst = min(comps, key=lambda c: _VERDICT_ORDER[c.verdict]) if comps else None
+            printed = " · ".join(f"“{esc(c.printed_text)}”" for c in comps if c.printed_text) or "—"
+            verdict = worst.verdict if worst else "not printed"
+            details = "; ".join(c.detail for c in comps if c.detail)
+            tag = " <span class='ps-warn'>synthetic</span>" if verdict == "not printed" and any(self._synthetic(n) for n in names) else ""
+            return [
+                (esc(label), ""),
+                (esc(value) + tag, "num"),
+                (printed, ""),
+                (f"<span class='ps-{_VERDICT_STYLE[verdict]}'>{esc(verdict)}</span>"
+                 + (f"<br><span class='ps-note'>{esc(details)}</span>" if details else ""), ""),
+            ]
+
+        rows = [
+            row("Proposals submitted", f"{h.submitted}", ["submitted"]),
+            row("Assigned to the government system", f"{h.assigned_to_government}", ["assigned_to_government"]),
+        ]
+        if "assigned_to_government_share" in by_name and by_name["assigned_to_government_share"].verdict != "not printed":
+            rows.append(row("  share of proposals submitted", by_name["assigned_to_government_share"].ledger_text, ["assigned_to_government_share"]))
+        rows += [
+            row("Handling units (lead)", f"{h.handling_units}", ["handling_units"]),
+            row("Replied", f"{h.replied} = {_pct(h.reply_rate)}", ["replied", "reply_rate"]),
+            row("On-time replies", f"{h.on_time} = {_pct(h.on_time_rate)}", ["on_time_rate"]),
+            row("Face-to-face consultation", f"{h.f2f_consulted} = {_pct(h.f2f_rate)}", ["f2f_rate"]),
+            row(
+                "Satisfaction (inclusive)",
+                f"{h.satisfied_inclusive} of {h.feedback_returned} forms = {_pct(h.satisfaction_rate)}",
+                ["satisfaction_rate"],
+            ),
+        ]
+        for c in h.categories:
+            rows.append(row(f"{c.code} · {c.label}", f"{c.count} = {_pct(c.share)}", [f"{c.code} count", f"{c.code} share"]))
+        note = (
+            f"Shares of the {h.categorised} government-system proposals carrying a result category; "
+            "printed percentages are checked at the precision they were printed with."
+        )
+        return "<div class='ps-report'><h2>Headline figures</h2>" + _table(
+            ["Figure", "This ledger", "Printed by the government", "Check"], rows, note
+        ) + "</div>"
+
+    def units_html(self) -> str:
+        codes = self.params.result_scheme.codes
+        rows = [
+            [(esc(r.lead_unit), "")]
+            + [(str(getattr(r, col)), "num") for col in ["proposals_led", *codes, "replied", "f2f_consulted"]]
+            for r in self.units.itertuples(index=False)
+        ]
+        note = ""
+        if "lead_unit" in self.params.synthetic_fields:
+            note = "<p class='ps-banner'>Which unit led which proposal is synthetic: the number of units is real, the split between them is not.</p>"
+        return (
+            f"<div class='ps-report'><h2>Handling units</h2>{note}"
+            + _table(["Lead unit", "Proposals led", *codes, "Replied", "Face to face"], rows, f"{len(self.units)} lead units")
+            + "</div>"
+        )
+
+    def methods_html(self) -> str:
+        p = self.params
+        rows = [
+            [(esc(d.label), ""), (esc(d.numerator), ""), (esc(d.denominator), ""), (esc(d.unit), "")]
+            for d in DEFINITIONS.values()
+        ]
+        scheme_rows = [
+            [(esc(c.code), ""), (esc(c.label), ""), (esc(" + ".join(c.statuses)), "")] for c in p.result_scheme.categories
+        ]
+        comparable = [c.code for c in p.result_scheme.categories if len(c.statuses) > 1]
+        caveat = (
+            f"<p class='ps-note'>Categories {esc(', '.join(comparable))} each cover more than one normalised status, "
+            "so their shares are not comparable with schemes that split them.</p>"
+            if comparable
+            else ""
+        )
+        return (
+            "<div class='ps-report'><h2>Methods</h2>"
+            "<p>Rates and shares are <code>numerator / denominator × 100</code>, computed exactly with decimal "
+            "arithmetic and rounded half-up to 2 decimals. A printed percentage agrees when the exact ratio, "
+            "rounded half-up to the number of decimals it was printed with, equals it (so “24.6%” agrees with "
+            "61/248 = 24.5967…%). Only rows accepted by validation are counted; a proposal is counted once.</p>"
+            + _table(["Figure", "Numerator", "Denominator", "Unit"], rows)
+            + f"<p>Result scheme <code>{esc(p.result_scheme.id)}</code> (source: {esc(p.result_scheme.source)}):</p>"
+            + _table(["Printed code", "Printed label", "Normalised status(es)"], scheme_rows)
+            + caveat
+            + f"<p>Reply deadline: {esc(p.reply_deadline.describe())}"
+            + (f" (source: {esc(p.reply_deadline.source)})" if p.reply_deadline.source else "")
+            + "; a blank due date in the ledger is filled from this rule.</p>"
+            + self._published_source_html()
+            + "</div>"
+        )
+
+    def _published_source_html(self) -> str:
+        pub = self.params.published
+        if pub is None:
+            return "<p>No published figures were given for comparison.</p>"
+        s = pub.source
+        where = f", {esc(s.url)}" if s.url else " (no public address recorded)"
+        return f"<p>Published figures: “{esc(s.title)}”, {esc(s.publisher)}{where}.</p>"
+
+    def data_quality_html(self) -> str:
+        ld = self.ledger
+        text = (
+            f"<p>Rows read: {ld.rows_read}; accepted: {len(ld.accepted)}; rejected: {len(ld.rejected)}.</p>"
+        )
+        if len(ld.rejected):
+            rows = [[(str(r.source_line), "num"), (esc(r.proposal_id), ""), (esc(r.reasons), "")] for r in ld.rejected.itertuples()]
+            text += _table(["Line", "proposal_id", "Reasons"], rows, "rejected rows (also in rejected_rows.csv)")
+        return f"<div class='ps-report'><h2>Data quality</h2>{text}</div>"
+
+    def proposals_html(self) -> str:
+        """Appendix: every accepted proposal (id, title, lead unit, category), collapsed by default."""
+        acc = self.ledger.accepted
+        rows = [
+            [(esc(r.proposal_id), ""), (esc(r.title), ""), (esc(r.lead_unit or "—"), ""), (esc(r.handling_system), ""), (esc(r.result_category or "—"), "")]
+            for r in acc.itertuples()
+        ]
+        return (
+            "<div class='ps-report'><h2>Appendix: proposals</h2><details class='ps-details'>"
+            f"<summary>{len(acc)} proposals</summary>"
+            + _table(["Id", "Title", "Lead unit", "System", "Category"], rows)
+            + "</details></div>"
+        )
+
+    def footer_html(self) -> str:
+        prov = self.provenance()
+        items = "".join(f"<li>{esc(k)}: <code>{esc(v)}</code></li>" for k, v in prov.items())
+        return f"<div class='ps-report ps-footer'><strong>Provenance</strong><ul>{items}</ul></div>"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build_annual_report(params_file: str | Path) -> AnnualReport:
+    """Load a params file and its ledger, and compute everything the annual report shows.
+
+    Args:
+        params_file: path to a params YAML file.
+
+    Returns:
+        :class:`AnnualReport`.
+
+    Raises:
+        ParamsError: the params file is invalid (see :func:`~proposal_stats.params.load_params`).
+        LedgerError: the ledger cannot be read (see :func:`~proposal_stats.ledger.read_ledger`).
+    """
+    params = load_params(params_file)
+    ledger = read_ledger(params.ledger, params)
+    head = headline(ledger.accepted, params.result_scheme)
+    return AnnualReport(
+        params=params,
+        ledger=ledger,
+        headline=head,
+        comparisons=tuple(compare_headline(head, params.published)),
+        units=per_unit(ledger.accepted, params.result_scheme),
+    )
