@@ -17,13 +17,9 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # charts are rendered to PNG for the report; never open a window
-
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib import font_manager
 
 CJK_FAMILY = "Noto Sans CJK JP"
 _FONT_DISTRIBUTION = "notojp-matplotlib"

@@ -47,9 +47,9 @@ STYLE = """
 .ps-report h2 { font-size: 1.25rem; margin-top: 1.6rem; border-bottom: 1px solid #ccd; }
 .ps-banner { background: #fff4d6; border-left: 5px solid #e0a030; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }
 .ps-table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }
-.ps-table th, .ps-table td { border: 1px solid #d0d4dc; padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
-.ps-table th { background: #eef1f6; }
-.ps-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.ps-report .ps-table th, .ps-report .ps-table td { border: 1px solid #d0d4dc; padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
+.ps-report .ps-table th { background: #eef1f6; }
+.ps-report .ps-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ps-ok { color: #1e7b34; font-weight: 600; } .ps-bad { color: #b3261e; font-weight: 700; }
 .ps-warn { color: #a15c00; font-weight: 600; } .ps-muted { color: #6b7280; }
 .ps-note { color: #4b5563; font-size: 0.9rem; }

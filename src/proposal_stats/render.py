@@ -1,0 +1,244 @@
+"""Rendering a report: papermill executes the notebook, nbconvert exports it to HTML, atomically.
+
+:func:`render_report` works in a staging folder beside the output folder and swaps it into place
+only when every step has succeeded, so a failing render leaves the previous report untouched and no
+partial file behind. The exported HTML is deterministic: cell ids are renumbered, execution
+timestamps and papermill's metadata are dropped, and the template loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .params import ParamsError, ReportParams, load_params
+
+#: Kernel the notebooks run on. It is resolved to *this* interpreter (see _ThisPythonKernelSpecs),
+#: never to whatever "python3" kernelspec a machine happens to have installed.
+KERNEL_NAME = "python3"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "offline_report"
+
+
+class RenderError(RuntimeError):
+    """A render failed. ``step`` names the failing step; ``str(err)`` is a one-line explanation
+    (for a notebook failure: the cell and the exception raised in it, not a traceback)."""
+
+    def __init__(self, report: str, step: str, message: str):
+        super().__init__(f"{report}: {step} failed: {message}")
+        self.report, self.step, self.message = report, step, message
+
+
+@dataclass
+class RenderResult:
+    """A finished render: where it went, what it wrote, how long it took (seconds), and any text
+    the notebook wrote to stderr (kept out of the HTML, reported here instead)."""
+
+    report_id: str
+    output_dir: Path
+    files: list[Path]
+    seconds: float
+    stderr: list[str] = field(default_factory=list)
+
+
+def _kernel_manager_class(kernel_log):
+    """An AsyncKernelManager whose kernel for KERNEL_NAME is this very interpreter, with the
+    kernel process's own stderr (ipykernel start-up and shutdown chatter) sent to ``kernel_log``."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from traitlets import default
+
+    class _ThisPythonKernelSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            if kernel_name != KERNEL_NAME:
+                return super().get_kernel_spec(kernel_name)
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="proposal-stats (Python 3)",
+                language="python",
+                resource_dir="",
+            )
+
+    class ProjectKernelManager(AsyncKernelManager):
+        # IPC sockets where the OS has them: local-only, and no "running over TCP" warning on stderr.
+        transport = "ipc" if os.name == "posix" else "tcp"
+
+        @default("kernel_spec_manager")
+        def _project_kernel_specs(self):
+            return _ThisPythonKernelSpecs(data_dir=self.data_dir)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stdout"] = kw["stderr"] = kernel_log
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return ProjectKernelManager
+
+
+def check_parameters_cell(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Raise ValueError unless exactly one code cell is tagged ``parameters`` (papermill would
+    otherwise silently ignore the parameters)."""
+    tagged = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(tagged) != 1:
+        raise ValueError(f"{path}: needs exactly one code cell tagged 'parameters', found {len(tagged)}")
+
+
+#: Cells with this tag are for notebook readers only (e.g. "how to use this notebook").
+HIDE_TAG = "report-hide"
+
+
+def _clean(nb: nbformat.NotebookNode, title: str) -> list[str]:
+    """Make the executed notebook deterministic and quiet; return the stderr text removed."""
+    stderr = []
+    nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
+    nb.metadata.pop("papermill", None)
+    nb.metadata["title"] = title
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                stderr.append(out.get("text", ""))
+            else:
+                kept.append(out)
+        cell["outputs"] = kept
+    return stderr
+
+
+def _export_html(nb: nbformat.NotebookNode) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging`` using renames only (never a half-written folder)."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        target.rename(old)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _tail(log, lines: int = 3) -> str:
+    """The last lines the kernel process printed, to explain a kernel that died."""
+    log.seek(0)
+    tail = [line.strip() for line in log.read().splitlines() if line.strip()][-lines:]
+    return f" (kernel said: {' | '.join(tail)})" if tail else ""
+
+
+def _execution_error_message(exc) -> str:
+    cell = getattr(exc, "exec_count", None)
+    where = f"cell [{cell}]" if cell is not None else "a cell"
+    return f"{where} raised {exc.ename}: {exc.evalue}"
+
+
+def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None) -> RenderResult:
+    """Render one report: validate params, execute the notebook, export HTML, write outputs.
+
+    Args:
+        params_path: the report's params YAML file.
+        on_step: called with a short step name ("params", "execute", "export", "write") as each
+            step starts (the CLI uses it for progress).
+
+    Returns:
+        :class:`RenderResult`. Files: ``report.html``, ``summary.json`` and the CSV tables in
+        ``params.output_dir``.
+
+    Raises:
+        RenderError: any step failed; the previous contents of the output folder are untouched and
+            the staging folder is removed.
+    """
+    step = on_step or (lambda _name: None)
+    started = time.perf_counter()
+    name = Path(params_path).stem
+    step("params")
+    try:
+        params: ReportParams = load_params(params_path)
+        nb_in = nbformat.read(params.notebook, as_version=4)
+        check_parameters_cell(nb_in, params.notebook)
+    except (ParamsError, ValueError, OSError) as exc:
+        raise RenderError(name, "params", str(exc)) from None
+    name = params.report_id
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    target = params.output_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the report folder should not be
+    kernel_log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+    try:
+        step("execute")
+        try:
+            executed = papermill.execute_notebook(
+                str(params.notebook),
+                None,
+                parameters={"params_file": str(params.params_file), "output_dir": str(staging)},
+                kernel_name=KERNEL_NAME,
+                kernel_manager_class=_kernel_manager_class(kernel_log),
+                execution_timeout=params.execution_timeout,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(params.notebook.parent),
+            )
+        except PapermillExecutionError as exc:
+            raise RenderError(name, "execute", _execution_error_message(exc)) from None
+        except Exception as exc:  # kernel died, timeout, ...: still one line, not a traceback
+            raise RenderError(name, "execute", f"{type(exc).__name__}: {exc}{_tail(kernel_log)}") from None
+        step("export")
+        stderr = _clean(executed, params.title)
+        html = _export_html(executed)
+        step("write")
+        (staging / "report.html").write_text(html, encoding="utf-8")
+        files = sorted(p.name for p in staging.iterdir())
+        _swap_into_place(staging, target)
+    except RenderError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RenderError(name, "write", f"{type(exc).__name__}: {exc}") from None
+    finally:
+        kernel_log.close()
+    return RenderResult(
+        report_id=name,
+        output_dir=target,
+        files=[target / f for f in files],
+        seconds=time.perf_counter() - started,
+        stderr=stderr,
+    )
