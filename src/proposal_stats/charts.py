@@ -13,6 +13,9 @@ the CJK font first in the sans-serif list, because ``sns.set_theme()`` resets th
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -71,6 +74,25 @@ def set_theme() -> None:
     )
 
 
+def show(fig, alt: str) -> None:
+    """Display a figure in the notebook as an embedded PNG with alternative text, then close it.
+
+    Args:
+        fig: a matplotlib Figure.
+        alt: what the chart shows, for screen readers (HTML-escaped here).
+
+    One render (the inline backend's ``bbox_inches="tight"`` would draw every figure twice), and the
+    PNG carries no timestamp, so the same inputs give byte-identical reports.
+    """
+    from IPython.display import HTML, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    display(HTML(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'))
+
+
 def category_chart(categories, title: str):
     """Horizontal bar chart of result categories.
 
@@ -94,36 +116,6 @@ def category_chart(categories, title: str):
     ax.set_xlim(0, max(counts + [1]) * 1.25)
     ax.set_xlabel("proposals")
     ax.set_ylabel("")
-    ax.set_title(title, loc="left", fontsize=12)
-    sns.despine(ax=ax, left=True)
-    fig.tight_layout()
-    return fig
-
-
-def per_unit_chart(table, codes: list[str], title: str):
-    """Stacked horizontal bars: proposals led per handling unit, split by result category.
-
-    Args:
-        table: :func:`proposal_stats.metrics.per_unit` output (``lead_unit`` and one count column
-            per code).
-        codes: category codes in scheme order.
-        title: chart title.
-
-    Returns:
-        The matplotlib Figure; height grows with the number of units so labels never overlap.
-    """
-    set_theme()
-    table = table.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.26 * len(table) + 1.0)))
-    left = None
-    for i, code in enumerate(codes):
-        values = table[code].to_numpy()
-        ax.barh(table["lead_unit"], values, left=left, color=PALETTE[i % len(PALETTE)], label=code, height=0.7)
-        left = values if left is None else left + values
-    ax.set_xlabel("proposals led")
-    ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=9)
-    ax.legend(title="category", loc="lower right", frameon=True)
     ax.set_title(title, loc="left", fontsize=12)
     sns.despine(ax=ax, left=True)
     fig.tight_layout()

@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -117,7 +118,8 @@ def _clean(nb: nbformat.NotebookNode, title: str) -> list[str]:
     return stderr
 
 
-def _export_html(nb: nbformat.NotebookNode) -> str:
+def _html_exporter():
+    """nbconvert's HTML exporter on the offline template, code hidden, template compiled."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -127,8 +129,9 @@ def _export_html(nb: nbformat.NotebookNode) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+    # Render a one-cell notebook once so every sub-template is compiled before the real export.
+    exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm-up")]))
+    return exporter
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
@@ -166,6 +169,37 @@ def _execution_error_message(exc) -> str:
     return f"{where} raised {exc.ename}: {exc.evalue}"
 
 
+def _start_kernel(cwd: Path, kernel_log):
+    """Launch the notebook kernel now, so it boots while this process prepares the run."""
+    from jupyter_core.utils import run_sync
+
+    km = _kernel_manager_class(kernel_log)(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(cwd=str(cwd))
+    return km
+
+
+class _ExporterPreload:
+    """Import nbconvert and build the HTML exporter in a background thread while the kernel runs
+    the notebook (this process is idle then); :meth:`get` waits for it."""
+
+    def __init__(self):
+        self._result: dict = {}
+        self._thread = threading.Thread(target=self._load, daemon=True)
+        self._thread.start()
+
+    def _load(self):
+        try:
+            self._result["exporter"] = _html_exporter()
+        except BaseException as exc:  # re-raised in the caller's thread by get()
+            self._result["error"] = exc
+
+    def get(self):
+        self._thread.join()
+        if "error" in self._result:
+            raise self._result["error"]
+        return self._result["exporter"]
+
+
 def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None) -> RenderResult:
     """Render one report: validate params, execute the notebook, export HTML, write outputs.
 
@@ -188,29 +222,35 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
     step("params")
     try:
         params: ReportParams = load_params(params_path)
-        nb_in = nbformat.read(params.notebook, as_version=4)
-        check_parameters_cell(nb_in, params.notebook)
-    except (ParamsError, ValueError, OSError) as exc:
+    except ParamsError as exc:
         raise RenderError(name, "params", str(exc)) from None
     name = params.report_id
 
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    target = params.output_dir
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the report folder should not be
     kernel_log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+    km = _start_kernel(params.notebook.parent, kernel_log)
+    staging = stopping = None
     try:
+        exporter = _ExporterPreload()
+        try:
+            nb_in = nbformat.read(params.notebook, as_version=4)
+            check_parameters_cell(nb_in, params.notebook)
+        except (ValueError, OSError) as exc:
+            raise RenderError(name, "params", str(exc)) from None
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        target = params.output_dir
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the report folder should not be
         step("execute")
         try:
             executed = papermill.execute_notebook(
-                str(params.notebook),
+                nb_in,
                 None,
                 parameters={"params_file": str(params.params_file), "output_dir": str(staging)},
                 kernel_name=KERNEL_NAME,
-                kernel_manager_class=_kernel_manager_class(kernel_log),
+                km=km,
                 execution_timeout=params.execution_timeout,
                 progress_bar=False,
                 log_output=False,
@@ -220,20 +260,26 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             raise RenderError(name, "execute", _execution_error_message(exc)) from None
         except Exception as exc:  # kernel died, timeout, ...: still one line, not a traceback
             raise RenderError(name, "execute", f"{type(exc).__name__}: {exc}{_tail(kernel_log)}") from None
+        stopping = threading.Thread(target=_shutdown, args=(km,), daemon=True)
+        stopping.start()  # the kernel exits while we export
         step("export")
         stderr = _clean(executed, params.title)
-        html = _export_html(executed)
+        html, _ = exporter.get().from_notebook_node(executed)
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")
         files = sorted(p.name for p in staging.iterdir())
         _swap_into_place(staging, target)
-    except RenderError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    except Exception as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (RenderError, KeyboardInterrupt)):
+            raise
         raise RenderError(name, "write", f"{type(exc).__name__}: {exc}") from None
     finally:
+        if stopping is None:
+            _shutdown(km)
+        else:
+            stopping.join()
         kernel_log.close()
     return RenderResult(
         report_id=name,
@@ -242,3 +288,12 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         seconds=time.perf_counter() - started,
         stderr=stderr,
     )
+
+
+def _shutdown(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # the kernel is already gone: nothing left to stop
+        pass

@@ -138,6 +138,11 @@ class AnnualReport:
             ]
         )
 
+    def category_alt_text(self) -> str:
+        """Alternative text for the result-category chart: every bar's figure in words."""
+        parts = [f"{c.code} ({c.label}) {c.count} = {_pct(c.share)}" for c in self.headline.categories]
+        return "Bar chart of result categories: " + "; ".join(parts)
+
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
         """Write ``summary.json`` and the report's tables as CSV (UTF-8 with BOM so Excel shows
         Chinese) into ``output_dir``; return the paths written."""

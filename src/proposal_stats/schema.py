@@ -7,9 +7,10 @@ their opinion to the lead unit.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import pandera.pandas as pa
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Columns of a ledger file, in the order the README documents them.
 LEDGER_COLUMNS: Final[tuple[str, ...]] = (
@@ -91,6 +92,8 @@ def accepted_ledger_schema(category_codes: set[str]) -> pa.DataFrameSchema:
         ``datetime64``, ``f2f_consulted`` as nullable ``boolean``. Checks run row-wise, so a failure
         names the offending row (see :func:`proposal_stats.ledger.read_ledger`).
     """
+    import pandera.pandas as pa  # here, not at module level: the CLI reads params without pandas
+
     text = dict(dtype="str", nullable=False, coerce=False)
     date = pa.Column("datetime64[us]", nullable=True)
 

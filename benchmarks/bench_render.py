@@ -1,0 +1,88 @@
+"""Benchmark: the whole reference report against the floor of stock papermill + nbconvert.
+
+    .venv/bin/python benchmarks/bench_render.py [--rounds N]
+
+Each round times, as separate processes and alternately (so machine noise hits both alike):
+
+* **report**: ``proposal-stats report`` on the reference params (validate, execute the annual report
+  notebook, charts, HTML export, summary.json and CSV tables, atomic swap), written to a temp folder;
+* **floor**: ``papermill`` on a trivial two-cell notebook, then ``jupyter nbconvert --to html`` on the
+  result: the least any papermill + nbconvert pipeline can cost on this machine.
+
+It prints every round, the medians, and ``ratio = median(report) / median(floor)``. Target: ≤ 1.0.
+One untimed warm-up round runs first (bytecode and font caches).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+REFERENCE = ROOT / "params" / "chuxiong-city-2022.yaml"
+
+
+def timed(cmds: list[list[str]], cwd: Path) -> float:
+    start = time.perf_counter()
+    for cmd in cmds:
+        subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-render-"))
+    try:
+        params = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+        params.update(
+            report_id="bench-reference",
+            ledger=str((REFERENCE.parent / params["ledger"]).resolve()),
+            notebook=str(ROOT / "notebooks" / "annual_report.ipynb"),
+            output_dir=str(work / "out"),
+        )
+        bench_params = work / "bench-reference.yaml"
+        bench_params.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+
+        trivial = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(x)"),
+            ],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        )
+        nbformat.write(trivial, work / "trivial.ipynb")
+
+        report_cmd = [[str(BIN / "proposal-stats"), "report", str(bench_params)]]
+        floor_cmd = [
+            [str(BIN / "papermill"), "-k", "python3", "trivial.ipynb", "trivial-out.ipynb"],
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "trivial-out.ipynb"],
+        ]
+        timed(report_cmd, work), timed(floor_cmd, work)  # warm-up
+        report_t, floor_t = [], []
+        print(f"{'round':>5} {'report s':>9} {'floor s':>8}")
+        for i in range(args.rounds):
+            report_t.append(timed(report_cmd, work))
+            floor_t.append(timed(floor_cmd, work))
+            print(f"{i + 1:>5} {report_t[-1]:>9.2f} {floor_t[-1]:>8.2f}", flush=True)
+        rep, flo = statistics.median(report_t), statistics.median(floor_t)
+        print(f"median report {rep:.2f} s, floor {flo:.2f} s, ratio {rep / flo:.2f} (target ≤ 1.00)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
