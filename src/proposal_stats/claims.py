@@ -81,7 +81,7 @@ def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed
         ours: our 2-decimal share (for display only).
         printed_text: the printed wording; its last percentage is the printed figure.
         printed_value: the transcribed value, used when the wording prints no percentage
-            (e.g. "all replied" transcribed as 100).
+            (e.g. "all replied" transcribed as 100); such wording is exact, so it must match exactly.
 
     Returns:
         :class:`Comparison`; "agrees" when ``count / base`` rounded half-up to the printed number of
@@ -90,8 +90,12 @@ def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed
     ledger_text = "—" if ours is None else f"{ours:.2f}%"
     printed = parse_percent(printed_text)
     if printed is None and printed_value is not None:
-        value = Decimal(str(printed_value))
-        printed = PrintedNumber(value, max(0, -value.normalize().as_tuple().exponent))
+        # Wording without a percentage ("均已办复完毕", all replied) states an exact figure.
+        if base == 0:
+            return Comparison(name, ledger_text, printed_text, "differs", "the ledger has no denominator")
+        exact = Fraction(100 * count, base) == Fraction(str(printed_value))
+        detail = f"{count}/{base} {'is' if exact else 'is not'} exactly {printed_value}% as the wording states"
+        return Comparison(name, ledger_text, printed_text, "agrees" if exact else "differs", detail)
     if printed is None:
         return Comparison(name, ledger_text, printed_text, "missing", "the printed text has no number")
     if base == 0:

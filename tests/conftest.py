@@ -1,0 +1,30 @@
+"""Shared fixtures: the project's reference params, and copies of them pointed at temp folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CITY = ROOT / "params" / "chuxiong-city-2022.yaml"
+PREFECTURE = ROOT / "params" / "chuxiong-prefecture-2023.yaml"
+
+
+def params_copy(src: Path, folder: Path, **overrides) -> Path:
+    """Write a copy of a params file into ``folder`` with absolute paths and the given overrides;
+    the output goes to ``folder/out`` unless overridden."""
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+    data["ledger"] = str((src.parent / data["ledger"]).resolve())
+    data["notebook"] = str(ROOT / "notebooks" / "annual_report.ipynb")
+    data["output_dir"] = str(folder / "out")
+    data.update(overrides)
+    path = folder / src.name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def city_params(tmp_path) -> Path:
+    return params_copy(CITY, tmp_path)

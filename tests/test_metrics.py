@@ -1,0 +1,120 @@
+"""Metric unit tests, pinned to the 2023 Chuxiong city report and to hand-computed cases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from proposal_stats.ledger import read_ledger
+from proposal_stats.metrics import category_counts, headline, per_unit, share
+from proposal_stats.params import load_params
+
+from .conftest import CITY, PREFECTURE, params_copy
+
+
+@pytest.mark.parametrize(
+    ("count", "base", "expected"),
+    [
+        (177, 248, "71.37"),  # reference report: 占71.37%
+        (61, 248, "24.60"),  # printed as 24.6%
+        (10, 248, "4.03"),
+        (248, 248, "100.00"),
+        (1, 800, "0.13"),  # exactly 0.125: half-up gives 0.13 (half-even would give 0.12)
+        (3, 800, "0.38"),  # exactly 0.375
+        (0, 5, "0.00"),
+    ],
+)
+def test_share_rounds_half_up_at_two_decimals(count, base, expected):
+    assert share(count, base) == Decimal(expected)
+    assert str(share(count, base)) == expected
+
+
+def test_share_over_nothing_is_undefined_not_zero():
+    assert share(0, 0) is None
+
+
+@pytest.mark.parametrize(("count", "base"), [(-1, 5), (6, 5), (1, -1)])
+def test_share_rejects_impossible_counts(count, base):
+    with pytest.raises(ValueError):
+        share(count, base)
+
+
+@pytest.fixture(scope="module")
+def city():
+    params = load_params(CITY)
+    return params, read_ledger(params.ledger, params)
+
+
+def test_reference_headline_reproduces_the_published_report(city):
+    params, ledger = city
+    h = headline(ledger.accepted, params.result_scheme)
+    assert (h.submitted, h.assigned_to_government, h.not_government) == (269, 248, 21)
+    assert h.handling_units == 31
+    assert (h.replied, h.reply_rate) == (248, Decimal("100.00"))
+    assert (h.f2f_consulted, h.f2f_rate) == (248, Decimal("100.00"))
+    got = {c.code: (c.count, str(c.share)) for c in h.categories}
+    assert got == {"A": (177, "71.37"), "B": (61, "24.60"), "C": (10, "4.03")}
+    assert h.categorised == 248
+
+
+def test_reference_summary_uses_percent_numbers(city):
+    params, ledger = city
+    s = headline(ledger.accepted, params.result_scheme).as_summary()
+    assert s["categories"]["A"] == {"label": "已解决或正在解决", "count": 177, "share": 71.37}
+    assert s["categories"]["B"]["share"] == 24.6
+    assert s["reply_rate"] == 100.0 and s["f2f_rate"] == 100.0
+
+
+def test_reference_per_unit_table_adds_up(city):
+    params, ledger = city
+    units = per_unit(ledger.accepted, params.result_scheme)
+    assert len(units) == 31
+    assert units["proposals_led"].sum() == 248
+    assert units[["A", "B", "C"]].sum().to_dict() == {"A": 177, "B": 61, "C": 10}
+    assert (units["A"] + units["B"] + units["C"] == units["proposals_led"]).all()
+    assert list(units["proposals_led"]) == sorted(units["proposals_led"], reverse=True)
+
+
+def test_prefecture_headline():
+    params = load_params(PREFECTURE)
+    ledger = read_ledger(params.ledger, params)
+    h = headline(ledger.accepted, params.result_scheme)
+    assert (h.submitted, h.assigned_to_government, h.handling_units) == (429, 387, 65)
+    assert category_counts(ledger.accepted, params.result_scheme).to_dict() == {"A": 301, "B": 57, "C": 29}
+    assert [str(c.share) for c in h.categories] == ["77.78", "14.73", "7.49"]
+
+
+HAND_LEDGER = """\
+proposal_id,handling_system,lead_unit,co_handling_units,assigned_at,due_at,replied_at,result_category,f2f_consulted,satisfaction
+001,government,市教育体育局,,2022-03-15,,2022-05-01,A,true,satisfied
+002,government,市教育体育局,市财政局,2022-03-15,,2022-07-01,B,false,basically_satisfied
+003,government,市财政局,,2022-03-15,2022-08-01,2022-07-20,A,true,dissatisfied
+004,government,市水务局,,2022-03-15,,,,false,
+005,party,,,,,,,,
+"""
+
+
+def test_hand_computed_ledger(tmp_path):
+    """Four government proposals from three units; one unreplied; one party proposal.
+
+    Due dates: 3 months after 2022-03-15 = 2022-06-15, except 003 (2022-08-01 given).
+    On time: 001 (05-01) and 003 (07-20 ≤ 08-01); 002 replied 07-01 > 06-15 is late.
+    """
+    (tmp_path / "hand.csv").write_text(HAND_LEDGER, encoding="utf-8")
+    params = load_params(params_copy(CITY, tmp_path, ledger=str(tmp_path / "hand.csv")))
+    ledger = read_ledger(params.ledger, params)
+    assert len(ledger.rejected) == 0
+    h = headline(ledger.accepted, params.result_scheme)
+    assert (h.submitted, h.assigned_to_government, h.not_government, h.handling_units) == (5, 4, 1, 3)
+    assert (h.replied, str(h.reply_rate)) == (3, "75.00")
+    assert (h.on_time, str(h.on_time_rate)) == (2, "50.00")
+    assert (h.f2f_consulted, str(h.f2f_rate)) == (2, "50.00")
+    assert h.categorised == 3
+    assert {c.code: (c.count, str(c.share)) for c in h.categories} == {
+        "A": (2, "66.67"),
+        "B": (1, "33.33"),
+        "C": (0, "0.00"),
+    }
+    # forms returned: satisfied, basically satisfied, dissatisfied = 3; inclusive satisfied = 2
+    assert (h.feedback_returned, h.satisfied_inclusive, str(h.satisfaction_rate)) == (3, 2, "66.67")

@@ -1,0 +1,84 @@
+"""Params files are validated on load, with one-line errors naming the file and the key."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from proposal_stats.params import ParamsError, load_params
+
+from .conftest import CITY, PREFECTURE, params_copy
+
+
+@pytest.mark.parametrize("path", [CITY, PREFECTURE])
+def test_shipped_params_files_load(path):
+    p = load_params(path)
+    assert p.ledger.is_file() and p.notebook.is_file()
+    assert p.output_dir.parts[-2:] == ("outputs", path.stem)
+    assert p.report_id == path.stem
+    assert p.synthetic_fields  # both reference ledgers are partly synthetic, and say so
+
+
+def _error(tmp_path, **overrides) -> str:
+    with pytest.raises(ParamsError) as info:
+        load_params(params_copy(CITY, tmp_path, **overrides))
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_unknown_key(tmp_path):
+    assert "unknown key 'colour'" in _error(tmp_path, colour="red")
+
+
+def test_unknown_nested_key(tmp_path):
+    deadline = {"months_after_assignment": 3, "grace_days": 5}
+    assert "unknown key 'reply_deadline.grace_days'" in _error(tmp_path, reply_deadline=deadline)
+
+
+def test_wrong_type(tmp_path):
+    assert "key 'year'" in _error(tmp_path, year="last year")
+
+
+def test_category_code_must_be_quoted_text(tmp_path):
+    scheme = yaml.safe_load(CITY.read_text(encoding="utf-8"))["result_scheme"]
+    scheme["categories"][0]["code"] = 1
+    assert "key 'result_scheme.categories.0.code'" in _error(tmp_path, result_scheme=scheme)
+
+
+def test_missing_ledger_file(tmp_path):
+    message = _error(tmp_path, ledger=str(tmp_path / "nowhere.csv"))
+    assert "key 'ledger': file not found" in message and "nowhere.csv" in message
+
+
+def test_missing_key(tmp_path):
+    path = params_copy(CITY, tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["session"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParamsError, match="missing key 'session'"):
+        load_params(path)
+
+
+def test_deadline_needs_exactly_one_rule(tmp_path):
+    assert "exactly one" in _error(tmp_path, reply_deadline={"months_after_assignment": 3, "fixed_date": "2022-06-30"})
+
+
+def test_not_yaml(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="not valid YAML"):
+        load_params(bad)
+
+
+def test_missing_params_file(tmp_path):
+    with pytest.raises(ParamsError, match="params file not found"):
+        load_params(tmp_path / "none.yaml")
+
+
+def test_relative_paths_are_taken_from_the_params_folder(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "l.csv").write_text("proposal_id\n", encoding="utf-8")
+    p = load_params(params_copy(CITY, tmp_path, ledger="data/l.csv", output_dir="reports/x"))
+    assert p.ledger == tmp_path / "data" / "l.csv"
+    assert p.output_dir == tmp_path / "reports" / "x"
