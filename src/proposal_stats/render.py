@@ -174,6 +174,9 @@ def _start_kernel(cwd: Path, kernel_log):
     from jupyter_core.utils import run_sync
 
     km = _kernel_manager_class(kernel_log)(kernel_name=KERNEL_NAME)
+    if km.transport == "ipc":
+        # Absolute socket paths in a private folder: relative ones would land in the notebook folder.
+        km.ip = str(Path(tempfile.mkdtemp(prefix="proposal-stats-kernel-")) / "kernel")
     run_sync(km.start_kernel)(cwd=str(cwd))
     return km
 
@@ -297,3 +300,5 @@ def _shutdown(km) -> None:
         run_sync(km.shutdown_kernel)(now=True)
     except Exception:  # the kernel is already gone: nothing left to stop
         pass
+    if km.transport == "ipc":
+        shutil.rmtree(Path(km.ip).parent, ignore_errors=True)

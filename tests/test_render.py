@@ -1,0 +1,188 @@
+"""Integration: rendering reports through the CLI and the renderer, as a user would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from proposal_stats.render import RenderError, render_report
+
+from .conftest import CITY, PREFECTURE, ROOT, params_copy
+
+CLI = str(Path(sys.executable).parent / "proposal-stats")
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project's params, data and notebooks: the CLI is run from its root."""
+    root = tmp_path_factory.mktemp("project")
+    for folder in ("params", "data", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(project) -> Path:
+    """The reference report rendered by `proposal-stats report` with no argument."""
+    result = run_cli("report", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return project / "outputs" / "chuxiong-city-2022"
+
+
+def test_cli_renders_the_reference_report_by_default(rendered):
+    assert sorted(p.name for p in rendered.iterdir()) == [
+        "categories.csv",
+        "published_vs_ledger.csv",
+        "rejected_rows.csv",
+        "report.html",
+        "summary.json",
+        "units.csv",
+    ]
+    assert not [p for p in rendered.parent.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_summary_json_has_the_reference_figures(rendered, project):
+    s = json.loads((rendered / "summary.json").read_text(encoding="utf-8"))
+    assert (s["submitted"], s["assigned_to_government"], s["handling_units"], s["replied"]) == (269, 248, 31, 248)
+    assert (s["reply_rate"], s["f2f_rate"]) == (100.0, 100.0)
+    assert {k: (v["count"], v["share"]) for k, v in s["categories"].items()} == {
+        "A": (177, 71.37),
+        "B": (61, 24.6),
+        "C": (10, 4.03),
+    }
+    assert (s["rows_read"], s["rows_accepted"], s["rows_rejected"]) == (269, 269, 0)
+    ledger = project / "data" / "ledgers" / "chuxiong-city-2022.csv"
+    assert s["provenance"]["ledger_sha256"] == hashlib.sha256(ledger.read_bytes()).hexdigest()
+    assert s["provenance"]["params_file"] == "params/chuxiong-city-2022.yaml"
+    printed = {k: v for k, v in s["published_checks"].items() if v != "not printed"}
+    assert printed and set(printed.values()) == {"agrees"}
+
+
+def text_of(html: str) -> str:
+    """The report's visible text, roughly: tags removed, whitespace collapsed."""
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
+    html = (rendered / "report.html").read_text(encoding="utf-8")
+    text = text_of(html)
+    for expected in [
+        "Proposals submitted 269",
+        "Assigned to the government system 248",
+        "Handling units (lead) 31",
+        "Replied 248 = 100.00%",
+        "Face-to-face consultation 248 = 100.00% “面商率100%” agrees",
+        "177 = 71.37%",
+        "61 = 24.60% “正在争取解决或列入计划解决的B类提案有61件，占24.6%” · “24.6%” agrees",
+        "10 = 4.03%",
+    ]:
+        assert expected in text, expected
+    assert "differs" not in text
+    assert "Synthetic data." in text  # the banner
+    assert "Methods" in text and "rounded half-up to 2 decimals" in text
+    assert "data:image/png;base64," in html  # the category chart
+    assert 'alt="Bar chart of result categories: A (已解决或正在解决) 177 = 71.37%' in html
+    assert "ledger_sha256" in text and "proposal_stats_version" in text  # provenance footer
+    assert "params_file = " not in text  # no code shown
+
+
+def test_html_is_self_contained_and_quiet(rendered):
+    html = (rendered / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert not re.search(r"@import", html)
+    body = html[html.index("<body") :]
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in body
+    assert "Traceback" not in body and "Warning" not in body
+
+
+def test_rendering_twice_gives_identical_html(tmp_path):
+    params = params_copy(CITY, tmp_path)
+    first = render_report(params).output_dir / "report.html"
+    before = first.read_bytes()
+    second = render_report(params)
+    assert (second.output_dir / "report.html").read_bytes() == before
+    assert second.stderr == []
+
+
+def test_markup_in_a_title_shows_as_text(tmp_path):
+    src = (ROOT / "data" / "ledgers" / "chuxiong-city-2022.csv").read_text(encoding="utf-8")
+    lines = src.splitlines()
+    lines[1] = lines[1].replace("关于", "<script>alert(1)</script>关于", 1)
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = render_report(params_copy(CITY, tmp_path, ledger=str(ledger)))
+    html = (result.output_dir / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_failing_render_leaves_the_previous_report_untouched(tmp_path):
+    params = params_copy(CITY, tmp_path)
+    out = render_report(params).output_dir
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = tmp_path / "broken.csv"
+    broken.write_text("proposal_id,title\n001,x\n", encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        render_report(params_copy(CITY, tmp_path, ledger=str(broken)))
+    err = info.value
+    assert err.step == "execute"
+    assert "LedgerError" in str(err) and "required column(s) missing" in str(err)
+    assert "\n" not in str(err)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["broken.csv", "chuxiong-city-2022.yaml", "out"]
+
+
+def test_cli_failure_exits_non_zero_with_a_one_line_error(tmp_path):
+    bad = params_copy(CITY, tmp_path, colour="red")
+    result = run_cli("report", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "unknown key 'colour'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_all_renders_every_params_file(project):
+    result = run_cli("report", "--all", cwd=project)
+    assert result.returncode == 0, result.stderr
+    s = json.loads((project / "outputs" / "chuxiong-prefecture-2023" / "summary.json").read_text(encoding="utf-8"))
+    assert (s["submitted"], s["assigned_to_government"], s["handling_units"]) == (429, 387, 65)
+    assert {k: v["count"] for k, v in s["categories"].items()} == {"A": 301, "B": 57, "C": 29}
+    assert s["published_checks"]["A share"] == "agrees"  # printed "77.8 %"
+    html = (project / "outputs" / "chuxiong-prefecture-2023" / "report.html").read_text(encoding="utf-8")
+    assert "“77.8 %” agrees" in text_of(html)
+    assert (project / "outputs" / "chuxiong-city-2022" / "report.html").is_file()
+
+
+def test_parameters_cell_is_required(tmp_path):
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "annual_report.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    path = tmp_path / "untagged.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(RenderError, match="tagged 'parameters'"):
+        render_report(params_copy(CITY, tmp_path, notebook=str(path)))
+
+
+def test_stored_notebooks_have_no_outputs():
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path
