@@ -112,7 +112,8 @@ def category_chart(categories, title: str):
     sns.barplot(x=counts, y=labels, hue=labels, palette=PALETTE[: len(labels)], legend=False, errorbar=None, ax=ax, orient="h")
     for i, c in enumerate(categories):
         text = f"{c.count}" + ("" if c.share is None else f" ({c.share:.2f}%)")
-        ax.text(c.count, i, f"  {text}", va="center", ha="left", fontsize=10)
+        ax.text(c.count, i, f" {text}", va="center", ha="left", fontsize=10,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     ax.set_xlim(0, max(counts + [1]) * 1.25)
     ax.set_xlabel("proposals")
     ax.set_ylabel("")

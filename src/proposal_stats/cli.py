@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +14,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 REFERENCE_PARAMS = Path("params") / "chuxiong-city-2022.yaml"
 
@@ -39,39 +41,52 @@ def _params_to_render(params: list[Path], render_all: bool) -> list[Path]:
     return [REFERENCE_PARAMS]
 
 
+STEPS = ("params", "execute", "export", "write")
+
+
+@contextmanager
+def _progress(label: str):
+    """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
+    log (CI, a pipe), where a redrawn bar would only print at the end."""
+    if not err.is_terminal:
+        yield lambda step: err.print(f"{label}: {step}")
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(f"{label}: starting", total=len(STEPS))
+
+        def on_step(step: str) -> None:
+            bar.update(task, description=f"{label}: {step}", completed=STEPS.index(step) if step in STEPS else len(STEPS))
+
+        yield on_step
+
+
 @app.command()
 def report(
-    params: Annotated[list[Path] | None, typer.Argument(help="params YAML file(s); default: the reference report")] = None,
+    params: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="PARAMS.yaml", help=f"params file(s); default: {REFERENCE_PARAMS} (the reference report)"),
+    ] = None,
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
 ) -> None:
     """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables)."""
     files = _params_to_render(list(params or []), render_all)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from .render import RenderError, render_report
 
     failures = 0
-    steps = ("params", "execute", "export", "write")
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=False
-    ) as progress:
-        for path in files:
-            task = progress.add_task(f"{path.name}: starting", total=len(steps))
-
-            def on_step(step: str, task=task, path=path) -> None:
-                progress.update(task, description=f"{path.name}: {step}", completed=steps.index(step))
-
+    for path in files:
+        with _progress(path.name) as on_step:
             try:
                 result = render_report(path, on_step=on_step)
             except RenderError as exc:
                 failures += 1
-                progress.update(task, description=f"[red]{path.name}: failed")
-                progress.console.print(f"[red]error:[/red] {exc}")
+                on_step("failed")
+                err.print(f"[red]error:[/red] {exc}")
                 continue
-            progress.update(task, description=f"{path.name}: done", completed=len(steps))
-            for text in result.stderr:
-                progress.console.print(f"[yellow]notebook stderr ({result.report_id}):[/yellow] {text.strip()}")
-            progress.console.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
+        for text in result.stderr:
+            err.print(f"[yellow]notebook stderr ({result.report_id}):[/yellow] {text.strip()}")
+        err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
     if failures:
         raise typer.Exit(1)
 

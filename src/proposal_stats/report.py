@@ -214,8 +214,7 @@ class AnnualReport:
             row("Proposals submitted", f"{h.submitted}", ["submitted"]),
             row("Assigned to the government system", f"{h.assigned_to_government}", ["assigned_to_government"]),
         ]
-        if "assigned_to_government_share" in by_name and by_name["assigned_to_government_share"].verdict != "not printed":
-            rows.append(row("  share of proposals submitted", by_name["assigned_to_government_share"].ledger_text, ["assigned_to_government_share"]))
+        rows.append(row("  share of proposals submitted", by_name["assigned_to_government_share"].ledger_text, ["assigned_to_government_share"]))
         rows += [
             row("Handling units (lead)", f"{h.handling_units}", ["handling_units"]),
             row("Replied", f"{h.replied} = {_pct(h.reply_rate)}", ["replied", "reply_rate"]),
