@@ -99,3 +99,46 @@ def test_utf8_bom_is_accepted(tmp_path):
     path.write_bytes((HEADER + "001,楚雄,party,,,,,,,\n").encode("utf-8-sig"))
     params = load_params(params_copy(CITY, tmp_path, ledger=str(path)))
     assert read_ledger(path, params).accepted["proposal_id"].tolist() == ["001"]
+
+
+def test_line_numbers_count_blank_lines_and_multiline_cells(tmp_path):
+    ledger = load(
+        tmp_path,
+        "001,ok,party,,,,,,,\n"
+        "\n"
+        '002,"a title\nover two lines",party,,,,,,,\n'
+        "003,bad,ministry,,,,,,,\n",
+    )
+    # header 1, 001 on 2, blank 3, 002 on 4-5, 003 on 6
+    assert ledger.rejected["source_line"].tolist() == [6]
+    assert ledger.accepted["source_line"].tolist() == [2, 4]
+    assert ledger.accepted["title"].tolist() == ["ok", "a title\nover two lines"]
+
+
+def test_rows_with_missing_or_extra_cells_are_rejected_not_padded(tmp_path):
+    ledger = load(
+        tmp_path,
+        "001,ok,government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied\n"
+        "002,short,government,市财政局,2022-03-15\n"
+        "003,long,government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied,surplus\n",
+    )
+    assert ledger.rows_read == 3 and ledger.accepted["proposal_id"].tolist() == ["001"]
+    r = reasons(ledger)
+    assert r["002"].startswith("row: has 5 cells, the header has 10")
+    assert r["003"].startswith("row: has 11 cells, the header has 10")
+
+
+def test_a_row_rule_is_reported_once(tmp_path):
+    ledger = load(tmp_path, "001,x,government,,2022-03-15,,2022-05-01,A,true,satisfied\n")
+    assert reasons(ledger)["001"] == "row: a government-system proposal needs a lead unit"
+
+
+def test_a_column_named_twice_is_a_file_error(tmp_path):
+    with pytest.raises(LedgerError, match="named twice in the header: proposal_id"):
+        load(tmp_path, "001,002,party,,,,,,,\n", header=HEADER.replace("title", "proposal_id"))
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_an_empty_file_is_a_file_error(tmp_path, content):
+    with pytest.raises(LedgerError, match="empty"):
+        load(tmp_path, content, header="")

@@ -118,3 +118,14 @@ def test_hand_computed_ledger(tmp_path):
     }
     # forms returned: satisfied, basically satisfied, dissatisfied = 3; inclusive satisfied = 2
     assert (h.feedback_returned, h.satisfied_inclusive, str(h.satisfaction_rate)) == (3, 2, "66.67")
+
+
+def test_on_time_rate_is_undefined_without_due_dates(tmp_path):
+    (tmp_path / "nodue.csv").write_text(
+        "proposal_id,handling_system,lead_unit,replied_at,result_category,f2f_consulted\n"
+        "001,government,市财政局,2022-05-01,A,true\n",
+        encoding="utf-8",
+    )
+    params = load_params(params_copy(CITY, tmp_path, ledger=str(tmp_path / "nodue.csv")))
+    h = headline(read_ledger(params.ledger, params).accepted, params.result_scheme)
+    assert (h.on_time, h.on_time_rate) == (0, None)

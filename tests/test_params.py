@@ -82,3 +82,41 @@ def test_relative_paths_are_taken_from_the_params_folder(tmp_path):
     p = load_params(params_copy(CITY, tmp_path, ledger="data/l.csv", output_dir="reports/x"))
     assert p.ledger == tmp_path / "data" / "l.csv"
     assert p.output_dir == tmp_path / "reports" / "x"
+
+
+def test_misspelt_key_is_named_as_unknown_first(tmp_path):
+    path = params_copy(CITY, tmp_path)
+    text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError, match="unknown key 'jurisdicton' \\(and 1 more problem"):
+        load_params(path)
+
+
+def test_a_key_given_twice_is_an_error(tmp_path):
+    path = params_copy(CITY, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "year: 2099\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="key 'year' is given twice"):
+        load_params(path)
+
+
+def test_an_impossible_date_is_an_error_not_a_crash(tmp_path):
+    assert "key 'reply_deadline.fixed_date'" in _error(tmp_path, reply_deadline={"fixed_date": "2022-02-30"})
+    path = params_copy(CITY, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-02-21", "date: 2023-02-30"), encoding="utf-8")
+    with pytest.raises(ParamsError, match="day is out of range"):
+        load_params(path)
+
+
+def test_report_id_from_a_file_name_with_spaces(tmp_path):
+    src = params_copy(CITY, tmp_path)
+    odd = tmp_path / "Chuxiong City 2022.yaml"
+    src.rename(odd)
+    with pytest.raises(ParamsError, match="report_id 'Chuxiong City 2022' \\(the file name"):
+        load_params(odd)
+
+
+def test_published_value_error_names_the_key_only(tmp_path):
+    published = yaml.safe_load(CITY.read_text(encoding="utf-8"))["published"]
+    published["figures"]["f2f_rate"]["value"] = "100%"
+    message = _error(tmp_path, published=published)
+    assert "key 'published.figures.f2f_rate.value'" in message and ".decimal" not in message

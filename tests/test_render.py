@@ -43,6 +43,7 @@ def rendered(project) -> Path:
 
 def test_cli_renders_the_reference_report_by_default(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == [
+        ".proposal-stats-report",
         "categories.csv",
         "published_vs_ledger.csv",
         "rejected_rows.csv",
@@ -156,6 +157,14 @@ def test_cli_failure_exits_non_zero_with_a_one_line_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_cli_messages_keep_brackets_in_names(tmp_path):
+    bad = params_copy(CITY, tmp_path, colour="red")
+    odd = bad.rename(tmp_path / "case [draft].yaml")
+    result = run_cli("report", str(odd), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "case [draft].yaml" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_cli_all_renders_every_params_file(project):
     result = run_cli("report", "--all", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -186,3 +195,29 @@ def test_stored_notebooks_have_no_outputs():
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [] and cell["execution_count"] is None, path
+
+
+@pytest.mark.parametrize("output_dir", [".", "..", "data", "elsewhere", "afile"])
+def test_output_dir_that_is_not_a_report_folder_is_never_replaced(tmp_path, output_dir):
+    """A mistyped output_dir must not delete inputs or other people's files."""
+    (tmp_path / "data").mkdir()
+    ledger = tmp_path / "data" / "ledger.csv"
+    shutil.copy(ROOT / "data" / "ledgers" / "chuxiong-city-2022.csv", ledger)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "notes.txt").write_text("keep me", encoding="utf-8")
+    (tmp_path / "afile").write_text("keep me", encoding="utf-8")
+    params = params_copy(CITY, tmp_path, ledger="data/ledger.csv", output_dir=output_dir)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    with pytest.raises(RenderError) as info:
+        render_report(params)
+    assert info.value.step == "params" and "output_dir" in str(info.value)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_failed_render_removes_the_folders_it_created(tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text("proposal_id,title\n001,x\n", encoding="utf-8")
+    params = params_copy(CITY, tmp_path, ledger=str(broken), output_dir=str(tmp_path / "new" / "deep" / "out"))
+    with pytest.raises(RenderError):
+        render_report(params)
+    assert not (tmp_path / "new").exists()

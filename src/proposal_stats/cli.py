@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     help="Reproducible, auditable reports on the handling of CPPCC proposals and NPC suggestions.",
@@ -49,15 +50,15 @@ def _progress(label: str):
     """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
     log (CI, a pipe), where a redrawn bar would only print at the end."""
     if not err.is_terminal:
-        yield lambda step: err.print(f"{label}: {step}")
+        yield lambda step: err.print(escape(f"{label}: {step}"))
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(f"{label}: starting", total=len(STEPS))
+        task = bar.add_task(escape(f"{label}: starting"), total=len(STEPS))
 
         def on_step(step: str) -> None:
-            bar.update(task, description=f"{label}: {step}", completed=STEPS.index(step) if step in STEPS else len(STEPS))
+            bar.update(task, description=escape(f"{label}: {step}"), completed=STEPS.index(step) if step in STEPS else len(STEPS))
 
         yield on_step
 
@@ -82,11 +83,11 @@ def report(
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
-                err.print(f"[red]error:[/red] {exc}")
+                err.print(f"[red]error:[/red] {escape(str(exc))}")
                 continue
         for text in result.stderr:
-            err.print(f"[yellow]notebook stderr ({result.report_id}):[/yellow] {text.strip()}")
-        err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
+            err.print(f"[yellow]notebook stderr ({result.report_id}):[/yellow] {escape(text.strip())}")
+        err.print(escape(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)"))
     if failures:
         raise typer.Exit(1)
 

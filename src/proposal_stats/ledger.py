@@ -6,6 +6,7 @@ A rejected row keeps its original cells, its line number in the file, and the re
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,13 +58,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse(raw: pd.DataFrame, scheme: ResultScheme, params: ReportParams | None) -> tuple[pd.DataFrame, pd.Series]:
-    """Parse text cells into typed columns; return the parsed frame and per-row parse problems."""
-    problems = pd.Series("", index=raw.index, dtype="str")
+def _parse(raw: pd.DataFrame, scheme: ResultScheme, params: ReportParams | None) -> tuple[pd.DataFrame, list[list[str]]]:
+    """Parse text cells into typed columns; return the parsed frame and each row's parse problems."""
+    problems: list[list[str]] = [[] for _ in range(len(raw))]
 
     def flag(mask: pd.Series, column: str, message: str) -> None:
-        nonlocal problems
-        problems = problems.where(~mask, problems + f"{column}: {message}; ")
+        for i in mask.to_numpy().nonzero()[0]:
+            problems[i].append(f"{column}: {message}")
 
     df = raw.copy()
     for col in _DATE_COLUMNS:
@@ -92,6 +93,45 @@ def _parse(raw: pd.DataFrame, scheme: ResultScheme, params: ReportParams | None)
     return df, problems
 
 
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int], list[list[str]]]:
+    """Header, records padded to the header's width, each record's first line in the file, and
+    per-record problems (a record whose cell count differs from the header's is rejected, never
+    padded or truncated silently). Blank lines are not records."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header, records, lines, problems = None, [], [], []
+            end_of_previous = 0
+            for cells in reader:
+                first_line, end_of_previous = end_of_previous + 1, reader.line_num
+                if not cells or (len(cells) == 1 and not cells[0].strip() and header is not None):
+                    continue
+                if header is None:
+                    header = [c.strip() for c in cells]
+                    continue
+                issues = []
+                if len(cells) != len(header):
+                    issues.append(f"row: has {len(cells)} cells, the header has {len(header)}")
+                    cells = (cells + [""] * len(header))[: len(header)]
+                records.append(cells)
+                lines.append(first_line)
+                problems.append(issues)
+    except FileNotFoundError:
+        raise LedgerError(f"{path}: ledger file not found") from None
+    except IsADirectoryError:
+        raise LedgerError(f"{path}: is a folder, not a ledger file") from None
+    except UnicodeDecodeError as exc:
+        raise LedgerError(f"{path}: not UTF-8 text (byte {exc.start}); save the ledger as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise LedgerError(f"{path}: not a readable CSV file (line {reader.line_num}: {exc})") from None
+    if header is None:
+        raise LedgerError(f"{path}: the file is empty (no header line)")
+    dupes = sorted({c for c in header if header.count(c) > 1 and c})
+    if dupes:
+        raise LedgerError(f"{path}: column(s) named twice in the header: {', '.join(dupes)}")
+    return header, records, lines, problems
+
+
 def read_ledger(path: str | Path, params: ReportParams) -> Ledger:
     """Read a UTF-8 CSV ledger with the canonical columns (see README, "Ledger format").
 
@@ -104,30 +144,24 @@ def read_ledger(path: str | Path, params: ReportParams) -> Ledger:
         :class:`Ledger` with accepted and rejected rows.
 
     Raises:
-        LedgerError: the file is missing, is not UTF-8 text, is not CSV, or lacks a required
-            column. Row-level problems never raise: those rows are rejected with reasons.
+        LedgerError: the file is missing or empty, is not UTF-8 text, is not CSV, names a column
+            twice, or lacks a required column. Row-level problems never raise: those rows are
+            rejected with reasons (a row with too few or too many cells included).
     """
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LedgerError(f"{path}: ledger file not found") from None
-    except UnicodeDecodeError as exc:
-        raise LedgerError(f"{path}: not UTF-8 text (byte {exc.start}); save the ledger as UTF-8 CSV") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LedgerError(f"{path}: not a readable CSV file ({exc})") from None
-
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    header, records, lines, problems = _read_csv(path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise LedgerError(f"{path}: required column(s) missing: {', '.join(missing)}")
+    raw = pd.DataFrame(records, columns=header, dtype="str")
     for col in LEDGER_COLUMNS:
         if col not in raw.columns:
             raw[col] = ""
-    raw = raw.astype("str")
-    raw.index = pd.RangeIndex(len(raw))
-    line = pd.Series(raw.index + 2, index=raw.index, name=SOURCE_LINE)
+    line = pd.Series(lines, index=raw.index, name=SOURCE_LINE, dtype="int64")
 
-    parsed, problems = _parse(raw[list(LEDGER_COLUMNS)], params.result_scheme, params)
+    parsed, parse_problems = _parse(raw[list(LEDGER_COLUMNS)], params.result_scheme, params)
+    for i, text in enumerate(parse_problems):
+        problems[i].extend(text)
     schema = accepted_ledger_schema(set(params.result_scheme.codes))
     try:
         schema.validate(parsed, lazy=True)
@@ -136,19 +170,20 @@ def read_ledger(path: str | Path, params: ReportParams) -> Ledger:
             idx = case["index"]
             if pd.isna(idx):
                 continue
-            column = case["column"] if isinstance(case["column"], str) and case["column"] else "row"
             message = case["check"]
-            if column == "proposal_id" and "unique" in str(message):
-                message = "duplicate proposal id"
-            elif column == "row" or case["schema_context"] == "DataFrameSchema":
-                message = _check_message(schema, message)
+            if case["schema_context"] == "DataFrameSchema":  # a row-level rule
+                column, message = "row", _check_message(schema, message)
+            elif case["column"] == "proposal_id" and "unique" in str(message):
+                column, message = "proposal_id", "duplicate proposal id"
             else:
+                column = str(case["column"])
                 message = _check_message(schema.columns.get(column), message)
-            problems.iloc[int(idx)] += f"{column}: {message}; "
+            problems[int(idx)].append(f"{column}: {message}")
 
-    bad = problems != ""
+    reasons = pd.Series(["; ".join(dict.fromkeys(p)) for p in problems], index=raw.index, dtype="str")
+    bad = reasons != ""
     accepted = parsed[~bad].assign(**{SOURCE_LINE: line[~bad]})
-    rejected = raw[bad].assign(**{SOURCE_LINE: line[bad], "reasons": problems[bad].str.rstrip("; ")})
+    rejected = raw[bad].assign(**{SOURCE_LINE: line[bad], "reasons": reasons[bad]})
     return Ledger(
         accepted=accepted.reset_index(drop=True),
         rejected=rejected.reset_index(drop=True),

@@ -73,7 +73,7 @@ DEFINITIONS: dict[str, Definition] = {
     "on_time_rate": Definition(
         "On-time rate (按时办复率)",
         "government-system proposals replied on or before their due date",
-        "proposals assigned to the government system",
+        "proposals assigned to the government system (undefined if any lacks a due date)",
         "percent",
     ),
     "f2f_rate": Definition(
@@ -204,7 +204,8 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme) -> Headline:
         replied=int(replied_mask.sum()),
         reply_rate=share(int(replied_mask.sum()), assigned),
         on_time=int(on_time_mask.sum()),
-        on_time_rate=share(int(on_time_mask.sum()), assigned),
+        # Undefined, not 0, when some proposal has no due date to be on time against.
+        on_time_rate=share(int(on_time_mask.sum()), assigned) if gov["due_at"].notna().all() else None,
         f2f_consulted=f2f,
         f2f_rate=share(f2f, assigned),
         categorised=categorised,

@@ -174,8 +174,49 @@ class ReportParams(_Model):
         ]
 
 
+# Names pydantic adds to an error's location for the branch of a union; not keys the user wrote.
+_UNION_BRANCHES = {"decimal", "int", "none", "str", "float", "date", "[key]", ""}
+
+
 def _loc(err: dict) -> str:
-    return ".".join(str(p) for p in err["loc"]) or "(top level)"
+    parts = [str(p) for p in err["loc"]]
+    while parts and parts[-1] in _UNION_BRANCHES:
+        parts.pop()
+    return ".".join(parts) or "(top level)"
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _message(err: dict) -> str:
+    where = _loc(err)
+    if err["type"] == "extra_forbidden":
+        return f"unknown key '{where}'"
+    if err["type"] == "missing":
+        return f"missing key '{where}'"
+    if where == "report_id" and err["type"] == "string_pattern_mismatch":
+        return (
+            f"report_id {err.get('input')!r} (the file name, unless report_id is set) may hold only "
+            "lowercase letters, digits, '.', '_' and '-'"
+        )
+    return f"key '{where}': {err['msg']} (got {_short(err.get('input'))})"
 
 
 def load_params(path: str | Path) -> ReportParams:
@@ -197,7 +238,7 @@ def load_params(path: str | Path) -> ReportParams:
     """
     path = Path(path).resolve()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except FileNotFoundError:
         raise ParamsError(f"{path}: params file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -206,6 +247,8 @@ def load_params(path: str | Path) -> ReportParams:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ParamsError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except ValueError as exc:  # YAML that parses but holds an impossible value, e.g. 2022-02-30
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
     if "params_file" in raw:
@@ -223,15 +266,10 @@ def load_params(path: str | Path) -> ReportParams:
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        if first["type"] == "extra_forbidden":
-            msg = f"unknown key '{_loc(first)}'"
-        elif first["type"] == "missing":
-            msg = f"missing key '{_loc(first)}'"
-        else:
-            msg = f"key '{_loc(first)}': {first['msg']} (got {first.get('input')!r})"
-        raise ParamsError(f"{path}: {msg}{more}") from None
+        # An unknown key first: a misspelt key also makes the right one "missing".
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ParamsError(f"{path}: {_message(errors[0])}{more}") from None
 
     if not params.ledger.is_file():
         raise ParamsError(f"{path}: key 'ledger': file not found: {params.ledger}")

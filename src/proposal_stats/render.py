@@ -134,6 +134,30 @@ def _html_exporter():
     return exporter
 
 
+#: Written into every report folder; only a folder holding it is ever replaced by a new render.
+MARKER = ".proposal-stats-report"
+
+
+def check_output_dir(params: ReportParams) -> str | None:
+    """Why ``params.output_dir`` must not be (re)placed, or ``None`` if it is safe.
+
+    A render replaces its output folder wholesale, so the folder must be new, empty, or a report
+    folder an earlier render wrote (it holds :data:`MARKER`), and must not contain the inputs.
+    """
+    target = params.output_dir
+    for label, path in (("params file", params.params_file), ("ledger", params.ledger), ("notebook", params.notebook)):
+        if path == target or target in path.parents:
+            return f"output_dir {target} contains the {label} {path}; choose a folder of its own, e.g. outputs/{params.report_id}"
+    if target.exists() and not target.is_dir():
+        return f"output_dir {target} is a file, not a folder"
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        return (
+            f"output_dir {target} already holds files that proposal-stats did not write; "
+            "refusing to replace them (choose a new or empty folder)"
+        )
+    return None
+
+
 def _swap_into_place(staging: Path, target: Path) -> None:
     """Replace ``target`` with ``staging`` using renames only (never a half-written folder)."""
     old = None
@@ -229,20 +253,30 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         raise RenderError(name, "params", str(exc)) from None
     name = params.report_id
 
+    target = params.output_dir
+    problem = check_output_dir(params)
+    if problem:
+        raise RenderError(name, "params", problem)
     kernel_log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
-    km = _start_kernel(params.notebook.parent, kernel_log)
+    try:
+        km = _start_kernel(params.notebook.parent, kernel_log)
+    except Exception as exc:
+        kernel_log.close()
+        raise RenderError(name, "execute", f"the notebook kernel did not start: {type(exc).__name__}: {exc}") from None
     staging = stopping = None
+    created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:
         exporter = _ExporterPreload()
         try:
             nb_in = nbformat.read(params.notebook, as_version=4)
             check_parameters_cell(nb_in, params.notebook)
-        except (ValueError, OSError) as exc:
-            raise RenderError(name, "params", str(exc)) from None
+        except ValueError as exc:
+            raise RenderError(name, "params", str(exc) if str(params.notebook) in str(exc) else f"{params.notebook}: not a readable notebook ({exc})") from None
+        except OSError as exc:
+            raise RenderError(name, "params", f"{params.notebook}: {exc}") from None
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-        target = params.output_dir
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the report folder should not be
@@ -270,11 +304,17 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         html, _ = exporter.get().from_notebook_node(executed)
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")
-        files = sorted(p.name for p in staging.iterdir())
+        (staging / MARKER).write_text(f"{name}\n", encoding="utf-8")
+        files = sorted(p.name for p in staging.iterdir() if p.name != MARKER)
         _swap_into_place(staging, target)
     except BaseException as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        for folder in created:  # innermost first: only the empty folders this run made
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         if isinstance(exc, (RenderError, KeyboardInterrupt)):
             raise
         raise RenderError(name, "write", f"{type(exc).__name__}: {exc}") from None

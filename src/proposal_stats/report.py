@@ -182,6 +182,8 @@ class AnnualReport:
                 "Any figure computed from them (marked <em>synthetic</em> below) describes the synthetic "
                 f"data, not the jurisdiction. {esc(p.synthetic_note)}</div>"
             )
+        if self.ledger.rows_read == 0:
+            parts.append("<div class='ps-banner'><strong>Empty ledger.</strong> The ledger has a header but no rows: every figure below is zero or undefined.</div>")
         if len(self.ledger.rejected):
             parts.append(
                 f"<div class='ps-banner'><strong>Rows rejected.</strong> {len(self.ledger.rejected)} of "
