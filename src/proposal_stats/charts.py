@@ -101,15 +101,16 @@ def category_chart(categories, title: str):
         title: chart title.
 
     Returns:
-        The matplotlib Figure (one Axes); bars are labelled "count (share%)". No error bars: the
-        figures are counts, not estimates.
+        The matplotlib Figure (one Axes); bars are labelled "count (share%)", first category on top.
     """
     set_theme()
     labels = [f"{c.code} · {c.label}" for c in categories]
     counts = [c.count for c in categories]
     height = 0.6 + 0.55 * len(labels)
     fig, ax = plt.subplots(figsize=(7.5, max(2.2, height)))
-    sns.barplot(x=counts, y=labels, hue=labels, palette=PALETTE[: len(labels)], legend=False, errorbar=None, ax=ax, orient="h")
+    # Plain bars (no seaborn estimator): the values are counts, so no error bars and no bootstrap.
+    ax.barh(labels, counts, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))], height=0.7)
+    ax.invert_yaxis()  # first category on top
     for i, c in enumerate(categories):
         text = f"{c.count}" + ("" if c.share is None else f" ({c.share:.2f}%)")
         ax.text(c.count, i, f" {text}", va="center", ha="left", fontsize=10,

@@ -19,9 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+from typing import TYPE_CHECKING
 
 from .params import ParamsError, ReportParams, load_params
+
+if TYPE_CHECKING:
+    import nbformat
 
 #: Kernel the notebooks run on. It is resolved to *this* interpreter (see _ThisPythonKernelSpecs),
 #: never to whatever "python3" kernelspec a machine happens to have installed.
@@ -63,7 +66,8 @@ def _kernel_manager_class(kernel_log):
             if kernel_name != KERNEL_NAME:
                 return super().get_kernel_spec(kernel_name)
             return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                # No IPython history: a batch render should not write to ~/.ipython (and it is faster).
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False"],
                 display_name="proposal-stats (Python 3)",
                 language="python",
                 resource_dir="",
@@ -129,6 +133,8 @@ def _html_exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    import nbformat
+
     # Render a one-cell notebook once so every sub-template is compiled before the real export.
     exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm-up")]))
     return exporter
@@ -267,6 +273,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
     created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:
         exporter = _ExporterPreload()
+        import nbformat  # after the kernel launch: everything imported here overlaps its boot
+
         try:
             nb_in = nbformat.read(params.notebook, as_version=4)
             check_parameters_cell(nb_in, params.notebook)
