@@ -137,12 +137,12 @@ def test_a_failing_render_leaves_the_previous_report_untouched(tmp_path):
     out = render_report(params).output_dir
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     broken = tmp_path / "broken.csv"
-    broken.write_text("proposal_id,title\n001,x\n", encoding="utf-8")
+    broken.write_bytes(b"")  # an empty file cannot be read at all
     with pytest.raises(RenderError) as info:
         render_report(params_copy(CITY, tmp_path, ledger=str(broken)))
     err = info.value
     assert err.step == "execute"
-    assert "LedgerError" in str(err) and "required column(s) missing" in str(err)
+    assert "LedgerReadError" in str(err) and "the file is empty" in str(err)
     assert "\n" not in str(err)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["broken.csv", "chuxiong-city-2022.yaml", "out"]
@@ -216,7 +216,7 @@ def test_output_dir_that_is_not_a_report_folder_is_never_replaced(tmp_path, outp
 
 def test_a_failed_render_removes_the_folders_it_created(tmp_path):
     broken = tmp_path / "broken.csv"
-    broken.write_text("proposal_id,title\n001,x\n", encoding="utf-8")
+    broken.write_bytes(b"")
     params = params_copy(CITY, tmp_path, ledger=str(broken), output_dir=str(tmp_path / "new" / "deep" / "out"))
     with pytest.raises(RenderError):
         render_report(params)

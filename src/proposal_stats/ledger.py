@@ -1,29 +1,54 @@
-"""Reading a proposal ledger (台账) into canonical columns, with nothing dropped silently.
+"""Reading a proposal ledger (台账) into proposals and unit assignments, with nothing dropped.
 
-Every row read ends up either *accepted* or *rejected*: ``rows_read == len(accepted) + len(rejected)``.
-A rejected row keeps its original cells, its line number in the file, and the reasons.
+Pipeline: :func:`~proposal_stats.readers.read_table` (any format, text cells, line numbers) →
+headers mapped to canonical columns through the alias table → values normalised
+(:mod:`proposal_stats.normalise`) → named rules (:mod:`proposal_stats.rules`) → rows with an error
+rejected → the data model: one row per **proposal** and one row per **assignment** (proposal ×
+handling unit × role). ``rows_read == rows accepted + rows rejected`` always holds.
+
+Two layouts load to the same model:
+
+* one row per proposal: ``lead_unit`` and ``co_handling_units`` (several units in one cell);
+* one row per assignment: ``handling_unit`` and ``unit_role`` (主办 / 协办 / 分办 / 独办), the
+  proposal's own fields repeated on each row, each unit's reply, date and category on its row.
 """
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import pandera.errors
+import yaml
 
+from . import normalise as nz
 from .params import ReportParams, ResultScheme
-from .schema import LEDGER_COLUMNS, REQUIRED_COLUMNS, SOURCE_LINE, accepted_ledger_schema
+from .readers import LedgerReadError, RawTable, header_key, read_table
+from .rules import RULES
+from .schema import ASSIGNMENT_COLUMNS, LEDGER_COLUMNS, PROPOSAL_LEVEL, SOURCE_LINE, UNIT_ROLES, validate_model
 
-_TRUE = {"true", "1", "yes", "y", "是", "√"}
-_FALSE = {"false", "0", "no", "n", "否", "×"}
-_DATE_COLUMNS = ("assigned_at", "due_at", "replied_at")
+#: Columns without which no figure can be computed; a file lacking one has every row rejected.
+REQUIRED_COLUMNS = ("proposal_id", "replied_at", "result_category")
 
+HANDLING_SYSTEM_WORDS = {
+    "government": "government", "政府": "government", "政府系统": "government", "市政府": "government",
+    "party": "party", "党委": "party", "党委系统": "party",
+    "npc": "npc", "人大": "npc", "cppcc": "cppcc", "政协": "cppcc",
+    "judicial": "judicial", "法院": "judicial", "检察院": "judicial", "司法": "judicial",
+    "peoples_org": "peoples_org", "群团": "peoples_org", "other": "other", "其他": "other",
+}
+PROPOSER_TYPE_WORDS = {
+    **{t: t for t in ("member_individual", "member_joint", "party", "peoples_org", "sector", "special_committee", "member_group")},
+    "委员": "member_individual", "个人": "member_individual", "委员个人": "member_individual", "联名": "member_joint",
+    "党派": "party", "民主党派": "party", "团体": "peoples_org", "人民团体": "peoples_org", "界别": "sector",
+    "专委会": "special_committee", "专门委员会": "special_committee", "小组": "member_group", "委员小组": "member_group",
+}
 
-class LedgerError(ValueError):
-    """The ledger file cannot be read at all (missing, not UTF-8 CSV, required column absent)."""
+LedgerError = LedgerReadError  # the one exception for "this file cannot be read at all"
 
 
 @dataclass(frozen=True)
@@ -31,22 +56,41 @@ class Ledger:
     """A loaded ledger.
 
     Attributes:
-        accepted: one row per proposal; the columns of :data:`~proposal_stats.schema.LEDGER_COLUMNS`
-            parsed (dates ``datetime64[us]``, ``f2f_consulted`` nullable boolean, text ``str`` with
-            blank = ``""``), plus ``source_line`` (line in the file, header = 1), ``resolution_status``
-            (primary normalised status of the result category, blank if none) and ``due_at`` filled
-            from the reply-deadline rule where the file leaves it blank.
-        rejected: the rejected rows as read (all text), plus ``source_line`` and ``reasons``
-            (``"column: message"`` joined by ``"; "``).
-        rows_read: data rows in the file.
-        path: the file read; ``sha256``: hex digest of its bytes.
+        proposals: accepted proposals, one row each (:data:`~proposal_stats.schema.LEDGER_COLUMNS`
+            parsed, plus ``result_category_raw``, ``resolution_status``, ``source_line``). For a
+            proposal handled separately (分办) by several units: replied when every unit replied (the
+            last date), the least-resolved category, the least-satisfied evaluation.
+        assignments: accepted assignments, one row per proposal × unit × role
+            (:data:`~proposal_stats.schema.ASSIGNMENT_COLUMNS`).
+        rejected: rejected rows as read (original header names), plus ``source_line`` and ``reasons``.
+        problems: every problem found, errors and warnings: ``file, line, column, value, rule,
+            severity, message`` (``line`` as the user sees it in a text editor or Excel).
+        rows_read: data rows in the file; ``path``, ``sha256`` (hex of the file's bytes),
+        ``encoding``, ``layout`` (``"proposal_per_row"`` or ``"assignment_per_row"``).
     """
 
-    accepted: pd.DataFrame
+    proposals: pd.DataFrame
+    assignments: pd.DataFrame
     rejected: pd.DataFrame
+    problems: pd.DataFrame
     rows_read: int
     path: Path
     sha256: str
+    encoding: str
+    layout: str
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """The accepted proposals (alias of :attr:`proposals`)."""
+        return self.proposals
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "warning"]
 
 
 def file_sha256(path: Path) -> str:
@@ -58,145 +102,335 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse(raw: pd.DataFrame, scheme: ResultScheme, params: ReportParams | None) -> tuple[pd.DataFrame, list[list[str]]]:
-    """Parse text cells into typed columns; return the parsed frame and each row's parse problems."""
-    problems: list[list[str]] = [[] for _ in range(len(raw))]
+@cache
+def shipped_aliases() -> dict[str, tuple[str, ...]]:
+    """The header alias table shipped with the package (``aliases.yaml``): canonical → variants."""
+    text = resources.files("proposal_stats").joinpath("aliases.yaml").read_text(encoding="utf-8")
+    return {k: tuple(str(v) for v in vs) for k, vs in yaml.safe_load(text).items()}
 
-    def flag(mask: pd.Series, column: str, message: str) -> None:
-        for i in mask.to_numpy().nonzero()[0]:
-            problems[i].append(f"{column}: {message}")
 
-    df = raw.copy()
-    for col in _DATE_COLUMNS:
-        text = raw[col].str.strip()
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
-        flag((text != "") & parsed.isna(), col, "not a date in YYYY-MM-DD form")
-        df[col] = parsed
-    f2f = raw["f2f_consulted"].str.strip().str.lower()
-    df["f2f_consulted"] = pd.array(
-        [True if v in _TRUE else False if v in _FALSE else pd.NA for v in f2f], dtype="boolean"
-    )
-    flag((f2f != "") & df["f2f_consulted"].isna(), "f2f_consulted", "not true/false")
-    for col in set(LEDGER_COLUMNS) - set(_DATE_COLUMNS) - {"f2f_consulted"}:
-        df[col] = raw[col].str.strip()
+def alias_lookup(extra: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Header key → canonical column, the shipped table extended by ``extra`` (params wins)."""
+    table = {}
+    for source in (shipped_aliases(), extra or {}):
+        for canonical, variants in source.items():
+            table[header_key(canonical)] = canonical
+            for variant in variants:
+                table[header_key(variant)] = canonical
+    return table
 
-    if params is not None:
-        rule = params.reply_deadline
-        blank_due = df["due_at"].isna() & df["assigned_at"].notna()
-        if rule.fixed_date is not None:
-            computed = pd.Series(pd.Timestamp(rule.fixed_date), index=df.index)
+
+class _Problems:
+    """Collects problems as vectorised masks, cheap for a million rows."""
+
+    def __init__(self, raw: RawTable, path: Path, header_of: dict[str, str]):
+        self.frames: list[pd.DataFrame] = []
+        self.raw, self.path, self.header_of = raw, path, header_of
+
+    def add(self, mask, rule: str, column: str, message: str, value: pd.Series | None = None) -> None:
+        mask = pd.Series(mask, index=self.raw.cells.index) if not isinstance(mask, pd.Series) else mask
+        rows = mask[mask.fillna(False).astype(bool)].index
+        if len(rows) == 0:
+            return
+        values = value.loc[rows].astype("str") if value is not None else pd.Series("", index=rows, dtype="str")
+        self.frames.append(
+            pd.DataFrame(
+                {
+                    "row": rows,
+                    "line": self.raw.lines.loc[rows].to_numpy(),
+                    "column": self.header_of.get(column, column),
+                    "value": values.to_numpy(),
+                    "rule": rule,
+                    "severity": RULES[rule].severity,
+                    "message": message,
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        cols = ["row", "line", "column", "value", "rule", "severity", "message"]
+        if not self.frames:
+            out = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("row", "line") else "str") for c in cols})
         else:
-            computed = df["assigned_at"] + pd.DateOffset(months=rule.months_after_assignment)
-        df["due_at"] = df["due_at"].where(~blank_due, computed).astype("datetime64[us]")
-    status = {c.code: c.statuses[0] for c in scheme.categories}
-    df["resolution_status"] = df["result_category"].map(status).fillna("").astype("str")
-    return df, problems
+            out = pd.concat(self.frames, ignore_index=True)
+        out.insert(0, "file", str(self.path))
+        return out.sort_values(["row", "severity", "rule"], kind="stable").reset_index(drop=True)
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int], list[list[str]]]:
-    """Header, records padded to the header's width, each record's first line in the file, and
-    per-record problems (a record whose cell count differs from the header's is rejected, never
-    padded or truncated silently). Blank lines are not records."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header, records, lines, problems = None, [], [], []
-            end_of_previous = 0
-            for cells in reader:
-                first_line, end_of_previous = end_of_previous + 1, reader.line_num
-                if not cells or (len(cells) == 1 and not cells[0].strip() and header is not None):
-                    continue
-                if header is None:
-                    header = [c.strip() for c in cells]
-                    continue
-                issues = []
-                if len(cells) != len(header):
-                    issues.append(f"row: has {len(cells)} cells, the header has {len(header)}")
-                    cells = (cells + [""] * len(header))[: len(header)]
-                records.append(cells)
-                lines.append(first_line)
-                problems.append(issues)
-    except FileNotFoundError:
-        raise LedgerError(f"{path}: ledger file not found") from None
-    except IsADirectoryError:
-        raise LedgerError(f"{path}: is a folder, not a ledger file") from None
-    except UnicodeDecodeError as exc:
-        raise LedgerError(f"{path}: not UTF-8 text (byte {exc.start}); save the ledger as UTF-8 CSV") from None
-    except csv.Error as exc:
-        raise LedgerError(f"{path}: not a readable CSV file (line {reader.line_num}: {exc})") from None
-    if header is None:
-        raise LedgerError(f"{path}: the file is empty (no header line)")
-    dupes = sorted({c for c in header if header.count(c) > 1 and c})
-    if dupes:
-        raise LedgerError(f"{path}: column(s) named twice in the header: {', '.join(dupes)}")
-    return header, records, lines, problems
-
-
-def read_ledger(path: str | Path, params: ReportParams) -> Ledger:
-    """Read a UTF-8 CSV ledger with the canonical columns (see README, "Ledger format").
+def read_ledger(
+    path: str | Path,
+    params: ReportParams | None = None,
+    *,
+    sheet: str | None = None,
+    as_of: dt.date | None = None,
+) -> Ledger:
+    """Read, normalise and validate a ledger file.
 
     Args:
-        path: CSV file, UTF-8 (a BOM is allowed), header on the first line.
-        params: supplies the result scheme (valid category codes) and the reply-deadline rule
-            (fills blank ``due_at``).
+        path: CSV/TSV (UTF-8, UTF-8 BOM or GB18030), XLSX or Parquet.
+        params: supplies the result scheme (codes and printed labels), the reply-deadline rule (fills
+            blank due dates), and the ``column_aliases`` / ``unit_aliases`` extensions. Without it,
+            any category letter is accepted and due dates are 3 months after assignment.
+        sheet: XLSX sheet (default: params' ``ledger_sheet``, else the first sheet).
+        as_of: dates after this day get a ``date_in_future`` warning (default: params' ``as_of``,
+            else today).
 
     Returns:
-        :class:`Ledger` with accepted and rejected rows.
+        :class:`Ledger`.
 
     Raises:
-        LedgerError: the file is missing or empty, is not UTF-8 text, is not CSV, names a column
-            twice, or lacks a required column. Row-level problems never raise: those rows are
-            rejected with reasons (a row with too few or too many cells included).
+        LedgerError: the file cannot be read at all (missing, empty, not text in a known encoding,
+            not a table, a column named twice). Row problems never raise.
     """
     path = Path(path)
-    header, records, lines, problems = _read_csv(path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise LedgerError(f"{path}: required column(s) missing: {', '.join(missing)}")
-    raw = pd.DataFrame(records, columns=header, dtype="str")
-    for col in LEDGER_COLUMNS:
-        if col not in raw.columns:
-            raw[col] = ""
-    line = pd.Series(lines, index=raw.index, name=SOURCE_LINE, dtype="int64")
+    aliases = alias_lookup(params.column_aliases if params else None)
+    raw = read_table(path, lambda cell: header_key(cell) in aliases, sheet or (params.ledger_sheet if params else None))
 
-    parsed, parse_problems = _parse(raw[list(LEDGER_COLUMNS)], params.result_scheme, params)
-    for i, text in enumerate(parse_problems):
-        problems[i].extend(text)
-    schema = accepted_ledger_schema(set(params.result_scheme.codes))
-    try:
-        schema.validate(parsed, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        for _, case in exc.failure_cases.iterrows():
-            idx = case["index"]
-            if pd.isna(idx):
-                continue
-            message = case["check"]
-            if case["schema_context"] == "DataFrameSchema":  # a row-level rule
-                column, message = "row", _check_message(schema, message)
-            elif case["column"] == "proposal_id" and "unique" in str(message):
-                column, message = "proposal_id", "duplicate proposal id"
-            else:
-                column = str(case["column"])
-                message = _check_message(schema.columns.get(column), message)
-            problems[int(idx)].append(f"{column}: {message}")
+    canonical_at: dict[str, int] = {}
+    for i, name in enumerate(raw.header):
+        canonical = aliases.get(header_key(name))
+        if canonical is None:
+            continue
+        if canonical in canonical_at:
+            first = raw.header[canonical_at[canonical]]
+            raise LedgerError(f"{path}: columns '{first}' and '{name}' both mean {canonical}; keep one")
+        canonical_at[canonical] = i
+    header_of = {c: raw.header[i] for c, i in canonical_at.items()}
+    cells = raw.cells
+    text = {c: (cells[str(i)] if c in canonical_at and str(i) in cells else pd.Series("", index=cells.index, dtype="str"))
+            for c, i in {**{c: canonical_at.get(c, -1) for c in (*LEDGER_COLUMNS, "handling_unit", "unit_role")}}.items()}
+    problems = _Problems(raw, path, header_of)
+    layout = "assignment_per_row" if "handling_unit" in canonical_at and "lead_unit" not in canonical_at else "proposal_per_row"
 
-    reasons = pd.Series(["; ".join(dict.fromkeys(p)) for p in problems], index=raw.index, dtype="str")
-    bad = reasons != ""
-    accepted = parsed[~bad].assign(**{SOURCE_LINE: line[~bad]})
-    rejected = raw[bad].assign(**{SOURCE_LINE: line[bad], "reasons": reasons[bad]})
+    required = REQUIRED_COLUMNS + (("handling_unit",) if layout == "assignment_per_row" else ("lead_unit",))
+    missing = [c for c in required if c not in canonical_at]
+    for column in missing:
+        problems.add(pd.Series(True, index=cells.index), "required_column", column, f"the file has no '{column}' column (or a known alias of it)")
+    for row, n in raw.short_rows.items():
+        problems.add(cells.index == row, "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}")
+
+    values = _normalise(text, params, problems, canonical_at)
+    _check_rules(values, text, params, problems, layout, as_of or (params.as_of if params else None) or dt.date.today())
+
+    found = problems.frame()
+    error_rows = set(found.loc[found["severity"] == "error", "row"])
+    # A proposal is counted whole or not at all: reject every row of a proposal with a rejected row.
+    ids = values["proposal_id"]
+    bad_ids = set(ids[list(error_rows)]) - {""} if error_rows else set()
+    siblings = ids.isin(bad_ids) & ~ids.index.isin(list(error_rows))
+    if siblings.any():
+        problems.add(siblings, "rejected_sibling", "proposal_id", "another row of this proposal was rejected", text["proposal_id"])
+        found = problems.frame()
+        error_rows = set(found.loc[found["severity"] == "error", "row"])
+
+    bad = cells.index.isin(list(error_rows))
+    reasons = (
+        found[found["severity"] == "error"]
+        .assign(reason=lambda f: f["column"] + ": " + f["message"])
+        .groupby("row")["reason"].agg(lambda r: "; ".join(dict.fromkeys(r)))
+    )
+    rejected = cells[bad].copy()
+    rejected.columns = _unique_names(raw.header)
+    rejected.insert(0, SOURCE_LINE, raw.lines[bad].to_numpy())
+    rejected["reasons"] = reasons.reindex(rejected.index).fillna("").to_numpy()
+
+    good = values[~bad].assign(**{SOURCE_LINE: raw.lines[~bad].to_numpy()})
+    proposals, assignments = _model(good, layout, params.result_scheme if params else None)
+    validate_model(proposals, assignments)
     return Ledger(
-        accepted=accepted.reset_index(drop=True),
+        proposals=proposals,
+        assignments=assignments,
         rejected=rejected.reset_index(drop=True),
-        rows_read=len(raw),
+        problems=found.drop(columns="row"),
+        rows_read=len(cells),
         path=path.resolve(),
         sha256=file_sha256(path),
+        encoding=raw.encoding,
+        layout=layout,
     )
 
 
-def _check_message(owner, check_name) -> str:
-    """The human sentence attached to a pandera check (its ``error=``), or the check's name."""
-    checks = getattr(owner, "checks", None) or []
-    for check in checks:
-        if check_name in (check.name, check.error, str(check)):
-            return check.error or str(check_name)
-    return str(check_name)
+def _unique_names(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        name = h or "(unnamed)"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present: dict) -> pd.DataFrame:
+    """Typed values from text; unreadable non-blank cells are reported as ``unparseable_value``."""
+    out = pd.DataFrame(index=next(iter(text.values())).index)
+    out["proposal_id"] = nz.nfkc(text["proposal_id"])
+    for col in ("title", "proposer", "topic"):
+        out[col] = text[col].str.strip()
+
+    def vocab(col: str, words: dict, default: str = "") -> None:
+        mapped = nz.parse_vocabulary(text[col], words)
+        problems.add(mapped.isna(), "unparseable_value", col, f"not a known {col.replace('_', ' ')}", text[col])
+        out[col] = mapped.fillna("").astype("str")
+        if default and col not in present:
+            out[col] = default
+
+    vocab("proposer_type", PROPOSER_TYPE_WORDS)
+    # A government handling ledger (政府系统办理台账) often has no system column: all rows are government.
+    vocab("handling_system", HANDLING_SYSTEM_WORDS, default="government")
+    vocab("satisfaction", nz.SATISFACTION_WORDS)
+    vocab("unit_role", nz.UNIT_ROLE_WORDS)
+
+    for col in ("assigned_at", "due_at", "replied_at"):
+        parsed = nz.parse_dates(text[col])
+        blank = text[col].str.strip() == ""
+        problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
+        out[col] = parsed
+
+    f2f = nz.parse_f2f(text["f2f_consulted"])
+    problems.add(nz.unknown_f2f(text["f2f_consulted"]), "unparseable_value", "f2f_consulted", "not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)", text["f2f_consulted"])
+    out["f2f_consulted"] = f2f
+
+    scheme = params.result_scheme if params else None
+    if scheme is not None:
+        cats = nz.parse_categories(text["result_category"], scheme.codes, {c.label: c.code for c in scheme.categories})
+        known = ", ".join(scheme.codes)
+        problems.add(cats.isna(), "category_not_in_scheme", "result_category", f"not a category of scheme {scheme.id} ({known})", text["result_category"])
+    else:
+        cats = nz.parse_categories(text["result_category"], list("ABCD"), {})
+        problems.add(cats.isna(), "category_not_in_scheme", "result_category", "not a category letter (no params file: A-D accepted)", text["result_category"])
+    out["result_category"] = cats.fillna("").astype("str")
+    out["result_category_raw"] = text["result_category"].str.strip()
+
+    alias_map = nz.unit_alias_map(params.unit_aliases) if params else {}
+    out["lead_unit"] = nz.normalise_units(text["lead_unit"], alias_map)
+    out["handling_unit"] = nz.normalise_units(text["handling_unit"], alias_map)
+    out["co_handling_units"] = nz.split_units(text["co_handling_units"]).map(
+        lambda units: ";".join(dict.fromkeys(alias_map.get(u, u) for u in units))
+    ).astype("str")
+
+    rule = params.reply_deadline if params else None
+    blank_due = out["due_at"].isna() & out["assigned_at"].notna()
+    if rule is not None and rule.fixed_date is not None:
+        computed = pd.Series(pd.Timestamp(rule.fixed_date), index=out.index)
+    else:
+        months = rule.months_after_assignment if rule is not None else 3
+        computed = out["assigned_at"] + pd.DateOffset(months=months)
+    out["due_at"] = out["due_at"].where(~blank_due, computed).astype("datetime64[us]")
+    return out
+
+
+def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layout: str, as_of: dt.date) -> None:
+    ids = v["proposal_id"]
+    problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
+
+    if layout == "proposal_per_row":
+        dup = ids.duplicated(keep=False) & (ids != "")
+        problems.add(dup, "duplicate_id", "proposal_id", "this proposal id is on more than one row", text["proposal_id"])
+        gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "")
+        problems.add(gov_no_lead, "no_lead_unit", "lead_unit", "a government-system proposal needs a lead unit")
+    else:
+        levels = [c for c in PROPOSAL_LEVEL if c in v.columns]
+        per_id = v[levels].astype("str").drop_duplicates()
+        conflicting = per_id["proposal_id"][per_id["proposal_id"].duplicated()]
+        problems.add(ids.isin(set(conflicting)) & (ids != ""), "duplicate_id", "proposal_id",
+                     "rows of this proposal disagree on its title, proposer, topic, system or dates", text["proposal_id"])
+        leads = v[v["unit_role"] == "lead"].groupby("proposal_id").size()
+        problems.add(ids.isin(set(leads[leads > 1].index)) & (v["unit_role"] == "lead"), "duplicate_id", "unit_role",
+                     "this proposal has more than one lead unit", text["unit_role"])
+        problems.add(v["handling_unit"] == "", "no_lead_unit", "handling_unit", "the row names no handling unit")
+        has_lead = set(v.loc[v["unit_role"].isin(["lead", "sole", "separate"]), "proposal_id"])
+        problems.add((v["handling_system"] == "government") & ~ids.isin(has_lead), "no_lead_unit", "unit_role",
+                     "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
+
+    early = v["replied_at"].notna() & v["assigned_at"].notna() & (v["replied_at"] < v["assigned_at"])
+    problems.add(early, "reply_before_assignment", "replied_at", "the reply date is before the assignment date", text["replied_at"])
+
+    limit = pd.Timestamp(as_of)
+    for col in ("assigned_at", "replied_at"):
+        problems.add(v[col] > limit, "date_in_future", col, f"the date is after {as_of.isoformat()}", text[col])
+    evaluated = v["satisfaction"].isin(["satisfied", "basically_satisfied", "dissatisfied"])
+    problems.add(evaluated & v["replied_at"].isna(), "satisfaction_without_reply", "satisfaction",
+                 "an evaluation is recorded but there is no reply date", text["satisfaction"])
+    for col, series in text.items():
+        formula = series.str.startswith("=") & (series.str.len() > 1)
+        problems.add(formula, "spreadsheet_formula", col, "the cell holds a spreadsheet formula, not its value", series)
+
+
+def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Proposals (one row each) and assignments (proposal × unit × role) from accepted rows."""
+    status = {c.code: c.statuses[0] for c in scheme.categories} if scheme else {}
+    if layout == "proposal_per_row":
+        lead = rows[rows["lead_unit"] != ""]
+        lead_rows = pd.DataFrame(
+            {
+                "proposal_id": lead["proposal_id"], "handling_unit": lead["lead_unit"], "unit_role": "lead",
+                "replied_at": lead["replied_at"], "due_at": lead["due_at"], "result_category": lead["result_category"],
+                "satisfaction": lead["satisfaction"], "f2f_consulted": lead["f2f_consulted"], SOURCE_LINE: lead[SOURCE_LINE],
+            }
+        )
+        co = rows.assign(handling_unit=rows["co_handling_units"].str.split(";")).explode("handling_unit")
+        co = co[co["handling_unit"].notna() & (co["handling_unit"] != "")]
+        co_rows = pd.DataFrame(
+            {
+                "proposal_id": co["proposal_id"], "handling_unit": co["handling_unit"], "unit_role": "co_handler",
+                "replied_at": pd.Series(pd.NaT, index=co.index, dtype="datetime64[us]"), "due_at": co["due_at"],
+                "result_category": "", "satisfaction": "", "f2f_consulted": pd.array([pd.NA] * len(co), dtype="boolean"),
+                SOURCE_LINE: co[SOURCE_LINE],
+            }
+        )
+        assignments = pd.concat([lead_rows, co_rows], ignore_index=True)
+        proposals = rows.drop(columns=["handling_unit", "unit_role"])
+    else:
+        assignments = rows[list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+        proposals = _proposals_from_assignments(rows, scheme)
+    proposals = proposals.assign(resolution_status=proposals["result_category"].map(status).fillna("").astype("str"))
+    order = [*LEDGER_COLUMNS, "result_category_raw", "resolution_status", SOURCE_LINE]
+    role_order = assignments["unit_role"].map({r: i for i, r in enumerate(UNIT_ROLES)})
+    assignments = assignments.assign(_order=role_order).sort_values(["proposal_id", "_order", "handling_unit"], kind="stable")
+    assignments = assignments[list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+    for col in ("proposal_id", "handling_unit", "unit_role", "result_category", "satisfaction"):
+        assignments[col] = assignments[col].astype("str")
+    for col in ("replied_at", "due_at"):
+        assignments[col] = assignments[col].astype("datetime64[us]")
+    assignments["f2f_consulted"] = assignments["f2f_consulted"].astype("boolean")
+    assignments[SOURCE_LINE] = assignments[SOURCE_LINE].astype("int64")
+    return proposals[order].reset_index(drop=True), assignments
+
+
+_SATISFACTION_ORDER = {"dissatisfied": 0, "basically_satisfied": 1, "satisfied": 2, "no_response": 3, "": 4}
+
+
+def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None) -> pd.DataFrame:
+    """One row per proposal from assignment rows: the lead row's reply, or for separate handling
+    the last reply (NaT while any unit has not replied), the least-resolved category and the least
+    satisfied evaluation (a conservative reading of several replies)."""
+    rank = {c: i for i, c in enumerate(scheme.codes)} if scheme else {c: i for i, c in enumerate("ABCD")}
+    replying = rows[rows["unit_role"].isin(["lead", "sole", "separate", ""])].copy()
+    replying["_cat_rank"] = replying["result_category"].map(rank).fillna(-1)
+    replying["_sat_rank"] = replying["satisfaction"].map(_SATISFACTION_ORDER)
+    g = replying.groupby("proposal_id", sort=False)
+    first = rows.groupby("proposal_id", sort=False).first()
+    out = pd.DataFrame(index=first.index)
+    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "assigned_at", SOURCE_LINE):
+        out[col] = first[col]
+    out["due_at"] = g["due_at"].max()
+    all_replied = g["replied_at"].apply(lambda s: s.notna().all())
+    out["replied_at"] = g["replied_at"].max().where(all_replied.reindex(out.index, fill_value=False))
+    worst_cat = replying.sort_values("_cat_rank", kind="stable").groupby("proposal_id").last()
+    out["result_category"] = worst_cat["result_category"].reindex(out.index).fillna("")
+    out["result_category_raw"] = worst_cat["result_category_raw"].reindex(out.index).fillna("")
+    worst_sat = replying.sort_values("_sat_rank", kind="stable").groupby("proposal_id").first()
+    out["satisfaction"] = worst_sat["satisfaction"].reindex(out.index).fillna("")
+    out["f2f_consulted"] = g["f2f_consulted"].apply(lambda s: bool(s.fillna(False).all()) if s.notna().any() else pd.NA).reindex(out.index).astype("boolean")
+    leads = rows[rows["unit_role"].isin(["lead", "sole"])].groupby("proposal_id")["handling_unit"].first()
+    separate = rows[rows["unit_role"] == "separate"].groupby("proposal_id")["handling_unit"].agg(";".join)
+    first_separate = separate.reindex(out.index).fillna("").astype("str").str.split(";").str[0]
+    lead = leads.reindex(out.index).fillna("").astype("str")
+    out["lead_unit"] = lead.where(lead != "", first_separate)
+    co = rows[rows["unit_role"] == "co_handler"].groupby("proposal_id")["handling_unit"].agg(";".join)
+    out["co_handling_units"] = co.reindex(out.index).fillna("")
+    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units", "result_category", "result_category_raw", "satisfaction"):
+        out[col] = out[col].astype("str")
+    for col in ("assigned_at", "due_at", "replied_at"):
+        out[col] = out[col].astype("datetime64[us]")
+    return out.rename_axis("proposal_id").reset_index()

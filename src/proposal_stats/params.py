@@ -151,6 +151,14 @@ class ReportParams(_Model):
         description="ledger columns whose per-row values are synthetic; non-empty puts a banner on the report",
     )
     synthetic_note: str = Field(default="", description="how the synthetic values were made, shown in the banner")
+    ledger_sheet: str | None = Field(default=None, description="XLSX sheet to read (default: the first)")
+    column_aliases: dict[str, list[str]] = Field(
+        default_factory=dict, description="more header names per canonical column, added to the shipped table"
+    )
+    unit_aliases: dict[str, list[str]] = Field(
+        default_factory=dict, description="canonical unit name → other ways the ledger writes it"
+    )
+    as_of: dt.date | None = Field(default=None, description="dates after this get a warning (default: today)")
     result_scheme: ResultScheme
     reply_deadline: ReplyDeadline
     output_dir: Path
@@ -158,6 +166,15 @@ class ReportParams(_Model):
     execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
     published: Published | None = None
     params_file: Path = Field(description="set by load_params; do not write it in the file")
+
+    @field_validator("column_aliases")
+    @classmethod
+    def _known_alias_targets(cls, aliases: dict[str, list[str]]) -> dict[str, list[str]]:
+        known = set(LEDGER_COLUMNS) | {"handling_unit", "unit_role"}
+        unknown = [k for k in aliases if k not in known]
+        if unknown:
+            raise ValueError(f"not ledger column(s): {', '.join(unknown)}")
+        return aliases
 
     @field_validator("synthetic_fields")
     @classmethod

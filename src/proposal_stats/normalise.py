@@ -1,0 +1,160 @@
+"""Turning ledger text into values: dates, result categories, satisfaction, face-to-face, units.
+
+Every function is vectorised (a Series of text in, a Series out) and returns missing (NaT / NA /
+``""``) where a non-blank cell cannot be read, so the caller can report it as ``unparseable_value``
+instead of guessing. NFKC normalisation (full-width → half-width) is applied only where it cannot
+change meaning: codes, numbers, dates, category letters — never to titles or unit names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+#: Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+
+#: Printed forms of the letters A-D: 甲乙丙丁 and 一二三四 (一类 = A), as reports print them.
+_CATEGORY_WORDS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D", "一": "A", "二": "B", "三": "C", "四": "D"}
+_CATEGORY_NOISE = re.compile(r"^(?:第)?(.+?)(?:类别|类提案|类建议|类)?$")
+
+SATISFACTION_WORDS = {
+    "满意": "satisfied",
+    "非常满意": "satisfied",
+    "基本满意": "basically_satisfied",
+    "比较满意": "basically_satisfied",
+    "不满意": "dissatisfied",
+    "未反馈": "no_response",
+    "未回复": "no_response",
+    "未返回": "no_response",
+    "无反馈": "no_response",
+    "satisfied": "satisfied",
+    "basically satisfied": "basically_satisfied",
+    "basically_satisfied": "basically_satisfied",
+    "dissatisfied": "dissatisfied",
+    "not satisfied": "dissatisfied",
+    "no response": "no_response",
+    "no_response": "no_response",
+}
+
+#: 面商 and the other ways of consulting: only a face-to-face meeting counts (domain.md §1.6).
+F2F_WORDS = {
+    "是": True, "√": True, "✓": True, "✔": True, "面商": True, "当面": True, "见面": True, "上门": True,
+    "yes": True, "y": True, "true": True, "1": True, "face to face": True, "face-to-face": True,
+    "否": False, "×": False, "✗": False, "✘": False, "电话": False, "书面": False, "函复": False,
+    "邮件": False, "网络": False, "no": False, "n": False, "false": False, "0": False,
+    "phone": False, "written": False,
+}
+
+UNIT_ROLE_WORDS = {
+    "主办": "lead", "牵头": "lead", "主办单位": "lead", "lead": "lead",
+    "协办": "co_handler", "会办": "co_handler", "协办单位": "co_handler", "co_handler": "co_handler", "co-handler": "co_handler",
+    "分办": "separate", "separate": "separate",
+    "独办": "sole", "单独办理": "sole", "sole": "sole",
+}
+
+_SPLIT_UNITS = re.compile(r"[、，,；;\n\r]+")
+
+
+def nfkc(text: pd.Series) -> pd.Series:
+    """NFKC-normalised, stripped text (full-width digits and letters become ASCII)."""
+    return text.map(lambda v: unicodedata.normalize("NFKC", v).strip(), na_action="ignore").astype("str")
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日``, ``20220315`` or an Excel serial.
+
+    Args:
+        text: Series of text (blank = no date).
+
+    Returns:
+        ``datetime64[us]`` Series; NaT for blank cells and for text that is not a real date
+        (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 1000 to 99999.
+    """
+    t = nfkc(text)
+    out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
+    parts = t.str.extract(_YMD)
+    compact = t.str.extract(_COMPACT)
+    parts = parts.where(parts[0].notna(), compact)
+    has = parts[0].notna()
+    if has.any():
+        ymd = parts[has].astype("int64")
+        out[has] = pd.to_datetime(
+            {"year": ymd[0], "month": ymd[1], "day": ymd[2]}, errors="coerce"
+        ).astype("datetime64[us]")
+    serial = t.str.fullmatch(_SERIAL) & ~has
+    if serial.any():
+        days = t[serial].astype("float64")
+        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days.where(days >= 1000), unit="D")).astype("datetime64[us]")
+    return out
+
+
+def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
+    """Printed result categories to scheme codes: ``A``, ``a``, ``Ａ``, ``A类``, ``甲``/``甲类``,
+    ``一类``, ``第一类`` or the scheme's printed label.
+
+    Args:
+        text: Series of text.
+        codes: the scheme's codes, e.g. ``["A", "B", "C"]``.
+        labels: printed label → code, from the scheme.
+
+    Returns:
+        Series of codes; ``""`` for blank cells, NA where the text names no category of the scheme.
+    """
+    t = nfkc(text)
+    label_map = {unicodedata.normalize("NFKC", k).strip(): v for k, v in labels.items()}
+    upper = {c.upper(): c for c in codes}
+
+    def one(value: str):
+        if not value:
+            return ""
+        if value in label_map:
+            return label_map[value]
+        core = _CATEGORY_NOISE.match(value).group(1).strip()
+        core = _CATEGORY_WORDS.get(core, core).upper()
+        return upper.get(core, pd.NA)
+
+    return t.map(one).astype("str")
+
+
+def parse_vocabulary(text: pd.Series, words: dict, fold_case: bool = True) -> pd.Series:
+    """Map text through a word table (NFKC, case-folded); ``""`` for blank, NA for unknown words."""
+    t = nfkc(text)
+    key = t.str.casefold() if fold_case else t
+    table = {unicodedata.normalize("NFKC", k).casefold(): v for k, v in words.items()}
+    return key.map(lambda v: "" if v == "" else table.get(v, pd.NA))
+
+
+def parse_f2f(text: pd.Series) -> pd.Series:
+    """Face-to-face consultation as nullable boolean: 是/√/面商 → True; 否/×/电话/书面 → False;
+    blank → NA (unknown); anything else → NA as well, and :func:`unknown_f2f` flags it."""
+    mapped = parse_vocabulary(text, F2F_WORDS)
+    return pd.array([v if isinstance(v, bool) else pd.NA for v in mapped], dtype="boolean")
+
+
+def unknown_f2f(text: pd.Series) -> pd.Series:
+    """True where a non-blank face-to-face cell is not a known word."""
+    mapped = parse_vocabulary(text, F2F_WORDS)
+    return mapped.isna()
+
+
+def split_units(text: pd.Series) -> pd.Series:
+    """Co-handling units split on ``、，,；;`` and line breaks, blanks dropped: a Series of lists."""
+    return text.map(lambda v: [u.strip() for u in _SPLIT_UNITS.split(v) if u.strip()] if v else [])
+
+
+def unit_alias_map(aliases: dict[str, list[str]]) -> dict[str, str]:
+    """Variant name → canonical unit name, from the params file's ``unit_aliases``."""
+    return {variant.strip(): canonical for canonical, variants in aliases.items() for variant in variants}
+
+
+def normalise_units(names: pd.Series, alias_map: dict[str, str]) -> pd.Series:
+    """Unit names stripped and mapped through the alias table (unknown names kept as written)."""
+    stripped = names.str.strip()
+    return stripped.map(lambda v: alias_map.get(v, v)).astype("str") if alias_map else stripped

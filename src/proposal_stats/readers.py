@@ -1,0 +1,265 @@
+"""Reading a ledger file, whatever its format, into a table of text cells with their line numbers.
+
+Formats: CSV and TSV (UTF-8, UTF-8 with BOM, or GB18030/GBK — tried in that order, because GB18030
+accepts almost any byte string and would mis-decode UTF-8), XLSX (first sheet or a named one; the
+header may sit on any of the first rows; a two-row header with merged group cells is joined), and
+Parquet (needs the ``parquet`` extra). Every cell is kept as text; nothing is converted here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+#: Header rows searched for the header in a spreadsheet or CSV (title rows often come first).
+HEADER_SEARCH_ROWS = 15
+
+
+class LedgerReadError(ValueError):
+    """The file cannot be read as a table at all; ``str(err)`` names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A ledger as read: text cells, and where each row is in the file.
+
+    Attributes:
+        header: column names as printed in the file (two-row headers joined with "/").
+        cells: one row per data row, one ``str`` column per header position (named "0", "1", …),
+            blank = ``""``.
+        lines: for each data row, the line (CSV/TSV) or spreadsheet row (XLSX) a user sees, 1-based.
+        short_rows: rows that had fewer or more cells than the header (index → cell count).
+        encoding: the text encoding used, or the format ("xlsx", "parquet").
+        header_line: the line or row of the (last) header row.
+    """
+
+    header: list[str]
+    cells: pd.DataFrame
+    lines: pd.Series
+    short_rows: dict[int, int]
+    encoding: str
+    header_line: int
+
+
+def header_key(text: str) -> str:
+    """How header cells and aliases are compared: NFKC, case-folded, without spaces or a trailing colon."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return "".join(text.split()).rstrip(":")
+
+
+def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
+    """Read ``path`` into a :class:`RawTable`.
+
+    Args:
+        path: a .csv, .tsv/.tab/.txt, .xlsx/.xlsm or .parquet file.
+        known_header: ``callable(str) -> bool``, true for a cell that names a known column; used
+            to find the header row and to join two-row headers.
+        sheet: XLSX sheet name (default: the first sheet).
+
+    Raises:
+        LedgerReadError: missing, empty, undecodable, or not a table.
+    """
+    if not path.exists():
+        raise LedgerReadError(f"{path}: ledger file not found")
+    if path.is_dir():
+        raise LedgerReadError(f"{path}: is a folder, not a ledger file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows, lines, encoding = _xlsx_rows(path, sheet), None, "xlsx"
+    elif suffix == ".parquet":
+        return _parquet(path)
+    else:
+        text, encoding = _decode(path)
+        delimiter = "\t" if suffix in (".tsv", ".tab") or _looks_tab_separated(text) else ","
+        fast = _fast_csv(text, delimiter, known_header, encoding)
+        if fast is not None:
+            return fast
+        rows, lines = _csv_rows(path, text, delimiter)
+    return _tabulate(path, rows, lines, known_header, encoding)
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise LedgerReadError(f"{path}: the file is empty")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+        except UnicodeDecodeError:
+            continue
+    raise LedgerReadError(f"{path}: neither UTF-8 nor GB18030/GBK text; save the ledger as UTF-8 CSV or XLSX")
+
+
+def _looks_tab_separated(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    return "\t" in first and first.count("\t") > first.count(",")
+
+
+def _fast_csv(text: str, delimiter: str, known_header, encoding: str) -> RawTable | None:
+    """pandas' C parser when the file is plain (header on line 1, no blank lines, no line breaks
+    inside cells, every row complete): then row i is on line i + 2. ``None`` otherwise."""
+    flat = text.replace("\r\n", "\n").rstrip("\n")
+    if "\n\n" in flat or '"' in flat.split("\n", 1)[0]:
+        return None
+    # Every line must hold as many separators as the header: otherwise a row is short or long,
+    # or a quoted cell holds a separator or a line break; the careful path sorts those out.
+    separators = pd.Series(flat.split("\n"), dtype="str").str.count(re.escape(delimiter))
+    if (separators != separators.iloc[0]).any():
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False, na_filter=False,
+            skip_blank_lines=False, header=None, quoting=csv.QUOTE_MINIMAL, engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    n_lines = text.rstrip("\r\n").count("\n") + 1
+    if len(frame) != n_lines or frame.isna().to_numpy().any():
+        return None  # a cell spans lines, or a row is short: take the careful path
+    header = [str(h).strip() for h in frame.iloc[0]]
+    if sum(bool(known_header(h)) for h in header) < 2:
+        return None  # title rows above the header: search for it
+    if len(frame) > 1 and sum(bool(known_header(h)) for h in frame.iloc[1]) >= 2:
+        return None  # a second header row
+    cells = frame.iloc[1:].reset_index(drop=True)
+    cells.columns = [str(i) for i in range(len(header))]
+    lines = pd.Series(range(2, len(cells) + 2), dtype="int64")
+    return RawTable(header, cells, lines, {}, encoding, 1)
+
+
+def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """Records with the line each starts on (a quoted cell may span lines; blank lines are skipped)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, lines, end = [], [], 0
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if cells and any(c.strip() for c in cells):
+                rows.append(cells)
+                lines.append(start)
+    except csv.Error as exc:
+        raise LedgerReadError(f"{path}: not a readable CSV file (line {reader.line_num}: {exc})") from None
+    return rows, lines
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=False, data_only=True)  # cached values of formulas
+        formulas = load_workbook(path, read_only=False, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken or mislabelled file
+        raise LedgerReadError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise LedgerReadError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+    ws = book[sheet] if sheet else book.worksheets[0]
+    ws_formulas = formulas[ws.title]
+    merged_values = {}
+    for rng in ws.merged_cells.ranges:  # a merged cell's value belongs to every cell it covers
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged_values[(r, c)] = value
+    rows = []
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for c in row:
+            value = merged_values.get((r, c.column), c.value)
+            if value is None:  # a formula never calculated (no cached value): keep its text, to be flagged
+                formula = ws_formulas.cell(r, c.column).value
+                value = formula if isinstance(formula, str) and formula.startswith("=") else None
+            values.append(_xlsx_text(value))
+        rows.append(values)
+    return rows
+
+
+def _xlsx_text(value) -> str:
+    """A spreadsheet cell as text: dates as ISO, whole numbers without '.0'."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_header, encoding: str) -> RawTable:
+    if lines is None:  # spreadsheet: the row number is the line
+        lines = list(range(1, len(rows) + 1))
+        keep = [i for i, r in enumerate(rows) if any(str(c).strip() for c in r)]
+        rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
+    if not rows:
+        raise LedgerReadError(f"{path}: the file has no rows")
+    at, header = _find_header(rows, known_header)
+    width = len(header)
+    body, body_lines, short = [], [], {}
+    for cells, line in zip(rows[at + 1 :], lines[at + 1 :]):
+        if len(cells) != width:
+            # Trailing empty cells are padding in spreadsheets, not a short row.
+            trimmed = list(cells)
+            while len(trimmed) > width and not str(trimmed[-1]).strip():
+                trimmed.pop()
+            if len(trimmed) != width and encoding != "xlsx":
+                short[len(body)] = len(trimmed)
+            cells = (list(trimmed) + [""] * width)[:width]
+        body.append([str(c) for c in cells])
+        body_lines.append(line)
+    cells = pd.DataFrame(body, columns=[str(i) for i in range(width)], dtype="str")
+    return RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
+
+
+def _find_header(rows: list[list[str]], known_header) -> tuple[int, list[str]]:
+    """The header row (the first of the top rows naming ≥ 2 known columns) and its names; a group
+    row above sub-headers ("办理情况" over "答复日期 | 类别") is joined as "办理情况/答复日期"."""
+    best, best_hits = 0, -1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = sum(bool(known_header(c)) for c in row if str(c).strip())
+        if hits > best_hits:
+            best, best_hits = i, hits
+        if hits >= 2:
+            best = i
+            break
+    header = [str(c).strip() for c in rows[best]]
+    if best + 1 < len(rows):  # a second header row under merged group cells?
+        below = [str(c).strip() for c in rows[best + 1]]
+        gains = sum(1 for a, b in zip(header, below) if b and known_header(b) and not known_header(a))
+        if gains >= 1 and sum(bool(known_header(b)) for b in below) >= 2:
+            joined = []
+            for i, top in enumerate(header):
+                sub = below[i] if i < len(below) else ""
+                joined.append(sub if sub and known_header(sub) else top or sub)
+            return best + 1, joined
+    return best, header
+
+
+def _parquet(path: Path) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except ImportError:
+        raise LedgerReadError(f"{path}: reading Parquet needs pyarrow: pip install 'proposal-stats[parquet]'") from None
+    except Exception as exc:
+        raise LedgerReadError(f"{path}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+    header = [str(c) for c in frame.columns]
+    cells = pd.DataFrame(
+        {str(i): _as_text(frame[c]) for i, c in enumerate(frame.columns)}, index=pd.RangeIndex(len(frame))
+    )
+    return RawTable(header, cells, pd.Series(range(1, len(frame) + 1), dtype="int64"), {}, "parquet", 0)
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.dt.strftime("%Y-%m-%d").fillna("").astype("str")
+    if pd.api.types.is_float_dtype(col):
+        return col.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v))).astype("str")
+    return col.astype("str").where(col.notna(), "")

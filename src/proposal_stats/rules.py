@@ -1,0 +1,35 @@
+"""The named validation rules a ledger row is checked against.
+
+An **error** rejects the row (it is reported, never counted); a **warning** keeps the row and
+flags it. Every rule is documented in README ("Validation rules") from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    severity: str  # "error" or "warning"
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    r.name: r
+    for r in (
+        Rule("required_column", "error", "a column the report needs is not in the file; every row is rejected"),
+        Rule("row_shape", "error", "the row has more or fewer cells than the header"),
+        Rule("blank_id", "error", "the proposal id is blank"),
+        Rule("duplicate_id", "error", "the same proposal id on several rows whose content conflicts (or, one row per proposal, repeated)"),
+        Rule("unparseable_value", "error", "a date, yes/no, evaluation, role or system the reader cannot understand"),
+        Rule("category_not_in_scheme", "error", "a result category that is not a code or label of the params file's scheme"),
+        Rule("no_lead_unit", "error", "a government-system proposal with no lead unit"),
+        Rule("reply_before_assignment", "error", "the reply date is before the assignment date"),
+        Rule("rejected_sibling", "error", "another row of the same proposal was rejected, so the proposal cannot be counted"),
+        Rule("date_in_future", "warning", "a date after the as-of date (default: today)"),
+        Rule("satisfaction_without_reply", "warning", "an evaluation is recorded but the proposal has no reply date"),
+        Rule("spreadsheet_formula", "warning", "a cell holds a spreadsheet formula (text starting with '='), not a value"),
+    )
+}
