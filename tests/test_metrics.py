@@ -68,12 +68,31 @@ def test_reference_summary_uses_percent_numbers(city):
 
 def test_reference_per_unit_table_adds_up(city):
     params, ledger = city
-    units = per_unit(ledger.accepted, params.result_scheme)
-    assert len(units) == 31
-    assert units["proposals_led"].sum() == 248
+    units = per_unit(ledger.proposals, ledger.assignments, params.result_scheme)
+    leads = units[units["as_lead"] > 0]
+    assert len(leads) == 31 and len(units) == 31  # the synthetic co-handlers are drawn from the same 31 units
+    assert units["as_lead"].sum() == 248 and units["separately"].sum() == 0
+    assert units["as_co_handler"].sum() == len(ledger.assignments) - 248
     assert units[["A", "B", "C"]].sum().to_dict() == {"A": 177, "B": 61, "C": 10}
-    assert (units["A"] + units["B"] + units["C"] == units["proposals_led"]).all()
-    assert list(units["proposals_led"]) == sorted(units["proposals_led"], reverse=True)
+    assert (units["A"] + units["B"] + units["C"] == units["as_lead"]).all()
+    assert list(units["as_lead"]) == sorted(units["as_lead"], reverse=True)
+
+
+def test_per_unit_counts_assignments_by_role(tmp_path):
+    (tmp_path / "a.csv").write_text(
+        "proposal_id,handling_unit,unit_role,replied_at,result_category\n"
+        "001,市住建局,主办,2022-05-01,A\n001,市财政局,协办,,\n"
+        "002,市财政局,主办,2022-05-02,B\n"
+        "003,市水务局,分办,2022-05-03,A\n003,市财政局,分办,,\n",
+        encoding="utf-8",
+    )
+    params = load_params(params_copy(CITY, tmp_path, ledger=str(tmp_path / "a.csv")))
+    ledger = read_ledger(params.ledger, params)
+    units = per_unit(ledger.proposals, ledger.assignments, params.result_scheme).set_index("handling_unit")
+    assert units.loc["市财政局", ["as_lead", "as_co_handler", "separately", "A", "B", "replied"]].tolist() == [1, 1, 1, 0, 1, 1]
+    assert units.loc["市水务局", ["as_lead", "separately", "A", "replied"]].tolist() == [0, 1, 1, 1]
+    h = headline(ledger.proposals, params.result_scheme, ledger.assignments)
+    assert (h.submitted, h.handling_units, h.replied) == (3, 3, 2)  # 003 waits for 市财政局's reply
 
 
 def test_prefecture_headline():

@@ -45,6 +45,7 @@ def test_cli_renders_the_reference_report_by_default(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == [
         ".proposal-stats-report",
         "categories.csv",
+        "problems.csv",
         "published_vs_ledger.csv",
         "rejected_rows.csv",
         "report.html",
@@ -155,6 +156,25 @@ def test_cli_failure_exits_non_zero_with_a_one_line_error(tmp_path):
     assert "unknown key 'colour'" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_rejected_rows_are_reported_or_fail_in_strict_mode(tmp_path):
+    lines = (ROOT / "data" / "ledgers" / "chuxiong-city-2022.csv").read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(",A,", ",Z,").replace(",B,", ",Z,").replace(",C,", ",Z,")  # not in the scheme
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    params = params_copy(CITY, tmp_path, ledger=str(ledger))
+    result = render_report(params)
+    s = json.loads((result.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert (s["rows_read"], s["rows_accepted"], s["rows_rejected"], s["submitted"]) == (269, 268, 1, 268)
+    html = text_of((result.output_dir / "report.html").read_text(encoding="utf-8"))
+    assert "Rows rejected." in html and "rows read 269 = accepted 268 + rejected 1" in html
+    assert "category_not_in_scheme" in html
+    assert "not a category of scheme" in (result.output_dir / "rejected_rows.csv").read_text(encoding="utf-8-sig")
+    before = (result.output_dir / "report.html").read_bytes()
+    cli = run_cli("report", "--strict", str(params), cwd=tmp_path)
+    assert cli.returncode == 1 and "RowsRejected: 1 of 269 ledger rows rejected" in cli.stderr
+    assert (result.output_dir / "report.html").read_bytes() == before
 
 
 def test_cli_messages_keep_brackets_in_names(tmp_path):

@@ -70,6 +70,7 @@ def report(
         typer.Argument(metavar="PARAMS.yaml", help=f"params file(s); default: {REFERENCE_PARAMS} (the reference report)"),
     ] = None,
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
 ) -> None:
     """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables)."""
     files = _params_to_render(list(params or []), render_all)
@@ -79,7 +80,7 @@ def report(
     for path in files:
         with _progress(path.name) as on_step:
             try:
-                result = render_report(path, on_step=on_step)
+                result = render_report(path, on_step=on_step, strict=strict)
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
@@ -90,6 +91,73 @@ def report(
         err.print(escape(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)"))
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    ledger: Annotated[Path, typer.Argument(metavar="LEDGER", help="ledger file: CSV, TSV, XLSX or Parquet")],
+    params: Annotated[Path | None, typer.Option("--params", help="params file: its result scheme, deadline rule and aliases")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: the first)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="warnings fail too (exit 1)")] = False,
+) -> None:
+    """Check a ledger: rows read, accepted and rejected, and every problem with its line and column.
+
+    Exit status: 0 clean, 1 rows rejected or errors found (or, with --strict, warnings), 2 the file
+    (or the params file) cannot be read at all.
+    """
+    import json
+
+    try:
+        from .ledger import LedgerError, read_ledger
+        from .params import ParamsError, load_params
+
+        loaded = load_params(params) if params else None
+        result = read_ledger(ledger, loaded, sheet=sheet)
+    except (ParamsError, LedgerError) as exc:
+        _fail(str(exc), as_json)
+    except Exception as exc:  # never a traceback, whatever the input
+        _fail(f"{ledger}: could not be read ({type(exc).__name__}: {exc})", as_json)
+
+    problems = result.problems
+    summary = {
+        "file": str(ledger),
+        "encoding": result.encoding,
+        "layout": result.layout,
+        "rows_read": result.rows_read,
+        "rows_accepted": result.rows_read - len(result.rejected),
+        "rows_rejected": len(result.rejected),
+        "proposals": len(result.proposals),
+        "errors": int((problems["severity"] == "error").sum()),
+        "warnings": int((problems["severity"] == "warning").sum()),
+        "problems": problems.assign(line=problems["line"].astype(int)).to_dict(orient="records"),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        out = Console(highlight=False, soft_wrap=True)
+        out.print(escape(
+            f"{ledger}: {summary['rows_read']} rows read, {summary['rows_accepted']} accepted, "
+            f"{summary['rows_rejected']} rejected; {summary['errors']} error(s), {summary['warnings']} warning(s) "
+            f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
+        ))
+        if params is None:
+            out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
+        for p in summary["problems"]:
+            shown = f" = {p['value']!r}" if p["value"] else ""
+            out.print(escape(f"{p['file']}:{p['line']}: {p['column']}{shown}: {p['rule']} ({p['severity']}): {p['message']}"))
+    failed = summary["rows_rejected"] or summary["errors"] or (strict and summary["warnings"])
+    raise typer.Exit(1 if failed else 0)
+
+
+def _fail(message: str, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        err.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,7 +62,7 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "handling_units": Definition(
         "Handling units",
-        "distinct lead units of government-system proposals",
+        "distinct units leading (or separately handling) government-system proposals",
         "—",
         "count",
     ),
@@ -172,13 +172,15 @@ def category_counts(ledger: pd.DataFrame, scheme: ResultScheme) -> pd.Series:
     return gov["result_category"].value_counts().reindex(scheme.codes, fill_value=0).astype(int)
 
 
-def headline(ledger: pd.DataFrame, scheme: ResultScheme) -> Headline:
+def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFrame | None = None) -> Headline:
     """Compute the headline figures of an annual handling report from an accepted ledger.
 
     Args:
         ledger: ``Ledger.accepted`` (one row per proposal; columns as in
             :data:`~proposal_stats.schema.LEDGER_COLUMNS`, parsed).
         scheme: result-category scheme mapping printed codes to labels.
+        assignments: ``Ledger.assignments``; when given, units handling a proposal separately
+            (分办) count as handling units too. Without it, the distinct lead units are counted.
 
     Returns:
         :class:`Headline`. Definitions of each figure: :data:`DEFINITIONS`.
@@ -200,7 +202,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme) -> Headline:
         submitted=int(ledger["proposal_id"].nunique()),
         assigned_to_government=assigned,
         not_government=len(ledger) - assigned,
-        handling_units=int(gov.loc[gov["lead_unit"] != "", "lead_unit"].nunique()),
+        handling_units=_handling_units(gov, assignments),
         replied=int(replied_mask.sum()),
         reply_rate=share(int(replied_mask.sum()), assigned),
         on_time=int(on_time_mask.sum()),
@@ -219,28 +221,47 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme) -> Headline:
     )
 
 
-def per_unit(ledger: pd.DataFrame, scheme: ResultScheme) -> pd.DataFrame:
-    """Proposals led per handling unit, with result-category counts.
+def _handling_units(gov: pd.DataFrame, assignments: pd.DataFrame | None) -> int:
+    if assignments is None:
+        return int(gov.loc[gov["lead_unit"] != "", "lead_unit"].nunique())
+    replying = assignments[assignments["proposal_id"].isin(set(gov["proposal_id"])) & assignments["unit_role"].isin(["lead", "sole", "separate"])]
+    return int(replying["handling_unit"].nunique())
+
+
+def per_unit(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: ResultScheme) -> pd.DataFrame:
+    """Assignments per handling unit, by role, with the result categories of the replies it made.
 
     Args:
-        ledger: accepted ledger.
+        proposals: accepted proposals (to keep government-system ones only).
+        assignments: accepted assignments (``proposal_id``, ``handling_unit``, ``unit_role``,
+            ``replied_at``, ``result_category``, ``f2f_consulted``).
         scheme: result scheme; one count column per code, in the scheme's order.
 
     Returns:
-        DataFrame with columns ``lead_unit``, ``proposals_led``, one column per category code (counts),
-        ``replied``, ``f2f_consulted``; one row per lead unit of a government-system proposal, sorted by
-        ``proposals_led`` descending then unit name. Counts are whole proposals.
+        DataFrame, one row per unit: ``handling_unit``, ``as_lead`` (lead or sole), ``as_co_handler``,
+        ``separately`` (分办), one column per category code and ``replied`` and ``f2f_consulted``
+        (over the assignments on which the unit replies itself: lead, sole, separate). Counts are
+        assignments; a proposal counts once per unit. Sorted by ``as_lead`` + ``separately``
+        descending, then unit name.
     """
-    gov = government_system(ledger)
-    gov = gov[gov["lead_unit"] != ""]
-    cats = pd.crosstab(gov["lead_unit"], gov["result_category"]).reindex(columns=scheme.codes, fill_value=0)
+    gov_ids = set(proposals.loc[proposals["handling_system"] == "government", "proposal_id"])
+    a = assignments[assignments["proposal_id"].isin(gov_ids)]
+    replying = a[a["unit_role"].isin(["lead", "sole", "separate"])]
+    units = sorted(set(a["handling_unit"]))
+    role = a.assign(role=a["unit_role"].replace({"sole": "lead"}))
+    roles = pd.crosstab(role["handling_unit"], role["role"]).reindex(index=units, columns=["lead", "co_handler", "separate"], fill_value=0)
+    cats = pd.crosstab(replying["handling_unit"], replying["result_category"]).reindex(index=units, columns=scheme.codes, fill_value=0)
     table = pd.DataFrame(
         {
-            "proposals_led": gov.groupby("lead_unit").size(),
+            "as_lead": roles["lead"],
+            "as_co_handler": roles["co_handler"],
+            "separately": roles["separate"],
             **{code: cats[code] for code in scheme.codes},
-            "replied": gov.groupby("lead_unit")["replied_at"].count(),
-            "f2f_consulted": gov.groupby("lead_unit")["f2f_consulted"].sum().astype(int),
-        }
-    ).fillna(0)
-    table = table.astype(int).rename_axis("lead_unit").reset_index()
-    return table.sort_values(["proposals_led", "lead_unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
+            "replied": replying.groupby("handling_unit")["replied_at"].count().reindex(units, fill_value=0),
+            "f2f_consulted": replying.groupby("handling_unit")["f2f_consulted"].sum().reindex(units, fill_value=0),
+        },
+        index=pd.Index(units, name="handling_unit"),
+    ).fillna(0).astype(int).reset_index()
+    table["handling_unit"] = table["handling_unit"].astype("str")
+    key = table["as_lead"] + table["separately"]
+    return table.assign(_key=key).sort_values(["_key", "handling_unit"], ascending=[False, True], kind="stable").drop(columns="_key").reset_index(drop=True)

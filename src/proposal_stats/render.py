@@ -233,13 +233,15 @@ class _ExporterPreload:
         return self._result["exporter"]
 
 
-def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None) -> RenderResult:
+def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False) -> RenderResult:
     """Render one report: validate params, execute the notebook, export HTML, write outputs.
 
     Args:
         params_path: the report's params YAML file.
         on_step: called with a short step name ("params", "execute", "export", "write") as each
             step starts (the CLI uses it for progress).
+        strict: fail (and keep the previous report) if any ledger row is rejected, instead of
+            reporting the accepted rows with the rejected ones listed.
 
     Returns:
         :class:`RenderResult`. Files: ``report.html``, ``summary.json`` and the CSV tables in
@@ -293,7 +295,7 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             executed = papermill.execute_notebook(
                 nb_in,
                 None,
-                parameters={"params_file": str(params.params_file), "output_dir": str(staging)},
+                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict},
                 kernel_name=KERNEL_NAME,
                 km=km,
                 execution_timeout=params.execution_timeout,

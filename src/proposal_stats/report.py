@@ -59,6 +59,10 @@ details.ps-details summary { cursor: pointer; font-weight: 600; }
 """
 
 
+class RowsRejected(RuntimeError):
+    """Raised in strict mode when the ledger has rejected rows."""
+
+
 def esc(value) -> str:
     """HTML-escape any value's text (quotes included)."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -112,6 +116,10 @@ class AnnualReport:
             "rows_read": self.ledger.rows_read,
             "rows_accepted": len(self.ledger.accepted),
             "rows_rejected": len(self.ledger.rejected),
+            "problems": {
+                "errors": int((self.ledger.problems["severity"] == "error").sum()),
+                "warnings": int((self.ledger.problems["severity"] == "warning").sum()),
+            },
             "published_checks": {c.figure: c.verdict for c in self.comparisons},
             "synthetic_fields": list(p.synthetic_fields),
             "provenance": self.provenance(),
@@ -155,6 +163,7 @@ class AnnualReport:
             "units.csv": self.units,
             "published_vs_ledger.csv": pd.DataFrame([c.__dict__ for c in self.comparisons]),
             "rejected_rows.csv": self.ledger.rejected,
+            "problems.csv": self.ledger.problems,
         }
         for name, frame in tables.items():
             path = out / name
@@ -240,17 +249,19 @@ class AnnualReport:
 
     def units_html(self) -> str:
         codes = self.params.result_scheme.codes
-        rows = [
-            [(esc(r.lead_unit), "")]
-            + [(str(getattr(r, col)), "num") for col in ["proposals_led", *codes, "replied", "f2f_consulted"]]
-            for r in self.units.itertuples(index=False)
-        ]
+        cols = ["as_lead", "as_co_handler", "separately", *codes, "replied", "f2f_consulted"]
+        rows = [[(esc(r.handling_unit), "")] + [(str(getattr(r, c)), "num") for c in cols] for r in self.units.itertuples(index=False)]
         note = ""
         if "lead_unit" in self.params.synthetic_fields:
             note = "<p class='ps-banner'>Which unit led which proposal is synthetic: the number of units is real, the split between them is not.</p>"
         return (
             f"<div class='ps-report'><h2>Handling units</h2>{note}"
-            + _table(["Lead unit", "Proposals led", *codes, "Replied", "Face to face"], rows, f"{len(self.units)} lead units")
+            + _table(
+                ["Handling unit", "Lead", "Co-handler", "Separate", *codes, "Replied", "Face to face"],
+                rows,
+                f"{len(self.units)} units; counts are assignments by role; categories, replies and face-to-face "
+                "consultation over the proposals the unit replied to itself (lead or separate)",
+            )
             + "</div>"
         )
 
@@ -295,15 +306,40 @@ class AnnualReport:
         where = f", {esc(s.url)}" if s.url else " (no public address recorded)"
         return f"<p>Published figures: “{esc(s.title)}”, {esc(s.publisher)}{where}.</p>"
 
-    def data_quality_html(self) -> str:
+    def data_quality_html(self, limit: int = 200) -> str:
+        """Rows read, accepted and rejected; problems per rule; the first ``limit`` problems."""
         ld = self.ledger
+        problems = ld.problems
         text = (
-            f"<p>Rows read: {ld.rows_read}; accepted: {len(ld.accepted)}; rejected: {len(ld.rejected)}.</p>"
+            f"<p>File <code>{esc(ld.path.name)}</code> ({esc(ld.encoding)}, {esc(ld.layout.replace('_', ' '))}): "
+            f"rows read {ld.rows_read} = accepted {ld.rows_read - len(ld.rejected)} + rejected {len(ld.rejected)}; "
+            f"{len(ld.proposals)} proposals and {len(ld.assignments)} unit assignments counted. "
+            f"{int((problems['severity'] == 'error').sum())} error(s), {int((problems['severity'] == 'warning').sum())} warning(s).</p>"
         )
-        if len(ld.rejected):
-            rows = [[(str(r.source_line), "num"), (esc(r.proposal_id), ""), (esc(r.reasons), "")] for r in ld.rejected.itertuples()]
-            text += _table(["Line", "proposal_id", "Reasons"], rows, "rejected rows (also in rejected_rows.csv)")
+        if len(problems):
+            from .rules import RULES
+
+            by_rule = problems.groupby(["rule", "severity"]).size().reset_index(name="n")
+            text += _table(
+                ["Rule", "Severity", "Problems", "Meaning"],
+                [[(esc(r.rule), ""), (esc(r.severity), ""), (str(r.n), "num"), (esc(RULES[r.rule].summary), "")] for r in by_rule.itertuples()],
+            )
+            shown = problems.head(limit)
+            rows = [
+                [(str(r.line), "num"), (esc(r.column), ""), (esc(r.value), ""), (esc(r.rule), ""), (esc(r.severity), ""), (esc(r.message), "")]
+                for r in shown.itertuples()
+            ]
+            more = f" (first {limit} of {len(problems)}; all in problems.csv)" if len(problems) > limit else " (also in problems.csv)"
+            text += _table(["Line", "Column", "Value", "Rule", "Severity", "Message"], rows, "problems" + more)
         return f"<div class='ps-report'><h2>Data quality</h2>{text}</div>"
+
+    def check_strict(self) -> None:
+        """Raise :class:`RowsRejected` if any ledger row was rejected (the ``--strict`` mode)."""
+        if len(self.ledger.rejected):
+            raise RowsRejected(
+                f"{len(self.ledger.rejected)} of {self.ledger.rows_read} ledger rows rejected "
+                f"(strict mode; run `proposal-stats validate {self.ledger.path}` to list them)"
+            )
 
     def proposals_html(self) -> str:
         """Appendix: every accepted proposal (id, title, lead unit, category), collapsed by default."""
@@ -347,11 +383,11 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
     """
     params = load_params(params_file)
     ledger = read_ledger(params.ledger, params)
-    head = headline(ledger.accepted, params.result_scheme)
+    head = headline(ledger.proposals, params.result_scheme, ledger.assignments)
     return AnnualReport(
         params=params,
         ledger=ledger,
         headline=head,
         comparisons=tuple(compare_headline(head, params.published)),
-        units=per_unit(ledger.accepted, params.result_scheme),
+        units=per_unit(ledger.proposals, ledger.assignments, params.result_scheme),
     )
