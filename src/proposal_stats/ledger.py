@@ -22,6 +22,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -265,7 +266,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     out = pd.DataFrame(index=next(iter(text.values())).index)
     out["proposal_id"] = nz.nfkc(text["proposal_id"])
     for col in ("title", "proposer", "topic"):
-        out[col] = text[col].str.strip()
+        out[col] = nz.by_unique(text[col], lambda u: u.str.strip())
 
     def vocab(col: str, words: dict, default: str = "") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
@@ -282,13 +283,13 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
 
     for col in ("assigned_at", "due_at", "replied_at"):
         parsed = nz.parse_dates(text[col])
-        blank = text[col].str.strip() == ""
+        blank = nz.by_unique(text[col], lambda u: (u.str.strip() == "").astype(bool))
         problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
         out[col] = parsed
 
-    f2f = nz.parse_f2f(text["f2f_consulted"])
-    problems.add(nz.unknown_f2f(text["f2f_consulted"]), "unparseable_value", "f2f_consulted", "not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)", text["f2f_consulted"])
-    out["f2f_consulted"] = f2f
+    f2f_words = nz.parse_vocabulary(text["f2f_consulted"], nz.F2F_WORDS)
+    problems.add(f2f_words.isna(), "unparseable_value", "f2f_consulted", "not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)", text["f2f_consulted"])
+    out["f2f_consulted"] = nz.f2f_from_words(f2f_words)
 
     scheme = params.result_scheme if params else None
     if scheme is not None:
@@ -304,9 +305,10 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     alias_map = nz.unit_alias_map(params.unit_aliases) if params else {}
     out["lead_unit"] = nz.normalise_units(text["lead_unit"], alias_map)
     out["handling_unit"] = nz.normalise_units(text["handling_unit"], alias_map)
-    out["co_handling_units"] = nz.split_units(text["co_handling_units"]).map(
-        lambda units: ";".join(dict.fromkeys(alias_map.get(u, u) for u in units))
-    ).astype("str")
+    out["co_handling_units"] = nz.by_unique(
+        text["co_handling_units"],
+        lambda u: nz.split_units(u).map(lambda units: ";".join(dict.fromkeys(alias_map.get(x, x) for x in units))).astype("str"),
+    )
 
     rule = params.reply_deadline if params else None
     blank_due = out["due_at"].isna() & out["assigned_at"].notna()
@@ -352,8 +354,16 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     problems.add(evaluated & v["replied_at"].isna(), "satisfaction_without_reply", "satisfaction",
                  "an evaluation is recorded but there is no reply date", text["satisfaction"])
     for col, series in text.items():
-        formula = series.str.startswith("=") & (series.str.len() > 1)
-        problems.add(formula, "spreadsheet_formula", col, "the cell holds a spreadsheet formula, not its value", series)
+        if col in problems.header_of:  # only columns the file has
+            problems.add(_formula_cells(series), "spreadsheet_formula", col, "the cell holds a spreadsheet formula, not its value", series)
+
+
+def _formula_cells(series: pd.Series) -> pd.Series:
+    """True where a cell's text is a spreadsheet formula ("=…"); a column without "=" is skipped."""
+    uniques = series.unique()
+    if "=" not in "".join(uniques):
+        return pd.Series(False, index=series.index)
+    return nz.by_unique(series, lambda u: (u.str.startswith("=") & (u.str.len() > 1)).astype(bool))
 
 
 def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -368,7 +378,8 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
                 "satisfaction": lead["satisfaction"], "f2f_consulted": lead["f2f_consulted"], SOURCE_LINE: lead[SOURCE_LINE],
             }
         )
-        co = rows.assign(handling_unit=rows["co_handling_units"].str.split(";")).explode("handling_unit")
+        with_co = rows[rows["co_handling_units"] != ""]
+        co = with_co.assign(handling_unit=with_co["co_handling_units"].str.split(";")).explode("handling_unit")
         co = co[co["handling_unit"].notna() & (co["handling_unit"] != "")]
         co_rows = pd.DataFrame(
             {
@@ -385,9 +396,11 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
         proposals = _proposals_from_assignments(rows, scheme)
     proposals = proposals.assign(resolution_status=proposals["result_category"].map(status).fillna("").astype("str"))
     order = [*LEDGER_COLUMNS, "result_category_raw", "resolution_status", SOURCE_LINE]
-    role_order = assignments["unit_role"].map({r: i for i, r in enumerate(UNIT_ROLES)})
-    assignments = assignments.assign(_order=role_order).sort_values(["proposal_id", "_order", "handling_unit"], kind="stable")
-    assignments = assignments[list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+    # Order: proposals as in the file, then role (lead first); integer keys sort fast.
+    role_order = assignments["unit_role"].map({r: i for i, r in enumerate(UNIT_ROLES)}).to_numpy()
+    first_line = assignments.groupby("proposal_id", sort=False)[SOURCE_LINE].transform("min").to_numpy()
+    by_file = np.lexsort((assignments[SOURCE_LINE].to_numpy(), role_order, first_line))
+    assignments = assignments.iloc[by_file][list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
     for col in ("proposal_id", "handling_unit", "unit_role", "result_category", "satisfaction"):
         assignments[col] = assignments[col].astype("str")
     for col in ("replied_at", "due_at"):

@@ -62,12 +62,39 @@ UNIT_ROLE_WORDS = {
 _SPLIT_UNITS = re.compile(r"[、，,；;\n\r]+")
 
 
+def by_unique(text: pd.Series, parse) -> pd.Series:
+    """Apply ``parse`` (Series → Series) to the distinct values only and spread the result back.
+
+    Ledger columns repeat a few values (dates, categories, units) over many rows; parsing each
+    distinct value once keeps a million-row ledger fast.
+    """
+    codes, uniques = pd.factorize(text, sort=False)
+    if len(uniques) == len(text):  # all distinct: nothing to share
+        return parse(text)
+    parsed = parse(pd.Series(uniques, dtype="str"))
+    values = parsed.to_numpy()
+    return pd.Series(values.take(codes), index=text.index, dtype=parsed.dtype)
+
+
+def _nfkc(text: pd.Series) -> pd.Series:
+    # NFKC leaves ASCII unchanged: only strip those.
+    return pd.Series(
+        [v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip() for v in text.tolist()],
+        index=text.index,
+        dtype="str",
+    )
+
+
 def nfkc(text: pd.Series) -> pd.Series:
     """NFKC-normalised, stripped text (full-width digits and letters become ASCII)."""
-    return text.map(lambda v: unicodedata.normalize("NFKC", v).strip(), na_action="ignore").astype("str")
+    return by_unique(text, _nfkc)
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
+    return by_unique(text, _parse_dates)
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
     """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日``, ``20220315`` or an Excel serial.
 
     Args:
@@ -96,6 +123,10 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 
 def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
+    return by_unique(text, lambda u: _parse_categories(u, codes, labels))
+
+
+def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
     """Printed result categories to scheme codes: ``A``, ``a``, ``Ａ``, ``A类``, ``甲``/``甲类``,
     ``一类``, ``第一类`` or the scheme's printed label.
 
@@ -125,28 +156,27 @@ def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) 
 
 def parse_vocabulary(text: pd.Series, words: dict, fold_case: bool = True) -> pd.Series:
     """Map text through a word table (NFKC, case-folded); ``""`` for blank, NA for unknown words."""
+    return by_unique(text, lambda u: _parse_vocabulary(u, words, fold_case))
+
+
+def _parse_vocabulary(text: pd.Series, words: dict, fold_case: bool) -> pd.Series:
     t = nfkc(text)
     key = t.str.casefold() if fold_case else t
     table = {unicodedata.normalize("NFKC", k).casefold(): v for k, v in words.items()}
-    return key.map(lambda v: "" if v == "" else table.get(v, pd.NA))
+    return key.map(lambda v: "" if v == "" else table.get(v, None)).astype("object")
 
 
-def parse_f2f(text: pd.Series) -> pd.Series:
-    """Face-to-face consultation as nullable boolean: 是/√/面商 → True; 否/×/电话/书面 → False;
-    blank → NA (unknown); anything else → NA as well, and :func:`unknown_f2f` flags it."""
-    mapped = parse_vocabulary(text, F2F_WORDS)
-    return pd.array([v if isinstance(v, bool) else pd.NA for v in mapped], dtype="boolean")
-
-
-def unknown_f2f(text: pd.Series) -> pd.Series:
-    """True where a non-blank face-to-face cell is not a known word."""
-    mapped = parse_vocabulary(text, F2F_WORDS)
-    return mapped.isna()
+def f2f_from_words(mapped: pd.Series) -> pd.Series:
+    """Face-to-face consultation as nullable boolean from ``parse_vocabulary(text, F2F_WORDS)``:
+    是/√/面商 → True; 否/×/电话/书面 → False; blank or unknown → NA (the caller flags unknown words)."""
+    return mapped.map({True: True, False: False}).astype("boolean")
 
 
 def split_units(text: pd.Series) -> pd.Series:
     """Co-handling units split on ``、，,；;`` and line breaks, blanks dropped: a Series of lists."""
-    return text.map(lambda v: [u.strip() for u in _SPLIT_UNITS.split(v) if u.strip()] if v else [])
+    codes, uniques = pd.factorize(text, sort=False)
+    parsed = [[u.strip() for u in _SPLIT_UNITS.split(v) if u.strip()] if v else [] for v in uniques]
+    return pd.Series([parsed[c] for c in codes], index=text.index, dtype="object")
 
 
 def unit_alias_map(aliases: dict[str, list[str]]) -> dict[str, str]:
@@ -156,5 +186,4 @@ def unit_alias_map(aliases: dict[str, list[str]]) -> dict[str, str]:
 
 def normalise_units(names: pd.Series, alias_map: dict[str, str]) -> pd.Series:
     """Unit names stripped and mapped through the alias table (unknown names kept as written)."""
-    stripped = names.str.strip()
-    return stripped.map(lambda v: alias_map.get(v, v)).astype("str") if alias_map else stripped
+    return by_unique(names, lambda u: u.str.strip().map(lambda v: alias_map.get(v, v)).astype("str"))

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: Header rows searched for the header in a spreadsheet or CSV (title rows often come first).
@@ -75,19 +76,21 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
     elif suffix == ".parquet":
         return _parquet(path)
     else:
-        text, encoding = _decode(path)
-        delimiter = "\t" if suffix in (".tsv", ".tab") or _looks_tab_separated(text) else ","
-        fast = _fast_csv(text, delimiter, known_header, encoding)
+        data = path.read_bytes()
+        if not data.strip():
+            raise LedgerReadError(f"{path}: the file is empty")
+        first = data.split(b"\n", 1)[0]
+        tabbed = suffix in (".tsv", ".tab") or first.count(b"\t") > first.count(b",")
+        delimiter = "\t" if tabbed else ","
+        fast = _fast_csv(path, data, delimiter, known_header)
         if fast is not None:
             return fast
+        text, encoding = _decode(path, data)
         rows, lines = _csv_rows(path, text, delimiter)
     return _tabulate(path, rows, lines, known_header, encoding)
 
 
-def _decode(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
-    if not data.strip():
-        raise LedgerReadError(f"{path}: the file is empty")
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
@@ -96,41 +99,46 @@ def _decode(path: Path) -> tuple[str, str]:
     raise LedgerReadError(f"{path}: neither UTF-8 nor GB18030/GBK text; save the ledger as UTF-8 CSV or XLSX")
 
 
-def _looks_tab_separated(text: str) -> bool:
-    first = text.split("\n", 1)[0]
-    return "\t" in first and first.count("\t") > first.count(",")
+def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable | None:
+    """pandas' C parser when the file is plain: header on line 1, no quotes, no blank lines, every
+    line with as many separators as the header. Then row i is on line i + 2. ``None`` otherwise
+    (the careful path handles the rest and keeps true line numbers).
 
-
-def _fast_csv(text: str, delimiter: str, known_header, encoding: str) -> RawTable | None:
-    """pandas' C parser when the file is plain (header on line 1, no blank lines, no line breaks
-    inside cells, every row complete): then row i is on line i + 2. ``None`` otherwise."""
-    flat = text.replace("\r\n", "\n").rstrip("\n")
-    if "\n\n" in flat or '"' in flat.split("\n", 1)[0]:
+    The checks run on bytes: "," "\t" and "\n" never occur inside a multi-byte UTF-8 or
+    GB18030 character, so counting them per line is exact in both encodings.
+    """
+    if b'"' in data:
         return None
-    # Every line must hold as many separators as the header: otherwise a row is short or long,
-    # or a quoted cell holds a separator or a line break; the careful path sorts those out.
-    separators = pd.Series(flat.split("\n"), dtype="str").str.count(re.escape(delimiter))
-    if (separators != separators.iloc[0]).any():
+    body = data.rstrip(b"\r\n")
+    sep = delimiter.encode()
+    n_lines = body.count(b"\n") + 1
+    width = body.split(b"\n", 1)[0].count(sep)
+    # Every line must hold exactly `width` separators. The total equals width × lines only if any
+    # line with fewer is balanced by one with more, and pandas rejects a line with more: so the
+    # total plus pandas' own check proves every line complete, without a Python loop over lines.
+    if body.count(sep) != width * n_lines or b"\n\n" in body or b"\n\r\n" in body:
         return None
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, header=None, quoting=csv.QUOTE_MINIMAL, engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError):
-        return None
-    n_lines = text.rstrip("\r\n").count("\n") + 1
-    if len(frame) != n_lines or frame.isna().to_numpy().any():
-        return None  # a cell spans lines, or a row is short: take the careful path
-    header = [str(h).strip() for h in frame.iloc[0]]
-    if sum(bool(known_header(h)) for h in header) < 2:
-        return None  # title rows above the header: search for it
-    if len(frame) > 1 and sum(bool(known_header(h)) for h in frame.iloc[1]) >= 2:
-        return None  # a second header row
-    cells = frame.iloc[1:].reset_index(drop=True)
-    cells.columns = [str(i) for i in range(len(header))]
-    lines = pd.Series(range(2, len(cells) + 2), dtype="int64")
-    return RawTable(header, cells, lines, {}, encoding, 1)
+    top = body.split(b"\n", 2)[:2]
+    for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
+        try:
+            header, second = ([c.strip() for c in line.decode(codec).rstrip("\r").split(delimiter)] for line in (top + [b""])[:2])
+        except UnicodeDecodeError:
+            continue
+        if sum(bool(known_header(h)) for h in header) < 2 or sum(bool(known_header(h)) for h in second) >= 2:
+            return None  # title rows above the header, or a second header row: search for it
+        try:
+            cells = pd.read_csv(
+                path, sep=delimiter, dtype="str", keep_default_na=False, na_filter=False, header=None, skiprows=1,
+                names=[str(i) for i in range(len(header))], encoding=codec, engine="c", quoting=csv.QUOTE_NONE,
+            )
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            return None
+        if len(cells) != n_lines - 1:
+            return None
+        return RawTable(header, cells, pd.Series(np.arange(2, len(cells) + 2), dtype="int64"), {}, encoding, 1)
+    return None
 
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:

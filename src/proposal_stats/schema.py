@@ -105,8 +105,12 @@ def validate_model(proposals, assignments) -> None:
     text = dict(dtype="str", nullable=False)
     date = dict(dtype="datetime64[us]", nullable=True)
 
-    def one_of(values, blank=True):
-        return pa.Check.isin(sorted(set(values) | ({""} if blank else set())))
+    import pandas as pd
+
+    def one_of(values, blank=True, name="one_of"):
+        # Checked over the distinct values: the same verdict as isin, cheap for a million rows.
+        allowed = pd.Index(list(values) + ([""] if blank else []))
+        return pa.Check(lambda s: bool(pd.Index(s.unique()).isin(allowed).all()), name=name)
 
     pa.DataFrameSchema(
         {
@@ -128,14 +132,14 @@ def validate_model(proposals, assignments) -> None:
             SOURCE_LINE: pa.Column("int64"),
         },
         strict=False,
-    ).validate(proposals)
+    ).validate(proposals, inplace=True)  # inplace: check without copying a million rows
     pa.DataFrameSchema(
         {
-            "proposal_id": pa.Column(checks=pa.Check.isin(set(proposals["proposal_id"])), **text),
+            "proposal_id": pa.Column(checks=one_of(proposals["proposal_id"], blank=False, name="a known proposal"), **text),
             "handling_unit": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
             "unit_role": pa.Column(checks=one_of(UNIT_ROLES, blank=False), **text),
             "replied_at": pa.Column(**date),
             "due_at": pa.Column(**date),
         },
         strict=False,
-    ).validate(assignments)
+    ).validate(assignments, inplace=True)

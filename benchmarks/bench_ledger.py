@@ -1,0 +1,86 @@
+"""Benchmark: reading and validating a large ledger, against plain ``pandas.read_csv``.
+
+    .venv/bin/python benchmarks/bench_ledger.py [--rows 1000000] [--rounds 3]
+
+Makes a SYNTHETIC ledger of ``--rows`` rows (the reference ledger's rows repeated with new ids, one
+row in 500 broken on purpose so the rules have work to do), then times, each in a fresh process and
+alternately: ``read_ledger`` (decode, header aliases, normalisation, every rule, the data model,
+the schema check) and plain ``pandas.read_csv(path, dtype=str)`` on the same file. Prints median
+seconds, their ratio and each side's peak memory (max RSS). Targets: ratio ≤ 3, peak < 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = ROOT / "params" / "chuxiong-city-2022.yaml"
+
+CHILD = r"""
+import json, resource, sys, time
+start = time.perf_counter()
+if sys.argv[1] == "read_ledger":
+    from proposal_stats.ledger import read_ledger
+    from proposal_stats.params import load_params
+    ledger = read_ledger(sys.argv[2], load_params(sys.argv[3]))
+    rows = (len(ledger.proposals), len(ledger.rejected))
+else:
+    import pandas as pd
+    frame = pd.read_csv(sys.argv[2], dtype="str", keep_default_na=False)
+    rows = (len(frame), 0)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows}))
+"""
+
+
+def make_ledger(path: Path, rows: int) -> None:
+    source = (ROOT / "data" / "ledgers" / "chuxiong-city-2022.csv").read_text(encoding="utf-8").splitlines()
+    header, body = source[0], list(csv.reader(source[1:]))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        fh.write(header + "\n")
+        for i in range(rows):
+            row = list(body[i % len(body)])
+            row[0] = f"{i + 1:07d}"
+            if i % 500 == 499:
+                row[10] = "2022/13/45"  # unparseable reply date: rejected
+            writer.writerow(row)
+
+
+def measure(kind: str, ledger: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, kind, str(ledger), str(PARAMS)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-ledger-") as tmp:
+        ledger = Path(tmp) / "synthetic-ledger.csv"
+        make_ledger(ledger, args.rows)
+        print(f"SYNTHETIC ledger: {args.rows:,} rows, {ledger.stat().st_size / 1e6:.0f} MB")
+        ours, base = [], []
+        for i in range(args.rounds):
+            ours.append(measure("read_ledger", ledger))
+            base.append(measure("pandas", ledger))
+            print(f"round {i + 1}: read_ledger {ours[-1]['seconds']:.2f} s ({ours[-1]['rss_mb']:.0f} MB peak, "
+                  f"accepted/rejected {ours[-1]['rows']}), pandas.read_csv {base[-1]['seconds']:.2f} s ({base[-1]['rss_mb']:.0f} MB peak)", flush=True)
+        t_ours = statistics.median(r["seconds"] for r in ours)
+        t_base = statistics.median(r["seconds"] for r in base)
+        peak = max(r["rss_mb"] for r in ours)
+        print(f"median read_ledger {t_ours:.2f} s, pandas.read_csv {t_base:.2f} s, ratio {t_ours / t_base:.2f} (target ≤ 3); "
+              f"peak {peak:.0f} MB (target < 2048 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
