@@ -16,3 +16,11 @@ def test_ci_runs_exactly_the_readme_test_command():
     test_command = next(c for c in readme_commands if "pytest" in c)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == test_command
+
+
+def test_every_rule_is_documented_in_the_readme_with_its_severity():
+    from proposal_stats.rules import RULES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.name}` | {rule.severity} |" in readme, rule.name
