@@ -354,14 +354,13 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     problems.add(evaluated & v["replied_at"].isna(), "satisfaction_without_reply", "satisfaction",
                  "an evaluation is recorded but there is no reply date", text["satisfaction"])
     for col, series in text.items():
-        if col in problems.header_of:  # only columns the file has
+        if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
             problems.add(_formula_cells(series), "spreadsheet_formula", col, "the cell holds a spreadsheet formula, not its value", series)
 
 
 def _formula_cells(series: pd.Series) -> pd.Series:
     """True where a cell's text is a spreadsheet formula ("=…"); a column without "=" is skipped."""
-    uniques = series.unique()
-    if "=" not in "".join(uniques):
+    if not series.str.contains("=", regex=False).any():
         return pd.Series(False, index=series.index)
     return nz.by_unique(series, lambda u: (u.str.startswith("=") & (u.str.len() > 1)).astype(bool))
 

@@ -68,8 +68,11 @@ def by_unique(text: pd.Series, parse) -> pd.Series:
     Ledger columns repeat a few values (dates, categories, units) over many rows; parsing each
     distinct value once keeps a million-row ledger fast.
     """
+    head = text.iloc[:2000]
+    if len(text) > 4000 and head.nunique() > len(head) // 2:  # mostly distinct (ids, titles): no sharing to gain
+        return parse(text)
     codes, uniques = pd.factorize(text, sort=False)
-    if len(uniques) == len(text):  # all distinct: nothing to share
+    if len(uniques) == len(text):
         return parse(text)
     parsed = parse(pd.Series(uniques, dtype="str"))
     values = parsed.to_numpy()

@@ -38,6 +38,7 @@ class RawTable:
         short_rows: rows that had fewer or more cells than the header (index → cell count).
         encoding: the text encoding used, or the format ("xlsx", "parquet").
         header_line: the line or row of the (last) header row.
+        maybe_formulas: False when no cell can start with "=" (checked on the raw bytes).
     """
 
     header: list[str]
@@ -46,6 +47,7 @@ class RawTable:
     short_rows: dict[int, int]
     encoding: str
     header_line: int
+    maybe_formulas: bool = True
 
 
 def header_key(text: str) -> str:
@@ -137,7 +139,8 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             return None
         if len(cells) != n_lines - 1:
             return None
-        return RawTable(header, cells, pd.Series(np.arange(2, len(cells) + 2), dtype="int64"), {}, encoding, 1)
+        maybe_formulas = any(mark in data for mark in (b"\n=", sep + b"=", b"\r="))
+        return RawTable(header, cells, pd.Series(np.arange(2, len(cells) + 2), dtype="int64"), {}, encoding, 1, maybe_formulas)
     return None
 
 
