@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .metrics import Headline
-from .params import Published, PublishedFigure
+from .claims_format import Claims as Published, Figure as PublishedFigure
 
 # A number followed by a percent sign, allowing the printing quirks seen in real reports:
 # a space before the sign ("77.8 %"), a doubled sign ("98%%"), full-width signs ("％").

@@ -9,14 +9,14 @@ error) and raises :class:`ParamsError` with a one-line message naming the file a
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from .claims_format import Claims
 from .schema import LEDGER_COLUMNS, RESOLUTION_STATUSES
+from .yamlfile import read_yaml, validation_message
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Status = Literal[RESOLUTION_STATUSES]  # type: ignore[valid-type]
@@ -87,53 +87,8 @@ class ReplyDeadline(_Model):
         return f"replies due {self.months_after_assignment} calendar months after assignment"
 
 
-class PublishedFigure(_Model):
-    """One figure as the government's report printed it: ``value`` read from ``text``."""
-
-    value: Decimal | int | None = Field(description="the number the text states; null where it was stripped")
-    text: str = Field(description="the printed wording, exactly as published")
-    note: str = ""
-
-
-class PublishedCategory(_Model):
-    code: Code
-    label: str = ""
-    count: int | None = Field(default=None, ge=0)
-    share_text: str = Field(default="", description="the printed share, e.g. '24.6%'; blank if none")
-    text: str = ""
-
-
-class PublishedResults(_Model):
-    base: int = Field(ge=0)
-    cats: tuple[PublishedCategory, ...]
-
-
-class PublishedSource(_Model):
-    title: str
-    publisher: str = ""
-    url: str | None = None
-    date: dt.date | None = None
-
-
-FigureName = Literal[
-    "submitted",
-    "assigned_to_government",
-    "assigned_to_government_share",
-    "handling_units",
-    "replied",
-    "reply_rate",
-    "on_time_rate",
-    "f2f_rate",
-    "satisfaction_rate",
-]
-
-
-class Published(_Model):
-    """The figures the government's own report printed, as printed (the claims format)."""
-
-    source: PublishedSource
-    figures: dict[FigureName, PublishedFigure] = Field(default_factory=dict)
-    results: PublishedResults | None = None
+# The claims format is also the params file's `published:` block.
+Published = Claims
 
 
 class ReportParams(_Model):
@@ -191,51 +146,6 @@ class ReportParams(_Model):
         ]
 
 
-# Names pydantic adds to an error's location for the branch of a union; not keys the user wrote.
-_UNION_BRANCHES = {"decimal", "int", "none", "str", "float", "date", "[key]", ""}
-
-
-def _loc(err: dict) -> str:
-    parts = [str(p) for p in err["loc"]]
-    while parts and parts[-1] in _UNION_BRANCHES:
-        parts.pop()
-    return ".".join(parts) or "(top level)"
-
-
-def _short(value, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key '{key}' is given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _message(err: dict) -> str:
-    where = _loc(err)
-    if err["type"] == "extra_forbidden":
-        return f"unknown key '{where}'"
-    if err["type"] == "missing":
-        return f"missing key '{where}'"
-    if where == "report_id" and err["type"] == "string_pattern_mismatch":
-        return (
-            f"report_id {err.get('input')!r} (the file name, unless report_id is set) may hold only "
-            "lowercase letters, digits, '.', '_' and '-'"
-        )
-    return f"key '{where}': {err['msg']} (got {_short(err.get('input'))})"
-
-
 def load_params(path: str | Path) -> ReportParams:
     """Read and validate a params file.
 
@@ -254,18 +164,7 @@ def load_params(path: str | Path) -> ReportParams:
             file and the key.
     """
     path = Path(path).resolve()
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: params file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParamsError(f"{path}: cannot read params file ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ParamsError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    except ValueError as exc:  # YAML that parses but holds an impossible value, e.g. 2022-02-30
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    raw = read_yaml(path, ParamsError, "params file")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
     if "params_file" in raw:
@@ -283,17 +182,14 @@ def load_params(path: str | Path) -> ReportParams:
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:
-        # An unknown key first: a misspelt key also makes the right one "missing".
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ParamsError(f"{path}: {_message(errors[0])}{more}") from None
+        raise ParamsError(f"{path}: {validation_message(exc)}") from None
 
     if not params.ledger.is_file():
         raise ParamsError(f"{path}: key 'ledger': file not found: {params.ledger}")
     if not params.notebook.is_file():
         raise ParamsError(f"{path}: key 'notebook': file not found: {params.notebook}")
     if params.published and params.published.results:
-        unknown = [c.code for c in params.published.results.cats if c.code not in params.result_scheme.codes]
+        unknown = [c.code for c in params.published.results.cats if c.code and c.code not in params.result_scheme.codes]
         if unknown:
             raise ParamsError(
                 f"{path}: key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme"

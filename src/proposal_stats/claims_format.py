@@ -1,0 +1,117 @@
+"""The claims format: the figures a published report printed, as printed.
+
+One YAML file holds one report (a mapping) or several (``reports:`` followed by a list). The same
+model is the ``published:`` block of a params file. Every figure keeps its printed wording in
+``text``; ``value`` is the number that wording states (``null`` where it was stripped, e.g. "率为%").
+See README, "Claims format".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .schema import RESOLUTION_STATUSES
+from .yamlfile import read_yaml, validation_message
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Status = Literal[RESOLUTION_STATUSES]  # type: ignore[valid-type]
+
+
+class ClaimsError(ValueError):
+    """A claims file that cannot be used; ``str(err)`` is one line naming the file and the key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    title: str
+    publisher: str = ""
+    url: str | None = None
+    date: dt.date | None = None
+    reliability: str = ""
+
+
+class Derived(_Model):
+    """How a printed rate is made: ``of`` (figure names or category codes, summed) over ``over``
+    (a figure name, or ``base`` for the result breakdown's base)."""
+
+    of: tuple[str, ...] = Field(min_length=1)
+    over: str
+
+
+class Figure(_Model):
+    """One printed figure: ``value`` read from ``text`` (the printed wording)."""
+
+    value: Decimal | None = Field(description="the number the text states; null where none is printed")
+    text: str
+    note: str = ""
+    derived: Derived | None = None
+
+
+class Category(_Model):
+    """One class of a breakdown: printed code and label, count, printed share."""
+
+    code: str = ""
+    label: str = ""
+    count: int | None = Field(default=None, ge=0)
+    share_text: str = Field(default="", description="the printed share, e.g. '24.6%'; blank if none")
+    text: str = ""
+
+
+class Breakdown(_Model):
+    base: int | None = Field(default=None, ge=0)
+    partial: bool = Field(default=False, description="only some classes were printed")
+    cats: tuple[Category, ...]
+
+
+class SchemeEntry(_Model):
+    code: Code
+    label: str
+    statuses: tuple[Status, ...] = ()
+
+
+class Claims(_Model):
+    """One report's printed figures (the claims format; also a params file's ``published:``)."""
+
+    id: str = ""
+    jurisdiction: str = ""
+    level: str = ""
+    body: str = ""
+    report_type: str = ""
+    session: str = ""
+    year: int | None = None
+    source: Source
+    scheme: tuple[SchemeEntry, ...] = ()
+    figures: dict[str, Figure] = Field(default_factory=dict)
+    results: Breakdown | None = None
+    topics: Breakdown | None = None
+
+
+def load_claims(path: str | Path) -> list[Claims]:
+    """Read a claims file: one report (a mapping) or several (``reports:`` list).
+
+    Raises:
+        ClaimsError: unreadable file, invalid YAML, or a report that breaks the format; the message
+            is one line naming the file, the report's position and id, and the key.
+    """
+    path = Path(path)
+    raw = read_yaml(path, ClaimsError, "claims file")
+    items = raw.get("reports") if isinstance(raw, dict) and "reports" in raw else [raw]
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise ClaimsError(f"{path}: expected a report (a mapping) or 'reports:' with a list of them")
+    out = []
+    for n, item in enumerate(items):
+        try:
+            out.append(Claims.model_validate(item))
+        except ValidationError as exc:
+            where = f"reports.{n}." if len(items) > 1 or "reports" in raw else ""
+            name = f" ({item.get('id')})" if item.get("id") else ""
+            raise ClaimsError(f"{path}{name}: {validation_message(exc, where)}") from None
+    return out
