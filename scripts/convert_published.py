@@ -46,8 +46,13 @@ DERIVED = {
 }
 
 
+#: Some mirrors print traditional characters: fold the ones the patterns use to simplified.
+TRADITIONAL = str.maketrans("經決劃參條暫難計規啟實辦進無問題極礎", "经决划参条暂难计规启实办进无问题极础")
+
+
 def statuses(label: str) -> list[str]:
-    return [status for status, pattern in STATUS_PATTERNS if re.search(pattern, label or "")]
+    text = (label or "").translate(TRADITIONAL)
+    return [status for status, pattern in STATUS_PATTERNS if re.search(pattern, text)]
 
 
 def number(value):

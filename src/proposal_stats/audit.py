@@ -343,8 +343,10 @@ def comparable_resolution_share(c: Claims) -> tuple[Decimal | None, str]:
         return None, f"class {first.code} “{first.label}” also covers {' and '.join(sorted(mixed))}: not comparable"
     resolved = {s.code for s in c.scheme if s.statuses and set(s.statuses) <= {"resolved"}}
     counts = [cat.count for cat in c.results.cats if cat.code in resolved]
-    if not resolved or any(n is None for n in counts):
+    if not resolved:
         return None, "no class is printed as purely resolved"
+    if any(n is None for n in counts):
+        return None, "the resolved class has no printed count"
     return (Decimal(100 * sum(counts)) / Decimal(c.results.base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ""
 
 

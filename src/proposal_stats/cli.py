@@ -150,6 +150,45 @@ def validate(
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def audit(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="claims files (YAML: one report, or reports: [...])")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
+) -> None:
+    """Check every printed figure of published reports against the others.
+
+    Exit status: 1 if any finding is an error, 0 otherwise, 2 when a file cannot be read.
+    """
+    import json
+
+    from .audit import audit as audit_claims
+    from .claims_format import ClaimsError, load_claims
+
+    reports = []
+    for path in files:
+        try:
+            reports += [(path, c) for c in load_claims(path)]
+        except ClaimsError as exc:
+            _fail(str(exc), as_json)
+        except Exception as exc:  # never a traceback, whatever the input
+            _fail(f"{path}: could not be read ({type(exc).__name__}: {exc})", as_json)
+    results = [(path, c, audit_claims(c)) for path, c in reports]
+    errors = sum(f.severity == "error" for _, _, found in results for f in found)
+    if as_json:
+        typer.echo(json.dumps(
+            [{"file": str(path), "id": c.id, "findings": [f.as_dict() for f in found]} for path, c, found in results],
+            ensure_ascii=False, indent=2,
+        ))
+    else:
+        out = Console(highlight=False, soft_wrap=True)
+        for path, c, found in results:
+            out.print(escape(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s)"))
+            for f in found:
+                out.print(escape(f"  {f.severity}: {f.kind} at {f.where}: {f.message}"))
+        out.print(escape(f"{len(results)} report(s), {errors} error(s)"))
+    raise typer.Exit(1 if errors else 0)
+
+
 def _fail(message: str, as_json: bool) -> None:
     if as_json:
         import json
