@@ -95,6 +95,7 @@ def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
     assert "differs" not in text
     assert "Synthetic data." in text  # the banner
     assert "Methods" in text and "rounded half-up to 2 decimals" in text
+    assert "Audit of the published figures" in text and "dropped_trailing_zero" in text  # 24.6% for 24.60
     assert "data:image/png;base64," in html  # the category chart
     assert 'alt="Bar chart of result categories: A (已解决或正在解决) 177 = 71.37%' in html
     assert "ledger_sha256" in text and "proposal_stats_version" in text  # provenance footer
@@ -195,6 +196,11 @@ def test_cli_all_renders_every_params_file(project):
     html = (project / "outputs" / "chuxiong-prefecture-2023" / "report.html").read_text(encoding="utf-8")
     assert "“77.8 %” agrees" in text_of(html)
     assert (project / "outputs" / "chuxiong-city-2022" / "report.html").is_file()
+    corpus = json.loads((project / "outputs" / "published-audit" / "summary.json").read_text(encoding="utf-8"))
+    assert corpus["reports"] == 61 and corpus["reports_with_errors"] >= 3
+    corpus_html = text_of((project / "outputs" / "published-audit" / "report.html").read_text(encoding="utf-8"))
+    for expected in ["shangrila-county-npc-13-4-2011 error approximate_wording", "Resolution shares across places", "not comparable", "Trends"]:
+        assert expected in corpus_html, expected
 
 
 def test_parameters_cell_is_required(tmp_path):

@@ -122,3 +122,54 @@ def category_chart(categories, title: str):
     sns.despine(ax=ax, left=True)
     fig.tight_layout()
     return fig
+
+
+def comparison_chart(comparison, title: str):
+    """Horizontal bars of the comparable resolved shares (percent), one per report.
+
+    Args:
+        comparison: :meth:`CorpusReport.comparison_table` (``id``, ``resolved_share``, ``comparable``).
+        title: chart title.
+
+    Returns:
+        The Figure; reports that do not compare are left out (the table beside it says why).
+    """
+    set_theme()
+    df = comparison[comparison["comparable"]].sort_values("resolved_share")
+    fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(df) + 1.0)))
+    ax.barh(df["id"], df["resolved_share"], color=PALETTE[0], height=0.6)
+    for i, v in enumerate(df["resolved_share"]):
+        ax.text(v, i, f" {v:.2f}%", va="center", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("share printed as resolved (%)")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(title, loc="left", fontsize=12)
+    sns.despine(ax=ax, left=True)
+    fig.tight_layout()
+    return fig
+
+
+def trend_chart(trends, title: str):
+    """Proposals received and filed per year, one panel per jurisdiction with several years.
+
+    Args:
+        trends: :meth:`CorpusReport.trends_table` (``jurisdiction``, ``body``, ``year``, ``measure``, ``value``).
+        title: figure title.
+
+    Returns:
+        The Figure (a row of panels; markers on every printed year, no interpolation implied).
+    """
+    set_theme()
+    groups = list(trends.groupby(["jurisdiction", "body"], sort=True))
+    n = max(1, len(groups))
+    fig, axes = plt.subplots(1, n, figsize=(min(3.4 * n, 11), 3.2), squeeze=False)
+    for ax, ((place, body), df) in zip(axes[0], groups):
+        for i, (measure, part) in enumerate(df.groupby("measure")):
+            part = part.sort_values("year")
+            ax.plot(part["year"], part["value"], marker="o", color=PALETTE[i], label=measure)
+        ax.set_title(f"{place} ({body})", fontsize=10)
+        ax.set_xlabel("year")
+        ax.legend(fontsize=8)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12)
+    fig.tight_layout()
+    return fig

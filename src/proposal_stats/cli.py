@@ -110,9 +110,9 @@ def validate(
 
     try:
         from .ledger import LedgerError, read_ledger
-        from .params import ParamsError, load_params
+        from .params import ParamsError, load_report_params
 
-        loaded = load_params(params) if params else None
+        loaded = load_report_params(params) if params else None
         result = read_ledger(ledger, loaded, sheet=sheet)
     except (ParamsError, LedgerError) as exc:
         _fail(str(exc), as_json)

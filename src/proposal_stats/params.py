@@ -140,13 +140,67 @@ class ReportParams(_Model):
         return fields
 
     @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Files the render reads (an output folder must never contain them)."""
+        return (self.params_file, self.notebook, self.ledger)
+
+    @property
     def body_label(self) -> str:
         return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
             self.body
         ]
 
 
-def load_params(path: str | Path) -> ReportParams:
+class AuditReportParams(_Model):
+    """A params file for the published-report audit (``kind: published_audit``)."""
+
+    kind: Literal["published_audit"]
+    report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    title: str
+    claims: Path = Field(description="a claims file, or a folder of them (every *.yaml in it)")
+    output_dir: Path
+    notebook: Path
+    execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
+    params_file: Path
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        return (self.params_file, self.notebook, self.claims)
+
+
+def load_params(path: str | Path) -> ReportParams | AuditReportParams:
+    """Read and validate a params file: an annual report's (:class:`ReportParams`) or, with
+    ``kind: published_audit``, the published-report audit's (:class:`AuditReportParams`)."""
+    path = Path(path).resolve()
+    raw = read_yaml(path, ParamsError, "params file")
+    if isinstance(raw, dict) and raw.get("kind") == "published_audit":
+        data = _with_paths(path, raw, "../notebooks/published_audit.ipynb", ("claims", "output_dir", "notebook"))
+        try:
+            params = AuditReportParams.model_validate(data)
+        except ValidationError as exc:
+            raise ParamsError(f"{path}: {validation_message(exc)}") from None
+        for key in ("claims", "notebook"):
+            if not getattr(params, key).exists():
+                raise ParamsError(f"{path}: key '{key}': not found: {getattr(params, key)}")
+        return params
+    return load_report_params(path)
+
+
+def _with_paths(path: Path, raw: dict, notebook: str, keys: tuple[str, ...]) -> dict:
+    if "params_file" in raw:
+        raise ParamsError(f"{path}: key 'params_file' is set by the tool; remove it")
+    data = dict(raw)
+    data.setdefault("report_id", path.stem)
+    data.setdefault("output_dir", f"../outputs/{data['report_id']}")
+    data.setdefault("notebook", notebook)
+    for key in keys:
+        if isinstance(data.get(key), str):
+            data[key] = (path.parent / data[key]).resolve()
+    data["params_file"] = path
+    return data
+
+
+def load_report_params(path: str | Path) -> ReportParams:
     """Read and validate a params file.
 
     Args:
@@ -167,18 +221,7 @@ def load_params(path: str | Path) -> ReportParams:
     raw = read_yaml(path, ParamsError, "params file")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
-    if "params_file" in raw:
-        raise ParamsError(f"{path}: key 'params_file' is set by the tool; remove it")
-
-    here = path.parent
-    data = dict(raw)
-    data.setdefault("report_id", path.stem)
-    data.setdefault("output_dir", f"../outputs/{data['report_id']}")
-    data.setdefault("notebook", "../notebooks/annual_report.ipynb")
-    for key in ("ledger", "output_dir", "notebook"):
-        if isinstance(data.get(key), str):
-            data[key] = (here / data[key]).resolve()
-    data["params_file"] = path
+    data = _with_paths(path, raw, "../notebooks/annual_report.ipynb", ("ledger", "output_dir", "notebook"))
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:

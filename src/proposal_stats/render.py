@@ -21,7 +21,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .params import ParamsError, ReportParams, load_params
+from .params import AuditReportParams, ParamsError, ReportParams, load_params
 
 if TYPE_CHECKING:
     import nbformat
@@ -144,16 +144,16 @@ def _html_exporter():
 MARKER = ".proposal-stats-report"
 
 
-def check_output_dir(params: ReportParams) -> str | None:
+def check_output_dir(params: ReportParams | AuditReportParams) -> str | None:
     """Why ``params.output_dir`` must not be (re)placed, or ``None`` if it is safe.
 
     A render replaces its output folder wholesale, so the folder must be new, empty, or a report
     folder an earlier render wrote (it holds :data:`MARKER`), and must not contain the inputs.
     """
     target = params.output_dir
-    for label, path in (("params file", params.params_file), ("ledger", params.ledger), ("notebook", params.notebook)):
+    for path in params.inputs:
         if path == target or target in path.parents:
-            return f"output_dir {target} contains the {label} {path}; choose a folder of its own, e.g. outputs/{params.report_id}"
+            return f"output_dir {target} contains the input {path}; choose a folder of its own, e.g. outputs/{params.report_id}"
     if target.exists() and not target.is_dir():
         return f"output_dir {target} is a file, not a folder"
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
@@ -256,7 +256,7 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
     name = Path(params_path).stem
     step("params")
     try:
-        params: ReportParams = load_params(params_path)
+        params: ReportParams | AuditReportParams = load_params(params_path)
     except ParamsError as exc:
         raise RenderError(name, "params", str(exc)) from None
     name = params.report_id

@@ -8,7 +8,6 @@ titles, printed wording) is HTML-escaped here, so a title holding ``<script>`` s
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from dataclasses import dataclass
@@ -18,9 +17,10 @@ import pandas as pd
 
 from . import __version__
 from .claims import Comparison, compare_headline
+from .htmlparts import STYLE, esc, pct as _pct, table as _table
 from .ledger import Ledger, file_sha256, read_ledger
 from .metrics import DEFINITIONS, Headline, headline, per_unit
-from .params import ReportParams, load_params
+from .params import ReportParams, load_report_params
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -39,45 +39,8 @@ FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
 _VERDICT_ORDER = {"differs": 0, "missing": 1, "agrees": 2, "not printed": 3}
 _VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "not printed": "muted"}
 
-STYLE = """
-<style>
-.ps-report { font-family: "Noto Sans CJK SC", "Noto Sans CJK JP", "PingFang SC", "Microsoft YaHei",
-  system-ui, sans-serif; line-height: 1.5; max-width: 60rem; }
-.ps-report h1 { font-size: 1.6rem; margin: 0.2rem 0; }
-.ps-report h2 { font-size: 1.25rem; margin-top: 1.6rem; border-bottom: 1px solid #ccd; }
-.ps-banner { background: #fff4d6; border-left: 5px solid #e0a030; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }
-.ps-table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }
-.ps-report .ps-table th, .ps-report .ps-table td { border: 1px solid #d0d4dc; padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
-.ps-report .ps-table th { background: #eef1f6; }
-.ps-report .ps-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.ps-ok { color: #1e7b34; font-weight: 600; } .ps-bad { color: #b3261e; font-weight: 700; }
-.ps-warn { color: #a15c00; font-weight: 600; } .ps-muted { color: #6b7280; }
-.ps-note { color: #4b5563; font-size: 0.9rem; }
-.ps-footer { margin-top: 2rem; border-top: 1px solid #ccd; padding-top: 0.6rem; font-size: 0.85rem; color: #4b5563; }
-details.ps-details summary { cursor: pointer; font-weight: 600; }
-</style>
-"""
-
-
 class RowsRejected(RuntimeError):
     """Raised in strict mode when the ledger has rejected rows."""
-
-
-def esc(value) -> str:
-    """HTML-escape any value's text (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _table(head: list[str], rows: list[list[tuple[str, str]]], caption: str = "") -> str:
-    """An HTML table; each cell is ``(already-escaped html, css class)``."""
-    cap = f"<caption class='ps-note'>{esc(caption)}</caption>" if caption else ""
-    th = "".join(f"<th>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td class='{cls}'>{cell}</td>" for cell, cls in row) + "</tr>" for row in rows)
-    return f"<table class='ps-table'>{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value:.2f}%"
 
 
 @dataclass(frozen=True)
@@ -247,6 +210,27 @@ class AnnualReport:
             ["Figure", "This ledger", "Printed by the government", "Check"], rows, note
         ) + "</div>"
 
+    def published_audit_html(self) -> str:
+        """The arithmetic audit of the published figures themselves (are they consistent with each
+        other?), next to the headline table's check against the ledger."""
+        pub = self.params.published
+        if pub is None:
+            return ""
+        from .audit import audit
+
+        found = audit(pub)
+        compared = {c.figure for c in self.comparisons}
+        others = [name for name in pub.figures if name not in compared]
+        if found:
+            rows = [[(esc(f.severity), f"ps-{'bad' if f.severity == 'error' else 'warn' if f.severity == 'warning' else 'muted'}"),
+                     (esc(f.kind), ""), (esc(f.where), ""), (esc(f.message), "")] for f in found]
+            body = _table(["Severity", "Kind", "Where", "Finding"], rows, "notes are harmless printing habits")
+        else:
+            body = "<p>No findings: the printed figures are consistent with each other.</p>"
+        if others:
+            body += f"<p class='ps-note'>Printed figures with no ledger counterpart (audited above, not compared): {esc(', '.join(others))}.</p>"
+        return "<div class='ps-report'><h2>Audit of the published figures</h2>" + body + "</div>"
+
     def units_html(self) -> str:
         codes = self.params.result_scheme.codes
         cols = ["as_lead", "as_co_handler", "separately", *codes, "replied", "f2f_consulted"]
@@ -378,10 +362,10 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
         :class:`AnnualReport`.
 
     Raises:
-        ParamsError: the params file is invalid (see :func:`~proposal_stats.params.load_params`).
+        ParamsError: the params file is invalid (see :func:`~proposal_stats.params.load_report_params`).
         LedgerError: the ledger cannot be read (see :func:`~proposal_stats.ledger.read_ledger`).
     """
-    params = load_params(params_file)
+    params = load_report_params(params_file)
     ledger = read_ledger(params.ledger, params)
     head = headline(ledger.proposals, params.result_scheme, ledger.assignments)
     return AnnualReport(
