@@ -235,3 +235,23 @@ def test_audit_command_exit_codes_and_json(tmp_path):
     assert data[1]["findings"][0]["kind"] == "approximate_wording"
     r = subprocess.run([CLI, "audit", str(tmp_path / "none.yaml")], capture_output=True, text=True)
     assert r.returncode == 2 and "not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_adding_a_year_is_adding_a_file(tmp_path):
+    import shutil
+
+    from proposal_stats.corpus import build_corpus_report
+
+    folder = tmp_path / "published"
+    shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("raw"))
+    (folder / "kunming-cppcc-2030.yaml").write_text(
+        "id: kunming-cppcc-2030\njurisdiction: 昆明市 Kunming\nbody: CPPCC\nyear: 2030\nsource: {title: a test file}\n"
+        "figures: {received: {value: 600, text: 收到600件}, filed: {value: 500, text: 立案500件}}\n",
+        encoding="utf-8",
+    )
+    params = tmp_path / "audit.yaml"
+    params.write_text(f"kind: published_audit\ntitle: t\nclaims: {folder}\nnotebook: {ROOT / 'notebooks' / 'published_audit.ipynb'}\n", encoding="utf-8")
+    trends = build_corpus_report(params).trends_table()
+    kunming = trends[trends["jurisdiction"] == "昆明市"]
+    assert sorted(set(kunming["year"])) == [2014, 2019, 2020, 2022, 2030]
+    assert kunming[(kunming["year"] == 2030) & (kunming["measure"] == "filed")]["value"].tolist() == [500]
