@@ -279,9 +279,10 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     # A government handling ledger (政府系统办理台账) often has no system column: all rows are government.
     vocab("handling_system", HANDLING_SYSTEM_WORDS, default="government")
     vocab("satisfaction", nz.SATISFACTION_WORDS)
+    vocab("second_satisfaction", nz.SATISFACTION_WORDS)
     vocab("unit_role", nz.UNIT_ROLE_WORDS)
 
-    for col in ("assigned_at", "due_at", "replied_at"):
+    for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         parsed = nz.parse_dates(text[col])
         blank = nz.by_unique(text[col], lambda u: (u.str.strip() == "").astype(bool))
         problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
@@ -423,7 +424,7 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None)
     g = replying.groupby("proposal_id", sort=False)
     first = rows.groupby("proposal_id", sort=False).first()
     out = pd.DataFrame(index=first.index)
-    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "assigned_at", SOURCE_LINE):
+    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "assigned_at", "second_replied_at", "second_satisfaction", SOURCE_LINE):
         out[col] = first[col]
     out["due_at"] = g["due_at"].max()
     all_replied = g["replied_at"].apply(lambda s: s.notna().all())
@@ -441,8 +442,8 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None)
     out["lead_unit"] = lead.where(lead != "", first_separate)
     co = rows[rows["unit_role"] == "co_handler"].groupby("proposal_id")["handling_unit"].agg(";".join)
     out["co_handling_units"] = co.reindex(out.index).fillna("")
-    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units", "result_category", "result_category_raw", "satisfaction"):
+    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units", "result_category", "result_category_raw", "satisfaction", "second_satisfaction"):
         out[col] = out[col].astype("str")
-    for col in ("assigned_at", "due_at", "replied_at"):
+    for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         out[col] = out[col].astype("datetime64[us]")
     return out.rename_axis("proposal_id").reset_index()

@@ -26,6 +26,8 @@ LEDGER_COLUMNS: Final[tuple[str, ...]] = (
     "result_category",  # 类别标注 as printed on the reply, e.g. "A"
     "f2f_consulted",  # 是否面商: true / false / blank
     "satisfaction",  # see SATISFACTION
+    "second_replied_at",  # 再次答复: the reply after a 不满意 evaluation; blank = none
+    "second_satisfaction",  # the evaluation of that second reply
 )
 
 #: One row per assignment of a proposal to a handling unit (the data model's second table).
@@ -128,6 +130,8 @@ def validate_model(proposals, assignments) -> None:
             "result_category": pa.Column(**text),
             "f2f_consulted": pa.Column("boolean", nullable=True),
             "satisfaction": pa.Column(checks=one_of(SATISFACTION), **text),
+            "second_replied_at": pa.Column(**date),
+            "second_satisfaction": pa.Column(checks=one_of(SATISFACTION), **text),
             "resolution_status": pa.Column(checks=one_of(RESOLUTION_STATUSES), **text),
             SOURCE_LINE: pa.Column("int64"),
         },

@@ -1,0 +1,265 @@
+"""Handling-unit performance compared fairly: intervals, funnel plots, minimum n, no bare rankings.
+
+A league table punishes a unit with 3 proposals for one bad reply and hides a large unit's drift.
+Following Spiegelhalter (*Funnel plots for comparing institutional performance*, Stat Med
+2005;24:1185–1202), each unit's rate is judged against control limits that depend on its number of
+proposals: exact binomial limits around the pooled rate (or a benchmark), interpolated so they are
+smooth in n. Units below a minimum n are shown without a verdict. Intervals for one unit's rate are
+Wilson score intervals (Wilson 1927; recommended by Newcombe, Stat Med 1998;17:857–872).
+
+Rates here are proportions in [0, 1] (the report prints them as percent).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import bdtr, ndtri
+
+from .params import ResultScheme
+
+#: Funnel limits drawn: 99.8% (≈ 3 sd) and 95% (≈ 2 sd), as lower/upper tail probabilities.
+LIMIT_PROBS = {"lower_998": 0.001, "lower_95": 0.025, "upper_95": 0.975, "upper_998": 0.999}
+
+
+def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for k successes out of n (proportions).
+
+    The formula is written out here rather than taken from statsmodels, whose import would cost
+    every report about a second; it is checked against published values in the tests.
+
+    Returns:
+        ``(low, high)``; ``(nan, nan)`` when ``n == 0``.
+
+    Raises:
+        ValueError: ``k`` outside ``0..n`` or ``level`` outside (0, 1).
+    """
+    if not 0 <= k <= n or not 0 < level < 1:
+        raise ValueError(f"need 0 <= k <= n and 0 < level < 1, got k={k}, n={n}, level={level}")
+    if n == 0:
+        return (math.nan, math.nan)
+    z = float(ndtri(0.5 + level / 2))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def binomial_limit(n: int, p0: float, prob: float) -> float:
+    """The exact binomial control limit at tail probability ``prob``, interpolated (Spiegelhalter
+    2005, appendix A.1.1): with r the smallest count whose cumulative probability reaches ``prob``,
+    the limit is ``(r - a) / n`` where ``a = (F(r) - prob) / (F(r) - F(r - 1))``.
+
+    Args:
+        n: the unit's number of proposals (> 0).
+        p0: the target rate (pooled or benchmark), a proportion.
+        prob: lower or upper tail probability, e.g. 0.025 or 0.975.
+
+    Returns:
+        The limit as a proportion in [0, 1]. Fixtures: p0 = 0.8, n = 10 → 0.302 (0.001), 0.471 (0.025),
+        0.977 (0.975), 0.999 (0.999).
+    """
+    if n <= 0:
+        return math.nan
+    if p0 <= 0:
+        return 0.0
+    if p0 >= 1:
+        return 1.0
+    r = 0
+    while r < n and bdtr(r, n, p0) < prob:
+        r += 1
+    f_r = float(bdtr(r, n, p0))
+    f_below = float(bdtr(r - 1, n, p0)) if r > 0 else 0.0
+    a = (f_r - prob) / (f_r - f_below) if f_r > f_below else 0.0
+    return min(1.0, max(0.0, (r - a) / n))
+
+
+def funnel_limits(p0: float, ns) -> pd.DataFrame:
+    """Control limits for every n in ``ns``: columns ``n`` and those of :data:`LIMIT_PROBS`."""
+    ns = sorted({int(n) for n in ns if n > 0})
+    return pd.DataFrame([{"n": n, **{k: binomial_limit(n, p0, p) for k, p in LIMIT_PROBS.items()}} for n in ns])
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """Spiegelhalter (Qual Saf Health Care 2005;14:347–351): arcsine-square-root scale, z-scores
+    winsorised at 10 % / 90 %, additive between-unit variance τ² (0 when not over-dispersed)."""
+
+    phi: float
+    tau2: float
+    units: int
+
+    @property
+    def over_dispersed(self) -> bool:
+        return self.tau2 > 0
+
+
+def overdispersion(k: np.ndarray, n: np.ndarray, p0: float, winsor: float = 0.1) -> Overdispersion:
+    """Estimate over-dispersion of unit rates ``k / n`` around ``p0``.
+
+    y = asin(√(k/n)), target θ = asin(√p0), s = 1 / (2√n), z = (y − θ) / s; z winsorised at
+    ``winsor`` and ``1 − winsor``; φ = mean(z²); if I·φ > I − 1, τ² = (I·φ − (I − 1)) /
+    (Σw − Σw² / Σw) with w = 1 / s², else 0.
+    """
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    keep = n > 0
+    k, n = k[keep], n[keep]
+    units = len(n)
+    if units < 2 or not 0 < p0 < 1:
+        return Overdispersion(math.nan, 0.0, units)
+    y = np.arcsin(np.sqrt(k / n))
+    s = 1 / (2 * np.sqrt(n))
+    z = (y - math.asin(math.sqrt(p0))) / s
+    lo, hi = np.quantile(z, [winsor, 1 - winsor])
+    z = np.clip(z, lo, hi)
+    phi = float(np.mean(z**2))
+    w = 1 / s**2
+    tau2 = max(0.0, (units * phi - (units - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    return Overdispersion(phi, float(tau2), units)
+
+
+def adjusted_limits(p0: float, ns, tau2: float) -> pd.DataFrame:
+    """Funnel limits widened by τ² on the arcsine scale: sin²(θ ± z·√(1/(4n) + τ²))."""
+    theta = math.asin(math.sqrt(p0))
+    rows = []
+    for n in sorted({int(n) for n in ns if n > 0}):
+        sd = math.sqrt(1 / (4 * n) + tau2)
+        row = {"n": n}
+        for key, prob in LIMIT_PROBS.items():
+            x = min(math.pi / 2, max(0.0, theta + float(ndtri(prob)) * sd))
+            row[key] = math.sin(x) ** 2
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict(k: int, n: int, p0: float, min_n: int, limits: dict | None = None) -> str:
+    """Where a unit sits on the funnel: "too few" (n < min_n: no verdict), "above 99.8%",
+    "above 95%", "within", "below 95%", "below 99.8%".
+
+    Without ``limits``: exact binomial tails, P(R ≥ k) or P(R ≤ k) under Binomial(n, p0) below
+    0.001 / 0.025 (the interpolated plotting limits put a unit with k = n just above a limit however
+    likely k = n is, so the verdict uses the tail probability itself). With ``limits`` (the
+    over-dispersion-adjusted ones) the rate is compared with them.
+    """
+    if n < min_n or n == 0 or math.isnan(p0):
+        return "too few"
+    if limits is not None:
+        rate = k / n
+        above = "above 99.8%" if rate > limits["upper_998"] else "above 95%" if rate > limits["upper_95"] else None
+        below = "below 99.8%" if rate < limits["lower_998"] else "below 95%" if rate < limits["lower_95"] else None
+        return above or below or "within"
+    upper_tail = 1.0 - float(bdtr(k - 1, n, p0)) if k > 0 else 1.0
+    lower_tail = float(bdtr(k, n, p0))
+    if upper_tail < LIMIT_PROBS["lower_998"]:
+        return "above 99.8%"
+    if upper_tail < LIMIT_PROBS["lower_95"]:
+        return "above 95%"
+    if lower_tail < LIMIT_PROBS["lower_998"]:
+        return "below 99.8%"
+    if lower_tail < LIMIT_PROBS["lower_95"]:
+        return "below 95%"
+    return "within"
+
+
+def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: ResultScheme, min_n: int = 5,
+                     benchmark_a: float | None = None, benchmark_on_time: float | None = None, adjust: bool = False) -> pd.DataFrame:
+    """The per-unit table: roles, results, A-share with interval and funnel verdict, replies, timeliness,
+    face-to-face consultation, satisfaction, days to reply, re-handling.
+
+    Args:
+        proposals: ``Ledger.proposals`` (government-system proposals are used).
+        assignments: ``Ledger.assignments``.
+        scheme: result scheme; the first category is "A".
+        min_n: units replying to fewer proposals get no funnel verdict.
+        benchmark_a, benchmark_on_time: target proportions; default the pooled rates.
+        adjust: widen the limits for over-dispersion when it is present.
+
+    Returns:
+        One row per unit; counts are assignments the unit replied to itself (lead, sole or separate),
+        rates proportions. Columns: ``handling_unit, as_lead, as_co_handler, separately, n``, one count
+        per normalised status, ``a_count, a_share, a_low, a_high, a_verdict, replied, reply_rate,
+        on_time, with_due, on_time_rate, on_time_verdict, f2f, f2f_rate, forms, response_rate,
+        satisfied, basically_satisfied, dissatisfied, satisfaction_inclusive, satisfaction_strict,
+        days_median, days_p90, dissatisfied_rehandled``.
+    """
+    gov = proposals[proposals["handling_system"] == "government"]
+    a = assignments[assignments["proposal_id"].isin(set(gov["proposal_id"]))]
+    roles = a.assign(role=a["unit_role"].replace({"sole": "lead"})).groupby(["handling_unit", "role"]).size().unstack(fill_value=0)
+    roles = roles.reindex(columns=["lead", "co_handler", "separate"], fill_value=0)
+    replying = a[a["unit_role"].isin(["lead", "sole", "separate"])].merge(
+        gov[["proposal_id", "assigned_at", "second_replied_at", "second_satisfaction"]], on="proposal_id", how="left")
+    status = {c.code: c.statuses[0] for c in scheme.categories}
+    replying = replying.assign(
+        status=replying["result_category"].map(status).fillna(""),
+        days=(replying["replied_at"] - replying["assigned_at"]).dt.days,
+        on_time=replying["replied_at"].notna() & replying["due_at"].notna() & (replying["replied_at"] <= replying["due_at"]),
+    )
+    a_code = scheme.codes[0]
+    g = replying.groupby("handling_unit")
+    table = pd.DataFrame({
+        "n": g.size(),
+        "a_count": g["result_category"].apply(lambda s: int((s == a_code).sum())),
+        "categorised": g["result_category"].apply(lambda s: int((s != "").sum())),
+        "replied": g["replied_at"].count(),
+        "on_time": g["on_time"].sum().astype(int),
+        "with_due": g["due_at"].count(),
+        "f2f": g["f2f_consulted"].apply(lambda s: int(s.fillna(False).sum())),
+        "satisfied": g["satisfaction"].apply(lambda s: int((s == "satisfied").sum())),
+        "basically_satisfied": g["satisfaction"].apply(lambda s: int((s == "basically_satisfied").sum())),
+        "dissatisfied": g["satisfaction"].apply(lambda s: int((s == "dissatisfied").sum())),
+        "days_median": g["days"].median(),
+        "days_p90": g["days"].quantile(0.9),
+        "dissatisfied_rehandled": g.apply(lambda d: int(((d["satisfaction"] == "dissatisfied") & d["second_replied_at"].notna()).sum()), include_groups=False),
+    })
+    for st in dict.fromkeys(status.values()):
+        table[st] = g["status"].apply(lambda s, st=st: int((s == st).sum()))
+    table = table.join(roles.rename(columns={"lead": "as_lead", "co_handler": "as_co_handler", "separate": "separately"}), how="outer").fillna(0)
+    table["forms"] = table["satisfied"] + table["basically_satisfied"] + table["dissatisfied"]
+
+    def ratio(num, den):
+        return (table[num] / table[den]).where(table[den] > 0)
+
+    table["a_share"] = ratio("a_count", "categorised")
+    table["reply_rate"] = ratio("replied", "n")
+    table["on_time_rate"] = ratio("on_time", "with_due")
+    table["f2f_rate"] = ratio("f2f", "n")
+    table["response_rate"] = ratio("forms", "replied")
+    table["satisfaction_inclusive"] = ((table["satisfied"] + table["basically_satisfied"]) / table["forms"]).where(table["forms"] > 0)
+    table["satisfaction_strict"] = ratio("satisfied", "forms")
+    ci = [wilson_interval(int(k), int(n)) for k, n in zip(table["a_count"], table["categorised"])]
+    table["a_low"], table["a_high"] = [c[0] for c in ci], [c[1] for c in ci]
+
+    pooled_a = table["a_count"].sum() / table["categorised"].sum() if table["categorised"].sum() else math.nan
+    pooled_t = table["on_time"].sum() / table["with_due"].sum() if table["with_due"].sum() else math.nan
+    for key, count, den, target in (("a", "a_count", "categorised", benchmark_a if benchmark_a is not None else pooled_a),
+                                    ("on_time", "on_time", "with_due", benchmark_on_time if benchmark_on_time is not None else pooled_t)):
+        od = overdispersion(table[count].to_numpy(), table[den].to_numpy(), target) if adjust else None
+        widened = adjusted_limits(target, table[den], od.tau2).set_index("n").to_dict("index") if od and od.over_dispersed else None
+        table[f"{key}_verdict"] = [
+            verdict(int(k), int(n), target, min_n, widened.get(int(n)) if widened else None)
+            for k, n in zip(table[count], table[den])
+        ]
+        table.attrs[f"{key}_overdispersion"] = od
+    table.attrs.update(pooled_a=pooled_a, pooled_on_time=pooled_t, min_n=min_n,
+                       target_a=benchmark_a if benchmark_a is not None else pooled_a,
+                       target_on_time=benchmark_on_time if benchmark_on_time is not None else pooled_t)
+    ints = ["as_lead", "as_co_handler", "separately", "n", "a_count", "categorised", "replied", "on_time", "with_due", "f2f", "forms",
+            "satisfied", "basically_satisfied", "dissatisfied", "dissatisfied_rehandled", *dict.fromkeys(status.values())]
+    table[ints] = table[ints].astype(int)
+    table = table.rename_axis("handling_unit").reset_index()
+    table["handling_unit"] = table["handling_unit"].astype("str")
+    return table.sort_values(["n", "handling_unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def funnel_for(k: np.ndarray, n: np.ndarray, target: float, adjust: bool) -> pd.DataFrame:
+    """Limits at every unit's n around ``target``; widened by τ² when ``adjust`` and over-dispersed."""
+    if math.isnan(target):
+        return pd.DataFrame(columns=["n", *LIMIT_PROBS])
+    if adjust:
+        od = overdispersion(k, n, target)
+        if od.over_dispersed:
+            return adjusted_limits(target, n, od.tau2)
+    return funnel_limits(target, n)
