@@ -133,8 +133,18 @@ def test_a_header_only_file_has_no_rows(tmp_path, params):
 
 
 def test_two_columns_meaning_the_same_thing(tmp_path, params):
-    with pytest.raises(LedgerError, match="'title' and '案由' both mean title"):
-        load(tmp_path, params, "001,x,y,party,,,,,,,\n", header=HEADER.replace("title,", "title,案由,"))
+    # the more specific header wins and the other is reported as unused ...
+    ledger = load(tmp_path, params, "1,001,市财政局,2022-05-01,A,经济\n", header="序号,提案号,主办单位,答复日期,办理结果,类别\n")
+    assert ledger.proposals[["proposal_id", "result_category"]].values.tolist() == [["001", "A"]]
+    assert ledger.unused_columns == ("序号", "类别")
+    # ... and the same header twice cannot be settled
+    with pytest.raises(LedgerError, match="'协办单位' and '协办单位' both mean co_handling_units"):
+        load(tmp_path, params, "001,x,y,市财政局,2022-05-01,A\n", header="提案号,协办单位,协办单位,主办单位,答复日期,类别\n")
+
+
+def test_a_file_with_no_known_header_cannot_be_read(tmp_path, params):
+    with pytest.raises(LedgerError, match="no header row naming the ledger's columns"):
+        load(tmp_path, params, "", header="foo,bar,baz\n")
 
 
 def test_missing_file(tmp_path, params):
@@ -187,7 +197,7 @@ def test_xlsx_with_title_row_two_header_rows_merged_cells_and_serial_dates(tmp_p
     path = tmp_path / "ledger.xlsx"
     wb.save(path)
     ledger = read_ledger(path, params)
-    assert ledger.encoding == "xlsx" and len(ledger.rejected) == 0, ledger.problems
+    assert ledger.encoding == "xlsx, sheet Sheet" and len(ledger.rejected) == 0, ledger.problems
     p = ledger.proposals
     assert p["proposal_id"].tolist() == ["007", "008"]
     assert p["replied_at"].tolist() == [pd.Timestamp("2022-05-01"), pd.Timestamp("2022-05-02")]
@@ -329,3 +339,103 @@ def test_a_rejected_assignment_rejects_its_whole_proposal(tmp_path, params):
     assert set(ledger.proposals["proposal_id"]) == {"002"}
     assert set(ledger.errors["rule"]) == {"unparseable_value", "rejected_sibling"}
     assert ledger.rows_read == 4 == len(ledger.rejected) + 1
+
+
+# ---- regressions: real-ledger cases that once gave wrong figures -----------------------------------------
+
+
+def test_an_extra_cell_balanced_by_a_missing_one_shifts_nothing(tmp_path, params):
+    ledger = load(tmp_path, params, "001,关于交通管理,缓解拥堵的建议,市公安局,2022-05-01,A\n002,关于养老的建议,市民政局,2022-05-01\n",
+                  header="提案号,案由,主办单位,答复日期,类别\n")
+    assert len(ledger.proposals) == 0 and ledger.errors.groupby("line")["rule"].apply(lambda r: "row_shape" in set(r)).all()
+
+
+def test_header_notes_in_brackets_are_ignored_and_missing_f2f_is_not_zero(tmp_path, params):
+    ledger = load(tmp_path, params, "001,市财政局,2022-05-01,A,是,满意\n", header="提案号,主办单位,答复日期,类别,是否面商（是/否）,满意度（满意/基本满意/不满意）\n")
+    assert ledger.proposals[["f2f_consulted", "satisfaction"]].values.tolist() == [[True, "satisfied"]]
+    from proposal_stats.metrics import headline
+
+    no_f2f = load(tmp_path, params, "001,市财政局,2022-05-01,A\n", header="提案号,主办单位,答复日期,类别\n")
+    assert headline(no_f2f.proposals, params.result_scheme).f2f_rate is None  # unknown, not 0%
+
+
+def test_the_visible_sheet_is_read_not_a_hidden_one(tmp_path, params):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "2021年台账(旧)"
+    old.append(["提案号", "主办单位", "答复日期", "类别"])
+    old.append(["900", "市财政局", "2021-05-01", "A"])
+    old.sheet_state = "hidden"
+    new = wb.create_sheet("2022年台账")
+    new.append(["提案号", "主办单位", "答复日期", "类别"])
+    new.append(["001", "市财政局", "2022-05-01", "B"])
+    wb.active = 1
+    wb.save(tmp_path / "book.xlsx")
+    ledger = read_ledger(tmp_path / "book.xlsx", params)
+    assert ledger.proposals["proposal_id"].tolist() == ["001"] and ledger.encoding == "xlsx, sheet 2022年台账"
+
+
+def test_placeholders_and_invisible_characters_in_unit_names(tmp_path, params):
+    ledger = load(tmp_path, params, "001,市财政局\u200b,无,2022-05-01,A\n002,市财政局,/,2022-05-01,A\n003,/,—,2022-05-01,A\n004,市教育体育局、市财政局,,2022-05-01,A\n",
+                  header="提案号,主办单位,协办单位,答复日期,类别\n")
+    assert ledger.proposals["lead_unit"].tolist() == ["市财政局", "市财政局"]
+    assert ledger.proposals["co_handling_units"].tolist() == ["", ""]
+    rules = dict(zip(ledger.rejected["提案号"], ledger.rejected["reasons"]))
+    assert "needs a lead unit" in rules["003"] and "more than one unit" in rules["004"]
+
+
+@pytest.mark.parametrize("text", ["2022", "99999", "1000"])
+def test_a_bare_year_or_an_out_of_range_serial_is_not_a_date(tmp_path, params, text):
+    ledger = load(tmp_path, params, OK.replace(",2022-05-01,", f",{text},"))
+    assert len(ledger.proposals) == 0 and set(ledger.errors["rule"]) == {"unparseable_value"}
+
+
+def test_xlsx_zero_padded_ids_read_as_shown(tmp_path, params):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["提案号", "主办单位", "答复日期", "类别"])
+    ws.append([7, "市财政局", "2022-05-01", "A"])
+    ws["A2"].number_format = "000"
+    ws.append(["007", "市水务局", "2022-05-02", "B"])
+    wb.save(tmp_path / "ids.xlsx")
+    ledger = read_ledger(tmp_path / "ids.xlsx", params)
+    assert set(ledger.errors["rule"]) == {"duplicate_id"}  # 007 twice, as the user sees it
+
+
+def test_separator_only_lines_are_not_rows_on_either_path(tmp_path, params):
+    plain = load(tmp_path, params, OK + ",,,,,,,,,\n,,,,,,,,,\n")
+    quoted = load(tmp_path, params, OK.replace(",ok,", ',"ok",') + ",,,,,,,,,\n,,,,,,,,,\n")
+    assert plain.rows_read == quoted.rows_read == 1 and len(plain.rejected) == len(quoted.rejected) == 0
+
+
+def test_usual_proposer_types_are_read_and_unknown_ones_only_warn(tmp_path, params):
+    ledger = load(tmp_path, params, "001,个人提案,市财政局,2022-05-01,A\n002,集体提案,市财政局,2022-05-01,A\n", header="提案号,提案类型,主办单位,答复日期,类别\n")
+    assert ledger.proposals["proposer_type"].tolist() == ["member_individual", ""]
+    assert ledger.warnings["rule"].tolist() == ["unknown_value"] and len(ledger.rejected) == 0
+
+
+def test_a_scheme_with_chinese_codes_keeps_them(tmp_path):
+    scheme = {"id": "jia", "source": "t", "categories": [{"code": c, "label": c + "类", "statuses": [s]} for c, s in
+                                                         (("甲", "resolved"), ("乙", "planned"), ("丙", "not_feasible_now"))]}
+    p = load_params(params_copy(CITY, tmp_path, result_scheme=scheme, published=None))
+    ledger = load(tmp_path, p, "001,市财政局,2022-05-01,甲\n002,市财政局,2022-05-01,乙类\n", header="提案号,主办单位,答复日期,类别\n")
+    assert ledger.proposals["result_category"].tolist() == ["甲", "乙"]
+
+
+def test_assignment_duplicates_and_mixed_roles_are_rejected(tmp_path, params):
+    body = ("proposal_id,handling_unit,unit_role,replied_at,result_category\n"
+            "004,市住建局,主办,2022-05-01,A\n004,市财政局,协办,,\n004,市财政局,协办,,\n"
+            "005,市住建局,主办,2022-05-01,A\n005,市水务局,分办,2022-05-01,B\n"
+            "006,市住建局,主办,2022-05-01,A\n")
+    ledger = read_ledger(write(tmp_path, body, header=""), params)
+    assert ledger.proposals["proposal_id"].tolist() == ["006"]
+    assert set(ledger.errors["rule"]) == {"duplicate_id", "rejected_sibling"}
+
+
+def test_an_unreadable_reply_date_is_not_also_a_missing_reply(tmp_path, params):
+    ledger = load(tmp_path, params, OK.replace(",2022-05-01,", ",2022-13-01,"))
+    assert set(ledger.problems["rule"]) == {"unparseable_value"}

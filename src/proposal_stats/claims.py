@@ -52,7 +52,8 @@ class Comparison:
     """One published figure beside the ledger's.
 
     ``verdict`` is ``"agrees"``, ``"differs"``, ``"not printed"`` (the report states no such
-    figure) or ``"missing"`` (the report's wording has a blank where the number should be).
+    figure), ``"missing"`` (the report's wording has a blank where the number should be) or
+    ``"no ledger data"`` (the ledger does not record what the figure needs).
     """
 
     figure: str
@@ -88,6 +89,8 @@ def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed
         decimals equals the printed number.
     """
     ledger_text = "—" if ours is None else f"{ours:.2f}%"
+    if ours is None and base > 0:
+        return Comparison(name, ledger_text, printed_text, "no ledger data", "the ledger does not record this for every proposal")
     printed = parse_percent(printed_text)
     if printed is None and printed_value is not None:
         # Wording without a percentage ("均已办复完毕", all replied) states an exact figure.

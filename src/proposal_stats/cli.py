@@ -128,6 +128,7 @@ def validate(
         "rows_accepted": result.rows_read - len(result.rejected),
         "rows_rejected": len(result.rejected),
         "proposals": len(result.proposals),
+        "unused_columns": list(result.unused_columns),
         "errors": int((problems["severity"] == "error").sum()),
         "warnings": int((problems["severity"] == "warning").sum()),
         "problems": problems.assign(line=problems["line"].astype(int)).to_dict(orient="records"),
@@ -143,6 +144,8 @@ def validate(
         ))
         if params is None:
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
+        if result.unused_columns:
+            out.print(escape(f"columns not used (no known meaning): {', '.join(result.unused_columns)}"))
         for p in summary["problems"]:
             shown = f" = {p['value']!r}" if p["value"] else ""
             out.print(escape(f"{p['file']}:{p['line']}: {p['column']}{shown}: {p['rule']} ({p['severity']}): {p['message']}"))

@@ -45,6 +45,8 @@ HANDLING_SYSTEM_WORDS = {
 PROPOSER_TYPE_WORDS = {
     **{t: t for t in ("member_individual", "member_joint", "party", "peoples_org", "sector", "special_committee", "member_group")},
     "委员": "member_individual", "个人": "member_individual", "委员个人": "member_individual", "联名": "member_joint",
+    "个人提案": "member_individual", "委员个人提案": "member_individual", "联名提案": "member_joint", "委员联名提案": "member_joint",
+    "党派提案": "party", "团体提案": "peoples_org", "界别提案": "sector", "专委会提案": "special_committee",
     "党派": "party", "民主党派": "party", "团体": "peoples_org", "人民团体": "peoples_org", "界别": "sector",
     "专委会": "special_committee", "专门委员会": "special_committee", "小组": "member_group", "委员小组": "member_group",
 }
@@ -67,7 +69,8 @@ class Ledger:
         problems: every problem found, errors and warnings: ``file, line, column, value, rule,
             severity, message`` (``line`` as the user sees it in a text editor or Excel).
         rows_read: data rows in the file; ``path``, ``sha256`` (hex of the file's bytes),
-        ``encoding``, ``layout`` (``"proposal_per_row"`` or ``"assignment_per_row"``).
+        ``encoding``, ``layout`` (``"proposal_per_row"`` or ``"assignment_per_row"``),
+        ``unused_columns``: headers that name no known column (read, not used).
     """
 
     proposals: pd.DataFrame
@@ -79,6 +82,7 @@ class Ledger:
     sha256: str
     encoding: str
     layout: str
+    unused_columns: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> pd.DataFrame:
@@ -110,14 +114,31 @@ def shipped_aliases() -> dict[str, tuple[str, ...]]:
     return {k: tuple(str(v) for v in vs) for k, vs in yaml.safe_load(text).items()}
 
 
-def alias_lookup(extra: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """Header key → canonical column, the shipped table extended by ``extra`` (params wins)."""
-    table = {}
-    for source in (shipped_aliases(), extra or {}):
-        for canonical, variants in source.items():
-            table[header_key(canonical)] = canonical
-            for variant in variants:
-                table[header_key(variant)] = canonical
+class AliasTable(dict):
+    """Header key → canonical column; :meth:`rank` says how specific a header is (lower = more)."""
+
+    def __init__(self):
+        super().__init__()
+        self._rank: dict[str, int] = {}
+
+    def add(self, canonical: str, variants, first_rank: int = 0) -> None:
+        for n, variant in enumerate((canonical, *variants)):
+            key = header_key(variant)
+            self[key] = canonical
+            self._rank[key] = first_rank + n
+
+    def rank(self, header: str) -> int:
+        return self._rank.get(header_key(header), 10_000)
+
+
+def alias_lookup(extra: dict[str, list[str]] | None = None) -> AliasTable:
+    """The header alias table: the shipped one (``aliases.yaml``) extended by ``extra`` from the
+    params file, whose names win over the shipped ones."""
+    table = AliasTable()
+    for canonical, variants in shipped_aliases().items():
+        table.add(canonical, variants, first_rank=100)
+    for canonical, variants in (extra or {}).items():
+        table.add(canonical, variants, first_rank=0)
     return table
 
 
@@ -188,13 +209,26 @@ def read_ledger(
     raw = read_table(path, lambda cell: header_key(cell) in aliases, sheet or (params.ledger_sheet if params else None))
 
     canonical_at: dict[str, int] = {}
+    unused: list[str] = []
     for i, name in enumerate(raw.header):
         canonical = aliases.get(header_key(name))
         if canonical is None:
+            if name.strip():
+                unused.append(name)
             continue
         if canonical in canonical_at:
+            # Two columns for one meaning: the more specific header wins (an earlier alias in the
+            # table: 办理结果 over the ambiguous 类别); a tie cannot be settled.
             first = raw.header[canonical_at[canonical]]
-            raise LedgerError(f"{path}: columns '{first}' and '{name}' both mean {canonical}; keep one")
+            rank_first, rank_this = aliases.rank(first), aliases.rank(name)
+            if rank_first == rank_this:
+                raise LedgerError(f"{path}: columns '{first}' and '{name}' both mean {canonical}; keep one")
+            if rank_this < rank_first:
+                unused.append(first)
+                canonical_at[canonical] = i
+            else:
+                unused.append(name)
+            continue
         canonical_at[canonical] = i
     header_of = {c: raw.header[i] for c, i in canonical_at.items()}
     cells = raw.cells
@@ -248,6 +282,7 @@ def read_ledger(
         sha256=file_sha256(path),
         encoding=raw.encoding,
         layout=layout,
+        unused_columns=tuple(unused),
     )
 
 
@@ -268,14 +303,14 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     for col in ("title", "proposer", "topic"):
         out[col] = nz.by_unique(text[col], lambda u: u.str.strip())
 
-    def vocab(col: str, words: dict, default: str = "") -> None:
+    def vocab(col: str, words: dict, default: str = "", rule: str = "unparseable_value") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
-        problems.add(mapped.isna(), "unparseable_value", col, f"not a known {col.replace('_', ' ')}", text[col])
+        problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')}", text[col])
         out[col] = mapped.fillna("").astype("str")
         if default and col not in present:
             out[col] = default
 
-    vocab("proposer_type", PROPOSER_TYPE_WORDS)
+    vocab("proposer_type", PROPOSER_TYPE_WORDS, rule="unknown_value")  # descriptive: no figure depends on it
     # A government handling ledger (政府系统办理台账) often has no system column: all rows are government.
     vocab("handling_system", HANDLING_SYSTEM_WORDS, default="government")
     vocab("satisfaction", nz.SATISFACTION_WORDS)
@@ -327,6 +362,8 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
 
     if layout == "proposal_per_row":
+        several = v["lead_unit"].str.contains(nz._SPLIT_UNITS, regex=True)
+        problems.add(several, "several_lead_units", "lead_unit", "the cell names more than one unit; put one lead unit here and the others under co-handling units", text["lead_unit"])
         dup = ids.duplicated(keep=False) & (ids != "")
         problems.add(dup, "duplicate_id", "proposal_id", "this proposal id is on more than one row", text["proposal_id"])
         gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "")
@@ -341,6 +378,12 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         problems.add(ids.isin(set(leads[leads > 1].index)) & (v["unit_role"] == "lead"), "duplicate_id", "unit_role",
                      "this proposal has more than one lead unit", text["unit_role"])
         problems.add(v["handling_unit"] == "", "no_lead_unit", "handling_unit", "the row names no handling unit")
+        twice = v.duplicated(["proposal_id", "handling_unit"], keep=False) & (v["handling_unit"] != "")
+        problems.add(twice, "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
+        roles = v.groupby("proposal_id")["unit_role"].agg(lambda r: set(r))
+        mixed = set(roles[roles.map(lambda r: bool(r & {"lead", "sole"}) and "separate" in r)].index)
+        problems.add(ids.isin(mixed), "duplicate_id", "unit_role",
+                     "this proposal has both a lead unit (主办) and units handling it separately (分办)", text["unit_role"])
         has_lead = set(v.loc[v["unit_role"].isin(["lead", "sole", "separate"]), "proposal_id"])
         problems.add((v["handling_system"] == "government") & ~ids.isin(has_lead), "no_lead_unit", "unit_role",
                      "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
@@ -352,7 +395,8 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     for col in ("assigned_at", "replied_at"):
         problems.add(v[col] > limit, "date_in_future", col, f"the date is after {as_of.isoformat()}", text[col])
     evaluated = v["satisfaction"].isin(["satisfied", "basically_satisfied", "dissatisfied"])
-    problems.add(evaluated & v["replied_at"].isna(), "satisfaction_without_reply", "satisfaction",
+    no_reply_text = nz.by_unique(text["replied_at"], lambda u: (u.str.strip() == "").astype(bool))
+    problems.add(evaluated & no_reply_text, "satisfaction_without_reply", "satisfaction",
                  "an evaluation is recorded but there is no reply date", text["satisfaction"])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has

@@ -79,7 +79,7 @@ DEFINITIONS: dict[str, Definition] = {
     "f2f_rate": Definition(
         "Face-to-face rate (面商率)",
         "government-system proposals consulted face to face",
-        "proposals assigned to the government system",
+        "proposals assigned to the government system (undefined if any is not recorded)",
         "percent",
     ),
     "satisfaction_rate": Definition(
@@ -193,6 +193,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFra
     replied_mask = gov["replied_at"].notna()
     on_time_mask = replied_mask & gov["due_at"].notna() & (gov["replied_at"] <= gov["due_at"])
     f2f = int(gov["f2f_consulted"].fillna(False).sum())
+    f2f_known = bool(gov["f2f_consulted"].notna().all())  # a rate over unknowns would read as "no"
     counts = category_counts(ledger, scheme)
     categorised = int(counts.sum())
     evaluations = gov["satisfaction"]
@@ -209,7 +210,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFra
         # Undefined, not 0, when some proposal has no due date to be on time against.
         on_time_rate=share(int(on_time_mask.sum()), assigned) if gov["due_at"].notna().all() else None,
         f2f_consulted=f2f,
-        f2f_rate=share(f2f, assigned),
+        f2f_rate=share(f2f, assigned) if f2f_known else None,
         categorised=categorised,
         categories=tuple(
             CategoryFigure(c.code, c.label, c.statuses, int(counts[c.code]), share(int(counts[c.code]), categorised))

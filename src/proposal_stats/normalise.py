@@ -18,7 +18,9 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 _YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+# Excel serials from 20000 (1954-10-03) to 80000 (2119-01-10): a bare 4-digit number such as 2022
+# is a year, not a date, and is refused.
+_SERIAL = re.compile(r"^[2-7]\d{4}(?:\.0+)?$|^80000(?:\.0+)?$")
 
 #: Printed forms of the letters A-D: 甲乙丙丁 and 一二三四 (一类 = A), as reports print them.
 _CATEGORY_WORDS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D", "一": "A", "二": "B", "三": "C", "四": "D"}
@@ -105,7 +107,8 @@ def _parse_dates(text: pd.Series) -> pd.Series:
 
     Returns:
         ``datetime64[us]`` Series; NaT for blank cells and for text that is not a real date
-        (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 1000 to 99999.
+        (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 20000 to 80000
+        (1954–2119); a bare year such as ``2022`` is not a date.
     """
     t = nfkc(text)
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
@@ -121,7 +124,7 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     serial = t.str.fullmatch(_SERIAL) & ~has
     if serial.any():
         days = t[serial].astype("float64")
-        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days.where(days >= 1000), unit="D")).astype("datetime64[us]")
+        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
     return out
 
 
@@ -150,7 +153,11 @@ def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str])
             return ""
         if value in label_map:
             return label_map[value]
+        if value in codes:  # a scheme whose own codes are 甲/乙/丙 keeps them
+            return value
         core = _CATEGORY_NOISE.match(value).group(1).strip()
+        if core in codes:
+            return core
         core = _CATEGORY_WORDS.get(core, core).upper()
         return upper.get(core, pd.NA)
 
@@ -178,15 +185,27 @@ def f2f_from_words(mapped: pd.Series) -> pd.Series:
 def split_units(text: pd.Series) -> pd.Series:
     """Co-handling units split on ``、，,；;`` and line breaks, blanks dropped: a Series of lists."""
     codes, uniques = pd.factorize(text, sort=False)
-    parsed = [[u.strip() for u in _SPLIT_UNITS.split(v) if u.strip()] if v else [] for v in uniques]
+    parsed = [[u for u in map(clean_unit, _SPLIT_UNITS.split(v)) if u] if v else [] for v in uniques]
     return pd.Series([parsed[c] for c in codes], index=text.index, dtype="object")
+
+
+#: What ledgers write in a unit cell to mean "none": read as blank.
+UNIT_PLACEHOLDERS = frozenset({"无", "暂无", "没有", "/", "／", "-", "－", "—", "——", "–", "none", "n/a", "na", "null", "空"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def clean_unit(name: str) -> str:
+    """A unit name without invisible characters (zero-width spaces from copy-paste) or surrounding
+    blanks, internal runs of blanks made one space; placeholders such as 无 or / become ``""``."""
+    name = " ".join(name.translate(_INVISIBLE).replace("\u00a0", " ").split())
+    return "" if name.casefold() in UNIT_PLACEHOLDERS else name
 
 
 def unit_alias_map(aliases: dict[str, list[str]]) -> dict[str, str]:
     """Variant name → canonical unit name, from the params file's ``unit_aliases``."""
-    return {variant.strip(): canonical for canonical, variants in aliases.items() for variant in variants}
+    return {clean_unit(variant): clean_unit(canonical) for canonical, variants in aliases.items() for variant in variants}
 
 
 def normalise_units(names: pd.Series, alias_map: dict[str, str]) -> pd.Series:
     """Unit names stripped and mapped through the alias table (unknown names kept as written)."""
-    return by_unique(names, lambda u: u.str.strip().map(lambda v: alias_map.get(v, v)).astype("str"))
+    return by_unique(names, lambda u: u.map(lambda v: alias_map.get(clean_unit(v), clean_unit(v))).astype("str"))

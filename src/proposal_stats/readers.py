@@ -36,7 +36,7 @@ class RawTable:
             blank = ``""``.
         lines: for each data row, the line (CSV/TSV) or spreadsheet row (XLSX) a user sees, 1-based.
         short_rows: rows that had fewer or more cells than the header (index → cell count).
-        encoding: the text encoding used, or the format ("xlsx", "parquet").
+        encoding: the text encoding used, or the format ("xlsx, sheet NAME", "parquet").
         header_line: the line or row of the (last) header row.
         maybe_formulas: False when no cell can start with "=" (checked on the raw bytes).
     """
@@ -50,10 +50,16 @@ class RawTable:
     maybe_formulas: bool = True
 
 
+_NOTE = re.compile(r"\(.*?\)$")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
 def header_key(text: str) -> str:
-    """How header cells and aliases are compared: NFKC, case-folded, without spaces or a trailing colon."""
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return "".join(text.split()).rstrip(":")
+    """How header cells and aliases are compared: NFKC, case-folded, without spaces, invisible
+    characters, a trailing colon, or a trailing note in brackets (是否面商（是/否） → 是否面商)."""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold()
+    text = "".join(text.split()).rstrip(":")
+    return _NOTE.sub("", text) or text
 
 
 def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
@@ -74,7 +80,8 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
         raise LedgerReadError(f"{path}: is a folder, not a ledger file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows, lines, encoding = _xlsx_rows(path, sheet), None, "xlsx"
+        rows, title = _xlsx_rows(path, sheet)
+        lines, encoding = None, f"xlsx, sheet {title}"
     elif suffix == ".parquet":
         return _parquet(path)
     else:
@@ -113,14 +120,14 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
         return None
     body = data.rstrip(b"\r\n")
     sep = delimiter.encode()
-    n_lines = body.count(b"\n") + 1
-    width = body.split(b"\n", 1)[0].count(sep)
-    # Every line must hold exactly `width` separators. The total equals width × lines only if any
-    # line with fewer is balanced by one with more, and pandas rejects a line with more: so the
-    # total plus pandas' own check proves every line complete, without a Python loop over lines.
-    if body.count(sep) != width * n_lines or b"\n\n" in body or b"\n\r\n" in body:
+    raw_lines = body.split(b"\n")
+    n_lines = len(raw_lines)
+    width = raw_lines[0].count(sep)
+    # Every line must hold exactly `width` separators (a short or long row, or a blank line, takes
+    # the careful path). Counting per line is exact: separators never sit inside a multi-byte char.
+    if any(line.count(sep) != width for line in raw_lines):
         return None
-    top = body.split(b"\n", 2)[:2]
+    top = raw_lines[:2]
     for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
         try:
             header, second = ([c.strip() for c in line.decode(codec).rstrip("\r").split(delimiter)] for line in (top + [b""])[:2])
@@ -132,6 +139,7 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             cells = pd.read_csv(
                 path, sep=delimiter, dtype="str", keep_default_na=False, na_filter=False, header=None, skiprows=1,
                 names=[str(i) for i in range(len(header))], encoding=codec, engine="c", quoting=csv.QUOTE_NONE,
+                index_col=False,
             )
         except UnicodeDecodeError:
             continue
@@ -139,8 +147,12 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             return None
         if len(cells) != n_lines - 1:
             return None
+        lines = pd.Series(np.arange(2, len(cells) + 2), dtype="int64")
+        padding = [i for i, line in enumerate(raw_lines[1:]) if not line.replace(sep, b"").strip()]
+        if padding:  # lines holding only separators (Excel's ",,,,," rows) are not rows
+            cells, lines = cells.drop(index=padding).reset_index(drop=True), lines.drop(index=padding).reset_index(drop=True)
         maybe_formulas = any(mark in data for mark in (b"\n=", sep + b"=", b"\r="))
-        return RawTable(header, cells, pd.Series(np.arange(2, len(cells) + 2), dtype="int64"), {}, encoding, 1, maybe_formulas)
+        return RawTable(header, cells, lines, {}, encoding, 1, maybe_formulas)
     return None
 
 
@@ -159,18 +171,29 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], l
     return rows, lines
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
+    """The cells of the named sheet, or of the sheet the workbook opens on (else the first visible
+    one; a hidden sheet is never read by default), as text; and that sheet's name."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=False, data_only=True)  # cached values of formulas
-        formulas = load_workbook(path, read_only=False, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken or mislabelled file
         raise LedgerReadError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise LedgerReadError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-    ws = book[sheet] if sheet else book.worksheets[0]
-    ws_formulas = formulas[ws.title]
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    if sheet:
+        ws = book[sheet]
+    elif book.active is not None and book.active.sheet_state == "visible":
+        ws = book.active  # the sheet the workbook opens on, as the user sees it
+    elif visible:
+        ws = visible[0]
+    else:
+        raise LedgerReadError(f"{path}: the workbook has no visible sheet")
+    ws_formulas = None
+    if _has_formulas(path):
+        ws_formulas = load_workbook(path, read_only=False, data_only=False)[ws.title]
     merged_values = {}
     for rng in ws.merged_cells.ranges:  # a merged cell's value belongs to every cell it covers
         value = ws.cell(rng.min_row, rng.min_col).value
@@ -182,12 +205,24 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
         values = []
         for c in row:
             value = merged_values.get((r, c.column), c.value)
-            if value is None:  # a formula never calculated (no cached value): keep its text, to be flagged
+            if value is None and ws_formulas is not None:  # a formula never calculated: keep its text, to be flagged
                 formula = ws_formulas.cell(r, c.column).value
                 value = formula if isinstance(formula, str) and formula.startswith("=") else None
-            values.append(_xlsx_text(value))
+            text = _xlsx_text(value)
+            fmt = getattr(c, "number_format", "") or ""
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and re.fullmatch(r"0+", fmt) and text.isdigit():
+                text = text.zfill(len(fmt))  # shown as 007 in Excel: read as 007
+            values.append(text)
         rows.append(values)
-    return rows
+    return rows, ws.title
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an <f> element), without parsing it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return any(b"<f" in z.read(name) for name in z.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _xlsx_text(value) -> str:
@@ -213,6 +248,12 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
     if not rows:
         raise LedgerReadError(f"{path}: the file has no rows")
     at, header = _find_header(rows, known_header)
+    if sum(bool(known_header(h)) for h in header) < 2:
+        seen = ", ".join(h for h in header if h)[:200] or "(none)"
+        raise LedgerReadError(
+            f"{path}: no header row naming the ledger's columns in the first {HEADER_SEARCH_ROWS} rows "
+            f"(the best candidate holds: {seen}); see README, Ledger format, or add column_aliases"
+        )
     width = len(header)
     body, body_lines, short = [], [], {}
     for cells, line in zip(rows[at + 1 :], lines[at + 1 :]):
@@ -221,7 +262,7 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             trimmed = list(cells)
             while len(trimmed) > width and not str(trimmed[-1]).strip():
                 trimmed.pop()
-            if len(trimmed) != width and encoding != "xlsx":
+            if len(trimmed) != width and not encoding.startswith("xlsx"):
                 short[len(body)] = len(trimmed)
             cells = (list(trimmed) + [""] * width)[:width]
         body.append([str(c) for c in cells])

@@ -36,8 +36,8 @@ FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
     "category": ("result_category",),
 }
 
-_VERDICT_ORDER = {"differs": 0, "missing": 1, "agrees": 2, "not printed": 3}
-_VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "not printed": "muted"}
+_VERDICT_ORDER = {"differs": 0, "missing": 1, "no ledger data": 2, "agrees": 3, "not printed": 4}
+_VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "no ledger data": "warn", "not printed": "muted"}
 
 class RowsRejected(RuntimeError):
     """Raised in strict mode when the ledger has rejected rows."""
@@ -300,6 +300,8 @@ class AnnualReport:
             f"{len(ld.proposals)} proposals and {len(ld.assignments)} unit assignments counted. "
             f"{int((problems['severity'] == 'error').sum())} error(s), {int((problems['severity'] == 'warning').sum())} warning(s).</p>"
         )
+        if ld.unused_columns:
+            text += f"<p class='ps-note'>Columns not used (no known meaning): {esc(', '.join(ld.unused_columns))}.</p>"
         if len(problems):
             from .rules import RULES
 
