@@ -26,6 +26,7 @@ OUT = ROOT / "data" / "ledgers"
 COLUMNS = [
     "proposal_id", "title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit",
     "co_handling_units", "assigned_at", "due_at", "replied_at", "result_category", "f2f_consulted", "satisfaction",
+    "second_replied_at", "second_satisfaction",
 ]
 
 
@@ -109,6 +110,8 @@ def build(spec: dict) -> str:
             "result_category": "",
             "f2f_consulted": "",
             "satisfaction": "",
+            "second_replied_at": "",
+            "second_satisfaction": "",
         }
         if i in gov_slots:
             unit = lead[g]
@@ -128,6 +131,10 @@ def build(spec: dict) -> str:
                 f2f_consulted="true" if g in f2f_yes else "false",
                 satisfaction="satisfied" if u < 0.84 else "basically_satisfied" if u < 0.95 else "dissatisfied" if u < 0.97 else "no_response",
             )
+            if row["satisfaction"] == "dissatisfied":  # re-handled: a second reply within about a month
+                second = assigned + dt.timedelta(days=days + 18 + int(uniform(key, "again", i) * 20))
+                row.update(second_replied_at=second.isoformat(),
+                           second_satisfaction="basically_satisfied" if uniform(key, "sat2", i) < 0.7 else "dissatisfied")
             g += 1
         rows.append(row)
     assert g == n_gov

@@ -173,3 +173,67 @@ def trend_chart(trends, title: str):
     fig.suptitle(title, x=0.01, ha="left", fontsize=12)
     fig.tight_layout()
     return fig
+
+
+def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str, title: str, xlabel: str, tau2: float = 0.0):
+    """A funnel plot: each unit's rate (k / n, percent) against n, with 95% and 99.8% limits.
+
+    Args:
+        table: :func:`proposal_stats.units.unit_performance` output.
+        k_col, n_col: numerator and denominator columns.
+        target: the proportion the limits are drawn around (pooled or benchmark).
+        verdict_col: the unit's verdict column; "too few" units are drawn grey, without a label.
+        title, xlabel: titles.
+        tau2: over-dispersion τ² (0 = exact binomial limits).
+
+    Returns:
+        The Figure. Only units outside the 95% limits are labelled, staggered so labels do not
+        overlap; with 5 to 100 units the plot stays readable.
+    """
+    from .units import adjusted_limits, funnel_limits
+
+    set_theme()
+    df = table[table[n_col] > 0]
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    if len(df) == 0 or target != target:
+        ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes)
+        return fig
+    ns = range(1, int(df[n_col].max()) + 2)
+    lim = adjusted_limits(target, ns, tau2) if tau2 > 0 else funnel_limits(target, ns)
+    for col, style in (("lower_998", ":"), ("upper_998", ":"), ("lower_95", "--"), ("upper_95", "--")):
+        ax.plot(lim["n"], lim[col] * 100, style, color="#555555", linewidth=1)
+    ax.axhline(target * 100, color="#555555", linewidth=1)
+    few = df[verdict_col] == "too few"
+    rate = df[k_col] / df[n_col] * 100
+    ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label="too few to judge", zorder=2)
+    colours = {"within": PALETTE[0], "above 95%": PALETTE[3], "above 99.8%": PALETTE[3], "below 95%": PALETTE[2], "below 99.8%": PALETTE[2]}
+    ax.scatter(df.loc[~few, n_col], rate[~few], color=[colours[v] for v in df.loc[~few, verdict_col]], s=28, zorder=3, label="units")
+    outliers = df[~few & (df[verdict_col] != "within")].sort_values(n_col)
+    for i, r in enumerate(outliers.head(12).itertuples()):
+        ax.annotate(getattr(r, "handling_unit"), (getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100),
+                    xytext=(6, 10 if i % 2 == 0 else -14), textcoords="offset points", fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("%")
+    ax.set_ylim(max(0, min(rate.min(), lim["lower_998"].min() * 100) - 5), 102)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(title, loc="left", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def days_chart(times, title: str):
+    """Histogram of days from assignment to reply, the deadline marked (the median allowed days)."""
+    set_theme()
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    days = times["days"].dropna()
+    if len(days):
+        ax.hist(days, bins=range(0, int(max(days.max(), times["allowed"].max()) + 8), 7), color=PALETTE[0], edgecolor="white")
+        allowed = times["allowed"].dropna()
+        if len(allowed):
+            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=f"deadline ({allowed.median():.0f} days)")
+            ax.legend(fontsize=8)
+    ax.set_xlabel("days from assignment to reply")
+    ax.set_ylabel("proposals")
+    ax.set_title(title, loc="left", fontsize=12)
+    fig.tight_layout()
+    return fig

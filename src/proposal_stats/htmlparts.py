@@ -24,6 +24,9 @@ STYLE = """
 .ps-note { color: #4b5563; font-size: 0.9rem; }
 .ps-footer { margin-top: 2rem; border-top: 1px solid #ccd; padding-top: 0.6rem; font-size: 0.85rem; color: #4b5563; }
 details.ps-details summary { cursor: pointer; font-weight: 600; }
+.ps-wide { max-width: none; overflow-x: auto; }
+.ps-wide .ps-table { font-size: 0.8rem; }
+.ps-report.ps-wide .ps-table td, .ps-report.ps-wide .ps-table th { white-space: nowrap; padding: 0.2rem 0.4rem; }
 </style>
 """
 

@@ -87,6 +87,17 @@ class ReplyDeadline(_Model):
         return f"replies due {self.months_after_assignment} calendar months after assignment"
 
 
+class UnitSettings(_Model):
+    """How handling units are compared (see :mod:`proposal_stats.units`)."""
+
+    min_n: int = Field(default=5, ge=1, description="units replying to fewer proposals get no funnel verdict")
+    benchmark_a_share: float | None = Field(default=None, gt=0, lt=100, description="target A share in percent; default the pooled share")
+    benchmark_on_time: float | None = Field(default=None, gt=0, le=100, description="target on-time rate in percent; default the pooled rate")
+    overdispersion: Literal["auto", "on", "off"] = Field(
+        default="auto", description="widen the limits for over-dispersion: auto = when τ² > 0 and 3 or more units fall outside 99.8%"
+    )
+
+
 # The claims format is also the params file's `published:` block.
 Published = Claims
 
@@ -120,6 +131,7 @@ class ReportParams(_Model):
     notebook: Path
     execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
     published: Published | None = None
+    units: UnitSettings = Field(default_factory=UnitSettings)
     params_file: Path = Field(description="set by load_params; do not write it in the file")
 
     @field_validator("column_aliases")

@@ -21,6 +21,7 @@ from .htmlparts import STYLE, esc, pct as _pct, table as _table
 from .ledger import Ledger, file_sha256, read_ledger
 from .metrics import DEFINITIONS, Headline, headline, per_unit
 from .params import ReportParams, load_report_params
+from .units import compare_units
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -39,6 +40,22 @@ FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
 _VERDICT_ORDER = {"differs": 0, "missing": 1, "no ledger data": 2, "agrees": 3, "not printed": 4}
 _VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "no ledger data": "warn", "not printed": "muted"}
 
+#: What each column of the unit comparison counts (printed in Methods).
+UNIT_DEFINITIONS = (
+    ("Lead/co/sep.", "assignments of the unit as lead (or sole), co-handler, separate handler", "—"),
+    ("n", "government-system proposals the unit replies to itself (lead, sole or separate)", "—"),
+    ("A share [95% CI]", "of those, proposals with the scheme's first category", "those carrying any category; Wilson score interval"),
+    ("A verdict", "exact binomial tail of the A count around the target", "Binomial(n, target); < 0.025 / < 0.001 = outside 95% / 99.8%"),
+    ("Replied", "proposals with a reply date", "n"),
+    ("On time", "replied on or before the due date", "proposals with a due date"),
+    ("Face to face", "consulted face to face", "n"),
+    ("Satisfied incl./strict", "satisfied + basically satisfied / satisfied", "feedback forms returned"),
+    ("Forms (response)", "feedback forms returned", "replied (the response rate)"),
+    ("Days median/p90", "days from assignment to reply", "replied proposals"),
+    ("Re-handled", "dissatisfied proposals with a second reply", "—"),
+)
+
+
 class RowsRejected(RuntimeError):
     """Raised in strict mode when the ledger has rejected rows."""
 
@@ -52,7 +69,8 @@ class AnnualReport:
         ledger: accepted and rejected rows (:class:`~proposal_stats.ledger.Ledger`).
         headline: headline figures over the accepted rows.
         comparisons: each figure beside the published one.
-        units: per-lead-unit table (:func:`~proposal_stats.metrics.per_unit`).
+        units: per-unit table by role (:func:`~proposal_stats.metrics.per_unit`).
+        performance: the unit comparison (:func:`~proposal_stats.units.compare_units`).
     """
 
     params: ReportParams
@@ -60,6 +78,7 @@ class AnnualReport:
     headline: Headline
     comparisons: tuple[Comparison, ...]
     units: pd.DataFrame
+    performance: pd.DataFrame
 
     # ---- data ---------------------------------------------------------------------------------
     def _synthetic(self, figure: str) -> bool:
@@ -124,6 +143,7 @@ class AnnualReport:
         tables = {
             "categories.csv": self.categories_table(),
             "units.csv": self.units,
+            "unit_performance.csv": self.performance,
             "published_vs_ledger.csv": pd.DataFrame([c.__dict__ for c in self.comparisons]),
             "rejected_rows.csv": self.ledger.rejected,
             "problems.csv": self.ledger.problems,
@@ -249,6 +269,98 @@ class AnnualReport:
             + "</div>"
         )
 
+    def performance_html(self) -> str:
+        """Handling-unit performance: the comparison table (rates with intervals and funnel verdicts)."""
+        t, p = self.performance, self.params
+        a_code = p.result_scheme.codes[0]
+
+        def pc(x) -> str:
+            return "—" if x != x else f"{100 * x:.1f}%"
+
+        def num(x, fmt="{:.0f}") -> str:
+            return "—" if x != x else fmt.format(x)
+
+        rows = []
+        for r in t.itertuples(index=False):
+            grey = r.a_verdict == "too few"
+            rows.append([
+                (esc(r.handling_unit), "ps-muted" if grey else ""),
+                (f"{r.as_lead}/{r.as_co_handler}/{r.separately}", "num"),
+                (str(r.n), "num"),
+                (f"{pc(r.a_share)} [{pc(r.a_low)}–{pc(r.a_high)}]", "num"),
+                (esc(r.a_verdict), "ps-muted" if grey else "ps-bad" if r.a_verdict.startswith("below") else "ps-ok" if r.a_verdict.startswith("above") else ""),
+                (pc(r.reply_rate), "num"),
+                (pc(r.on_time_rate), "num"),
+                (esc(r.on_time_verdict), "ps-muted" if r.on_time_verdict == "too few" else "ps-bad" if r.on_time_verdict.startswith("below") else ""),
+                (pc(r.f2f_rate), "num"),
+                (f"{pc(r.satisfaction_inclusive)} / {pc(r.satisfaction_strict)}", "num"),
+                (f"{r.forms} ({pc(r.response_rate)})", "num"),
+                (f"{num(r.days_median)} / {num(r.days_p90)}", "num"),
+                (str(r.dissatisfied_rehandled), "num"),
+            ])
+        target = t.attrs.get("target_a", float("nan"))
+        bench = "a benchmark set in the params file" if p.units.benchmark_a_share is not None else "the pooled rate"
+        adjusted = " Limits are widened for over-dispersion (Spiegelhalter, Qual Saf Health Care 2005)." if t.attrs.get("adjusted") else ""
+        intro = (
+            f"<p>Each unit is judged against funnel limits around {bench} ({pc(target)} for {esc(a_code)}) that depend on its number "
+            f"of proposals (exact binomial, 95% and 99.8%; Spiegelhalter, Stat Med 2005). Units replying to fewer than "
+            f"{p.units.min_n} proposals are shown grey, without a verdict. There is no ranking: a unit inside the limits is "
+            f"not distinguishable from the others.{adjusted}</p>"
+        )
+        note = "<p class='ps-banner'>Unit figures rest on synthetic assignments of proposals to units.</p>" if "lead_unit" in p.synthetic_fields else ""
+        head = ["Unit", "Lead/co/sep.", "n", f"{a_code} share [95% CI]", f"{a_code} verdict", "Replied", "On time", "On-time verdict",
+                "Face to face", "Satisfied incl./strict", "Forms (response)", "Days median/p90", "Re-handled"]
+        return ("<div class='ps-report'><h2>Handling-unit performance</h2>" + note + intro + "</div>"
+                + "<div class='ps-report ps-wide'>"
+                + _table(head, rows, "counts are proposals the unit replied to itself; see Methods for every numerator and denominator") + "</div>")
+
+    def timeliness_html(self) -> str:
+        from . import units
+
+        times = units.reply_times(self.ledger.proposals)
+        b = units.bunching(times)
+        late = int((times["days"].notna() & ~times["on_time"] & times["allowed"].notna()).sum())
+        unreplied = int(times["days"].isna().sum())
+        share = "—" if b["share"] != b["share"] else f"{b['share']:.1%}"
+        flag = (" <span class='ps-warn'>Replies bunch just before the deadline.</span>" if b["flagged"] else "")
+        return (
+            "<div class='ps-report'><h2>Timeliness</h2>"
+            f"<p>{esc(self.params.reply_deadline.describe().capitalize())}. Replied late: {late}; not replied: {unreplied}. "
+            f"Replies in the last tenth of the allowed time: {b['in_last_tenth']} of {b['replies']} ({share}; about 10% if replies were spread "
+            f"evenly; flagged at 25% or more over at least 20 replies).{flag}</p></div>"
+        )
+
+    def satisfaction_html(self) -> str:
+        from . import units
+
+        dist = units.satisfaction_distribution(self.ledger.proposals)
+        rows = [[(esc(k), ""), (str(v), "num")] for k, v in dist.items()]
+        flag = ("<p class='ps-warn'>100% satisfied over 30 or more forms with none dissatisfied: evaluations collected face to face by the "
+                "unit itself tend to be “被满意” (made to be satisfied); read with care.</p>" if units.zero_variance(dist) else "")
+        follow = units.dissatisfied_follow_up(self.ledger.proposals)
+        frows = [[(esc(r.proposal_id), ""), (esc(r.lead_unit), ""), (esc(_date(r.replied_at)), ""), (esc(_date(r.second_replied_at)) or "no second reply", ""),
+                  ("—" if r.days_to_second_reply != r.days_to_second_reply else str(int(r.days_to_second_reply)), "num"), (esc(r.second_satisfaction or "—"), "")]
+                 for r in follow.itertuples()]
+        return ("<div class='ps-report'><h2>Satisfaction</h2>" + _table(["Evaluation", "Proposals"], rows, "evaluations of government-system replies") + flag
+                + "<h3>Dissatisfied proposals, followed up</h3>"
+                + (_table(["Proposal", "Lead unit", "Reply", "Second reply", "Days", "Second evaluation"], frows) if len(frows) else "<p>None.</p>")
+                + "</div>")
+
+    def signals_html(self) -> str:
+        from .signals import audit_signals
+
+        parts = []
+        for sig in audit_signals(self):
+            cls = {"fired": "ps-bad", "not fired": "ps-ok", "not checkable": "ps-muted"}[sig.status]
+            evidence = ""
+            if sig.status == "fired" and len(sig.evidence):
+                shown = sig.evidence.head(50).astype(str)
+                evidence = _table(list(shown.columns), [[(esc(v), "") for v in row] for row in shown.itertuples(index=False)],
+                                  f"evidence ({len(sig.evidence)} row(s){', first 50' if len(sig.evidence) > 50 else ''})")
+            parts.append(f"<p><span class='{cls}'>{esc(sig.status)}</span> — <strong>{esc(sig.name)}</strong>: {esc(sig.summary)}</p>{evidence}")
+        return ("<div class='ps-report'><h2>Audit signals</h2><p class='ps-note'>Heuristics an auditor runs (domain research §3.3); "
+                "each is a reason to look closer, not a verdict.</p>" + "".join(parts) + "</div>")
+
     def methods_html(self) -> str:
         p = self.params
         rows = [
@@ -272,6 +384,8 @@ class AnnualReport:
             "rounded half-up to the number of decimals it was printed with, equals it (so “24.6%” agrees with "
             "61/248 = 24.5967…%). Only rows accepted by validation are counted; a proposal is counted once.</p>"
             + _table(["Figure", "Numerator", "Denominator", "Unit"], rows)
+            + "<h3>Handling-unit comparison</h3>" + _table(["Column", "Numerator", "Denominator"], [
+                [(esc(a), ""), (esc(b), ""), (esc(c), "")] for a, b, c in UNIT_DEFINITIONS])
             + f"<p>Result scheme <code>{esc(p.result_scheme.id)}</code> (source: {esc(p.result_scheme.source)}):</p>"
             + _table(["Printed code", "Printed label", "Normalised status(es)"], scheme_rows)
             + caveat
@@ -347,6 +461,10 @@ class AnnualReport:
         return f"<div class='ps-report ps-footer'><strong>Provenance</strong><ul>{items}</ul></div>"
 
 
+def _date(value) -> str:
+    return "" if value is None or value != value else str(value)[:10]
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return Path(os.path.relpath(path, root)).as_posix()
@@ -376,4 +494,5 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
         headline=head,
         comparisons=tuple(compare_headline(head, params.published)),
         units=per_unit(ledger.proposals, ledger.assignments, params.result_scheme),
+        performance=compare_units(ledger.proposals, ledger.assignments, params.result_scheme, params.units),
     )

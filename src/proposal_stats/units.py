@@ -263,3 +263,92 @@ def funnel_for(k: np.ndarray, n: np.ndarray, target: float, adjust: bool) -> pd.
         if od.over_dispersed:
             return adjusted_limits(target, n, od.tau2)
     return funnel_limits(target, n)
+
+
+# ---- timeliness and satisfaction ---------------------------------------------------------------------
+
+#: Bunching heuristic: replies in the last tenth of the allowed period. Uniform replies would put
+#: about 10% there; a quarter or more (over at least 20 replies) is flagged.
+BUNCHING_WINDOW = 0.10
+BUNCHING_SHARE = 0.25
+BUNCHING_MIN_REPLIES = 20
+#: "Satisfaction without variance": 100% satisfied (inclusive) over at least this many forms.
+ZERO_VARIANCE_MIN_FORMS = 30
+
+
+def reply_times(proposals: pd.DataFrame) -> pd.DataFrame:
+    """Government-system proposals with an assignment date: ``proposal_id, lead_unit, days`` (assignment
+    to reply, NaN if not replied), ``allowed`` (assignment to due date, days), ``on_time`` (bool),
+    ``in_last_tenth`` (replied within the last 10% of the allowed period)."""
+    gov = proposals[(proposals["handling_system"] == "government") & proposals["assigned_at"].notna()]
+    days = (gov["replied_at"] - gov["assigned_at"]).dt.days
+    allowed = (gov["due_at"] - gov["assigned_at"]).dt.days
+    out = pd.DataFrame({
+        "proposal_id": gov["proposal_id"], "lead_unit": gov["lead_unit"], "days": days, "allowed": allowed,
+        "on_time": gov["replied_at"].notna() & gov["due_at"].notna() & (gov["replied_at"] <= gov["due_at"]),
+    })
+    out["in_last_tenth"] = out["days"].notna() & (out["days"] >= out["allowed"] * (1 - BUNCHING_WINDOW)) & (out["days"] <= out["allowed"])
+    return out.reset_index(drop=True)
+
+
+def bunching(times: pd.DataFrame) -> dict:
+    """Whether replies bunch just before the deadline: ``replies``, ``in_last_tenth`` (count),
+    ``share`` (proportion) and ``flagged`` (share ≥ 25% over ≥ 20 replies)."""
+    replied = times[times["days"].notna() & times["allowed"].notna()]
+    n, k = len(replied), int(replied["in_last_tenth"].sum())
+    share = k / n if n else math.nan
+    return {"replies": n, "in_last_tenth": k, "share": share,
+            "flagged": bool(n >= BUNCHING_MIN_REPLIES and share >= BUNCHING_SHARE)}
+
+
+def satisfaction_distribution(proposals: pd.DataFrame) -> pd.Series:
+    """Evaluations of government-system replies: counts of satisfied, basically_satisfied,
+    dissatisfied, no_response and not recorded (blank)."""
+    gov = proposals[(proposals["handling_system"] == "government") & proposals["replied_at"].notna()]
+    counts = gov["satisfaction"].replace("", "not_recorded").value_counts()
+    return counts.reindex(["satisfied", "basically_satisfied", "dissatisfied", "no_response", "not_recorded"], fill_value=0).astype(int)
+
+
+def zero_variance(dist: pd.Series) -> bool:
+    """100% satisfied (satisfied + basically satisfied) over at least 30 returned forms, none dissatisfied."""
+    forms = int(dist["satisfied"] + dist["basically_satisfied"] + dist["dissatisfied"])
+    return forms >= ZERO_VARIANCE_MIN_FORMS and int(dist["dissatisfied"]) == 0
+
+
+def dissatisfied_follow_up(proposals: pd.DataFrame) -> pd.DataFrame:
+    """Each proposal evaluated 不满意, followed to its second reply and second evaluation:
+    ``proposal_id, lead_unit, replied_at, second_replied_at, days_to_second_reply, second_satisfaction``."""
+    d = proposals[(proposals["handling_system"] == "government") & (proposals["satisfaction"] == "dissatisfied")]
+    return pd.DataFrame({
+        "proposal_id": d["proposal_id"], "lead_unit": d["lead_unit"], "replied_at": d["replied_at"],
+        "second_replied_at": d["second_replied_at"],
+        "days_to_second_reply": (d["second_replied_at"] - d["replied_at"]).dt.days,
+        "second_satisfaction": d["second_satisfaction"],
+    }).reset_index(drop=True)
+
+
+def compare_units(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: ResultScheme, settings) -> pd.DataFrame:
+    """:func:`unit_performance` with the params file's :class:`~proposal_stats.params.UnitSettings`.
+
+    ``overdispersion: auto`` adjusts the limits only when the units are over-dispersed (τ² > 0) and
+    three or more units with at least ``min_n`` proposals fall outside the 99.8% limits (Spiegelhalter
+    2005: adjust when many large units are "out of control"). ``table.attrs["adjusted"]`` says
+    whether the limits were widened.
+    """
+    def run(adjust: bool) -> pd.DataFrame:
+        return unit_performance(
+            proposals, assignments, scheme, min_n=settings.min_n,
+            benchmark_a=None if settings.benchmark_a_share is None else settings.benchmark_a_share / 100,
+            benchmark_on_time=None if settings.benchmark_on_time is None else settings.benchmark_on_time / 100,
+            adjust=adjust,
+        )
+
+    table = run(settings.overdispersion == "on")
+    if settings.overdispersion == "auto":
+        outside = table["a_verdict"].str.endswith("99.8%").sum()
+        od = overdispersion(table["a_count"], table["categorised"], table.attrs["target_a"]) if len(table) else None
+        if od is not None and od.over_dispersed and outside >= 3:
+            table = run(True)
+            table.attrs["adjusted"] = True
+    table.attrs.setdefault("adjusted", settings.overdispersion == "on")
+    return table

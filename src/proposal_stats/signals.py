@@ -1,0 +1,106 @@
+"""Audit signals: the heuristics an auditor runs on a ledger (``domain.md`` §3.3), each stated as
+fired, not fired, or not checkable with this data — never silently skipped.
+
+A signal is a reason to look closer, not a verdict: the evidence rows say where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import units
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One heuristic: ``status`` is "fired", "not fired" or "not checkable"; ``evidence`` the rows."""
+
+    name: str
+    status: str
+    summary: str
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def audit_signals(report) -> list[Signal]:
+    """Run every heuristic of ``domain.md`` §3.3 on an annual report's data.
+
+    Args:
+        report: an :class:`~proposal_stats.report.AnnualReport` (its params, ledger, unit table and
+            published figures are used).
+
+    Returns:
+        One :class:`Signal` per heuristic, in the order of §3.3.
+    """
+    p, ld, perf = report.params, report.ledger, report.performance
+    out: list[Signal] = []
+
+    first = p.result_scheme.categories[0]
+    mixed = set(first.statuses) & {"in_progress", "partly_resolved"}
+    out.append(Signal(
+        "scheme drift", "fired" if mixed else "not fired",
+        f"category {first.code} “{first.label}” also counts {', '.join(sorted(mixed))}: its share is not comparable with schemes that do not"
+        if mixed else f"category {first.code} “{first.label}” means resolved only",
+        pd.DataFrame([{"code": c.code, "label": c.label, "statuses": "+".join(c.statuses)} for c in p.result_scheme.categories]),
+    ))
+
+    high = perf[perf["a_verdict"].str.startswith("above")]
+    out.append(Signal(
+        "implausible A share", "fired" if len(high) else "not fired",
+        f"{len(high)} unit(s) with an A share above the funnel's upper limit" if len(high)
+        else "no unit's A share lies above the funnel's upper limits",
+        high[["handling_unit", "categorised", "a_count", "a_share", "a_verdict"]],
+    ))
+
+    out.append(Signal("B items never followed up", "not checkable",
+                      "needs next year's ledger (repeat proposals, supplementary replies, look-back reviews) to follow B items"))
+
+    dist = units.satisfaction_distribution(ld.proposals)
+    flat = units.zero_variance(dist)
+    out.append(Signal(
+        "satisfaction without variance", "fired" if flat else "not fired",
+        f"every one of {int(dist[['satisfied', 'basically_satisfied']].sum())} returned forms is satisfied or basically satisfied"
+        if flat else f"{int(dist['dissatisfied'])} dissatisfied of {int(dist[['satisfied', 'basically_satisfied', 'dissatisfied']].sum())} forms returned",
+        dist.rename("forms").reset_index().rename(columns={"index": "evaluation"}),
+    ))
+
+    times = units.reply_times(ld.proposals)
+    bunch = units.bunching(times)
+    late = times[times["days"].notna() & ~times["on_time"] & times["allowed"].notna()]
+    co_late = _co_opinions_after_reply(ld)
+    fired = bunch["flagged"] or len(late) or len(co_late)
+    parts = []
+    if bunch["replies"]:
+        parts.append(f"{bunch['in_last_tenth']} of {bunch['replies']} replies ({bunch['share']:.0%}) in the last tenth of the allowed time"
+                     + (" — bunched at the deadline" if bunch["flagged"] else ""))
+    parts.append(f"{len(late)} late repl{'y' if len(late) == 1 else 'ies'}")
+    parts.append(f"{len(co_late)} co-handler opinion(s) dated after the lead unit's reply" if ld.layout == "assignment_per_row"
+                 else "co-handler opinion dates not recorded in this ledger layout")
+    evidence = pd.concat([late.assign(reason="late"), times[times["in_last_tenth"]].assign(reason="last tenth")] if bunch["flagged"] else [late.assign(reason="late")])
+    out.append(Signal("timeliness", "fired" if fired else "not fired", "; ".join(parts), pd.concat([evidence, co_late]) if len(co_late) else evidence))
+
+    out.append(Signal("boilerplate replies", "not checkable", "needs the reply texts, which the ledger does not hold"))
+
+    if p.published is None:
+        out.append(Signal("arithmetic", "not checkable", "no published figures in the params file"))
+    else:
+        from .audit import audit
+
+        found = [f for f in audit(p.published) if f.severity in ("error", "warning")]
+        differs = [c for c in report.comparisons if c.verdict == "differs"]
+        out.append(Signal(
+            "arithmetic", "fired" if found or differs else "not fired",
+            f"{len(found)} error/warning finding(s) in the published figures; {len(differs)} printed figure(s) differ from the ledger",
+            pd.DataFrame([f.as_dict() for f in found] + [c.__dict__ for c in differs]),
+        ))
+    return out
+
+
+def _co_opinions_after_reply(ld) -> pd.DataFrame:
+    """Co-handling units whose opinion is dated after the lead unit's reply (assignment layout only)."""
+    a = ld.assignments
+    lead = a[a["unit_role"].isin(["lead", "sole"])][["proposal_id", "replied_at"]].rename(columns={"replied_at": "lead_replied_at"})
+    co = a[(a["unit_role"] == "co_handler") & a["replied_at"].notna()].merge(lead, on="proposal_id")
+    late = co[co["replied_at"] > co["lead_replied_at"]]
+    return late[["proposal_id", "handling_unit", "replied_at", "lead_replied_at"]].assign(reason="co-handler opinion after the reply")
