@@ -156,3 +156,31 @@ def test_reference_units_and_signals():
         "boilerplate replies": "not checkable",
         "arithmetic": "not fired",
     }
+
+
+def test_approved_extensions_are_honoured_up_to_the_limit(tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text("proposal_id,lead_unit,assigned_at,due_at,replied_at,result_category\n"
+                    "001,甲局,2022-03-15,2022-08-15,2022-08-01,A\n002,甲局,2022-03-15,2022-12-31,2022-11-01,A\n", encoding="utf-8")
+    deadline = {"months_after_assignment": 3, "extension_max_months": 6}
+    params = load_params(params_copy(CITY, tmp_path, ledger=str(path), reply_deadline=deadline))
+    ledger = read_ledger(path, params)
+    due = dict(zip(ledger.proposals["proposal_id"], ledger.proposals["due_at"].astype(str)))
+    assert due == {"001": "2022-08-15", "002": "2022-09-15"}  # the extension to 12-31 is capped at 6 months
+    assert ledger.warnings["rule"].tolist() == ["due_beyond_limit"]
+
+
+@pytest.mark.parametrize("n_units", [5, 100])
+def test_funnel_chart_stays_readable_from_5_to_100_units(n_units):
+    import matplotlib.pyplot as plt
+
+    from proposal_stats import charts
+
+    rng = [(i * 37) % 23 + 1 for i in range(n_units)]
+    table = pd.DataFrame({"handling_unit": [f"单位{i:03d}" for i in range(n_units)], "n": rng,
+                          "k": [max(0, n - (i % 5)) for i, n in enumerate(rng)]})
+    table["verdict"] = [units.verdict(k, n, 0.7, 5) for k, n in zip(table["k"], table["n"])]
+    fig = charts.funnel_chart(table, "k", "n", 0.7, "verdict", "t", "n")
+    labels = [t for t in fig.axes[0].texts]
+    assert len(labels) <= 12  # only outliers are labelled, at most 12
+    plt.close(fig)

@@ -354,6 +354,12 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
         months = rule.months_after_assignment if rule is not None else 3
         computed = out["assigned_at"] + pd.DateOffset(months=months)
     out["due_at"] = out["due_at"].where(~blank_due, computed).astype("datetime64[us]")
+    if rule is not None and rule.extension_max_months:
+        # A due date the ledger gives is an approved extension, honoured up to the rule's limit.
+        cap = out["assigned_at"] + pd.DateOffset(months=rule.extension_max_months)
+        beyond = ~blank_due & out["due_at"].notna() & cap.notna() & (out["due_at"] > cap)
+        problems.add(beyond, "due_beyond_limit", "due_at", f"an extension beyond {rule.extension_max_months} months; the limit is used", text["due_at"])
+        out["due_at"] = out["due_at"].where(~beyond, cap).astype("datetime64[us]")
     return out
 
 

@@ -73,6 +73,10 @@ class ReplyDeadline(_Model):
 
     months_after_assignment: int | None = Field(default=None, ge=1, le=12)
     fixed_date: dt.date | None = None
+    extension_max_months: int | None = Field(
+        default=None, ge=1, le=12,
+        description="approved extensions: a due date the ledger gives is honoured up to this many months after assignment",
+    )
     source: str = ""
 
     @model_validator(mode="after")
@@ -82,9 +86,11 @@ class ReplyDeadline(_Model):
         return self
 
     def describe(self) -> str:
-        if self.fixed_date is not None:
-            return f"replies due by {self.fixed_date.isoformat()}"
-        return f"replies due {self.months_after_assignment} calendar months after assignment"
+        rule = (f"replies due by {self.fixed_date.isoformat()}" if self.fixed_date is not None
+                else f"replies due {self.months_after_assignment} calendar months after assignment")
+        if self.extension_max_months:
+            rule += f"; approved extensions up to {self.extension_max_months} months after assignment"
+        return rule
 
 
 class UnitSettings(_Model):

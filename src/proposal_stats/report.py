@@ -53,6 +53,7 @@ UNIT_DEFINITIONS = (
     ("Forms (response)", "feedback forms returned", "replied (the response rate)"),
     ("Days median/p90", "days from assignment to reply", "replied proposals"),
     ("Re-handled", "dissatisfied proposals with a second reply", "—"),
+    ("By status", "replies per normalised status (the primary status of each printed category)", "—"),
 )
 
 
@@ -280,6 +281,7 @@ class AnnualReport:
         def num(x, fmt="{:.0f}") -> str:
             return "—" if x != x else fmt.format(x)
 
+        statuses = list(dict.fromkeys(c.statuses[0] for c in p.result_scheme.categories))
         rows = []
         for r in t.itertuples(index=False):
             grey = r.a_verdict == "too few"
@@ -297,6 +299,7 @@ class AnnualReport:
                 (f"{r.forms} ({pc(r.response_rate)})", "num"),
                 (f"{num(r.days_median)} / {num(r.days_p90)}", "num"),
                 (str(r.dissatisfied_rehandled), "num"),
+                (esc(" · ".join(f"{st} {getattr(r, st)}" for st in statuses if getattr(r, st))), ""),
             ])
         target = t.attrs.get("target_a", float("nan"))
         bench = "a benchmark set in the params file" if p.units.benchmark_a_share is not None else "the pooled rate"
@@ -309,7 +312,7 @@ class AnnualReport:
         )
         note = "<p class='ps-banner'>Unit figures rest on synthetic assignments of proposals to units.</p>" if "lead_unit" in p.synthetic_fields else ""
         head = ["Unit", "Lead/co/sep.", "n", f"{a_code} share [95% CI]", f"{a_code} verdict", "Replied", "On time", "On-time verdict",
-                "Face to face", "Satisfied incl./strict", "Forms (response)", "Days median/p90", "Re-handled"]
+                "Face to face", "Satisfied incl./strict", "Forms (response)", "Days median/p90", "Re-handled", "By status"]
         return ("<div class='ps-report'><h2>Handling-unit performance</h2>" + note + intro + "</div>"
                 + "<div class='ps-report ps-wide'>"
                 + _table(head, rows, "counts are proposals the unit replied to itself; see Methods for every numerator and denominator") + "</div>")

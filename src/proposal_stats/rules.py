@@ -30,6 +30,7 @@ RULES: dict[str, Rule] = {
         Rule("rejected_sibling", "error", "another row of the same proposal was rejected, so the proposal cannot be counted"),
         Rule("unknown_value", "warning", "a descriptive value (e.g. proposer type) the reader does not know; kept, left blank"),
         Rule("several_lead_units", "error", "the lead-unit cell names more than one unit (one lead per proposal; the others co-handle)"),
+        Rule("due_beyond_limit", "warning", "a due date (approved extension) later than the params file's extension limit; the limit is used"),
         Rule("date_in_future", "warning", "a date after the as-of date (default: today)"),
         Rule("satisfaction_without_reply", "warning", "an evaluation is recorded but the proposal has no reply date"),
         Rule("spreadsheet_formula", "warning", "a cell holds a spreadsheet formula (text starting with '='), not a value"),
