@@ -184,3 +184,12 @@ def test_funnel_chart_stays_readable_from_5_to_100_units(n_units):
     labels = [t for t in fig.axes[0].texts]
     assert len(labels) <= 12  # only outliers are labelled, at most 12
     plt.close(fig)
+
+
+@pytest.mark.parametrize(("k", "n", "p"), [(5, 10, 0.8), (4, 10, 0.8), (30, 50, 0.8), (150, 300, 0.55), (0, 3, 0.2), (990, 1000, 0.995)])
+def test_binomial_cdf_matches_exact_rational_arithmetic(k, n, p):
+    from fractions import Fraction
+
+    q = Fraction(p)
+    exact = sum(math.comb(n, i) * q**i * (1 - q) ** (n - i) for i in range(k + 1))
+    assert units.bdtr(k, n, p) == pytest.approx(float(exact), rel=1e-12)

@@ -15,11 +15,36 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
-from scipy.special import bdtr, ndtri
 
 from .params import ResultScheme
+
+def ndtri(p: float) -> float:
+    """Standard normal quantile (``statistics.NormalDist`` from the standard library)."""
+    return NormalDist().inv_cdf(p)
+
+
+def bdtr(k: int, n: int, p: float) -> float:
+    """Binomial cumulative probability P(R ≤ k) for R ~ Binomial(n, p), summed exactly term by term
+    in log space (no overflow for large n). SciPy's ``bdtr`` gives the same values; it is not used
+    because importing SciPy (which also makes seaborn import ``scipy.stats``) would cost every
+    report more than half a second — see the render benchmark."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    if p <= 0:
+        return 1.0
+    if p >= 1:
+        return 0.0
+    lp, lq = math.log(p), math.log1p(-p)
+    log_terms = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq for i in range(k + 1)]
+    top = max(log_terms)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in log_terms))
+
 
 #: Funnel limits drawn: 99.8% (≈ 3 sd) and 95% (≈ 2 sd), as lower/upper tail probabilities.
 LIMIT_PROBS = {"lower_998": 0.001, "lower_95": 0.025, "upper_95": 0.975, "upper_998": 0.999}
