@@ -100,7 +100,7 @@ def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
     for section in ("Handling-unit performance", "Timeliness", "Satisfaction", "Dissatisfied proposals, followed up", "Audit signals"):
         assert section in text, section
     assert "fired — scheme drift" in text and "not checkable — boilerplate replies" in text
-    assert html[html.index("<body"):].count("<img alt=") == 4  # categories, two funnels, days to reply
+    assert html[html.index("<body"):].count("<img alt=") == 3  # categories, the two funnels, days to reply
     assert "data:image/png;base64," in html  # the category chart
     assert 'alt="Bar chart of result categories: A (已解决或正在解决) 177 = 71.37%' in html
     assert "ledger_sha256" in text and "proposal_stats_version" in text  # provenance footer

@@ -187,17 +187,35 @@ def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str,
         tau2: over-dispersion τ² (0 = exact binomial limits).
 
     Returns:
-        The Figure. Only units outside the 95% limits are labelled, staggered so labels do not
-        overlap; with 5 to 100 units the plot stays readable.
+        The Figure. Only units outside the 95% limits are labelled (at most 12), staggered so labels
+        do not overlap; with 5 to 100 units the plot stays readable.
     """
+    set_theme()
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2)
+    fig.tight_layout()
+    return fig
+
+
+def funnel_pair(table, panels, tau2: float = 0.0):
+    """Two funnel plots side by side (one image, one render): ``panels`` is a pair of
+    ``(k_col, n_col, target, verdict_col, title, xlabel)``; see :func:`funnel_chart`."""
+    set_theme()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, (k_col, n_col, target, verdict_col, title, xlabel) in zip(axes, panels):
+        _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2 if k_col == panels[0][0] else 0.0)
+    fig.tight_layout()
+    return fig
+
+
+def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -> None:
     from .units import adjusted_limits, funnel_limits
 
-    set_theme()
     df = table[table[n_col] > 0]
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    ax.set_title(title, loc="left", fontsize=12)
     if len(df) == 0 or target != target:
         ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes)
-        return fig
+        return
     ns = range(1, int(df[n_col].max()) + 2)
     lim = adjusted_limits(target, ns, tau2) if tau2 > 0 else funnel_limits(target, ns)
     for col, style in (("lower_998", ":"), ("upper_998", ":"), ("lower_95", "--"), ("upper_95", "--")):
@@ -216,9 +234,6 @@ def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str,
     ax.set_ylabel("%")
     ax.set_ylim(max(0, min(rate.min(), lim["lower_998"].min() * 100) - 5), 102)
     ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(title, loc="left", fontsize=12)
-    fig.tight_layout()
-    return fig
 
 
 def days_chart(times, title: str):

@@ -12,9 +12,11 @@ Rates here are proportions in [0, 1] (the report prints them as percent).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -27,23 +29,36 @@ def ndtri(p: float) -> float:
     return NormalDist().inv_cdf(p)
 
 
+@lru_cache(maxsize=4096)
+def _cdf(n: int, p: float) -> tuple[float, ...]:
+    """P(R ≤ k) for k = 0..n, R ~ Binomial(n, p): the pmf summed exactly term by term in log space
+    (no overflow for large n)."""
+    lp, lq = math.log(p), math.log1p(-p)
+    logs = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq for i in range(n + 1)]
+    top = max(logs)
+    terms = [math.exp(t - top) for t in logs]
+    total = math.fsum(terms)
+    out, running = [], 0.0
+    for t in terms:
+        running += t
+        out.append(min(1.0, running / total))
+    return tuple(out)
+
+
 def bdtr(k: int, n: int, p: float) -> float:
-    """Binomial cumulative probability P(R ≤ k) for R ~ Binomial(n, p), summed exactly term by term
-    in log space (no overflow for large n). SciPy's ``bdtr`` gives the same values; it is not used
-    because importing SciPy (which also makes seaborn import ``scipy.stats``) would cost every
-    report more than half a second — see the render benchmark."""
+    """Binomial cumulative probability P(R ≤ k) for R ~ Binomial(n, p).
+
+    SciPy's ``bdtr`` gives the same values (the tests check against exact rational arithmetic);
+    it is not used because importing SciPy (which also makes seaborn import ``scipy.stats``) would
+    cost every report more than half a second — see the render benchmark.
+    """
     if k < 0:
         return 0.0
-    if k >= n:
-        return 1.0
-    if p <= 0:
+    if k >= n or p <= 0:
         return 1.0
     if p >= 1:
         return 0.0
-    lp, lq = math.log(p), math.log1p(-p)
-    log_terms = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq for i in range(k + 1)]
-    top = max(log_terms)
-    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in log_terms))
+    return _cdf(n, p)[k]
 
 
 #: Funnel limits drawn: 99.8% (≈ 3 sd) and 95% (≈ 2 sd), as lower/upper tail probabilities.
@@ -93,9 +108,8 @@ def binomial_limit(n: int, p0: float, prob: float) -> float:
         return 0.0
     if p0 >= 1:
         return 1.0
-    r = 0
-    while r < n and bdtr(r, n, p0) < prob:
-        r += 1
+    r = bisect.bisect_left(_cdf(n, p0), prob)  # the smallest r with P(R ≤ r) ≥ prob
+    r = min(r, n)
     f_r = float(bdtr(r, n, p0))
     f_below = float(bdtr(r - 1, n, p0)) if r > 0 else 0.0
     a = (f_r - prob) / (f_r - f_below) if f_r > f_below else 0.0
