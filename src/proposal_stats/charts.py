@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 from matplotlib import font_manager
 
@@ -74,7 +75,7 @@ def set_theme() -> None:
     )
 
 
-def show(fig, alt: str) -> None:
+def show(fig, alt: str, dpi: int = 110) -> None:
     """Display a figure in the notebook as an embedded PNG with alternative text, then close it.
 
     Args:
@@ -87,7 +88,7 @@ def show(fig, alt: str) -> None:
     from IPython.display import HTML, display
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     display(HTML(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'))
@@ -175,7 +176,8 @@ def trend_chart(trends, title: str):
     return fig
 
 
-def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str, title: str, xlabel: str, tau2: float = 0.0):
+def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str, title: str, xlabel: str, tau2: float = 0.0,
+                 highlight: str | None = None, size: tuple[float, float] = (7.5, 4.2)):
     """A funnel plot: each unit's rate (k / n, percent) against n, with 95% and 99.8% limits.
 
     Args:
@@ -185,14 +187,21 @@ def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str,
         verdict_col: the unit's verdict column; "too few" units are drawn grey, without a label.
         title, xlabel: titles.
         tau2: over-dispersion τ² (0 = exact binomial limits).
+        highlight: a unit to ring and label (the explorer's selection).
+        size: figure size in inches.
 
     Returns:
         The Figure. Only units outside the 95% limits are labelled (at most 12), staggered so labels
         do not overlap; with 5 to 100 units the plot stays readable.
     """
     set_theme()
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plt.subplots(figsize=size)
     _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2)
+    row = table[(table["handling_unit"] == highlight) & (table[n_col] > 0)] if highlight else table.iloc[0:0]
+    for r in row.itertuples():
+        x, y = getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100
+        ax.scatter([x], [y], s=160, facecolors="none", edgecolors=PALETTE[1], linewidths=2, zorder=4)
+        ax.annotate(highlight, (x, y), xytext=(8, -16), textcoords="offset points", fontsize=9, color=PALETTE[1])
     fig.tight_layout()
     return fig
 
@@ -216,7 +225,8 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -
     if len(df) == 0 or target != target:
         ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes)
         return
-    ns = range(1, int(df[n_col].max()) + 2)
+    top = int(df[n_col].max()) + 1
+    ns = sorted(set(range(1, min(top, 60) + 1)) | set(np.unique(np.geomspace(1, top, 240).astype(int))))  # every n up to 60, then a grid
     lim = adjusted_limits(target, ns, tau2) if tau2 > 0 else funnel_limits(target, ns)
     for col, style in (("lower_998", ":"), ("upper_998", ":"), ("lower_95", "--"), ("upper_95", "--")):
         ax.plot(lim["n"], lim[col] * 100, style, color="#555555", linewidth=1)

@@ -192,6 +192,33 @@ def audit(
     raise typer.Exit(1 if errors else 0)
 
 
+KERNEL_NAME = "proposal-stats"
+
+
+def install_kernel(prefix: str) -> Path:
+    """Install this interpreter as the Jupyter kernel "proposal-stats" under ``prefix``; return its folder."""
+    from ipykernel.kernelspec import install
+
+    return Path(install(kernel_name=KERNEL_NAME, display_name="proposal-stats (Python 3)", prefix=prefix))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def lab(ctx: typer.Context) -> None:
+    """Start JupyterLab on notebooks/ with the project's kernel ("proposal-stats") installed.
+
+    Extra arguments go to JupyterLab (e.g. --no-browser --port 8890). Open explore.ipynb.
+    """
+    import os
+    import sys
+
+    notebooks = Path("notebooks")
+    if not (notebooks / "explore.ipynb").is_file():
+        raise typer.BadParameter("notebooks/explore.ipynb not found (run from the project root)")
+    where = install_kernel(sys.prefix)
+    err.print(escape(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}"))
+    os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks.resolve()}", *ctx.args])
+
+
 def _fail(message: str, as_json: bool) -> None:
     if as_json:
         import json

@@ -30,11 +30,19 @@ def ndtri(p: float) -> float:
 
 
 @lru_cache(maxsize=4096)
-def _cdf(n: int, p: float) -> tuple[float, ...]:
-    """P(R ≤ k) for k = 0..n, R ~ Binomial(n, p): the pmf summed exactly term by term in log space
-    (no overflow for large n)."""
+def _cdf(n: int, p: float) -> tuple[int, tuple[float, ...]]:
+    """P(R ≤ k) for R ~ Binomial(n, p), for k in a window around the mean: ``(first k, values)``.
+
+    The pmf is summed exactly term by term in log space over mean ± 12 sd (and at least 50 terms
+    either side); the mass outside that window is below 1e-30, so P(R ≤ k) is 0 below it and 1
+    above. The cost grows with √n, not n, so a funnel up to n = 100,000 draws at once.
+    """
+    mean, sd = n * p, math.sqrt(n * p * (1 - p))
+    lo = max(0, int(mean - 12 * sd) - 50)
+    hi = min(n, int(mean + 12 * sd) + 50)
     lp, lq = math.log(p), math.log1p(-p)
-    logs = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq for i in range(n + 1)]
+    base = math.lgamma(n + 1)
+    logs = [base - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq for i in range(lo, hi + 1)]
     top = max(logs)
     terms = [math.exp(t - top) for t in logs]
     total = math.fsum(terms)
@@ -42,7 +50,7 @@ def _cdf(n: int, p: float) -> tuple[float, ...]:
     for t in terms:
         running += t
         out.append(min(1.0, running / total))
-    return tuple(out)
+    return lo, tuple(out)
 
 
 def bdtr(k: int, n: int, p: float) -> float:
@@ -58,7 +66,12 @@ def bdtr(k: int, n: int, p: float) -> float:
         return 1.0
     if p >= 1:
         return 0.0
-    return _cdf(n, p)[k]
+    lo, cdf = _cdf(n, p)
+    if k < lo:
+        return 0.0
+    if k - lo >= len(cdf):
+        return 1.0
+    return cdf[k - lo]
 
 
 #: Funnel limits drawn: 99.8% (≈ 3 sd) and 95% (≈ 2 sd), as lower/upper tail probabilities.
@@ -108,8 +121,8 @@ def binomial_limit(n: int, p0: float, prob: float) -> float:
         return 0.0
     if p0 >= 1:
         return 1.0
-    r = bisect.bisect_left(_cdf(n, p0), prob)  # the smallest r with P(R ≤ r) ≥ prob
-    r = min(r, n)
+    lo, cdf = _cdf(n, p0)
+    r = min(lo + bisect.bisect_left(cdf, prob), n)  # the smallest r with P(R ≤ r) ≥ prob
     f_r = float(bdtr(r, n, p0))
     f_below = float(bdtr(r - 1, n, p0)) if r > 0 else 0.0
     a = (f_r - prob) / (f_r - f_below) if f_r > f_below else 0.0
@@ -118,8 +131,13 @@ def binomial_limit(n: int, p0: float, prob: float) -> float:
 
 def funnel_limits(p0: float, ns) -> pd.DataFrame:
     """Control limits for every n in ``ns``: columns ``n`` and those of :data:`LIMIT_PROBS`."""
-    ns = sorted({int(n) for n in ns if n > 0})
-    return pd.DataFrame([{"n": n, **{k: binomial_limit(n, p0, p) for k, p in LIMIT_PROBS.items()}} for n in ns])
+    return pd.DataFrame(_limits(float(p0), tuple(sorted({int(n) for n in ns if n > 0}))))
+
+
+@lru_cache(maxsize=64)
+def _limits(p0: float, ns: tuple[int, ...]) -> list[dict]:
+    # cached: the explorer redraws the same funnel with another unit ringed
+    return [{"n": n, **{k: binomial_limit(n, p0, p) for k, p in LIMIT_PROBS.items()}} for n in ns]
 
 
 @dataclass(frozen=True)
