@@ -49,6 +49,11 @@ def main() -> int:
         print("note: pyarrow is installed here (test/parquet extra); papermill then imports it on every run, "
               "which slows the report. Measure in the environment of the README's first command.")
 
+    # Bytecode for the project's own modules, as any installed package has (an editable install
+    # under PYTHONDONTWRITEBYTECODE=1 would otherwise recompile them in every process).
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
     try:
         params = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
