@@ -14,7 +14,7 @@ import pytest
 
 from proposal_stats.render import RenderError, render_report
 
-from .conftest import CITY, PREFECTURE, ROOT, params_copy
+from .conftest import CITY, ROOT, params_copy
 
 CLI = str(Path(sys.executable).parent / "proposal-stats")
 

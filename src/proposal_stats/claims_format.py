@@ -11,26 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import Field, ValidationError
 
-from .schema import RESOLUTION_STATUSES
-from .yamlfile import read_yaml, validation_message
-
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Status = Literal[RESOLUTION_STATUSES]  # type: ignore[valid-type]
-
+from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
 
 class ClaimsError(ValueError):
     """A claims file that cannot be used; ``str(err)`` is one line naming the file and the key."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Model):
+class Source(StrictModel):
     title: str
     publisher: str = ""
     url: str | None = None
@@ -38,7 +28,7 @@ class Source(_Model):
     reliability: str = ""
 
 
-class Derived(_Model):
+class Derived(StrictModel):
     """How a printed rate is made: ``of`` (figure names or category codes, summed) over ``over``
     (a figure name, or ``base`` for the result breakdown's base)."""
 
@@ -46,7 +36,7 @@ class Derived(_Model):
     over: str
 
 
-class Figure(_Model):
+class Figure(StrictModel):
     """One printed figure: ``value`` read from ``text`` (the printed wording)."""
 
     value: Decimal | None = Field(description="the number the text states; null where none is printed")
@@ -55,7 +45,7 @@ class Figure(_Model):
     derived: Derived | None = None
 
 
-class Category(_Model):
+class Category(StrictModel):
     """One class of a breakdown: printed code and label, count, printed share."""
 
     code: str = ""
@@ -65,19 +55,19 @@ class Category(_Model):
     text: str = ""
 
 
-class Breakdown(_Model):
+class Breakdown(StrictModel):
     base: int | None = Field(default=None, ge=0)
     partial: bool = Field(default=False, description="only some classes were printed")
     cats: tuple[Category, ...]
 
 
-class SchemeEntry(_Model):
+class SchemeEntry(StrictModel):
     code: Code
     label: str
     statuses: tuple[Status, ...] = ()
 
 
-class Claims(_Model):
+class Claims(StrictModel):
     """One report's printed figures (the claims format; also a params file's ``published:``)."""
 
     id: str = ""

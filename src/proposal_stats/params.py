@@ -12,25 +12,17 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from .claims_format import Claims
-from .schema import LEDGER_COLUMNS, RESOLUTION_STATUSES
-from .yamlfile import read_yaml, validation_message
-
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Status = Literal[RESOLUTION_STATUSES]  # type: ignore[valid-type]
-
+from .schema import LEDGER_COLUMNS
+from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
 
 class ParamsError(ValueError):
     """A params file that cannot be used; ``str(err)`` is a one-line message naming file and key."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ResultCategory(_Model):
+class ResultCategory(StrictModel):
     """One printed result category: the code on the reply, its printed label, what it means."""
 
     code: Code
@@ -42,7 +34,7 @@ class ResultCategory(_Model):
     )
 
 
-class ResultScheme(_Model):
+class ResultScheme(StrictModel):
     """A jurisdiction's result-category scheme (类别标注), see ``domain.md`` §1.4."""
 
     id: Code
@@ -63,7 +55,7 @@ class ResultScheme(_Model):
         return [c.code for c in self.categories]
 
 
-class ReplyDeadline(_Model):
+class ReplyDeadline(StrictModel):
     """When a reply is due: N calendar months after assignment, or a fixed calendar date.
 
     Sources: Deputies Law as applied locally, 3 months (6 for complex items); Sichuan 2024,
@@ -93,7 +85,7 @@ class ReplyDeadline(_Model):
         return rule
 
 
-class UnitSettings(_Model):
+class UnitSettings(StrictModel):
     """How handling units are compared (see :mod:`proposal_stats.units`)."""
 
     min_n: int = Field(default=5, ge=1, description="units replying to fewer proposals get no funnel verdict")
@@ -108,7 +100,7 @@ class UnitSettings(_Model):
 Published = Claims
 
 
-class ReportParams(_Model):
+class ReportParams(StrictModel):
     """A validated params file. Paths are absolute after :func:`load_params`."""
 
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
@@ -169,7 +161,7 @@ class ReportParams(_Model):
         ]
 
 
-class AuditReportParams(_Model):
+class AuditReportParams(StrictModel):
     """A params file for the published-report audit (``kind: published_audit``)."""
 
     kind: Literal["published_audit"]

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from .schema import RESOLUTION_STATUSES
+
+#: A printed code: text, stripped, not blank ("A", "甲"; quote it in YAML).
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: A normalised resolution status (``domain.md`` §1.4).
+Status = Literal[RESOLUTION_STATUSES]  # type: ignore[valid-type]
+
+
+class StrictModel(BaseModel):
+    """Base of every input model: an unknown key is an error, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 # Names pydantic adds to an error's location for the branch of a union; not keys the user wrote.
 _UNION_BRANCHES = {"decimal", "int", "none", "str", "float", "date", "bool", "[key]", ""}
