@@ -255,3 +255,12 @@ def test_adding_a_year_is_adding_a_file(tmp_path):
     kunming = trends[trends["jurisdiction"] == "昆明市"]
     assert sorted(set(kunming["year"])) == [2014, 2019, 2020, 2022, 2030]
     assert kunming[(kunming["year"] == 2030) & (kunming["measure"] == "filed")]["value"].tolist() == [500]
+
+
+def test_a_params_published_block_audits_clean_when_consistent():
+    from proposal_stats.params import load_params
+
+    from .conftest import PREFECTURE
+
+    findings = audit(load_params(PREFECTURE).published)
+    assert [f for f in findings if f.severity != "note"] == []  # 387 is the stated assigned_to_government

@@ -39,7 +39,7 @@ KINDS: dict[str, tuple[str, str]] = {
 
 #: Figure names that state a total a breakdown's base may equal.
 TOTAL_NAMES = (
-    "total_proposals", "total_suggestions", "submitted", "received", "filed", "to_government", "replied",
+    "total_proposals", "total_suggestions", "submitted", "received", "filed", "to_government", "assigned_to_government", "replied",
     "suggestions", "proposals", "items", "total", "lead_items", "all_replied",
 )
 _APPROX = re.compile(r"(约|大约|近|将近|接近|以上|超过|逾|不到|不足|多)")

@@ -228,8 +228,8 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -
     top = int(df[n_col].max()) + 1
     ns = sorted(set(range(1, min(top, 60) + 1)) | set(np.unique(np.geomspace(1, top, 240).astype(int))))  # every n up to 60, then a grid
     lim = adjusted_limits(target, ns, tau2) if tau2 > 0 else funnel_limits(target, ns)
-    for col, style in (("lower_998", ":"), ("upper_998", ":"), ("lower_95", "--"), ("upper_95", "--")):
-        ax.plot(lim["n"], lim[col] * 100, style, color="#555555", linewidth=1)
+    for col, style, label in (("lower_998", ":", "99.8% limits"), ("upper_998", ":", None), ("lower_95", "--", "95% limits"), ("upper_95", "--", None)):
+        ax.plot(lim["n"], lim[col] * 100, style, color="#555555", linewidth=1, label=label)
     ax.axhline(target * 100, color="#555555", linewidth=1)
     few = df[verdict_col] == "too few"
     rate = df[k_col] / df[n_col] * 100
@@ -242,7 +242,8 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -
                     xytext=(6, 10 if i % 2 == 0 else -14), textcoords="offset points", fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("%")
-    ax.set_ylim(max(0, min(rate.min(), lim["lower_998"].min() * 100) - 5), 102)
+    ax.set_ylim(max(0, min(rate.min(), lim["lower_998"].min() * 100) - 5), 101.5)
+    ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= 100])  # a rate never exceeds 100%
     ax.legend(fontsize=8, loc="lower right")
 
 

@@ -40,6 +40,11 @@ FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
 _VERDICT_ORDER = {"differs": 0, "missing": 1, "no ledger data": 2, "agrees": 3, "not printed": 4}
 _VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "no ledger data": "warn", "not printed": "muted"}
 
+SATISFACTION_LABELS = {
+    "satisfied": "satisfied (满意)", "basically_satisfied": "basically satisfied (基本满意)", "dissatisfied": "dissatisfied (不满意)",
+    "no_response": "no form returned (未反馈)", "not_recorded": "not recorded",
+}
+
 #: What each column of the unit comparison counts (printed in Methods).
 UNIT_DEFINITIONS = (
     ("Lead/co/sep.", "assignments of the unit as lead (or sole), co-handler, separate handler", "—"),
@@ -337,12 +342,12 @@ class AnnualReport:
         from . import units
 
         dist = units.satisfaction_distribution(self.ledger.proposals)
-        rows = [[(esc(k), ""), (str(v), "num")] for k, v in dist.items()]
+        rows = [[(esc(SATISFACTION_LABELS.get(k, k)), ""), (str(v), "num")] for k, v in dist.items()]
         flag = ("<p class='ps-warn'>100% satisfied over 30 or more forms with none dissatisfied: evaluations collected face to face by the "
                 "unit itself tend to be “被满意” (made to be satisfied); read with care.</p>" if units.zero_variance(dist) else "")
         follow = units.dissatisfied_follow_up(self.ledger.proposals)
         frows = [[(esc(r.proposal_id), ""), (esc(r.lead_unit), ""), (esc(_date(r.replied_at)), ""), (esc(_date(r.second_replied_at)) or "no second reply", ""),
-                  ("—" if r.days_to_second_reply != r.days_to_second_reply else str(int(r.days_to_second_reply)), "num"), (esc(r.second_satisfaction or "—"), "")]
+                  ("—" if r.days_to_second_reply != r.days_to_second_reply else str(int(r.days_to_second_reply)), "num"), (esc(SATISFACTION_LABELS.get(r.second_satisfaction, r.second_satisfaction) or "—"), "")]
                  for r in follow.itertuples()]
         return ("<div class='ps-report'><h2>Satisfaction</h2>" + _table(["Evaluation", "Proposals"], rows, "evaluations of government-system replies") + flag
                 + "<h3>Dissatisfied proposals, followed up</h3>"

@@ -92,7 +92,7 @@ def audit_signals(report) -> list[Signal]:
         out.append(Signal(
             "arithmetic", "fired" if found or differs else "not fired",
             f"{len(found)} error/warning finding(s) in the published figures; {len(differs)} printed figure(s) differ from the ledger",
-            pd.DataFrame([f.as_dict() for f in found] + [c.__dict__ for c in differs]),
+            pd.DataFrame([{k: v for k, v in f.as_dict().items() if k != "report_id"} for f in found] + [c.__dict__ for c in differs]),
         ))
     return out
 
