@@ -311,17 +311,6 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
     return table.sort_values(["n", "handling_unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def funnel_for(k: np.ndarray, n: np.ndarray, target: float, adjust: bool) -> pd.DataFrame:
-    """Limits at every unit's n around ``target``; widened by τ² when ``adjust`` and over-dispersed."""
-    if math.isnan(target):
-        return pd.DataFrame(columns=["n", *LIMIT_PROBS])
-    if adjust:
-        od = overdispersion(k, n, target)
-        if od.over_dispersed:
-            return adjusted_limits(target, n, od.tau2)
-    return funnel_limits(target, n)
-
-
 # ---- timeliness and satisfaction ---------------------------------------------------------------------
 
 #: Bunching heuristic: replies in the last tenth of the allowed period. Uniform replies would put
