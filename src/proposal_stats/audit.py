@@ -47,6 +47,9 @@ _APPROX = re.compile(r"(约|大约|近|将近|接近|以上|超过|逾|不到|�
 
 @dataclass(frozen=True)
 class Finding:
+    """One audit finding: report, ``kind`` (see :data:`KINDS`), severity (error / warning / note),
+    where in the report, the printed text concerned, and a sentence explaining it."""
+
     report_id: str
     kind: str
     severity: str
@@ -55,10 +58,12 @@ class Finding:
     message: str
 
     def as_dict(self) -> dict:
+        """The finding as a JSON-ready dict."""
         return asdict(self)
 
 
 def rounded(value: Fraction, places: int, mode: str) -> Decimal:
+    """An exact percentage rounded to ``places`` decimals by ``mode`` (a key of :data:`MODES`)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=MODES[mode])
 
@@ -351,6 +356,7 @@ def comparable_resolution_share(c: Claims) -> tuple[Decimal | None, str]:
 
 
 def max_severity(findings: list[Finding]) -> str:
+    """The worst severity among ``findings``: "error", "warning", "note", or "none" when empty."""
     order = {"error": 0, "warning": 1, "note": 2}
     return min((f.severity for f in findings), key=order.get, default="none")
 

@@ -21,6 +21,8 @@ class ClaimsError(ValueError):
 
 
 class Source(StrictModel):
+    """Where a report was published: title, publisher, address (null if unknown), date, reliability."""
+
     title: str
     publisher: str = ""
     url: str | None = None
@@ -56,12 +58,17 @@ class Category(StrictModel):
 
 
 class Breakdown(StrictModel):
+    """A printed breakdown (results or topics): the base count and its classes; ``partial`` when only
+    some classes were printed."""
+
     base: int | None = Field(default=None, ge=0)
     partial: bool = Field(default=False, description="only some classes were printed")
     cats: tuple[Category, ...]
 
 
 class SchemeEntry(StrictModel):
+    """A printed result code, its printed label, and the normalised statuses the label covers."""
+
     code: Code
     label: str
     statuses: tuple[Status, ...] = ()

@@ -109,6 +109,7 @@ class CorpusReport:
 
     # ---- HTML ---------------------------------------------------------------------------------
     def title_html(self) -> str:
+        """The report's title section as escaped HTML."""
         n = len(self.reports)
         errors = sum(f.severity == "error" for _, _, found in self.reports for f in found)
         return (
@@ -117,6 +118,7 @@ class CorpusReport:
         )
 
     def summary_html(self) -> str:
+        """The report's summary section as escaped HTML."""
         df = self.summary_table()
         rows = [[(esc(r.id), ""), (esc(r.jurisdiction), ""), (esc(r.body), ""), (esc("" if pd.isna(r.year) else int(r.year)), "num"),
                  (str(r.errors), "num bad" if r.errors else "num"), (str(r.warnings), "num"), (str(r.notes), "num")] for r in df.itertuples()]
@@ -125,6 +127,7 @@ class CorpusReport:
             "every printed figure checked against the others; notes are harmless printing habits") + "</div>"
 
     def findings_html(self) -> str:
+        """The report's findings section as escaped HTML."""
         df = self.findings_table()
         order = {"error": 0, "warning": 1, "note": 2}
         df = df.assign(_o=df["severity"].map(order)).sort_values(["_o", "id"], kind="stable")
@@ -135,6 +138,7 @@ class CorpusReport:
                 + "<h2>Kinds of finding</h2>" + table(["Kind", "Severity", "Meaning"], kinds) + "</div>")
 
     def comparison_html(self) -> str:
+        """The report's comparison section as escaped HTML."""
         df = self.comparison_table()
         rows = [[(esc(r.id), ""), (esc(r.first_class), ""), ("—" if pd.isna(r.resolved_share) else f"{r.resolved_share:.2f}%", "num"),
                  ("yes" if r.comparable else esc(r.note), "" if r.comparable else "ps-warn")] for r in df.itertuples()]
@@ -144,6 +148,7 @@ class CorpusReport:
                 "comparable.</p>" + table(["Report", "First class as printed", "Resolved share", "Comparable"], rows) + "</div>")
 
     def trends_html(self) -> str:
+        """The report's trends section as escaped HTML."""
         df = self.trends_table()
         wide = df.pivot_table(index=["jurisdiction", "body", "year"], columns="measure", values="value", aggfunc="first").reset_index()
         rows = [[(esc(r.jurisdiction), ""), (esc(r.body), ""), (str(int(r.year)), "num"),
@@ -154,6 +159,7 @@ class CorpusReport:
                 + table(["Jurisdiction", "Body", "Year", "Received", "Filed"], rows) + "</div>")
 
     def footer_html(self) -> str:
+        """The report's footer section as escaped HTML."""
         p = self.params
         items = [("params_file", p.params_file.name), ("params_sha256", file_sha256(p.params_file)),
                  ("claims", str(p.claims.name)), ("reports", str(len(self.reports))), ("proposal_stats_version", __version__)]

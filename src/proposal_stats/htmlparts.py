@@ -45,4 +45,5 @@ def table(head: list[str], rows: list[list[tuple[str, str]]], caption: str = "")
 
 
 def pct(value) -> str:
+    """A percent value (Decimal or float, already ×100) as "71.37%", or "—" when undefined."""
     return "—" if value is None else f"{value:.2f}%"

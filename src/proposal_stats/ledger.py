@@ -91,10 +91,12 @@ class Ledger:
 
     @property
     def errors(self) -> pd.DataFrame:
+        """The error-level problems (their rows are rejected)."""
         return self.problems[self.problems["severity"] == "error"]
 
     @property
     def warnings(self) -> pd.DataFrame:
+        """The warning-level problems (their rows are kept)."""
         return self.problems[self.problems["severity"] == "warning"]
 
 

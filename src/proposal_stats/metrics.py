@@ -45,6 +45,8 @@ def share(count: int, base: int, places: Decimal = TWO_PLACES) -> Decimal | None
 
 @dataclass(frozen=True)
 class Definition:
+    """What a figure counts: label, numerator, denominator, unit ("count" or "percent")."""
+
     label: str
     numerator: str
     denominator: str
@@ -99,6 +101,8 @@ DEFINITIONS: dict[str, Definition] = {
 
 @dataclass(frozen=True)
 class CategoryFigure:
+    """One result category: printed code and label, statuses, count (proposals), share (percent)."""
+
     code: str
     label: str
     statuses: tuple[str, ...]

@@ -96,10 +96,6 @@ def nfkc(text: pd.Series) -> pd.Series:
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
-    return by_unique(text, _parse_dates)
-
-
-def _parse_dates(text: pd.Series) -> pd.Series:
     """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日``, ``20220315`` or an Excel serial.
 
     Args:
@@ -110,6 +106,11 @@ def _parse_dates(text: pd.Series) -> pd.Series:
         (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 20000 to 80000
         (1954–2119); a bare year such as ``2022`` is not a date.
     """
+    return by_unique(text, _parse_dates)
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    """Parse the distinct values (see the public function of the same name)."""
     t = nfkc(text)
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
     parts = t.str.extract(_YMD)
@@ -129,10 +130,6 @@ def _parse_dates(text: pd.Series) -> pd.Series:
 
 
 def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
-    return by_unique(text, lambda u: _parse_categories(u, codes, labels))
-
-
-def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
     """Printed result categories to scheme codes: ``A``, ``a``, ``Ａ``, ``A类``, ``甲``/``甲类``,
     ``一类``, ``第一类`` or the scheme's printed label.
 
@@ -144,6 +141,11 @@ def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str])
     Returns:
         Series of codes; ``""`` for blank cells, NA where the text names no category of the scheme.
     """
+    return by_unique(text, lambda u: _parse_categories(u, codes, labels))
+
+
+def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
+    """Parse the distinct values (see the public function of the same name)."""
     t = nfkc(text)
     label_map = {unicodedata.normalize("NFKC", k).strip(): v for k, v in labels.items()}
     upper = {c.upper(): c for c in codes}

@@ -52,6 +52,7 @@ class ResultScheme(StrictModel):
 
     @property
     def codes(self) -> list[str]:
+        """The printed codes, in the scheme's order (the first is "A")."""
         return [c.code for c in self.categories]
 
 
@@ -78,6 +79,7 @@ class ReplyDeadline(StrictModel):
         return self
 
     def describe(self) -> str:
+        """The rule in words, for the report's methods section."""
         rule = (f"replies due by {self.fixed_date.isoformat()}" if self.fixed_date is not None
                 else f"replies due {self.months_after_assignment} calendar months after assignment")
         if self.extension_max_months:
@@ -156,6 +158,7 @@ class ReportParams(StrictModel):
 
     @property
     def body_label(self) -> str:
+        """The body in English with its Chinese name."""
         return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
             self.body
         ]

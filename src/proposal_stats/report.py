@@ -114,6 +114,7 @@ class AnnualReport:
         }
 
     def provenance(self) -> dict:
+        """Params file and ledger (paths relative to the project, SHA-256), scheme id, package version."""
         p = self.params
         root = p.params_file.parent.parent
         return {
@@ -162,6 +163,7 @@ class AnnualReport:
 
     # ---- HTML fragments -----------------------------------------------------------------------
     def title_html(self) -> str:
+        """The report's title section as escaped HTML."""
         p = self.params
         return (
             f"{STYLE}<div class='ps-report'><h1>{esc(p.title)}</h1>"
@@ -258,6 +260,7 @@ class AnnualReport:
         return "<div class='ps-report'><h2>Audit of the published figures</h2>" + body + "</div>"
 
     def units_html(self) -> str:
+        """The report's units section as escaped HTML."""
         codes = self.params.result_scheme.codes
         cols = ["as_lead", "as_co_handler", "separately", *codes, "replied", "f2f_consulted"]
         rows = [[(esc(r.handling_unit), "")] + [(str(getattr(r, c)), "num") for c in cols] for r in self.units.itertuples(index=False)]
@@ -323,6 +326,7 @@ class AnnualReport:
                 + _table(head, rows, "counts are proposals the unit replied to itself; see Methods for every numerator and denominator") + "</div>")
 
     def timeliness_html(self) -> str:
+        """The report's timeliness section as escaped HTML."""
         from . import units
 
         times = units.reply_times(self.ledger.proposals)
@@ -339,6 +343,7 @@ class AnnualReport:
         )
 
     def satisfaction_html(self) -> str:
+        """The report's satisfaction section as escaped HTML."""
         from . import units
 
         dist = units.satisfaction_distribution(self.ledger.proposals)
@@ -355,6 +360,7 @@ class AnnualReport:
                 + "</div>")
 
     def signals_html(self) -> str:
+        """The report's signals section as escaped HTML."""
         from .signals import audit_signals
 
         parts = []
@@ -370,6 +376,7 @@ class AnnualReport:
                 "each is a reason to look closer, not a verdict.</p>" + "".join(parts) + "</div>")
 
     def methods_html(self) -> str:
+        """The report's methods section as escaped HTML."""
         p = self.params
         rows = [
             [(esc(d.label), ""), (esc(d.numerator), ""), (esc(d.denominator), ""), (esc(d.unit), "")]
@@ -405,6 +412,7 @@ class AnnualReport:
         )
 
     def _published_source_html(self) -> str:
+        """The report's  published source section as escaped HTML."""
         pub = self.params.published
         if pub is None:
             return "<p>No published figures were given for comparison.</p>"
@@ -464,6 +472,7 @@ class AnnualReport:
         )
 
     def footer_html(self) -> str:
+        """The report's footer section as escaped HTML."""
         prov = self.provenance()
         items = "".join(f"<li>{esc(k)}: <code>{esc(v)}</code></li>" for k, v in prov.items())
         return f"<div class='ps-report ps-footer'><strong>Provenance</strong><ul>{items}</ul></div>"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Rule:
+    """A named validation rule: its severity ("error" rejects the row, "warning" flags it) and summary."""
+
     name: str
     severity: str  # "error" or "warning"
     summary: str

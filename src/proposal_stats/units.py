@@ -151,6 +151,7 @@ class Overdispersion:
 
     @property
     def over_dispersed(self) -> bool:
+        """True when τ² > 0, i.e. the unit rates vary more than chance allows."""
         return self.tau2 > 0
 
 
