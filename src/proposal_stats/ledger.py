@@ -299,7 +299,10 @@ def _unique_names(header: list[str]) -> list[str]:
 
 
 def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present: dict) -> pd.DataFrame:
-    """Typed values from text; unreadable non-blank cells are reported as ``unparseable_value``."""
+    """Typed values from text; unreadable non-blank cells are reported as ``unparseable_value``.
+
+    Text results stay categorical where the reader gave categoricals (see :func:`nz.by_unique`).
+    """
     out = pd.DataFrame(index=next(iter(text.values())).index)
     out["proposal_id"] = nz.nfkc(text["proposal_id"])
     for col in ("title", "proposer", "topic"):
@@ -308,7 +311,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     def vocab(col: str, words: dict, default: str = "", rule: str = "unparseable_value") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
         problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')}", text[col])
-        out[col] = mapped.fillna("").astype("str")
+        out[col] = nz.blank_for_missing(mapped)
         if default and col not in present:
             out[col] = default
 
@@ -325,9 +328,9 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
         problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
         out[col] = parsed
 
-    f2f_words = nz.parse_vocabulary(text["f2f_consulted"], nz.F2F_WORDS)
-    problems.add(f2f_words.isna(), "unparseable_value", "f2f_consulted", "not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)", text["f2f_consulted"])
-    out["f2f_consulted"] = nz.f2f_from_words(f2f_words)
+    f2f_unknown = nz.by_unique(text["f2f_consulted"], lambda u: nz.parse_vocabulary(u, nz.F2F_WORDS).isna())
+    problems.add(f2f_unknown, "unparseable_value", "f2f_consulted", "not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)", text["f2f_consulted"])
+    out["f2f_consulted"] = nz.by_unique(text["f2f_consulted"], lambda u: nz.f2f_from_words(nz.parse_vocabulary(u, nz.F2F_WORDS)))
 
     scheme = params.result_scheme if params else None
     if scheme is not None:
@@ -337,8 +340,8 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     else:
         cats = nz.parse_categories(text["result_category"], list("ABCD"), {})
         problems.add(cats.isna(), "category_not_in_scheme", "result_category", "not a category letter (no params file: A-D accepted)", text["result_category"])
-    out["result_category"] = cats.fillna("").astype("str")
-    out["result_category_raw"] = text["result_category"].str.strip()
+    out["result_category"] = nz.blank_for_missing(cats)
+    out["result_category_raw"] = nz.by_unique(text["result_category"], lambda u: u.str.strip())
 
     alias_map = nz.unit_alias_map(params.unit_aliases) if params else {}
     out["lead_unit"] = nz.normalise_units(text["lead_unit"], alias_map)
@@ -370,9 +373,9 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
 
     if layout == "proposal_per_row":
-        several = v["lead_unit"].str.contains(nz._SPLIT_UNITS, regex=True)
+        several = nz.by_unique(v["lead_unit"], lambda u: u.str.contains(nz._SPLIT_UNITS, regex=True).astype(bool))
         problems.add(several, "several_lead_units", "lead_unit", "the cell names more than one unit; put one lead unit here and the others under co-handling units", text["lead_unit"])
-        dup = ids.duplicated(keep=False) & (ids != "")
+        dup = _repeated(ids) & (ids != "")
         problems.add(dup, "duplicate_id", "proposal_id", "this proposal id is on more than one row", text["proposal_id"])
         gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "")
         problems.add(gov_no_lead, "no_lead_unit", "lead_unit", "a government-system proposal needs a lead unit")
@@ -412,54 +415,99 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
 
 
 def _formula_cells(series: pd.Series) -> pd.Series:
-    """True where a cell's text is a spreadsheet formula ("=…"); a column without "=" is skipped."""
-    if not series.str.contains("=", regex=False).any():
-        return pd.Series(False, index=series.index)
+    """True where a cell's text is a spreadsheet formula ("=…")."""
     return nz.by_unique(series, lambda u: (u.str.startswith("=") & (u.str.len() > 1)).astype(bool))
+
+
+def _repeated(values: pd.Series) -> pd.Series:
+    """True for every row whose value occurs more than once (``duplicated(keep=False)``, by one
+    hash pass and a count)."""
+    codes, _ = pd.factorize(values, sort=False)
+    counts = np.bincount(codes[codes >= 0], minlength=int(codes.max(initial=-1)) + 1)
+    return pd.Series((codes >= 0) & (counts.take(np.maximum(codes, 0)) > 1), index=values.index)
 
 
 def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Proposals (one row each) and assignments (proposal × unit × role) from accepted rows."""
     status = {c.code: c.statuses[0] for c in scheme.categories} if scheme else {}
     if layout == "proposal_per_row":
-        lead = rows[rows["lead_unit"] != ""]
-        lead_rows = pd.DataFrame(
-            {
-                "proposal_id": lead["proposal_id"], "handling_unit": lead["lead_unit"], "unit_role": "lead",
-                "replied_at": lead["replied_at"], "due_at": lead["due_at"], "result_category": lead["result_category"],
-                "satisfaction": lead["satisfaction"], "f2f_consulted": lead["f2f_consulted"], SOURCE_LINE: lead[SOURCE_LINE],
-            }
-        )
-        with_co = rows[rows["co_handling_units"] != ""]
-        co = with_co.assign(handling_unit=with_co["co_handling_units"].str.split(";")).explode("handling_unit")
-        co = co[co["handling_unit"].notna() & (co["handling_unit"] != "")]
-        co_rows = pd.DataFrame(
-            {
-                "proposal_id": co["proposal_id"], "handling_unit": co["handling_unit"], "unit_role": "co_handler",
-                "replied_at": pd.Series(pd.NaT, index=co.index, dtype="datetime64[us]"), "due_at": co["due_at"],
-                "result_category": "", "satisfaction": "", "f2f_consulted": pd.array([pd.NA] * len(co), dtype="boolean"),
-                SOURCE_LINE: co[SOURCE_LINE],
-            }
-        )
-        assignments = pd.concat([lead_rows, co_rows], ignore_index=True)
+        assignments = _assignments_per_row(rows)
         proposals = rows.drop(columns=["handling_unit", "unit_role"])
     else:
-        assignments = rows[list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+        rows = rows.assign(**{c: nz.to_text(rows[c]) for c in rows.columns if _is_text(rows[c])})
+        assignments = _assignments_listed(rows)
         proposals = _proposals_from_assignments(rows, scheme)
-    proposals = proposals.assign(resolution_status=proposals["result_category"].map(status).fillna("").astype("str"))
+    proposals = proposals.assign(**{c: nz.to_text(proposals[c]) for c in proposals.columns if _is_text(proposals[c])})
+    resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(status).fillna("").astype("str"))
+    proposals = proposals.assign(resolution_status=resolution)
     order = [*LEDGER_COLUMNS, "result_category_raw", "resolution_status", SOURCE_LINE]
-    # Order: proposals as in the file, then role (lead first); integer keys sort fast.
-    role_order = assignments["unit_role"].map({r: i for i, r in enumerate(UNIT_ROLES)}).to_numpy()
+    return proposals[order].reset_index(drop=True), assignments[list(ASSIGNMENT_COLUMNS)]
+
+
+def _assignments_per_row(rows: pd.DataFrame) -> pd.DataFrame:
+    """Assignments of a one-row-per-proposal ledger: the lead unit (its row's reply, category,
+    evaluation) and each co-handling unit (no reply of its own), in file order, lead first."""
+    lead_pos = np.flatnonzero((rows["lead_unit"] != "").to_numpy())
+    co_pos, co_units = _split_joined(rows["co_handling_units"])
+    row = np.concatenate([lead_pos, co_pos])
+    is_lead = np.arange(len(row)) < len(lead_pos)
+    # File order (rows are in file order), then lead before co-handlers; lexsort is stable.
+    order = np.lexsort((~is_lead, row))
+    row, is_lead = row[order], is_lead[order]
+    units = pd.concat([nz.to_text(rows["lead_unit"].iloc[lead_pos]), co_units], ignore_index=True)
+    roles = pd.Categorical.from_codes(np.where(is_lead, 0, 1), ["lead", "co_handler"])
+
+    def lead_only(col: str) -> pd.Series:
+        return nz.to_text(rows[col].iloc[row].reset_index(drop=True)).where(is_lead, "")
+
+    return pd.DataFrame(
+        {
+            "proposal_id": nz.to_text(rows["proposal_id"].iloc[row].reset_index(drop=True)),
+            "handling_unit": units.iloc[order].reset_index(drop=True).astype("str"),
+            "unit_role": nz.to_text(pd.Series(roles)),
+            "replied_at": pd.Series(rows["replied_at"].to_numpy()[row]).where(is_lead).astype("datetime64[us]"),
+            "due_at": pd.Series(rows["due_at"].to_numpy()[row]).astype("datetime64[us]"),
+            "result_category": lead_only("result_category"),
+            "satisfaction": lead_only("satisfaction"),
+            "f2f_consulted": pd.Series(rows["f2f_consulted"].array.take(row)).where(is_lead, pd.NA).astype("boolean"),
+            SOURCE_LINE: rows[SOURCE_LINE].to_numpy()[row].astype("int64"),
+        }
+    )
+
+
+def _assignments_listed(rows: pd.DataFrame) -> pd.DataFrame:
+    """Assignments of a one-row-per-assignment ledger, ordered by each proposal's first line, then
+    role (lead first), then line."""
+    assignments = rows[list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+    role_order = nz.by_unique(assignments["unit_role"], lambda u: u.map({r: i for i, r in enumerate(UNIT_ROLES)}).fillna(len(UNIT_ROLES)).astype("int64")).to_numpy()
     first_line = assignments.groupby("proposal_id", sort=False)[SOURCE_LINE].transform("min").to_numpy()
     by_file = np.lexsort((assignments[SOURCE_LINE].to_numpy(), role_order, first_line))
-    assignments = assignments.iloc[by_file][list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+    assignments = assignments.iloc[by_file].reset_index(drop=True)
     for col in ("proposal_id", "handling_unit", "unit_role", "result_category", "satisfaction"):
         assignments[col] = assignments[col].astype("str")
     for col in ("replied_at", "due_at"):
         assignments[col] = assignments[col].astype("datetime64[us]")
     assignments["f2f_consulted"] = assignments["f2f_consulted"].astype("boolean")
     assignments[SOURCE_LINE] = assignments[SOURCE_LINE].astype("int64")
-    return proposals[order].reset_index(drop=True), assignments
+    return assignments
+
+
+def _is_text(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == "str" or col.dtype == object
+
+
+def _split_joined(units: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Explode ";"-joined unit names: for each unit, the position of its row, and its name (``str``).
+    Each distinct cell is split once; rows are spread with index arithmetic, not Python loops."""
+    codes, uniques = pd.factorize(units, sort=False)
+    parts = [[u for u in str(v).split(";") if u] for v in uniques] + [[]]  # code -1 (missing): no unit
+    per_value = np.array([len(p) for p in parts], dtype=np.int64)
+    first = np.cumsum(per_value) - per_value  # where each distinct value's units start in `flat`
+    flat = np.array([u for p in parts for u in p] + [""], dtype=object)
+    per_row = per_value[codes]
+    out_first = np.cumsum(per_row) - per_row  # where each row's units start in the output
+    which = np.repeat(first[codes] - out_first, per_row) + np.arange(int(per_row.sum()))
+    return np.repeat(np.arange(len(units)), per_row), pd.Series(flat[which], dtype="str")
 
 
 _SATISFACTION_ORDER = {"dissatisfied": 0, "basically_satisfied": 1, "satisfied": 2, "no_response": 3, "": 4}

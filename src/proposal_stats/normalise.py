@@ -65,29 +65,66 @@ _SPLIT_UNITS = re.compile(r"[、，,；;\n\r]+")
 
 
 def by_unique(text: pd.Series, parse) -> pd.Series:
-    """Apply ``parse`` (Series → Series) to the distinct values only and spread the result back.
+    """Apply ``parse`` (Series of ``str`` → Series) to the distinct values only and spread the result back.
 
     Ledger columns repeat a few values (dates, categories, units) over many rows; parsing each
-    distinct value once keeps a million-row ledger fast.
+    distinct value once keeps a million-row ledger fast. A categorical column (as the reader gives
+    repetitive columns) is parsed through its categories, and a text result stays categorical, so
+    later filtering copies codes rather than strings; other results (dates, booleans) come back
+    as plain arrays. Missing cells are parsed as blank text.
     """
-    head = text.iloc[:2000]
-    if len(text) > 4000 and head.nunique() > len(head) // 2:  # mostly distinct (ids, titles): no sharing to gain
-        return parse(text)
-    codes, uniques = pd.factorize(text, sort=False)
-    if len(uniques) == len(text):
-        return parse(text)
-    parsed = parse(pd.Series(uniques, dtype="str"))
-    values = parsed.to_numpy()
-    return pd.Series(values.take(codes), index=text.index, dtype=parsed.dtype)
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        codes, uniques = text.cat.codes.to_numpy(), text.cat.categories
+    else:
+        head = text.iloc[:2000]
+        if len(text) > 4000 and head.nunique() > len(head) // 2:  # mostly distinct (ids, titles): no sharing to gain
+            return parse(text)
+        codes, uniques = pd.factorize(text, sort=False)
+        if len(uniques) == len(text):
+            return parse(text)
+    # Code -1 (a missing cell) picks the last entry, a blank.
+    parsed = parse(pd.Series([*uniques, ""], dtype="str"))
+    if isinstance(text.dtype, pd.CategoricalDtype) and (parsed.dtype == "str" or parsed.dtype == object):
+        # Stay categorical: the distinct results become the categories (a missing result, -1, stays missing).
+        result_codes, result_values = pd.factorize(parsed, sort=False)
+        categories = pd.Index(result_values, dtype="str" if parsed.dtype == "str" else object)
+        return pd.Series(pd.Categorical.from_codes(result_codes.take(codes), categories), index=text.index)
+    return pd.Series(parsed.array.take(codes), index=text.index)
+
+
+def to_text(col: pd.Series) -> pd.Series:
+    """A categorical (or any text) column as plain ``str``, missing cells kept missing.
+
+    Spreads the categories with one vectorised take (Arrow's when pandas stores text in Arrow),
+    far cheaper than ``astype("str")`` on a million-row categorical.
+    """
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col.astype("str")
+    categories = pd.Index(col.cat.categories).astype("str")
+    return pd.Series(categories.array.take(col.cat.codes.to_numpy(), allow_fill=True), index=col.index)
+
+
+def blank_for_missing(col: pd.Series) -> pd.Series:
+    """Missing cells (a value the parser could not read, already reported) as ``""``; a categorical
+    stays categorical."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        if "" not in col.cat.categories:
+            col = col.cat.add_categories([""])
+        return col.fillna("")
+    return col.fillna("").astype("str")
 
 
 def _nfkc(text: pd.Series) -> pd.Series:
-    # NFKC leaves ASCII unchanged: only strip those.
-    return pd.Series(
-        [v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip() for v in text.tolist()],
-        index=text.index,
-        dtype="str",
-    )
+    # NFKC leaves ASCII unchanged, and stripping changes nothing when the first and last characters
+    # are printable ASCII: only the other values go through Python, one by one.
+    text = text.astype("str")
+    untouched = (text.str.isascii() & (text.str[0] > " ") & (text.str[-1] > " ")).to_numpy(dtype=bool, na_value=False)
+    if untouched.all():
+        return text
+    out = text.to_numpy(dtype=object, copy=True)
+    todo = ~untouched
+    out[todo] = [v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip() for v in out[todo]]
+    return pd.Series(out, index=text.index, dtype="str")
 
 
 def nfkc(text: pd.Series) -> pd.Series:

@@ -88,7 +88,8 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
         data = path.read_bytes()
         if not data.strip():
             raise LedgerReadError(f"{path}: the file is empty")
-        first = data.split(b"\n", 1)[0]
+        end = data.find(b"\n")
+        first = data if end < 0 else data[:end]
         tabbed = suffix in (".tsv", ".tab") or first.count(b"\t") > first.count(b",")
         delimiter = "\t" if tabbed else ","
         fast = _fast_csv(path, data, delimiter, known_header)
@@ -109,25 +110,18 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable | None:
-    """pandas' C parser when the file is plain: header on line 1, no quotes, no blank lines, every
-    line with as many separators as the header. Then row i is on line i + 2. ``None`` otherwise
-    (the careful path handles the rest and keeps true line numbers).
+    """Arrow's multi-threaded CSV parser when the file is plain: header on line 1, no quotes, no
+    blank lines, every line with as many cells as the header. Then row i is on line i + 2.
+    ``None`` otherwise (the careful path handles the rest and keeps true line numbers).
 
-    The checks run on bytes: "," "\t" and "\n" never occur inside a multi-byte UTF-8 or
-    GB18030 character, so counting them per line is exact in both encodings.
+    Arrow refuses a line with more or fewer cells than the header, and with ``ignore_empty_lines``
+    off a blank line is such a line; so parsing without error, one row per line break, proves the
+    rows and lines match. Columns that repeat a few values are read dictionary-encoded (pandas
+    categoricals), so later stages work on distinct values only.
     """
     if b'"' in data:
         return None
-    body = data.rstrip(b"\r\n")
-    sep = delimiter.encode()
-    raw_lines = body.split(b"\n")
-    n_lines = len(raw_lines)
-    width = raw_lines[0].count(sep)
-    # Every line must hold exactly `width` separators (a short or long row, or a blank line, takes
-    # the careful path). Counting per line is exact: separators never sit inside a multi-byte char.
-    if any(line.count(sep) != width for line in raw_lines):
-        return None
-    top = raw_lines[:2]
+    top = data[: 1 << 20].split(b"\n", HEADER_SEARCH_ROWS + 2001)
     for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
         try:
             header, second = ([c.strip() for c in line.decode(codec).rstrip("\r").split(delimiter)] for line in (top + [b""])[:2])
@@ -135,25 +129,89 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             continue
         if sum(bool(known_header(h)) for h in header) < 2 or sum(bool(known_header(h)) for h in second) >= 2:
             return None  # title rows above the header, or a second header row: search for it
-        try:
-            cells = pd.read_csv(
-                path, sep=delimiter, dtype="str", keep_default_na=False, na_filter=False, header=None, skiprows=1,
-                names=[str(i) for i in range(len(header))], encoding=codec, engine="c", quoting=csv.QUOTE_NONE,
-                index_col=False,
-            )
-        except UnicodeDecodeError:
+        source = data if encoding == "utf-8" else _transcode(data)
+        if source is None:
             continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        names = [str(i) for i in range(len(header))]
+        repeats = _repetitive_columns(top[1:-1], delimiter.encode(), len(names))
+        cells = _arrow_csv(source, delimiter, names, repeats)
+        if cells is None:
+            if encoding == "utf-8" and not _is_utf8(data):
+                continue  # Arrow checks every cell: GB18030 text fails here
             return None
-        if len(cells) != n_lines - 1:
-            return None
+        n_lines = data.count(b"\n") - data.endswith(b"\n")  # data lines: the lines after the header
+        if len(cells) != n_lines:
+            return None  # a lone "\r" line break, or something else Arrow counts differently
         lines = pd.Series(np.arange(2, len(cells) + 2), dtype="int64")
-        padding = [i for i, line in enumerate(raw_lines[1:]) if not line.replace(sep, b"").strip()]
-        if padding:  # lines holding only separators (Excel's ",,,,," rows) are not rows
-            cells, lines = cells.drop(index=padding).reset_index(drop=True), lines.drop(index=padding).reset_index(drop=True)
-        maybe_formulas = any(mark in data for mark in (b"\n=", sep + b"=", b"\r="))
+        padding = _blank_rows(cells)
+        if padding.any():  # lines holding only separators (Excel's ",,,,," rows) are not rows
+            keep = ~padding
+            cells, lines = cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)
+        maybe_formulas = b"=" in data
         return RawTable(header, cells, lines, {}, encoding, 1, maybe_formulas)
     return None
+
+
+def _transcode(data: bytes) -> bytes | None:
+    """GB18030 bytes as UTF-8 (Arrow reads UTF-8 only); ``None`` if they are not GB18030."""
+    try:
+        return data.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _repetitive_columns(sample: list[bytes], sep: bytes, width: int) -> set[int]:
+    """Columns whose first rows repeat values (at most half distinct): worth reading as
+    categoricals. Ids and free text are read as plain strings."""
+    columns = list(zip(*(line.rstrip(b"\r").split(sep) for line in sample if line.count(sep) == width - 1)))
+    return {i for i, col in enumerate(columns) if len(set(col)) <= max(1, len(col) // 2)}
+
+
+def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int]) -> pd.DataFrame | None:
+    """The data lines (after line 1) as text columns, or ``None`` if Arrow cannot read them as a
+    plain table (a line of another width, a blank line, invalid UTF-8)."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    types = {n: (pa.dictionary(pa.int32(), pa.string()) if i in repeats else pa.string()) for i, n in enumerate(names)}
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    return table.combine_chunks().to_pandas()  # one chunk per column: later takes are far faster
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
+    """True for rows whose every cell is blank (only spaces or nothing)."""
+    blank = np.ones(len(cells), dtype=bool)
+    for name in cells.columns:
+        blank &= is_blank(cells[name])
+        if not blank.any():
+            break
+    return blank
+
+
+def is_blank(col: pd.Series) -> np.ndarray:
+    """Boolean array: the cell is empty or only whitespace (worked out once per distinct value of a
+    categorical column)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        # One verdict per category, and a last one (True) for missing cells, whose code is -1.
+        per_category = np.array([not str(v).strip() for v in col.cat.categories] + [True], dtype=bool)
+        return per_category[col.cat.codes.to_numpy()]
+    return (col.str.strip() == "").to_numpy(dtype=bool, na_value=True)
 
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
@@ -298,8 +356,6 @@ def _find_header(rows: list[list[str]], known_header) -> tuple[int, list[str]]:
 def _parquet(path: Path) -> RawTable:
     try:
         frame = pd.read_parquet(path)
-    except ImportError:
-        raise LedgerReadError(f"{path}: reading Parquet needs pyarrow: pip install 'proposal-stats[parquet]'") from None
     except Exception as exc:
         raise LedgerReadError(f"{path}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
     header = [str(c) for c in frame.columns]
