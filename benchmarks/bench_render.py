@@ -43,12 +43,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    import importlib.util
-
-    if importlib.util.find_spec("pyarrow") is not None:
-        print("note: pyarrow is installed here (test/parquet extra); papermill then imports it on every run, "
-              "which slows the report. Measure in the environment of the README's first command.")
-
     # Bytecode for the project's own modules, as any installed package has (an editable install
     # under PYTHONDONTWRITEBYTECODE=1 would otherwise recompile them in every process).
     import compileall

@@ -266,7 +266,8 @@ def read_ledger(
         .assign(reason=lambda f: f["column"] + ": " + f["message"])
         .groupby("row")["reason"].agg(lambda r: "; ".join(dict.fromkeys(r)))
     )
-    rejected = cells[bad].copy()
+    # As read, in plain text whatever the reader's storage (categoricals for repetitive columns).
+    rejected = cells[bad].assign(**{c: nz.to_text(cells[c][bad]) for c in cells.columns})
     rejected.columns = _unique_names(raw.header)
     rejected.insert(0, SOURCE_LINE, raw.lines[bad].to_numpy())
     rejected["reasons"] = reasons.reindex(rejected.index).fillna("").to_numpy()

@@ -110,23 +110,26 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable | None:
-    """Arrow's multi-threaded CSV parser when the file is plain: header on line 1, no quotes, no
-    blank lines, every line with as many cells as the header. Then row i is on line i + 2.
-    ``None`` otherwise (the careful path handles the rest and keeps true line numbers).
+    """Arrow's multi-threaded CSV parser when the file is plain: header on line 1, no blank
+    lines, every row with as many cells as the header, no quoted cell spanning lines. Then row i is
+    on line i + 2. ``None`` otherwise (the careful path handles the rest and keeps true line numbers).
 
-    Arrow refuses a line with more or fewer cells than the header, and with ``ignore_empty_lines``
-    off a blank line is such a line; so parsing without error, one row per line break, proves the
-    rows and lines match. Columns that repeat a few values are read dictionary-encoded (pandas
-    categoricals), so later stages work on distinct values only.
+    Arrow refuses a row with more or fewer cells than the header, and with ``ignore_empty_lines``
+    off a blank line is such a row; a quoted cell holding a line break makes fewer rows than lines.
+    So parsing without error, one row per line, proves the rows and lines match. Columns that
+    repeat a few values are read dictionary-encoded (pandas categoricals), so later stages work on
+    distinct values only.
     """
-    if b'"' in data:
-        return None
     top = data[: 1 << 20].split(b"\n", HEADER_SEARCH_ROWS + 2001)
     for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
         try:
-            header, second = ([c.strip() for c in line.decode(codec).rstrip("\r").split(delimiter)] for line in (top + [b""])[:2])
+            first_two = [line.decode(codec).rstrip("\r") for line in (top + [b""])[:2]]
         except UnicodeDecodeError:
             continue
+        try:
+            header, second = ([c.strip() for c in cells] for cells in csv.reader(first_two, delimiter=delimiter))
+        except (csv.Error, ValueError):
+            return None  # a quoted header cell running over its line: the careful path reports it
         if sum(bool(known_header(h)) for h in header) < 2 or sum(bool(known_header(h)) for h in second) >= 2:
             return None  # title rows above the header, or a second header row: search for it
         source = data if encoding == "utf-8" else _transcode(data)
@@ -178,7 +181,7 @@ def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int])
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
