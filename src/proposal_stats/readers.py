@@ -197,6 +197,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _compact(cells: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose first rows repeat values (at most half distinct) as categoricals, as the
+    fast CSV reader gives them: later stages then work on distinct values only."""
+    out = {}
+    for name, col in cells.items():
+        head = col.iloc[:2000]
+        out[name] = col.astype("category") if head.nunique() <= max(1, len(head) // 2) else col
+    return pd.DataFrame(out, index=cells.index)
+
+
 def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
     """True for rows whose every cell is blank (only spaces or nothing)."""
     blank = np.ones(len(cells), dtype=bool)
@@ -328,7 +338,7 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             cells = (list(trimmed) + [""] * width)[:width]
         body.append([str(c) for c in cells])
         body_lines.append(line)
-    cells = pd.DataFrame(body, columns=[str(i) for i in range(width)], dtype="str")
+    cells = _compact(pd.DataFrame(body, columns=[str(i) for i in range(width)], dtype="str"))
     return RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
 
 
@@ -362,9 +372,9 @@ def _parquet(path: Path) -> RawTable:
     except Exception as exc:
         raise LedgerReadError(f"{path}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
     header = [str(c) for c in frame.columns]
-    cells = pd.DataFrame(
+    cells = _compact(pd.DataFrame(
         {str(i): _as_text(frame[c]) for i, c in enumerate(frame.columns)}, index=pd.RangeIndex(len(frame))
-    )
+    ))
     return RawTable(header, cells, pd.Series(range(1, len(frame) + 1), dtype="int64"), {}, "parquet", 0)
 
 
