@@ -438,9 +438,9 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
         rows = rows.assign(**{c: nz.to_text(rows[c]) for c in rows.columns if _is_text(rows[c])})
         assignments = _assignments_listed(rows)
         proposals = _proposals_from_assignments(rows, scheme)
-    proposals = proposals.assign(**{c: nz.to_text(proposals[c]) for c in proposals.columns if _is_text(proposals[c])})
     resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(status).fillna("").astype("str"))
     proposals = proposals.assign(resolution_status=resolution)
+    proposals = proposals.assign(**{c: nz.to_text(proposals[c]) for c in proposals.columns if _is_text(proposals[c])})
     order = [*LEDGER_COLUMNS, "result_category_raw", "resolution_status", SOURCE_LINE]
     return proposals[order].reset_index(drop=True), assignments[list(ASSIGNMENT_COLUMNS)]
 

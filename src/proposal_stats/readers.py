@@ -86,7 +86,7 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
         return _parquet(path)
     else:
         data = path.read_bytes()
-        if not data.strip():
+        if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy)
             raise LedgerReadError(f"{path}: the file is empty")
         end = data.find(b"\n")
         first = data if end < 0 else data[:end]
