@@ -444,7 +444,7 @@ def test_an_unreadable_reply_date_is_not_also_a_missing_reply(tmp_path, params):
 # ---- the fast reader (Arrow) and the careful reader (Python csv) agree ------------------------------
 
 
-def _messy_rows(n: int) -> str:
+def _messy_rows(n: int) -> list[str]:
     """n rows mixing what real ledgers hold: quoted cells with commas and quotes, full-width ids and
     letters, 甲/一类/A类 categories, dates in four spellings, blank and bad cells, formulas."""
     units = ["市财政局", "市教育体育局", "楚雄市教育体育局", '"市公安局,市司法局"', "无", ""]
@@ -456,18 +456,20 @@ def _messy_rows(n: int) -> str:
     for i in range(n):
         pid = f"{i:03d}" if i % 17 else f"０{i:02d}"  # full-width digit: NFKC makes it 0NN
         title = f'"关于""第{i % 23}""项的建议, 合成"' if i % 5 == 0 else f"关于第{i % 23}项的建议"
+        title = f'"关于第{i % 23}项\n的建议"' if i % 50 == 7 else title  # a line break in a quoted cell
         system = ["government", "政府", "party", "ministry"][i % 4 if i % 11 == 0 else 0]
         replied = dates[i % len(dates)]
         formula = "=SUM(A1)" if i % 97 == 0 else cats[i % len(cats)]
         rows.append(f"{pid},{title},{system},{units[i % len(units)]},2022-03-15,,{replied},{formula},{f2f[i % len(f2f)]},{sat[i % len(sat)]}\n")
-    return "".join(rows) + ",,,,,,,,,\n"  # a separator-only line, as Excel pads
+    return [*rows, ",,,,,,,,,\n"]  # a separator-only line, as Excel pads
 
 
 @pytest.mark.parametrize(("encoding", "newline"), [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gb18030", "\n")])
 def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeypatch, encoding, newline):
     import proposal_stats.readers as readers
 
-    body = _messy_rows(400).replace("\n", newline)
+    rows = _messy_rows(400)
+    body = "".join([*rows[:100], "\n", *rows[100:]]).replace("\n", newline)  # a blank line: a row of blanks to Arrow
     path = write(tmp_path, body, HEADER.replace("\n", newline), encoding=encoding)
     calls = []
     fast_csv = readers._fast_csv
@@ -479,9 +481,15 @@ def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeyp
     assert fast.rows_read == careful.rows_read == 400 and fast.encoding == careful.encoding
     for name in ("proposals", "assignments", "rejected", "problems"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(careful, name), check_categorical=False, obj=name)
+    at = pd.concat([fast.proposals, fast.rejected])[["proposal_id", "source_line"]].set_index("proposal_id")["source_line"]
+    # Rows 7, 57, …, 357 hold a line break each: row 99 is on line 2 + 99 + 2, then the blank line,
+    # so row 100 is on 105 and row 399 on 2 + 399 + 8 + 1.
+    assert (at["099"], at["100"], at["399"]) == (103, 105, 410)
     assert 0 < len(fast.rejected) < 400 and set(fast.problems["rule"]) >= {"spreadsheet_formula", "category_not_in_scheme", "unparseable_value"}
 
 
-def test_a_quoted_cell_over_two_lines_takes_the_careful_path_and_keeps_line_numbers(tmp_path, params):
-    ledger = load(tmp_path, params, _messy_rows(30) + '999,"two\nlines",government,市财政局,2022-03-15,,2022/13/45,A,是,满意\n')
-    assert ledger.rejected["source_line"].iloc[-1] == 33  # header, 30 rows, the padding line, then this row
+def test_rows_after_a_quoted_line_break_keep_their_line_numbers(tmp_path, params):
+    ledger = load(tmp_path, params, '001,"two\nlines",government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied\n'
+                  "002,x,government,市财政局,2022-03-15,,2022/13/45,A,true,satisfied\n")
+    assert ledger.proposals["source_line"].tolist() == [2] and ledger.rejected["source_line"].tolist() == [4]
+    assert ledger.proposals["title"].tolist() == ["two\nlines"]

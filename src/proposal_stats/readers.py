@@ -3,7 +3,13 @@
 Formats: CSV and TSV (UTF-8, UTF-8 with BOM, or GB18030/GBK — tried in that order, because GB18030
 accepts almost any byte string and would mis-decode UTF-8), XLSX (first sheet or a named one; the
 header may sit on any of the first rows; a two-row header with merged group cells is joined), and
-Parquet (needs the ``parquet`` extra). Every cell is kept as text; nothing is converted here.
+Parquet. Every cell is kept as text; nothing is converted here.
+
+Two CSV paths give the same table: Arrow's multi-threaded parser for a plain file (header on line
+1, every row as wide as the header, no quoted line break), which is what makes a
+million-row ledger quick; otherwise Python's ``csv`` module, record by record, which keeps each
+row's true line number and reports rows of the wrong width. Columns that repeat a few values
+(dates, units, categories) come back as pandas categoricals on every path.
 """
 
 from __future__ import annotations
@@ -110,13 +116,14 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable | None:
-    """Arrow's multi-threaded CSV parser when the file is plain: header on line 1, no blank
-    lines, every row with as many cells as the header, no quoted cell spanning lines. Then row i is
-    on line i + 2. ``None`` otherwise (the careful path handles the rest and keeps true line numbers).
+    """Arrow's multi-threaded CSV parser when the file is plain: header on line 1, every row with
+    as many cells as the header, no quoted cell spanning lines. Then row i is on line i + 2.
+    ``None`` otherwise (the careful path handles the rest and keeps true line numbers).
 
-    Arrow refuses a row with more or fewer cells than the header, and with ``ignore_empty_lines``
-    off a blank line is such a row; a quoted cell holding a line break makes fewer rows than lines.
-    So parsing without error, one row per line, proves the rows and lines match. Columns that
+    Arrow refuses a row with more or fewer cells than the header; with ``ignore_empty_lines`` off
+    an empty line is a row of blanks (dropped below, as the careful path skips it); a quoted cell
+    holding a line break makes fewer rows than lines. So parsing without error, one row per line,
+    proves the rows and lines match. Columns that
     repeat a few values are read dictionary-encoded (pandas categoricals), so later stages work on
     distinct values only.
     """
@@ -142,10 +149,15 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             if encoding == "utf-8" and not _is_utf8(data):
                 continue  # Arrow checks every cell: GB18030 text fails here
             return None
-        n_lines = data.count(b"\n") - data.endswith(b"\n")  # data lines: the lines after the header
-        if len(cells) != n_lines:
-            return None  # a lone "\r" line break, or something else Arrow counts differently
-        lines = pd.Series(np.arange(2, len(cells) + 2), dtype="int64")
+        n_lines = _line_breaks(data) - data.endswith((b"\n", b"\r"))  # data lines: the lines after the header
+        rows = np.arange(len(cells))
+        if len(cells) == n_lines:
+            lines = pd.Series(rows + 2, dtype="int64")
+        else:  # quoted cells holding line breaks: each row starts that many lines later
+            inner = _inner_breaks(cells)
+            if len(cells) + int(inner.sum()) != n_lines:
+                return None  # Arrow and a text editor disagree on the lines: use the careful path
+            lines = pd.Series(rows + 2 + np.cumsum(inner) - inner, dtype="int64")
         padding = _blank_rows(cells)
         if padding.any():  # lines holding only separators (Excel's ",,,,," rows) are not rows
             keep = ~padding
@@ -153,6 +165,24 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
         maybe_formulas = b"=" in data
         return RawTable(header, cells, lines, {}, encoding, 1, maybe_formulas)
     return None
+
+
+def _line_breaks(text: bytes) -> int:
+    """Line breaks as a text editor (and Python's csv module) counts them: \\n, \\r\\n or a lone \\r."""
+    n = text.count(b"\n")
+    return n + text.count(b"\r") - text.count(b"\r\n") if b"\r" in text else n
+
+
+def _inner_breaks(cells: pd.DataFrame) -> np.ndarray:
+    """Line breaks inside each row's cells (quoted cells may hold them), per row."""
+    total = np.zeros(len(cells), dtype=np.int64)
+    for _, col in cells.items():
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            per_category = np.array([_line_breaks(str(v).encode()) for v in col.cat.categories] + [0], dtype=np.int64)
+            total += per_category[col.cat.codes.to_numpy()]
+        elif col.str.contains("[\r\n]", regex=True).any():
+            total += (col.str.count("\n") + col.str.count("\r") - col.str.count("\r\n")).to_numpy(dtype=np.int64)
+    return total
 
 
 def _transcode(data: bytes) -> bytes | None:
