@@ -464,13 +464,20 @@ def _messy_rows(n: int) -> list[str]:
     return [*rows, ",,,,,,,,,\n"]  # a separator-only line, as Excel pads
 
 
-@pytest.mark.parametrize(("encoding", "newline"), [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gb18030", "\n")])
-def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeypatch, encoding, newline):
+TITLED = "楚雄市提案办理台账（合成）,,,,,,,,,\n\n" + HEADER  # a title row, padded as Excel exports it, and a blank line
+TWO_ROWS = "proposal_id,title,handling_system,lead_unit,办理情况,,,,,\n,,,,assigned_at,due_at,replied_at,result_category,f2f_consulted,satisfaction\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "newline", "header"),
+    [("utf-8", "\n", HEADER), ("utf-8-sig", "\r\n", HEADER), ("gb18030", "\n", HEADER), ("utf-8", "\n", TITLED), ("gb18030", "\r\n", TWO_ROWS)],
+)
+def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeypatch, encoding, newline, header):
     import proposal_stats.readers as readers
 
     rows = _messy_rows(400)
     body = "".join([*rows[:100], "\n", *rows[100:]]).replace("\n", newline)  # a blank line: a row of blanks to Arrow
-    path = write(tmp_path, body, HEADER.replace("\n", newline), encoding=encoding)
+    path = write(tmp_path, body, header.replace("\n", newline), encoding=encoding)
     calls = []
     fast_csv = readers._fast_csv
     monkeypatch.setattr(readers, "_fast_csv", lambda *a: calls.append(fast_csv(*a)) or calls[-1])
@@ -484,7 +491,8 @@ def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeyp
     at = pd.concat([fast.proposals, fast.rejected])[["proposal_id", "source_line"]].set_index("proposal_id")["source_line"]
     # Rows 7, 57, …, 357 hold a line break each: row 99 is on line 2 + 99 + 2, then the blank line,
     # so row 100 is on 105 and row 399 on 2 + 399 + 8 + 1.
-    assert (at["099"], at["100"], at["399"]) == (103, 105, 410)
+    offset = header.count("\n") - 1  # lines above the first data row, besides one header line
+    assert (at["099"], at["100"], at["399"]) == (103 + offset, 105 + offset, 410 + offset)
     assert 0 < len(fast.rejected) < 400 and set(fast.problems["rule"]) >= {"spreadsheet_formula", "category_not_in_scheme", "unparseable_value"}
 
 

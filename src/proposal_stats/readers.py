@@ -116,54 +116,61 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable | None:
-    """Arrow's multi-threaded CSV parser when the file is plain: header on line 1, every row with
-    as many cells as the header, no quoted cell spanning lines. Then row i is on line i + 2.
-    ``None`` otherwise (the careful path handles the rest and keeps true line numbers).
+    """Arrow's multi-threaded CSV parser when the file is plain below its header: every row with as
+    many cells as the header. The header may sit below title rows, or be two rows, as the careful
+    path finds it. ``None`` otherwise (the careful path then reads the file and reports its rows).
 
     Arrow refuses a row with more or fewer cells than the header; with ``ignore_empty_lines`` off
-    an empty line is a row of blanks (dropped below, as the careful path skips it); a quoted cell
-    holding a line break makes fewer rows than lines. So parsing without error, one row per line,
-    proves the rows and lines match. Columns that
-    repeat a few values are read dictionary-encoded (pandas categoricals), so later stages work on
-    distinct values only.
+    an empty line is a row of blanks (dropped below, as the careful path skips it). Each row starts
+    one line after the previous one, plus the line breaks inside its quoted cells; the total is
+    checked against the file's own line count, so line numbers are those a text editor shows.
+    Columns that repeat a few values are read dictionary-encoded (pandas categoricals), so later
+    stages work on distinct values only.
     """
-    top = data[: 1 << 20].split(b"\n", HEADER_SEARCH_ROWS + 2001)
+    head = data[: 1 << 20]
+    top = head.split(b"\n", HEADER_SEARCH_ROWS + 2001)
+    complete = top if len(head) == len(data) else top[:-1]  # the last piece may be cut mid-line
     for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
         try:
-            first_two = [line.decode(codec).rstrip("\r") for line in (top + [b""])[:2]]
+            first = [line.decode(codec).rstrip("\r") for line in complete[: HEADER_SEARCH_ROWS + 1]]
         except UnicodeDecodeError:
             continue
-        try:
-            header, second = ([c.strip() for c in cells] for cells in csv.reader(first_two, delimiter=delimiter))
-        except (csv.Error, ValueError):
-            return None  # a quoted header cell running over its line: the careful path reports it
-        if sum(bool(known_header(h)) for h in header) < 2 or sum(bool(known_header(h)) for h in second) >= 2:
-            return None  # title rows above the header, or a second header row: search for it
+        # Each line parsed on its own: the header and any title rows above it must not hold a
+        # quoted line break (an odd number of quotes), so that line k of the file is row k here.
+        # Blank lines are passed over, as the careful path does.
+        parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in first]
+        filled = [i for i, cells in enumerate(parsed) if any(c.strip() for c in cells)]
+        if not filled:
+            return None
+        at, header = _find_header([parsed[i] for i in filled], known_header)
+        at = filled[at]  # the (last) header row's line, counted from 0
+        if sum(bool(known_header(h)) for h in header) < 2 or any(line.count('"') % 2 for line in first[: at + 1]):
+            return None
         source = data if encoding == "utf-8" else _transcode(data)
         if source is None:
             continue
         names = [str(i) for i in range(len(header))]
-        repeats = _repetitive_columns(top[1:-1], delimiter.encode(), len(names))
-        cells = _arrow_csv(source, delimiter, names, repeats)
+        repeats = _repetitive_columns(complete[at + 1 :], delimiter.encode(), len(names))
+        cells = _arrow_csv(source, delimiter, names, repeats, skip=at + 1)
         if cells is None:
             if encoding == "utf-8" and not _is_utf8(data):
                 continue  # Arrow checks every cell: GB18030 text fails here
             return None
-        n_lines = _line_breaks(data) - data.endswith((b"\n", b"\r"))  # data lines: the lines after the header
-        rows = np.arange(len(cells))
+        n_lines = _line_breaks(data) - data.endswith((b"\n", b"\r")) - at  # the lines after the header
+        rows = np.arange(len(cells)) + at + 2  # the first data row is on the line after the header
         if len(cells) == n_lines:
-            lines = pd.Series(rows + 2, dtype="int64")
+            lines = pd.Series(rows, dtype="int64")
         else:  # quoted cells holding line breaks: each row starts that many lines later
             inner = _inner_breaks(cells)
             if len(cells) + int(inner.sum()) != n_lines:
                 return None  # Arrow and a text editor disagree on the lines: use the careful path
-            lines = pd.Series(rows + 2 + np.cumsum(inner) - inner, dtype="int64")
+            lines = pd.Series(rows + np.cumsum(inner) - inner, dtype="int64")
         padding = _blank_rows(cells)
         if padding.any():  # lines holding only separators (Excel's ",,,,," rows) are not rows
             keep = ~padding
             cells, lines = cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)
         maybe_formulas = b"=" in data
-        return RawTable(header, cells, lines, {}, encoding, 1, maybe_formulas)
+        return RawTable(header, cells, lines, {}, encoding, at + 1, maybe_formulas)
     return None
 
 
@@ -200,9 +207,9 @@ def _repetitive_columns(sample: list[bytes], sep: bytes, width: int) -> set[int]
     return {i for i, col in enumerate(columns) if len(set(col)) <= max(1, len(col) // 2)}
 
 
-def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int]) -> pd.DataFrame | None:
-    """The data lines (after line 1) as text columns, or ``None`` if Arrow cannot read them as a
-    plain table (a line of another width, a blank line, invalid UTF-8)."""
+def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int], skip: int) -> pd.DataFrame | None:
+    """The lines after the first ``skip`` as text columns, or ``None`` if Arrow cannot read them as a
+    plain table (a row of another width, invalid UTF-8)."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -210,7 +217,7 @@ def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int])
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
+            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
         )
