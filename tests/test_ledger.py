@@ -341,6 +341,23 @@ def test_a_rejected_assignment_rejects_its_whole_proposal(tmp_path, params):
     assert ledger.rows_read == 4 == len(ledger.rejected) + 1
 
 
+def test_a_blank_role_on_a_proposals_only_row_is_sole_handling(tmp_path, params):
+    ledger = read_ledger(write(tmp_path, PER_ASSIGNMENT.replace("市教体局,主办", "市教体局,"), header=""), params)
+    assert len(ledger.rejected) == 0 and len(ledger.proposals) == 2
+    only = ledger.assignments[ledger.assignments["proposal_id"] == "002"]
+    assert only[["handling_unit", "unit_role"]].values.tolist() == [["市教体局", "sole"]]
+    assert ledger.proposals.set_index("proposal_id").loc["002", "lead_unit"] == "市教体局"
+
+
+def test_a_blank_role_among_several_rows_is_missing_role(tmp_path, params):
+    # This once raised a pandera SchemaError (a blank role reached the data model).
+    ledger = read_ledger(write(tmp_path, PER_ASSIGNMENT.replace("市财政局,协办", "市财政局,"), header=""), params)
+    assert set(ledger.proposals["proposal_id"]) == {"002"}
+    missing = ledger.errors[ledger.errors["rule"] == "missing_role"]
+    assert missing[["line", "column"]].values.tolist() == [[3, "unit_role"]]
+    assert ledger.rows_read == 4 == len(ledger.rejected) + 1  # the proposal's other rows go with it
+
+
 # ---- regressions: real-ledger cases that once gave wrong figures -----------------------------------------
 
 

@@ -247,6 +247,8 @@ def read_ledger(
         problems.add(cells.index == row, "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}")
 
     values = _normalise(text, params, problems, canonical_at)
+    if layout == "assignment_per_row":
+        _read_blank_roles(values, problems)
     _check_rules(values, text, params, problems, layout, as_of or (params.as_of if params else None) or dt.date.today())
 
     found = problems.frame()
@@ -369,6 +371,20 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     return out
 
 
+def _read_blank_roles(values: pd.DataFrame, problems: _Problems) -> None:
+    """One row per assignment: a proposal's only row with a blank role is its sole unit (独办),
+    as ledgers often fill 办理方式 only where several units share a proposal; a blank role among
+    several rows cannot be guessed and is reported as ``missing_role``."""
+    codes, _ = pd.factorize(values["proposal_id"], sort=False)
+    rows_of_proposal = np.bincount(codes, minlength=int(codes.max(initial=-1)) + 1)[codes] if len(codes) else codes
+    blank = (values["unit_role"] == "").to_numpy(dtype=bool)
+    only_row = blank & (rows_of_proposal == 1)
+    if only_row.any():
+        values["unit_role"] = nz.to_text(values["unit_role"]).where(~only_row, "sole")
+    problems.add(pd.Series(blank & ~only_row, index=values.index), "missing_role", "unit_role",
+                 "this proposal has several rows, and this one does not say the unit's role (主办, 协办, 分办 or 独办)")
+
+
 def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layout: str, as_of: dt.date) -> None:
     ids = v["proposal_id"]
     problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
@@ -381,23 +397,35 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "")
         problems.add(gov_no_lead, "no_lead_unit", "lead_unit", "a government-system proposal needs a lead unit")
     else:
-        levels = [c for c in PROPOSAL_LEVEL if c in v.columns]
-        per_id = v[levels].astype("str").drop_duplicates()
-        conflicting = per_id["proposal_id"][per_id["proposal_id"].duplicated()]
-        problems.add(ids.isin(set(conflicting)) & (ids != ""), "duplicate_id", "proposal_id",
+        # Per proposal, over integer codes: how many distinct values each proposal-level field takes,
+        # and which roles its rows hold.
+        codes, _ = pd.factorize(ids, sort=False)
+        n = int(codes.max(initial=-1)) + 1
+        role = v["unit_role"].to_numpy(dtype=object)
+
+        def per_proposal(mask: np.ndarray) -> np.ndarray:
+            return np.bincount(codes[mask], minlength=n)[codes]
+
+        conflicting = np.zeros(len(v), dtype=bool)
+        for col in (c for c in PROPOSAL_LEVEL if c in v.columns and c != "proposal_id"):
+            values, _ = pd.factorize(v[col], sort=False, use_na_sentinel=False)
+            pairs = pd.unique(codes.astype(np.int64) * (int(values.max(initial=0)) + 1) + values)  # pandas' hash table: fast on int64
+            distinct = np.bincount(pairs // (int(values.max(initial=0)) + 1), minlength=n)
+            conflicting |= distinct[codes] > 1
+        problems.add(pd.Series(conflicting, index=v.index) & (ids != ""), "duplicate_id", "proposal_id",
                      "rows of this proposal disagree on its title, proposer, topic, system or dates", text["proposal_id"])
-        leads = v[v["unit_role"] == "lead"].groupby("proposal_id").size()
-        problems.add(ids.isin(set(leads[leads > 1].index)) & (v["unit_role"] == "lead"), "duplicate_id", "unit_role",
+        is_lead = role == "lead"
+        problems.add(pd.Series(is_lead & (per_proposal(is_lead) > 1), index=v.index), "duplicate_id", "unit_role",
                      "this proposal has more than one lead unit", text["unit_role"])
         problems.add(v["handling_unit"] == "", "no_lead_unit", "handling_unit", "the row names no handling unit")
-        twice = v.duplicated(["proposal_id", "handling_unit"], keep=False) & (v["handling_unit"] != "")
-        problems.add(twice, "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
-        roles = v.groupby("proposal_id")["unit_role"].agg(lambda r: set(r))
-        mixed = set(roles[roles.map(lambda r: bool(r & {"lead", "sole"}) and "separate" in r)].index)
-        problems.add(ids.isin(mixed), "duplicate_id", "unit_role",
+        unit_codes, _ = pd.factorize(v["handling_unit"], sort=False)
+        twice = _repeated(pd.Series(codes.astype(np.int64) * (int(unit_codes.max(initial=0)) + 1) + unit_codes, index=v.index))
+        problems.add(twice & (v["handling_unit"] != ""), "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
+        mixed = (per_proposal(np.isin(role, ["lead", "sole"])) > 0) & (per_proposal(role == "separate") > 0)
+        problems.add(pd.Series(mixed, index=v.index), "duplicate_id", "unit_role",
                      "this proposal has both a lead unit (主办) and units handling it separately (分办)", text["unit_role"])
-        has_lead = set(v.loc[v["unit_role"].isin(["lead", "sole", "separate"]), "proposal_id"])
-        problems.add((v["handling_system"] == "government") & ~ids.isin(has_lead), "no_lead_unit", "unit_role",
+        has_lead = per_proposal(np.isin(role, ["lead", "sole", "separate"])) > 0
+        problems.add((v["handling_system"] == "government") & ~has_lead, "no_lead_unit", "unit_role",
                      "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
 
     early = v["replied_at"].notna() & v["assigned_at"].notna() & (v["replied_at"] < v["assigned_at"])
@@ -517,34 +545,78 @@ _SATISFACTION_ORDER = {"dissatisfied": 0, "basically_satisfied": 1, "satisfied":
 def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None) -> pd.DataFrame:
     """One row per proposal from assignment rows: the lead row's reply, or for separate handling
     the last reply (NaT while any unit has not replied), the least-resolved category and the least
-    satisfied evaluation (a conservative reading of several replies)."""
+    satisfied evaluation (a conservative reading of several replies).
+
+    Proposals come in the order of their first row. Every step is a vectorised pass over integer
+    proposal codes, so a million assignment rows take seconds.
+    """
     rank = {c: i for i, c in enumerate(scheme.codes)} if scheme else {c: i for i, c in enumerate("ABCD")}
-    replying = rows[rows["unit_role"].isin(["lead", "sole", "separate", ""])].copy()
-    replying["_cat_rank"] = replying["result_category"].map(rank).fillna(-1)
-    replying["_sat_rank"] = replying["satisfaction"].map(_SATISFACTION_ORDER)
-    g = replying.groupby("proposal_id", sort=False)
-    first = rows.groupby("proposal_id", sort=False).first()
-    out = pd.DataFrame(index=first.index)
-    for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "assigned_at", "second_replied_at", "second_satisfaction", SOURCE_LINE):
-        out[col] = first[col]
-    out["due_at"] = g["due_at"].max()
-    all_replied = g["replied_at"].apply(lambda s: s.notna().all())
-    out["replied_at"] = g["replied_at"].max().where(all_replied.reindex(out.index, fill_value=False))
-    worst_cat = replying.sort_values("_cat_rank", kind="stable").groupby("proposal_id").last()
-    out["result_category"] = worst_cat["result_category"].reindex(out.index).fillna("")
-    out["result_category_raw"] = worst_cat["result_category_raw"].reindex(out.index).fillna("")
-    worst_sat = replying.sort_values("_sat_rank", kind="stable").groupby("proposal_id").first()
-    out["satisfaction"] = worst_sat["satisfaction"].reindex(out.index).fillna("")
-    out["f2f_consulted"] = g["f2f_consulted"].apply(lambda s: bool(s.fillna(False).all()) if s.notna().any() else pd.NA).reindex(out.index).astype("boolean")
-    leads = rows[rows["unit_role"].isin(["lead", "sole"])].groupby("proposal_id")["handling_unit"].first()
-    separate = rows[rows["unit_role"] == "separate"].groupby("proposal_id")["handling_unit"].agg(";".join)
-    first_separate = separate.reindex(out.index).fillna("").astype("str").str.split(";").str[0]
-    lead = leads.reindex(out.index).fillna("").astype("str")
+    codes, ids = pd.factorize(rows["proposal_id"], sort=False)  # 0, 1, … in order of first row
+    n = len(ids)
+    role = rows["unit_role"].to_numpy(dtype=object)
+    first = rows.groupby(codes, sort=True)[
+        ["title", "proposer", "proposer_type", "topic", "handling_system", "assigned_at", "second_replied_at", "second_satisfaction", SOURCE_LINE]
+    ].first()
+    out = first.reindex(pd.RangeIndex(n))
+
+    replying = np.isin(role, ["lead", "sole", "separate", ""])
+    rep, rep_codes = rows[replying], codes[replying]
+    g = rep.groupby(rep_codes, sort=True)
+    out["due_at"] = g["due_at"].max().reindex(out.index)
+    all_replied = g["replied_at"].count() == g.size()
+    out["replied_at"] = g["replied_at"].max().where(all_replied).reindex(out.index)
+    cat_rank = nz.by_unique(rep["result_category"], lambda u: u.map(rank).fillna(-1).astype("int64")).to_numpy()
+    worst_cat = _pick(rep_codes, cat_rank, last=True)  # highest rank; of equals, the last row
+    out["result_category"] = _spread(rep["result_category"], worst_cat, n)
+    out["result_category_raw"] = _spread(rep["result_category_raw"], worst_cat, n)
+    sat_rank = nz.by_unique(rep["satisfaction"], lambda u: u.map(_SATISFACTION_ORDER).fillna(len(_SATISFACTION_ORDER)).astype("int64")).to_numpy()
+    out["satisfaction"] = _spread(rep["satisfaction"], _pick(rep_codes, sat_rank, last=False), n)  # lowest; of equals, the first
+    # Face to face only when every replying unit met face to face (unknown counts as not); NA when none is known.
+    known, met = g["f2f_consulted"].count(), g["f2f_consulted"].sum()
+    f2f = pd.Series((met == g.size()).to_numpy(), index=met.index, dtype="boolean").where(known > 0, pd.NA)
+    out["f2f_consulted"] = f2f.reindex(out.index).astype("boolean")
+
+    lead = _spread(rows["handling_unit"], _pick(codes, np.isin(role, ["lead", "sole"]).astype("int64"), last=False, only_max=True), n)
+    first_separate = _spread(rows["handling_unit"], _pick(codes, (role == "separate").astype("int64"), last=False, only_max=True), n)
     out["lead_unit"] = lead.where(lead != "", first_separate)
-    co = rows[rows["unit_role"] == "co_handler"].groupby("proposal_id")["handling_unit"].agg(";".join)
-    out["co_handling_units"] = co.reindex(out.index).fillna("")
+    co = role == "co_handler"
+    out["co_handling_units"] = _join_per_proposal(codes[co], rows["handling_unit"].to_numpy(dtype=object)[co], n)
     for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units", "result_category", "result_category_raw", "satisfaction", "second_satisfaction"):
-        out[col] = out[col].astype("str")
+        out[col] = out[col].fillna("").astype("str")
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         out[col] = out[col].astype("datetime64[us]")
-    return out.rename_axis("proposal_id").reset_index()
+    out.insert(0, "proposal_id", nz.to_text(pd.Series(ids)))
+    return out.reset_index(drop=True)
+
+
+def _pick(codes: np.ndarray, key: np.ndarray, last: bool, only_max: bool = False) -> dict[str, np.ndarray]:
+    """For each proposal code, the row with the highest key (``last``: the last such row) or the
+    lowest key (the first such row); ``only_max``: only rows where the key is 1 count."""
+    pos = np.arange(len(codes))
+    if only_max:
+        pos = pos[key == 1]
+    order = np.lexsort((pos, key[pos], codes[pos])) if len(pos) else pos
+    sorted_codes = codes[pos][order]
+    if last:
+        ends = np.r_[sorted_codes[1:] != sorted_codes[:-1], True] if len(order) else order.astype(bool)
+    else:
+        ends = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]] if len(order) else order.astype(bool)
+    return {"code": sorted_codes[ends], "row": pos[order][ends]}
+
+
+def _spread(values: pd.Series, picked: dict[str, np.ndarray], n: int) -> pd.Series:
+    """One text value per proposal code from the picked rows; ``""`` where none was picked."""
+    out = np.full(n, "", dtype=object)
+    out[picked["code"]] = values.to_numpy(dtype=object)[picked["row"]]
+    return pd.Series(out, dtype="str")
+
+
+def _join_per_proposal(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Values joined with ";" per proposal code, in row order; ``""`` for a proposal without any."""
+    out = np.full(n, "", dtype=object)
+    order = np.argsort(codes, kind="stable")
+    codes, values = codes[order], values[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    for start, end in zip(starts, np.r_[starts[1:], len(codes)]):
+        out[codes[start]] = ";".join(values[start:end])
+    return out

@@ -248,13 +248,13 @@ def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
     """True for rows whose every cell is blank (only spaces or nothing)."""
     blank = np.ones(len(cells), dtype=bool)
     for name in cells.columns:
-        blank &= is_blank(cells[name])
+        blank &= _is_blank(cells[name])
         if not blank.any():
             break
     return blank
 
 
-def is_blank(col: pd.Series) -> np.ndarray:
+def _is_blank(col: pd.Series) -> np.ndarray:
     """Boolean array: the cell is empty or only whitespace (worked out once per distinct value of a
     categorical column)."""
     if isinstance(col.dtype, pd.CategoricalDtype):

@@ -31,6 +31,7 @@ RULES: dict[str, Rule] = {
         Rule("reply_before_assignment", "error", "the reply date is before the assignment date"),
         Rule("rejected_sibling", "error", "another row of the same proposal was rejected, so the proposal cannot be counted"),
         Rule("unknown_value", "warning", "a descriptive value (e.g. proposer type) the reader does not know; kept, left blank"),
+        Rule("missing_role", "error", "one row per assignment: a proposal with several rows where a row does not say the unit's role"),
         Rule("several_lead_units", "error", "the lead-unit cell names more than one unit (one lead per proposal; the others co-handle)"),
         Rule("due_beyond_limit", "warning", "a due date (approved extension) later than the params file's extension limit; the limit is used"),
         Rule("date_in_future", "warning", "a date after the as-of date (default: today)"),
