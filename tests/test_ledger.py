@@ -365,6 +365,8 @@ def test_an_extra_cell_balanced_by_a_missing_one_shifts_nothing(tmp_path, params
     ledger = load(tmp_path, params, "001,关于交通管理,缓解拥堵的建议,市公安局,2022-05-01,A\n002,关于养老的建议,市民政局,2022-05-01\n",
                   header="提案号,案由,主办单位,答复日期,类别\n")
     assert len(ledger.proposals) == 0 and ledger.errors.groupby("line")["rule"].apply(lambda r: "row_shape" in set(r)).all()
+    shape = ledger.errors[ledger.errors["rule"] == "row_shape"]  # the value shows the row as written
+    assert shape[["line", "value"]].values.tolist() == [[2, "001,关于交通管理,缓解拥堵的建议,市公安局,2022-05-01,A"], [3, "002,关于养老的建议,市民政局,2022-05-01"]]
 
 
 def test_header_notes_in_brackets_are_ignored_and_missing_f2f_is_not_zero(tmp_path, params):

@@ -243,8 +243,12 @@ def read_ledger(
     missing = [c for c in required if c not in canonical_at]
     for column in missing:
         problems.add(pd.Series(True, index=cells.index), "required_column", column, f"the file has no '{column}' column (or a known alias of it)")
-    for row, n in raw.short_rows.items():
-        problems.add(cells.index == row, "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}")
+    by_count: dict[int, dict[int, str]] = {}  # one pass per cell count, not per row: a broken file may have many
+    for row, (n, written) in raw.short_rows.items():
+        by_count.setdefault(n, {})[row] = written
+    for n, written in by_count.items():
+        problems.add(cells.index.isin(list(written)), "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}",
+                     pd.Series(written, dtype="str"))
 
     values = _normalise(text, params, problems, canonical_at)
     if layout == "assignment_per_row":

@@ -41,7 +41,8 @@ class RawTable:
         cells: one row per data row, one ``str`` column per header position (named "0", "1", …),
             blank = ``""``.
         lines: for each data row, the line (CSV/TSV) or spreadsheet row (XLSX) a user sees, 1-based.
-        short_rows: rows that had fewer or more cells than the header (index → cell count).
+        short_rows: rows that had fewer or more cells than the header (index → (cell count, the
+            row's cells as written, joined by the separator)).
         encoding: the text encoding used, or the format ("xlsx, sheet NAME", "parquet").
         header_line: the line or row of the (last) header row.
         maybe_formulas: False when no cell can start with "=" (checked on the raw bytes).
@@ -50,7 +51,7 @@ class RawTable:
     header: list[str]
     cells: pd.DataFrame
     lines: pd.Series
-    short_rows: dict[int, int]
+    short_rows: dict[int, tuple[int, str]]
     encoding: str
     header_line: int
     maybe_formulas: bool = True
@@ -87,7 +88,7 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         rows, title = _xlsx_rows(path, sheet)
-        lines, encoding = None, f"xlsx, sheet {title}"
+        lines, encoding, delimiter = None, f"xlsx, sheet {title}", ","
     elif suffix == ".parquet":
         return _parquet(path)
     else:
@@ -103,7 +104,7 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
             return fast
         text, encoding = _decode(path, data)
         rows, lines = _csv_rows(path, text, delimiter)
-    return _tabulate(path, rows, lines, known_header, encoding)
+    return _tabulate(path, rows, lines, known_header, encoding, delimiter)
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -348,7 +349,7 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_header, encoding: str) -> RawTable:
+def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_header, encoding: str, delimiter: str = ",") -> RawTable:
     if lines is None:  # spreadsheet: the row number is the line
         lines = list(range(1, len(rows) + 1))
         keep = [i for i, r in enumerate(rows) if any(str(c).strip() for c in r)]
@@ -371,7 +372,7 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             while len(trimmed) > width and not str(trimmed[-1]).strip():
                 trimmed.pop()
             if len(trimmed) != width and not encoding.startswith("xlsx"):
-                short[len(body)] = len(trimmed)
+                short[len(body)] = (len(trimmed), delimiter.join(map(str, trimmed)))
             cells = (list(trimmed) + [""] * width)[:width]
         body.append([str(c) for c in cells])
         body_lines.append(line)
