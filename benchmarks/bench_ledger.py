@@ -1,9 +1,11 @@
 """Benchmark: reading and validating a large ledger, against plain ``pandas.read_csv``.
 
-    .venv/bin/python benchmarks/bench_ledger.py [--rows 1000000] [--rounds 3]
+    .venv/bin/python benchmarks/bench_ledger.py [--rows 1000000] [--rounds 3] [--layout proposal|assignment]
 
 Makes a SYNTHETIC ledger of ``--rows`` rows (the reference ledger's rows repeated with new ids, one
-row in 500 broken on purpose so the rules have work to do), then times, each in a fresh process and
+row in 500 broken on purpose so the rules have work to do; ``--layout assignment`` writes one row
+per unit assignment, 主办 then 协办, instead of one per proposal; there, the reference's proposals
+with no unit become rows naming none, which are rejected too), then times, each in a fresh process and
 alternately: ``read_ledger`` (decode, header aliases, normalisation, every rule, the data model,
 the schema check) and plain ``pandas.read_csv(path, dtype=str)`` on the same file. Prints median
 seconds, their ratio and each side's peak memory (max RSS). Targets: ratio ≤ 3, peak < 2 GB.
@@ -40,18 +42,34 @@ print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSA
 """
 
 
-def make_ledger(path: Path, rows: int) -> None:
+def make_ledger(path: Path, rows: int, layout: str = "proposal") -> None:
     source = (ROOT / "data" / "ledgers" / "chuxiong-city-2022.csv").read_text(encoding="utf-8").splitlines()
-    header, body = source[0], list(csv.reader(source[1:]))
+    header, body = source[0].split(","), list(csv.reader(source[1:]))
+    unit, co = header.index("lead_unit"), header.index("co_handling_units")
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        fh.write(header + "\n")
-        for i in range(rows):
+        if layout == "proposal":
+            writer.writerow(header)
+        else:  # the proposal's fields on every row; each unit's reply, category and evaluation on its own row
+            writer.writerow([*(h for h in header if h not in ("lead_unit", "co_handling_units")), "handling_unit", "unit_role"])
+        written, i = 0, 0
+        while written < rows:
             row = list(body[i % len(body)])
             row[0] = f"{i + 1:07d}"
             if i % 500 == 499:
                 row[10] = "2022/13/45"  # unparseable reply date: rejected
-            writer.writerow(row)
+            if layout == "proposal":
+                writer.writerow(row)
+                written += 1
+            else:
+                fields = [c for k, c in enumerate(row) if k not in (unit, co)]
+                units = [(row[unit], "主办")] + [(u, "协办") for u in row[co].split(";") if u]
+                for name, role in units[: rows - written]:
+                    lead_only = role == "主办"
+                    writer.writerow([*(c if lead_only or h not in ("replied_at", "result_category", "f2f_consulted", "satisfaction") else ""
+                                       for h, c in zip((h for h in header if h not in ("lead_unit", "co_handling_units")), fields)), name, role])
+                    written += 1
+            i += 1
 
 
 def measure(kind: str, ledger: Path) -> dict:
@@ -63,11 +81,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--layout", choices=("proposal", "assignment"), default="proposal", help="one row per proposal or per assignment")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ledger-") as tmp:
         ledger = Path(tmp) / "synthetic-ledger.csv"
-        make_ledger(ledger, args.rows)
-        print(f"SYNTHETIC ledger: {args.rows:,} rows, {ledger.stat().st_size / 1e6:.0f} MB")
+        make_ledger(ledger, args.rows, args.layout)
+        print(f"SYNTHETIC ledger: {args.rows:,} rows, one per {args.layout}, {ledger.stat().st_size / 1e6:.0f} MB")
         ours, base = [], []
         for i in range(args.rounds):
             ours.append(measure("read_ledger", ledger))

@@ -358,6 +358,35 @@ def test_a_blank_role_among_several_rows_is_missing_role(tmp_path, params):
     assert ledger.rows_read == 4 == len(ledger.rejected) + 1  # the proposal's other rows go with it
 
 
+# ---- found by adversarial testing: each once raised something other than LedgerError or lost a row ----
+
+
+def test_a_line_break_inside_a_category_cell_is_a_row_problem(tmp_path, params):
+    ledger = load(tmp_path, params, '001,x,government,市财政局,2022-03-15,,2022-05-01,"A\n已解决",true,satisfied\n')
+    assert ledger.errors[["line", "rule"]].values.tolist() == [[2, "category_not_in_scheme"]]
+
+
+def test_a_blank_handling_system_cell_is_a_row_problem_not_a_guess(tmp_path, params):
+    ledger = load(tmp_path, params, OK + "002,x,,市财政局,2022-03-15,,2022-05-01,A,true,satisfied\n")
+    assert ledger.proposals["proposal_id"].tolist() == ["001"]
+    assert ledger.errors[["line", "column", "rule"]].values.tolist() == [[3, "handling_system", "unparseable_value"]]
+
+
+def test_a_data_row_holding_header_words_is_not_taken_for_a_second_header_row(tmp_path, params):
+    header = "提案号,办理单位,办理方式,答复日期,答复类别,沟通形式\n"
+    body = "001,市财政局,主办,2022-05-01,A,面商\n001,市税务局,协办,,,电话\n002,市税务局,主办,2022-05-01,B,面商\n"
+    ledger = load(tmp_path, params, body, header=header)
+    assert ledger.rows_read == 3 and ledger.layout == "assignment_per_row"
+    assert ledger.proposals[["proposal_id", "lead_unit", "co_handling_units"]].values.tolist() == [["001", "市财政局", "市税务局"], ["002", "市税务局", ""]]
+
+
+@pytest.mark.parametrize("tail", ["", "003\n"])  # a short row sends the file to the careful path
+def test_cells_longer_than_pythons_csv_limit_are_read(tmp_path, params, tail):
+    long_title = "x" * 140_000
+    ledger = load(tmp_path, params, OK + f"002,{long_title},government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied\n" + tail)
+    assert ledger.proposals["title"].str.len().max() == 140_000 and ledger.rows_read == 2 + bool(tail)
+
+
 # ---- regressions: real-ledger cases that once gave wrong figures -----------------------------------------
 
 

@@ -325,6 +325,9 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     vocab("proposer_type", PROPOSER_TYPE_WORDS, rule="unknown_value")  # descriptive: no figure depends on it
     # A government handling ledger (政府系统办理台账) often has no system column: all rows are government.
     vocab("handling_system", HANDLING_SYSTEM_WORDS, default="government")
+    if "handling_system" in present:  # a blank cell cannot be guessed: it decides the government base
+        problems.add(out["handling_system"] == "", "unparseable_value", "handling_system",
+                     "the handling system is blank (政府 government, 党委, 人大, 政协, …)", text["handling_system"])
     vocab("satisfaction", nz.SATISFACTION_WORDS)
     vocab("second_satisfaction", nz.SATISFACTION_WORDS)
     vocab("unit_role", nz.UNIT_ROLE_WORDS)
@@ -467,7 +470,6 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
         assignments = _assignments_per_row(rows)
         proposals = rows.drop(columns=["handling_unit", "unit_role"])
     else:
-        rows = rows.assign(**{c: nz.to_text(rows[c]) for c in rows.columns if _is_text(rows[c])})
         assignments = _assignments_listed(rows)
         proposals = _proposals_from_assignments(rows, scheme)
     resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(status).fillna("").astype("str"))
@@ -517,7 +519,7 @@ def _assignments_listed(rows: pd.DataFrame) -> pd.DataFrame:
     by_file = np.lexsort((assignments[SOURCE_LINE].to_numpy(), role_order, first_line))
     assignments = assignments.iloc[by_file].reset_index(drop=True)
     for col in ("proposal_id", "handling_unit", "unit_role", "result_category", "satisfaction"):
-        assignments[col] = assignments[col].astype("str")
+        assignments[col] = nz.to_text(assignments[col])
     for col in ("replied_at", "due_at"):
         assignments[col] = assignments[col].astype("datetime64[us]")
     assignments["f2f_consulted"] = assignments["f2f_consulted"].astype("boolean")
@@ -586,7 +588,7 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None)
     co = role == "co_handler"
     out["co_handling_units"] = _join_per_proposal(codes[co], rows["handling_unit"].to_numpy(dtype=object)[co], n)
     for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units", "result_category", "result_category_raw", "satisfaction", "second_satisfaction"):
-        out[col] = out[col].fillna("").astype("str")
+        out[col] = nz.to_text(out[col]).fillna("")
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         out[col] = out[col].astype("datetime64[us]")
     out.insert(0, "proposal_id", nz.to_text(pd.Series(ids)))
@@ -610,9 +612,10 @@ def _pick(codes: np.ndarray, key: np.ndarray, last: bool, only_max: bool = False
 
 def _spread(values: pd.Series, picked: dict[str, np.ndarray], n: int) -> pd.Series:
     """One text value per proposal code from the picked rows; ``""`` where none was picked."""
-    out = np.full(n, "", dtype=object)
-    out[picked["code"]] = values.to_numpy(dtype=object)[picked["row"]]
-    return pd.Series(out, dtype="str")
+    source = np.full(n, -1, dtype=np.int64)
+    source[picked["code"]] = picked["row"]
+    taken = nz.to_text(values.iloc[np.maximum(source, 0)].reset_index(drop=True))  # a take of codes, then one of text
+    return taken.where(source >= 0, "")
 
 
 def _join_per_proposal(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

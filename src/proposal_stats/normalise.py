@@ -24,7 +24,7 @@ _SERIAL = re.compile(r"^[2-7]\d{4}(?:\.0+)?$|^80000(?:\.0+)?$")
 
 #: Printed forms of the letters A-D: 甲乙丙丁 and 一二三四 (一类 = A), as reports print them.
 _CATEGORY_WORDS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D", "一": "A", "二": "B", "三": "C", "四": "D"}
-_CATEGORY_NOISE = re.compile(r"^(?:第)?(.+?)(?:类别|类提案|类建议|类)?$")
+_CATEGORY_NOISE = re.compile(r"^(?:第)?(.+?)(?:类别|类提案|类建议|类)?$", re.DOTALL)  # a cell may hold a line break
 
 SATISFACTION_WORDS = {
     "满意": "satisfied",

@@ -139,13 +139,15 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
         # Each line parsed on its own: the header and any title rows above it must not hold a
         # quoted line break (an odd number of quotes), so that line k of the file is row k here.
         # Blank lines are passed over, as the careful path does.
+        _allow_long_cells()
         parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in first]
         filled = [i for i, cells in enumerate(parsed) if any(c.strip() for c in cells)]
         if not filled:
             return None
         at, header = _find_header([parsed[i] for i in filled], known_header)
         at = filled[at]  # the (last) header row's line, counted from 0
-        if sum(bool(known_header(h)) for h in header) < 2 or any(line.count('"') % 2 for line in first[: at + 1]):
+        # The line after the header too: it was looked at as a possible second header row.
+        if sum(bool(known_header(h)) for h in header) < 2 or any(line.count('"') % 2 for line in first[: at + 2]):
             return None
         source = data if encoding == "utf-8" else _transcode(data)
         if source is None:
@@ -267,6 +269,7 @@ def _is_blank(col: pd.Series) -> np.ndarray:
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     """Records with the line each starts on (a quoted cell may span lines; blank lines are skipped)."""
+    _allow_long_cells()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines, end = [], [], 0
     try:
@@ -380,6 +383,11 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
     return RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
 
 
+def _allow_long_cells() -> None:
+    # Python's csv refuses cells over 131,072 characters by default; a ledger's notes can be longer.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+
+
 def _find_header(rows: list[list[str]], known_header) -> tuple[int, list[str]]:
     """The header row (the first of the top rows naming ≥ 2 known columns) and its names; a group
     row above sub-headers ("办理情况" over "答复日期 | 类别") is joined as "办理情况/答复日期"."""
@@ -395,7 +403,10 @@ def _find_header(rows: list[list[str]], known_header) -> tuple[int, list[str]]:
     if best + 1 < len(rows):  # a second header row under merged group cells?
         below = [str(c).strip() for c in rows[best + 1]]
         gains = sum(1 for a, b in zip(header, below) if b and known_header(b) and not known_header(a))
-        if gains >= 1 and sum(bool(known_header(b)) for b in below) >= 2:
+        # A data row can hold header words too (主办, 面商): a sub-header sits only under a group
+        # cell (blank or unknown) or repeats the cell above it (a vertical merge).
+        under_group = all(not known_header(a) or a == b for a, b in zip(header, below) if b and known_header(b))
+        if gains >= 1 and under_group and sum(bool(known_header(b)) for b in below) >= 2:
             joined = []
             for i, top in enumerate(header):
                 sub = below[i] if i < len(below) else ""
