@@ -256,22 +256,18 @@ def read_ledger(
     _check_rules(values, text, params, problems, layout, as_of or (params.as_of if params else None) or dt.date.today())
 
     found = problems.frame()
-    error_rows = set(found.loc[found["severity"] == "error", "row"])
     # A proposal is counted whole or not at all: reject every row of a proposal with a rejected row.
     ids = values["proposal_id"]
-    bad_ids = set(ids[list(error_rows)]) - {""} if error_rows else set()
-    siblings = ids.isin(bad_ids) & ~ids.index.isin(list(error_rows))
+    codes, _ = pd.factorize(ids, sort=False)  # integer codes: a set test on a million ids stays cheap
+    named = (ids != "").to_numpy(dtype=bool)
+    bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
+    siblings = np.isin(codes, codes[bad & named]) & named & ~bad
     if siblings.any():
-        problems.add(siblings, "rejected_sibling", "proposal_id", "another row of this proposal was rejected", text["proposal_id"])
+        problems.add(pd.Series(siblings, index=ids.index), "rejected_sibling", "proposal_id", "another row of this proposal was rejected", text["proposal_id"])
         found = problems.frame()
-        error_rows = set(found.loc[found["severity"] == "error", "row"])
+        bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
 
-    bad = cells.index.isin(list(error_rows))
-    reasons = (
-        found[found["severity"] == "error"]
-        .assign(reason=lambda f: f["column"] + ": " + f["message"])
-        .groupby("row")["reason"].agg(lambda r: "; ".join(dict.fromkeys(r)))
-    )
+    reasons = _reasons(found[found["severity"] == "error"])
     # As read, in plain text whatever the reader's storage (categoricals for repetitive columns).
     rejected = cells[bad].assign(**{c: nz.to_text(cells[c][bad]) for c in cells.columns})
     rejected.columns = _unique_names(raw.header)
@@ -293,6 +289,23 @@ def read_ledger(
         layout=layout,
         unused_columns=tuple(unused),
     )
+
+
+def _rows_in(rows: pd.Series, n: int) -> np.ndarray:
+    """Boolean mask of length ``n``, true at the given row positions."""
+    mask = np.zeros(n, dtype=bool)
+    mask[rows.to_numpy(dtype=np.int64)] = True
+    return mask
+
+
+def _reasons(errors: pd.DataFrame) -> pd.Series:
+    """Per rejected row, its distinct error reasons ("column: message") joined with "; ", in the
+    order found. Most rows have one reason, so only the others are joined one by one."""
+    pairs = pd.DataFrame({"row": errors["row"].to_numpy(), "reason": (errors["column"] + ": " + errors["message"]).to_numpy()}).drop_duplicates()
+    several = pairs["row"].duplicated(keep=False).to_numpy()
+    single = pairs[~several].set_index("row")["reason"]
+    joined = pairs[several].groupby("row", sort=False)["reason"].agg("; ".join)
+    return pd.concat([single, joined])
 
 
 def _unique_names(header: list[str]) -> list[str]:
