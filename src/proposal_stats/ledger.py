@@ -32,6 +32,8 @@ from .readers import LedgerReadError, RawTable, header_key, read_table
 from .rules import RULES
 from .schema import ASSIGNMENT_COLUMNS, LEDGER_COLUMNS, PROPOSAL_LEVEL, SOURCE_LINE, UNIT_ROLES, validate_model
 
+_ID_CODE = "_id_code"  # internal column: the proposal id as an integer code
+
 #: Columns without which no figure can be computed; a file lacking one has every row rejected.
 REQUIRED_COLUMNS = ("proposal_id", "replied_at", "result_category")
 
@@ -251,6 +253,7 @@ def read_ledger(
                      pd.Series(written, dtype="str"))
 
     values = _normalise(text, params, problems, canonical_at)
+    values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
     if layout == "assignment_per_row":
         _read_blank_roles(values, problems)
     _check_rules(values, text, params, problems, layout, as_of or (params.as_of if params else None) or dt.date.today())
@@ -258,7 +261,7 @@ def read_ledger(
     found = problems.frame()
     # A proposal is counted whole or not at all: reject every row of a proposal with a rejected row.
     ids = values["proposal_id"]
-    codes, _ = pd.factorize(ids, sort=False)  # integer codes: a set test on a million ids stays cheap
+    codes = values[_ID_CODE].to_numpy()
     named = (ids != "").to_numpy(dtype=bool)
     bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
     siblings = np.isin(codes, codes[bad & named]) & named & ~bad
@@ -395,7 +398,7 @@ def _read_blank_roles(values: pd.DataFrame, problems: _Problems) -> None:
     """One row per assignment: a proposal's only row with a blank role is its sole unit (独办),
     as ledgers often fill 办理方式 only where several units share a proposal; a blank role among
     several rows cannot be guessed and is reported as ``missing_role``."""
-    codes, _ = pd.factorize(values["proposal_id"], sort=False)
+    codes = values[_ID_CODE].to_numpy()
     rows_of_proposal = np.bincount(codes, minlength=int(codes.max(initial=-1)) + 1)[codes] if len(codes) else codes
     blank = (values["unit_role"] == "").to_numpy(dtype=bool)
     only_row = blank & (rows_of_proposal == 1)
@@ -412,14 +415,14 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     if layout == "proposal_per_row":
         several = nz.by_unique(v["lead_unit"], lambda u: u.str.contains(nz._SPLIT_UNITS, regex=True).astype(bool))
         problems.add(several, "several_lead_units", "lead_unit", "the cell names more than one unit; put one lead unit here and the others under co-handling units", text["lead_unit"])
-        dup = _repeated(ids) & (ids != "")
+        dup = _repeated(v[_ID_CODE]) & (ids != "")
         problems.add(dup, "duplicate_id", "proposal_id", "this proposal id is on more than one row", text["proposal_id"])
         gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "")
         problems.add(gov_no_lead, "no_lead_unit", "lead_unit", "a government-system proposal needs a lead unit")
     else:
         # Per proposal, over integer codes: how many distinct values each proposal-level field takes,
         # and which roles its rows hold.
-        codes, _ = pd.factorize(ids, sort=False)
+        codes = v[_ID_CODE].to_numpy()
         n = int(codes.max(initial=-1)) + 1
         role = v["unit_role"].to_numpy(dtype=object)
 
@@ -483,8 +486,9 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
         assignments = _assignments_per_row(rows)
         proposals = rows.drop(columns=["handling_unit", "unit_role"])
     else:
-        assignments = _assignments_listed(rows)
-        proposals = _proposals_from_assignments(rows, scheme)
+        codes = pd.factorize(rows[_ID_CODE].to_numpy(), sort=False)[0]  # 0, 1, … in order of first row
+        assignments = _assignments_listed(rows, codes)
+        proposals = _proposals_from_assignments(rows, scheme, codes)
     resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(status).fillna("").astype("str"))
     proposals = proposals.assign(resolution_status=resolution)
     proposals = proposals.assign(**{c: nz.to_text(proposals[c]) for c in proposals.columns if _is_text(proposals[c])})
@@ -523,12 +527,12 @@ def _assignments_per_row(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _assignments_listed(rows: pd.DataFrame) -> pd.DataFrame:
+def _assignments_listed(rows: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     """Assignments of a one-row-per-assignment ledger, ordered by each proposal's first line, then
-    role (lead first), then line."""
+    role (lead first), then line. ``codes``: each row's proposal, 0, 1, … in order of first row."""
     assignments = rows[list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
     role_order = nz.by_unique(assignments["unit_role"], lambda u: u.map({r: i for i, r in enumerate(UNIT_ROLES)}).fillna(len(UNIT_ROLES)).astype("int64")).to_numpy()
-    first_line = assignments.groupby("proposal_id", sort=False)[SOURCE_LINE].transform("min").to_numpy()
+    first_line = assignments.groupby(codes, sort=False)[SOURCE_LINE].transform("min").to_numpy()
     by_file = np.lexsort((assignments[SOURCE_LINE].to_numpy(), role_order, first_line))
     assignments = assignments.iloc[by_file].reset_index(drop=True)
     for col in ("proposal_id", "handling_unit", "unit_role", "result_category", "satisfaction"):
@@ -561,7 +565,7 @@ def _split_joined(units: pd.Series) -> tuple[np.ndarray, pd.Series]:
 _SATISFACTION_ORDER = {"dissatisfied": 0, "basically_satisfied": 1, "satisfied": 2, "no_response": 3, "": 4}
 
 
-def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None) -> pd.DataFrame:
+def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None, codes: np.ndarray) -> pd.DataFrame:
     """One row per proposal from assignment rows: the lead row's reply, or for separate handling
     the last reply (NaT while any unit has not replied), the least-resolved category and the least
     satisfied evaluation (a conservative reading of several replies).
@@ -570,8 +574,8 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None)
     proposal codes, so a million assignment rows take seconds.
     """
     rank = {c: i for i, c in enumerate(scheme.codes)} if scheme else {c: i for i, c in enumerate("ABCD")}
-    codes, ids = pd.factorize(rows["proposal_id"], sort=False)  # 0, 1, … in order of first row
-    n = len(ids)
+    n = int(codes.max(initial=-1)) + 1
+    ids = rows["proposal_id"].iloc[np.unique(codes, return_index=True)[1]]  # each proposal's first row
     role = rows["unit_role"].to_numpy(dtype=object)
     first = rows.groupby(codes, sort=True)[
         ["title", "proposer", "proposer_type", "topic", "handling_system", "assigned_at", "second_replied_at", "second_satisfaction", SOURCE_LINE]
@@ -604,7 +608,7 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None)
         out[col] = nz.to_text(out[col]).fillna("")
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         out[col] = out[col].astype("datetime64[us]")
-    out.insert(0, "proposal_id", nz.to_text(pd.Series(ids)))
+    out.insert(0, "proposal_id", nz.to_text(ids.reset_index(drop=True)))
     return out.reset_index(drop=True)
 
 
@@ -632,11 +636,18 @@ def _spread(values: pd.Series, picked: dict[str, np.ndarray], n: int) -> pd.Seri
 
 
 def _join_per_proposal(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Values joined with ";" per proposal code, in row order; ``""`` for a proposal without any."""
+    """Values joined with ";" per proposal code, in row order; ``""`` for a proposal without any.
+
+    Vectorised by position within the proposal: all first values, then every proposal's second
+    one appended, and so on (a proposal has a handful of co-handling units, not thousands)."""
     out = np.full(n, "", dtype=object)
+    if len(codes) == 0:
+        return out
     order = np.argsort(codes, kind="stable")
     codes, values = codes[order], values[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
-    for start, end in zip(starts, np.r_[starts[1:], len(codes)]):
-        out[codes[start]] = ";".join(values[start:end])
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    position = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    for k in range(int(position.max()) + 1):
+        at = position == k
+        out[codes[at]] = values[at] if k == 0 else out[codes[at]] + ";" + values[at]
     return out
