@@ -544,6 +544,34 @@ def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeyp
     assert 0 < len(fast.rejected) < 400 and set(fast.problems["rule"]) >= {"spreadsheet_formula", "category_not_in_scheme", "unparseable_value"}
 
 
+@pytest.mark.parametrize(("encoding", "newline"), [("utf-8", "\n"), ("gb18030", "\r\n")])
+def test_rows_of_another_width_are_put_back_on_their_lines_by_the_fast_reader(tmp_path, params, monkeypatch, encoding, newline):
+    import proposal_stats.readers as readers
+
+    rows = [r for r in _messy_rows(300) if '"' not in r]  # unquoted: Arrow sets such rows aside
+    odd = [
+        "900,short,government\n",  # too few cells
+        "901,long,government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied,extra\n",  # too many
+        "902,padded,government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied,,,\n",  # trailing blanks: padding
+        "   \n", "\u3000,\u3000\n", ",,,\n",  # only blanks: not rows
+    ]
+    body = "".join(rows[:50] + odd[:3] + rows[50:100] + odd[3:] + rows[100:]).replace("\n", newline)
+    path = write(tmp_path, body, HEADER.replace("\n", newline), encoding=encoding)
+    calls = []
+    fast_csv = readers._fast_csv
+    monkeypatch.setattr(readers, "_fast_csv", lambda *a: calls.append(fast_csv(*a)) or calls[-1])
+    fast = read_ledger(path, params)
+    assert calls and calls[-1] is not None, "the fast path was not taken"
+    monkeypatch.setattr(readers, "_fast_csv", lambda *a: None)
+    careful = read_ledger(path, params)
+    assert fast.rows_read == careful.rows_read == len(rows) - 1 + 3  # rows' last line is Excel padding
+    for name in ("proposals", "assignments", "rejected", "problems"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(careful, name), check_categorical=False, obj=name)
+    shape = fast.errors[fast.errors["rule"] == "row_shape"]
+    assert shape["line"].tolist() == [52, 53]  # 900 and 901; 902 is a full row once its padding is dropped
+    assert "902" in set(fast.proposals["proposal_id"]) | set(fast.rejected["proposal_id"])
+
+
 def test_rows_after_a_quoted_line_break_keep_their_line_numbers(tmp_path, params):
     ledger = load(tmp_path, params, '001,"two\nlines",government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied\n'
                   "002,x,government,市财政局,2022-03-15,,2022/13/45,A,true,satisfied\n")

@@ -154,14 +154,23 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             continue
         names = [str(i) for i in range(len(header))]
         repeats = _repetitive_columns(complete[at + 1 :], delimiter.encode(), len(names))
-        cells = _arrow_csv(source, delimiter, names, repeats, skip=at + 1)
-        if cells is None:
+        # Without quotes every line is one row, so rows of another width can be set aside by Arrow
+        # and put back from their lines (reported as row_shape, as the careful path does).
+        unquoted = b'"' not in data
+        read = _arrow_csv(source, delimiter, names, repeats, skip=at + 1, skip_invalid=unquoted)
+        if read is None:
             if encoding == "utf-8" and not _is_utf8(data):
                 continue  # Arrow checks every cell: GB18030 text fails here
             return None
+        cells, left_out = read
         n_lines = _line_breaks(data) - data.endswith((b"\n", b"\r")) - at  # the lines after the header
         rows = np.arange(len(cells)) + at + 2  # the first data row is on the line after the header
-        if len(cells) == n_lines:
+        short: dict[int, tuple[int, str]] = {}
+        if left_out:
+            lines = _lines_kept(data, delimiter, len(names), at, len(cells), left_out)
+            if lines is None:
+                return None
+        elif len(cells) == n_lines:
             lines = pd.Series(rows, dtype="int64")
         else:  # quoted cells holding line breaks: each row starts that many lines later
             inner = _inner_breaks(cells)
@@ -172,9 +181,73 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
         if padding.any():  # lines holding only separators (Excel's ",,,,," rows) are not rows
             keep = ~padding
             cells, lines = cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)
+        if left_out:
+            cells, lines, short = _put_back(data, codec, delimiter, len(names), at, cells, lines)
         maybe_formulas = b"=" in data
-        return RawTable(header, cells, lines, {}, encoding, at + 1, maybe_formulas)
+        return RawTable(header, cells, lines, short, encoding, at + 1, maybe_formulas)
     return None
+
+
+def _line_kinds(data: bytes, delimiter: str, width: int, at: int) -> tuple[list[bytes], np.ndarray] | None:
+    """An unquoted file's lines after the header, and each one's kind: 0 a row Arrow kept (as many
+    separators as the header, or empty), 1 a line with other cells (a row of another width),
+    2 a line of only blanks and separators (skipped, as the careful path skips it). ``None`` when
+    a lone carriage return makes lines ambiguous."""
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    body = data.split(b"\n")[at + 1 :]
+    if body and body[-1] == b"":
+        body.pop()  # the file's final line break
+    sep = delimiter.encode()
+    kinds = np.zeros(len(body), dtype=np.int8)
+    for i, line in enumerate(body):
+        if line.count(sep) != width - 1 and line not in (b"", b"\r"):
+            kinds[i] = 1 if line.replace(sep, b"").strip() else 2
+    return body, kinds
+
+
+def _lines_kept(data: bytes, delimiter: str, width: int, at: int, kept: int, left_out: int) -> pd.Series | None:
+    """Line numbers of the rows Arrow kept when it left ``left_out`` rows out; ``None`` if the
+    lines do not account for exactly those rows (the careful path then reads the file)."""
+    found = _line_kinds(data, delimiter, width, at)
+    if found is None:
+        return None
+    _, kinds = found
+    if int((kinds == 0).sum()) != kept or int((kinds != 0).sum()) != left_out:
+        return None
+    return pd.Series(np.flatnonzero(kinds == 0) + at + 2, dtype="int64")
+
+
+def _put_back(data: bytes, codec: str, delimiter: str, width: int, at: int, cells: pd.DataFrame, lines: pd.Series):
+    """Insert the rows of another width, cut or padded to the header's width as the careful path
+    does (trailing blank cells are padding, not cells), at their lines; those still of another
+    width are listed in ``short_rows``."""
+    body, kinds = _line_kinds(data, delimiter, width, at)
+    extra, extra_lines, shape = [], [], []
+    for i in np.flatnonzero(kinds > 0):
+        values = body[i].decode(codec).removesuffix("\r").split(delimiter)
+        if not any(v.strip() for v in values):
+            continue  # only blanks (Unicode spaces included): not a row
+        while len(values) > width and not values[-1].strip():
+            values.pop()
+        shape.append((len(values), delimiter.join(values)) if len(values) != width else None)
+        extra.append((values + [""] * width)[:width])
+        extra_lines.append(i + at + 2)
+    added = pd.DataFrame(extra, columns=cells.columns, dtype="str")
+    merged = {}
+    for name, col in cells.items():
+        new = added[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.cat.add_categories(pd.Index(new.unique()).difference(col.cat.categories))
+            new = pd.Series(pd.Categorical(new, categories=col.cat.categories))
+        merged[name] = pd.concat([col, new], ignore_index=True)
+    all_lines = np.concatenate([lines.to_numpy(), np.asarray(extra_lines, dtype=np.int64)])
+    order = np.argsort(all_lines, kind="stable")
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    short = {int(position[len(lines) + j]): s for j, s in enumerate(shape) if s is not None}
+    table = pd.DataFrame(merged).iloc[order].reset_index(drop=True)
+    return table, pd.Series(all_lines[order], dtype="int64"), short
 
 
 def _line_breaks(text: bytes) -> int:
@@ -210,23 +283,28 @@ def _repetitive_columns(sample: list[bytes], sep: bytes, width: int) -> set[int]
     return {i for i, col in enumerate(columns) if len(set(col)) <= max(1, len(col) // 2)}
 
 
-def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int], skip: int) -> pd.DataFrame | None:
-    """The lines after the first ``skip`` as text columns, or ``None`` if Arrow cannot read them as a
-    plain table (a row of another width, invalid UTF-8)."""
+def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int], skip: int, skip_invalid: bool = False) -> tuple[pd.DataFrame, int] | None:
+    """The lines after the first ``skip`` as text columns, and how many rows of another width were
+    left out (``skip_invalid``; otherwise such a row fails the read). ``None`` if Arrow cannot
+    read the file as a table (a row of another width, invalid UTF-8)."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
+    left_out = []
     types = {n: (pa.dictionary(pa.int32(), pa.string()) if i in repeats else pa.string()) for i, n in enumerate(names)}
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=False,
+                invalid_row_handler=(lambda row: left_out.append(1) or "skip") if skip_invalid else None,
+            ),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    return table.combine_chunks().to_pandas()  # one chunk per column: later takes are far faster
+    return table.combine_chunks().to_pandas(), len(left_out)  # one chunk per column: later takes are far faster
 
 
 def _is_utf8(data: bytes) -> bool:
