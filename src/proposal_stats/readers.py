@@ -166,10 +166,11 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
         n_lines = _line_breaks(data) - data.endswith((b"\n", b"\r")) - at  # the lines after the header
         rows = np.arange(len(cells)) + at + 2  # the first data row is on the line after the header
         short: dict[int, tuple[int, str]] = {}
-        if left_out:
-            lines = _lines_kept(data, delimiter, len(names), at, len(cells), left_out)
-            if lines is None:
+        if left_out:  # the lines must account for exactly the rows Arrow kept and left out
+            found = _line_kinds(data, delimiter, len(names), at)
+            if found is None or int((found[1] == 0).sum()) != len(cells) or int((found[1] != 0).sum()) != left_out:
                 return None
+            lines = pd.Series(np.flatnonzero(found[1] == 0) + at + 2, dtype="int64")
         elif len(cells) == n_lines:
             lines = pd.Series(rows, dtype="int64")
         else:  # quoted cells holding line breaks: each row starts that many lines later
@@ -182,7 +183,7 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             keep = ~padding
             cells, lines = cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)
         if left_out:
-            cells, lines, short = _put_back(data, codec, delimiter, len(names), at, cells, lines)
+            cells, lines, short = _put_back(found, codec, delimiter, len(names), at, cells, lines)
         maybe_formulas = b"=" in data
         return RawTable(header, cells, lines, short, encoding, at + 1, maybe_formulas)
     return None
@@ -206,23 +207,11 @@ def _line_kinds(data: bytes, delimiter: str, width: int, at: int) -> tuple[list[
     return body, kinds
 
 
-def _lines_kept(data: bytes, delimiter: str, width: int, at: int, kept: int, left_out: int) -> pd.Series | None:
-    """Line numbers of the rows Arrow kept when it left ``left_out`` rows out; ``None`` if the
-    lines do not account for exactly those rows (the careful path then reads the file)."""
-    found = _line_kinds(data, delimiter, width, at)
-    if found is None:
-        return None
-    _, kinds = found
-    if int((kinds == 0).sum()) != kept or int((kinds != 0).sum()) != left_out:
-        return None
-    return pd.Series(np.flatnonzero(kinds == 0) + at + 2, dtype="int64")
-
-
-def _put_back(data: bytes, codec: str, delimiter: str, width: int, at: int, cells: pd.DataFrame, lines: pd.Series):
-    """Insert the rows of another width, cut or padded to the header's width as the careful path
-    does (trailing blank cells are padding, not cells), at their lines; those still of another
-    width are listed in ``short_rows``."""
-    body, kinds = _line_kinds(data, delimiter, width, at)
+def _put_back(found: tuple[list[bytes], np.ndarray], codec: str, delimiter: str, width: int, at: int, cells: pd.DataFrame, lines: pd.Series):
+    """Insert the rows of another width (``found``: :func:`_line_kinds`), cut or padded to the
+    header's width as the careful path does (trailing blank cells are padding, not cells), at
+    their lines; those still of another width are listed in ``short_rows``."""
+    body, kinds = found
     extra, extra_lines, shape = [], [], []
     for i in np.flatnonzero(kinds > 0):
         values = body[i].decode(codec).removesuffix("\r").split(delimiter)
