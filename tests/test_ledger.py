@@ -387,6 +387,50 @@ def test_cells_longer_than_pythons_csv_limit_are_read(tmp_path, params, tail):
     assert ledger.proposals["title"].str.len().max() == 140_000 and ledger.rows_read == 2 + bool(tail)
 
 
+ASSIGNMENT_HEADER = "提案号,案由,办理单位,办理方式,答复日期,类别,是否面商,满意度,办理系统\n"
+
+
+def test_separate_handling_with_a_unit_still_to_reply_has_no_category(tmp_path, params):
+    body = "001,t,甲局,分办,2022-05-01,A,是,满意,政府\n001,t,乙局,分办,,,,,政府\n"
+    row = load(tmp_path, params, body, header=ASSIGNMENT_HEADER).proposals.iloc[0]
+    assert pd.isna(row["replied_at"]) and row["result_category"] == ""  # not counted as A
+
+
+def test_two_lead_or_sole_units_for_one_proposal_are_an_error(tmp_path, params):
+    body = "001,t,甲局,独办,2022-05-01,A,是,满意,政府\n001,t,乙局,主办,2022-06-01,B,是,满意,政府\n"
+    ledger = load(tmp_path, params, body, header=ASSIGNMENT_HEADER)
+    assert len(ledger.proposals) == 0 and set(ledger.errors["rule"]) == {"duplicate_id"}
+
+
+def test_a_ledger_of_co_handling_rows_only_loads(tmp_path, params):
+    ledger = load(tmp_path, params, "001,t,甲局,协办,,,,,党委\n", header=ASSIGNMENT_HEADER)  # once an IndexError
+    row = ledger.proposals.iloc[0]
+    assert (row["lead_unit"], row["co_handling_units"], row["result_category"]) == ("", "甲局", "")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "proposal_id,lead_unit,replied_at,result_category\r001,X,2022-05-01,A\r002,Y,2022-05-01,B\r".encode(),  # old Mac line ends
+        b"T\r\r\nproposal_id,lead_unit,replied_at,result_category\r\r\n001,X,2022-05-01,A\r\r\n",
+        b"\n" * 15 + "proposal_id,lead_unit,办理情况,\n,,replied_at,result_category\n001,市财政局,2022-05-01,A\n".encode(),
+        "楚雄市提案办理台账\nproposal_id\tlead_unit\treplied_at\tresult_category\n001\t市财政局\t2022-05-01\tA\n".encode(),
+    ],
+    ids=["lone-cr", "cr-cr-lf", "header-on-line-16", "tabs-under-a-title"],
+)
+def test_odd_line_ends_and_late_headers_read_the_same_on_both_paths(tmp_path, params, monkeypatch, content):
+    import proposal_stats.readers as readers
+
+    path = tmp_path / "odd.txt"
+    path.write_bytes(content)
+    fast = read_ledger(path, params)
+    monkeypatch.setattr(readers, "_fast_csv", lambda *a: None)
+    careful = read_ledger(path, params)
+    assert fast.rows_read == careful.rows_read >= 1 and len(fast.proposals) >= 1
+    for name in ("proposals", "assignments", "rejected", "problems"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(careful, name), check_categorical=False, obj=name)
+
+
 # ---- regressions: real-ledger cases that once gave wrong figures -----------------------------------------
 
 

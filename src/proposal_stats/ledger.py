@@ -64,7 +64,8 @@ class Ledger:
         proposals: accepted proposals, one row each (:data:`~proposal_stats.schema.LEDGER_COLUMNS`
             parsed, plus ``result_category_raw``, ``resolution_status``, ``source_line``). For a
             proposal handled separately (分办) by several units: replied when every unit replied (the
-            last date), the least-resolved category, the least-satisfied evaluation.
+            last date), the least-resolved category (blank while any unit's is blank), the
+            least-satisfied evaluation.
         assignments: accepted assignments, one row per proposal × unit × role
             (:data:`~proposal_stats.schema.ASSIGNMENT_COLUMNS`).
         rejected: rejected rows as read (original header names), plus ``source_line`` and ``reasons``.
@@ -437,9 +438,9 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
             conflicting |= distinct[codes] > 1
         problems.add(pd.Series(conflicting, index=v.index) & (ids != ""), "duplicate_id", "proposal_id",
                      "rows of this proposal disagree on its title, proposer, topic, system or dates", text["proposal_id"])
-        is_lead = role == "lead"
+        is_lead = np.isin(role, ["lead", "sole"])
         problems.add(pd.Series(is_lead & (per_proposal(is_lead) > 1), index=v.index), "duplicate_id", "unit_role",
-                     "this proposal has more than one lead unit", text["unit_role"])
+                     "this proposal has more than one lead unit (主办 or 独办)", text["unit_role"])
         problems.add(v["handling_unit"] == "", "no_lead_unit", "handling_unit", "the row names no handling unit")
         unit_codes, _ = pd.factorize(v["handling_unit"], sort=False)
         twice = _repeated(pd.Series(codes.astype(np.int64) * (int(unit_codes.max(initial=0)) + 1) + unit_codes, index=v.index))
@@ -588,7 +589,9 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None,
     out["due_at"] = g["due_at"].max().reindex(out.index)
     all_replied = g["replied_at"].count() == g.size()
     out["replied_at"] = g["replied_at"].max().where(all_replied).reindex(out.index)
-    cat_rank = nz.by_unique(rep["result_category"], lambda u: u.map(rank).fillna(-1).astype("int64")).to_numpy()
+    # A unit with no category (no reply yet, or none recorded) ranks below every code: the
+    # proposal then has no category either, rather than the best one of the others.
+    cat_rank = nz.by_unique(rep["result_category"], lambda u: u.map(rank).fillna(len(rank)).astype("int64")).to_numpy()
     worst_cat = _pick(rep_codes, cat_rank, last=True)  # highest rank; of equals, the last row
     out["result_category"] = _spread(rep["result_category"], worst_cat, n)
     out["result_category_raw"] = _spread(rep["result_category_raw"], worst_cat, n)
@@ -629,6 +632,8 @@ def _pick(codes: np.ndarray, key: np.ndarray, last: bool, only_max: bool = False
 
 def _spread(values: pd.Series, picked: dict[str, np.ndarray], n: int) -> pd.Series:
     """One text value per proposal code from the picked rows; ``""`` where none was picked."""
+    if len(values) == 0:
+        return pd.Series([""] * n, dtype="str")
     source = np.full(n, -1, dtype=np.int64)
     source[picked["code"]] = picked["row"]
     taken = nz.to_text(values.iloc[np.maximum(source, 0)].reset_index(drop=True))  # a take of codes, then one of text

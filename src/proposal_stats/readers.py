@@ -95,9 +95,9 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
         data = path.read_bytes()
         if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy)
             raise LedgerReadError(f"{path}: the file is empty")
-        end = data.find(b"\n")
-        first = data if end < 0 else data[:end]
-        tabbed = suffix in (".tsv", ".tab") or first.count(b"\t") > first.count(b",")
+        # Tab or comma: counted over the top lines, as a title row above the header may hold neither.
+        top = data[: 1 << 16].split(b"\n", HEADER_SEARCH_ROWS + 1)[: HEADER_SEARCH_ROWS + 1]
+        tabbed = suffix in (".tsv", ".tab") or sum(t.count(b"\t") for t in top) > sum(t.count(b",") for t in top)
         delimiter = "\t" if tabbed else ","
         fast = _fast_csv(path, data, delimiter, known_header)
         if fast is not None:
@@ -128,26 +128,32 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
     Columns that repeat a few values are read dictionary-encoded (pandas categoricals), so later
     stages work on distinct values only.
     """
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a carriage return that does not end a line: Arrow and Python split lines differently
     head = data[: 1 << 20]
     top = head.split(b"\n", HEADER_SEARCH_ROWS + 2001)
     complete = top if len(head) == len(data) else top[:-1]  # the last piece may be cut mid-line
     for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
         try:
-            first = [line.decode(codec).rstrip("\r") for line in complete[: HEADER_SEARCH_ROWS + 1]]
+            first = [line.decode(codec).rstrip("\r") for line in complete]
         except UnicodeDecodeError:
             continue
         # Each line parsed on its own: the header and any title rows above it must not hold a
         # quoted line break (an odd number of quotes), so that line k of the file is row k here.
         # Blank lines are passed over, as the careful path does.
         _allow_long_cells()
-        parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in first]
-        filled = [i for i, cells in enumerate(parsed) if any(c.strip() for c in cells)]
+        try:
+            parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in first]
+        except csv.Error:
+            return None  # the careful path reports what is wrong
+        filled = [i for i, cells in enumerate(parsed) if any(c.strip() for c in cells)][: HEADER_SEARCH_ROWS + 1]
         if not filled:
             return None
         at, header = _find_header([parsed[i] for i in filled], known_header)
         at = filled[at]  # the (last) header row's line, counted from 0
-        # The line after the header too: it was looked at as a possible second header row.
-        if sum(bool(known_header(h)) for h in header) < 2 or any(line.count('"') % 2 for line in first[: at + 2]):
+        # The row after the header too: it was looked at as a possible second header row.
+        below = next((i for i in filled if i > at), at + 1)
+        if sum(bool(known_header(h)) for h in header) < 2 or any(line.count('"') % 2 for line in first[: below + 1]):
             return None
         source = data if encoding == "utf-8" else _transcode(data)
         if source is None:
