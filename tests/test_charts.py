@@ -37,3 +37,17 @@ def test_show_embeds_one_png_with_escaped_alt_text(capsys):
     charts.show(charts.category_chart(cats, "t"), alt='A <b>"x"</b>')
     out = capsys.readouterr().out
     assert "<IPython.core.display.HTML object>" in out or "data:image/png;base64," in out
+
+
+def test_font_subset_is_deterministic_and_keeps_rare_characters():
+    from fontTools.ttLib import TTFont
+    import io
+
+    from proposal_stats.fonts import characters_needing_font, subset_font
+
+    chars = characters_needing_font("楚雄市 䶮 A-C 71.37% （合成）")
+    assert chars == "".join(sorted("楚雄市䶮（合成）"))
+    first = subset_font(chars)
+    assert subset_font(chars) == first  # no timestamp: the HTML stays byte-identical
+    cmap = TTFont(io.BytesIO(first)).getBestCmap()
+    assert all(ord(c) in cmap for c in chars) and ord("汉") not in cmap

@@ -118,6 +118,25 @@ def test_html_is_self_contained_and_quiet(rendered):
     assert "Traceback" not in body and "Warning" not in body
 
 
+def test_html_embeds_a_font_for_every_chinese_character_it_shows(rendered):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from proposal_stats.fonts import EMBEDDED_FAMILY, characters_needing_font
+
+    html = (rendered / "report.html").read_text(encoding="utf-8")
+    face = re.search(r"@font-face\{font-family:'([^']+)';src:url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", html)
+    assert face and face.group(1) == EMBEDDED_FAMILY
+    font = TTFont(io.BytesIO(base64.b64decode(face.group(2))))
+    shown = characters_needing_font(re.sub(r"<[^>]+>", "", html[html.index("<body") :]))
+    assert "楚" in shown and "䶮" not in shown
+    missing = [c for c in shown if ord(c) not in font.getBestCmap()]
+    assert missing == []
+    assert f'"{EMBEDDED_FAMILY}"' in html[html.index("<body") :]  # the report's own text uses it
+
+
 def test_rendering_twice_gives_identical_html(tmp_path):
     params = params_copy(CITY, tmp_path)
     first = render_report(params).output_dir / "report.html"

@@ -17,34 +17,15 @@ import base64
 import html
 import io
 from functools import cache
-from importlib import metadata
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from matplotlib import font_manager
 
-CJK_FAMILY = "Noto Sans CJK JP"
-_FONT_DISTRIBUTION = "notojp-matplotlib"
+from .fonts import CJK_FAMILY, cjk_font_path
+
 PALETTE = ["#2f6f9f", "#e0a030", "#b8483d", "#6a8f4e", "#7a6aa8"]
-
-
-@cache
-def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans CJK Regular font file.
-
-    Raises:
-        RuntimeError: the ``notojp-matplotlib`` distribution is not installed or has no .otf file.
-    """
-    try:
-        files = metadata.files(_FONT_DISTRIBUTION) or []
-    except metadata.PackageNotFoundError:
-        raise RuntimeError(f"the CJK font package {_FONT_DISTRIBUTION!r} is not installed") from None
-    for f in files:
-        if f.name.endswith(".otf"):
-            return Path(str(f.locate()))
-    raise RuntimeError(f"{_FONT_DISTRIBUTION!r} has no .otf font file")
 
 
 @cache

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 
+# Text fonts: the reader's own Chinese fonts first, then the subset of the bundled font that the
+# renderer embeds (proposal_stats.fonts.EMBEDDED_FAMILY) for machines that have none.
 STYLE = """
 <style>
 .ps-report { font-family: "Noto Sans CJK SC", "Noto Sans CJK JP", "PingFang SC", "Microsoft YaHei",
-  system-ui, sans-serif; line-height: 1.5; max-width: 60rem; }
+  "Proposal Stats CJK", system-ui, sans-serif; line-height: 1.5; max-width: 60rem; }
 .ps-report h1 { font-size: 1.6rem; margin: 0.2rem 0; }
 .ps-report h2 { font-size: 1.25rem; margin-top: 1.6rem; border-bottom: 1px solid #ccd; }
 .ps-banner { background: #fff4d6; border-left: 5px solid #e0a030; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }

@@ -122,6 +122,62 @@ def _clean(nb: nbformat.NotebookNode, title: str) -> list[str]:
     return stderr
 
 
+def _report_text(nb: nbformat.NotebookNode) -> str:
+    """The text the exported HTML shows: the title, markdown cells and every text output."""
+    parts = [str(nb.metadata.get("title", ""))]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            parts.append(str(out.get("text", "")))
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/"):
+                    parts.append(value if isinstance(value, str) else "".join(value))
+    return "\n".join(parts)
+
+
+def _start_font_subset(nb: nbformat.NotebookNode):
+    """Start cutting the bundled CJK font down to the report's characters, in a child process (so
+    it runs beside the export instead of after it); ``None`` when the report needs no CJK font."""
+    import subprocess
+
+    from .fonts import characters_needing_font
+
+    characters = characters_needing_font(_report_text(nb))
+    if not characters:
+        return None
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            job = subprocess.run(
+                [sys.executable, "-m", "proposal_stats.fonts"], input=characters.encode("utf-8"), capture_output=True, timeout=120
+            )
+            result["font"], result["error"], result["code"] = job.stdout, job.stderr, job.returncode
+        except Exception as exc:  # a timeout or a failed start: the report goes out without the font
+            result["font"], result["error"], result["code"] = b"", f"{type(exc).__name__}: {exc}".encode(), -1
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, result
+
+
+def _embed_font(html: str, job, stderr: list[str]) -> str:
+    """The HTML with the font subset embedded as an ``@font-face`` (see :mod:`proposal_stats.fonts`).
+    If the subset cannot be made, the report is kept without it and the reason is reported."""
+    if job is None:
+        return html
+    from .fonts import embed_css
+
+    thread, result = job
+    thread.join()
+    if result["code"] != 0 or not result["font"]:
+        reason = result["error"].decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        stderr.append(f"the report's text font was not embedded ({reason[0]})\n")
+        return html
+    return html.replace("</head>", embed_css(result["font"].decode("ascii")) + "</head>", 1)
+
+
 def _html_exporter():
     """nbconvert's HTML exporter on the offline template, code hidden, template compiled."""
     from nbconvert import HTMLExporter
@@ -311,7 +367,9 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         stopping.start()  # the kernel exits while we export
         step("export")
         stderr = _clean(executed, params.title)
+        font_job = _start_font_subset(executed)  # on the other core, while nbconvert exports
         html, _ = exporter.get().from_notebook_node(executed)
+        html = _embed_font(html, font_job, stderr)
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")
         (staging / MARKER).write_text(f"{name}\n", encoding="utf-8")
