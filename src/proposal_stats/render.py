@@ -136,46 +136,56 @@ def _report_text(nb: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def _start_font_subset(nb: nbformat.NotebookNode):
-    """Start cutting the bundled CJK font down to the report's characters, in a child process (so
-    it runs beside the export instead of after it); ``None`` when the report needs no CJK font."""
-    import subprocess
+class _FontJob:
+    """Cuts the bundled CJK font down to the report's characters in a child process
+    (``python -m proposal_stats.fonts``). Started with the kernel, so it has loaded the font by the
+    time the notebook has run; fed the characters then, it works beside the HTML export."""
 
-    from .fonts import characters_needing_font
+    def __init__(self):
+        import subprocess
 
-    characters = characters_needing_font(_report_text(nb))
-    if not characters:
-        return None
-    result: dict = {}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "proposal_stats.fonts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        self._thread: threading.Thread | None = None
+        self._result: dict = {}
 
-    def run() -> None:
-        try:
-            job = subprocess.run(
-                [sys.executable, "-m", "proposal_stats.fonts"], input=characters.encode("utf-8"), capture_output=True, timeout=120
-            )
-            result["font"], result["error"], result["code"] = job.stdout, job.stderr, job.returncode
-        except Exception as exc:  # a timeout or a failed start: the report goes out without the font
-            result["font"], result["error"], result["code"] = b"", f"{type(exc).__name__}: {exc}".encode(), -1
+    def send(self, characters: str) -> None:
+        def run() -> None:
+            try:
+                font, error = self._proc.communicate(characters.encode("utf-8"), timeout=120)
+                self._result.update(font=font, error=error, code=self._proc.returncode)
+            except Exception as exc:  # a timeout or a broken pipe: the report goes out without the font
+                self._proc.kill()
+                self._result.update(font=b"", error=f"{type(exc).__name__}: {exc}".encode(), code=-1)
 
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread, result
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
 
+    def embed(self, html: str, stderr: list[str]) -> str:
+        """The HTML with the subset embedded as an ``@font-face`` (see :mod:`proposal_stats.fonts`);
+        if the subset could not be made, the HTML as it is, and the reason added to ``stderr``."""
+        from .fonts import embed_css
 
-def _embed_font(html: str, job, stderr: list[str]) -> str:
-    """The HTML with the font subset embedded as an ``@font-face`` (see :mod:`proposal_stats.fonts`).
-    If the subset cannot be made, the report is kept without it and the reason is reported."""
-    if job is None:
-        return html
-    from .fonts import embed_css
+        self._thread.join()
+        if self._result["code"] != 0:
+            reason = self._result["error"].decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            stderr.append(f"the report's text font was not embedded ({reason[0]})\n")
+            return html
+        if not self._result["font"]:  # the report shows no CJK character
+            return html
+        return html.replace("</head>", embed_css(self._result["font"].decode("ascii")) + "</head>", 1)
 
-    thread, result = job
-    thread.join()
-    if result["code"] != 0 or not result["font"]:
-        reason = result["error"].decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        stderr.append(f"the report's text font was not embedded ({reason[0]})\n")
-        return html
-    return html.replace("</head>", embed_css(result["font"].decode("ascii")) + "</head>", 1)
+    def cancel(self) -> None:
+        """Stop the child if it still runs (a failed render) and close its pipes."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._thread is not None:
+            self._thread.join()
+        for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+            if pipe is not None and not pipe.closed:
+                pipe.close()
 
 
 def _html_exporter():
@@ -327,10 +337,11 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
     except Exception as exc:
         kernel_log.close()
         raise RenderError(name, "execute", f"the notebook kernel did not start: {type(exc).__name__}: {exc}") from None
-    staging = stopping = None
+    staging = stopping = font = None
     created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:
         exporter = _ExporterPreload()
+        font = _FontJob()
         import nbformat  # after the kernel launch: everything imported here overlaps its boot
 
         try:
@@ -342,6 +353,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             raise RenderError(name, "params", f"{params.notebook}: {exc}") from None
         import papermill
         from papermill.exceptions import PapermillExecutionError
+
+        from .fonts import characters_needing_font
 
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
@@ -367,9 +380,9 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         stopping.start()  # the kernel exits while we export
         step("export")
         stderr = _clean(executed, params.title)
-        font_job = _start_font_subset(executed)  # on the other core, while nbconvert exports
+        font.send(characters_needing_font(_report_text(executed)))  # on the other core, while nbconvert exports
         html, _ = exporter.get().from_notebook_node(executed)
-        html = _embed_font(html, font_job, stderr)
+        html = font.embed(html, stderr)
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")
         (staging / MARKER).write_text(f"{name}\n", encoding="utf-8")
@@ -387,6 +400,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             raise
         raise RenderError(name, "write", f"{type(exc).__name__}: {exc}") from None
     finally:
+        if font is not None:
+            font.cancel()
         if stopping is None:
             _shutdown(km)
         else:
