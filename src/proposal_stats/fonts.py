@@ -8,7 +8,7 @@ of the same font (about 50 KB for the reference report), and :func:`embed_css` t
 reader's own Chinese fonts still come first; the embedded face is the fallback.
 
 Run as ``python -m proposal_stats.fonts``, it opens the font, then reads the characters from standard
-input and writes the subset font, base64-encoded, to standard output: the renderer starts it with the
+input and writes the subset font, base64-encoded, to standard output: the renderer starts it while the
 kernel and feeds it when the notebook has run, so the work overlaps the HTML export.
 """
 
@@ -99,6 +99,7 @@ def embed_css(font_base64: str) -> str:
 def main() -> None:
     """Open the font, then read characters from standard input and write the subset font, base64,
     to standard output (nothing when there are no characters)."""
+    os.nice(10)  # opening the font runs beside the kernel's start: the kernel comes first
     font = open_font()  # while the caller is still busy: it sends the characters when it has them
     characters = sys.stdin.read()
     if characters:

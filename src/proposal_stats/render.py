@@ -138,19 +138,42 @@ def _report_text(nb: nbformat.NotebookNode) -> str:
 
 class _FontJob:
     """Cuts the bundled CJK font down to the report's characters in a child process
-    (``python -m proposal_stats.fonts``). Started with the kernel, so it has loaded the font by the
-    time the notebook has run; fed the characters then, it works beside the HTML export."""
+    (``python -m proposal_stats.fonts``). Started while the kernel runs the notebook, so it has
+    loaded the font by the time the notebook has run; fed the characters then, it works beside the
+    HTML export."""
 
     def __init__(self):
-        import subprocess
-
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "proposal_stats.fonts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
+        self._proc = None
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._started = threading.Event()
         self._thread: threading.Thread | None = None
         self._result: dict = {}
 
+    def start(self) -> None:
+        """Start the child (never raises). Called once the HTML exporter is built, so it does not
+        compete with the kernel's start-up for the two cores; not after :meth:`cancel`."""
+        import subprocess
+
+        with self._lock:
+            try:
+                if not self._cancelled:
+                    self._proc = subprocess.Popen(
+                        [sys.executable, "-m", "proposal_stats.fonts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                    )
+            except OSError:
+                self._proc = None  # send() reports it; the report goes out without the font
+            finally:
+                self._started.set()
+
     def send(self, characters: str) -> None:
+        self._started.wait()
+        if self._proc is None:
+            self._result.update(font=b"", error=b"the font process did not start", code=-1)
+            self._thread = threading.Thread(target=lambda: None)
+            self._thread.start()
+            return
+
         def run() -> None:
             try:
                 font, error = self._proc.communicate(characters.encode("utf-8"), timeout=120)
@@ -177,7 +200,12 @@ class _FontJob:
         return html.replace("</head>", embed_css(self._result["font"].decode("ascii")) + "</head>", 1)
 
     def cancel(self) -> None:
-        """Stop the child if it still runs (a failed render) and close its pipes."""
+        """Stop the child if it still runs (a failed render) and close its pipes; a child not yet
+        started never will be."""
+        with self._lock:
+            self._cancelled = True
+        if self._proc is None:
+            return
         if self._proc.poll() is None:
             self._proc.kill()
         self._proc.wait()
@@ -279,10 +307,12 @@ def _start_kernel(cwd: Path, kernel_log):
 
 class _ExporterPreload:
     """Import nbconvert and build the HTML exporter in a background thread while the kernel runs
-    the notebook (this process is idle then); :meth:`get` waits for it."""
+    the notebook (this process is idle then), then call ``then`` (in that thread); :meth:`get`
+    waits for the exporter."""
 
-    def __init__(self):
+    def __init__(self, then: Callable[[], None] | None = None):
         self._result: dict = {}
+        self._then = then
         self._thread = threading.Thread(target=self._load, daemon=True)
         self._thread.start()
 
@@ -291,6 +321,9 @@ class _ExporterPreload:
             self._result["exporter"] = _html_exporter()
         except BaseException as exc:  # re-raised in the caller's thread by get()
             self._result["error"] = exc
+        finally:
+            if self._then is not None:
+                self._then()
 
     def get(self):
         self._thread.join()
@@ -340,8 +373,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
     staging = stopping = font = None
     created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:
-        exporter = _ExporterPreload()
         font = _FontJob()
+        exporter = _ExporterPreload(then=font.start)
         import nbformat  # after the kernel launch: everything imported here overlaps its boot
 
         try:
