@@ -9,7 +9,7 @@ reader's own Chinese fonts still come first; the embedded face is the fallback.
 
 Run as ``python -m proposal_stats.fonts``, it opens the font, then reads the characters from standard
 input and writes the subset font, base64-encoded, to standard output: the renderer starts it while the
-kernel and feeds it when the notebook has run, so the work overlaps the HTML export.
+kernel runs the notebook and feeds it the characters afterwards, so the work overlaps the HTML export.
 """
 
 from __future__ import annotations
