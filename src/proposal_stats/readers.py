@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .normalise import by_unique
+
 #: Header rows searched for the header in a spreadsheet or CSV (title rows often come first).
 HEADER_SEARCH_ROWS = 15
 
@@ -255,11 +257,7 @@ def _inner_breaks(cells: pd.DataFrame) -> np.ndarray:
     """Line breaks inside each row's cells (quoted cells may hold them), per row."""
     total = np.zeros(len(cells), dtype=np.int64)
     for _, col in cells.items():
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            per_category = np.array([_line_breaks(str(v).encode()) for v in col.cat.categories] + [0], dtype=np.int64)
-            total += per_category[col.cat.codes.to_numpy()]
-        elif col.str.contains("[\r\n]", regex=True).any():
-            total += (col.str.count("\n") + col.str.count("\r") - col.str.count("\r\n")).to_numpy(dtype=np.int64)
+        total += by_unique(col, lambda u: (u.str.count("\n") + u.str.count("\r") - u.str.count("\r\n")).astype("int64")).to_numpy()
     return total
 
 
@@ -331,13 +329,8 @@ def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
 
 
 def _is_blank(col: pd.Series) -> np.ndarray:
-    """Boolean array: the cell is empty or only whitespace (worked out once per distinct value of a
-    categorical column)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        # One verdict per category, and a last one (True) for missing cells, whose code is -1.
-        per_category = np.array([not str(v).strip() for v in col.cat.categories] + [True], dtype=bool)
-        return per_category[col.cat.codes.to_numpy()]
-    return (col.str.strip() == "").to_numpy(dtype=bool, na_value=True)
+    """Boolean array: the cell is empty or only whitespace (missing cells count as blank)."""
+    return by_unique(col, lambda u: (u.str.strip() == "").astype(bool)).to_numpy(dtype=bool)
 
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
