@@ -37,8 +37,9 @@ def main() -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from proposal_stats import charts, explore
-    from proposal_stats.report import build_annual_report
+    from proposal_stats.reporting import charts
+    from proposal_stats.stats import explore
+    from proposal_stats.reporting.report import build_annual_report
 
     with tempfile.TemporaryDirectory(prefix="bench-explore-") as tmp:
         ledger = Path(tmp) / "synthetic-ledger.csv"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from proposal_stats.audit import KINDS, audit, comparable_resolution_share
+from proposal_stats.published.audit import KINDS, audit, comparable_resolution_share
 from proposal_stats.claims_format import Claims, ClaimsError, load_claims
 
 from .conftest import ROOT
@@ -240,7 +240,7 @@ def test_audit_command_exit_codes_and_json(tmp_path):
 def test_adding_a_year_is_adding_a_file(tmp_path):
     import shutil
 
-    from proposal_stats.corpus import build_corpus_report
+    from proposal_stats.reporting.corpus_report import build_corpus_report
 
     folder = tmp_path / "published"
     shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("raw"))

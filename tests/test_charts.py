@@ -7,8 +7,8 @@ import warnings
 import seaborn as sns
 from matplotlib import font_manager
 
-from proposal_stats import charts
-from proposal_stats.metrics import CategoryFigure
+from proposal_stats.reporting import charts
+from proposal_stats.stats.metrics import CategoryFigure
 
 
 def test_cjk_font_comes_from_a_dependency_and_is_ofl():
@@ -43,7 +43,7 @@ def test_font_subset_is_deterministic_and_keeps_rare_characters():
     from fontTools.ttLib import TTFont
     import io
 
-    from proposal_stats.fonts import characters_needing_font, subset_font
+    from proposal_stats.reporting.fonts import characters_needing_font, subset_font
 
     chars = characters_needing_font("楚雄市 䶮 A-C 71.37% （合成）")
     assert chars == "".join(sorted("楚雄市䶮（合成）"))

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from proposal_stats.claims import compare_headline, compare_rate, parse_percent
+from proposal_stats.published.printed import parse_percent
+
+from proposal_stats.stats.compare import compare_headline, compare_rate
 from proposal_stats.ledger import read_ledger
-from proposal_stats.metrics import headline
+from proposal_stats.stats.metrics import headline
 from proposal_stats.params import load_params
 
 from .conftest import CITY, PREFECTURE

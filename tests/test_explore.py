@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from proposal_stats import explore
-from proposal_stats.report import build_annual_report
+from proposal_stats.stats import explore
+from proposal_stats.reporting.report import build_annual_report
 
 from .conftest import CITY, ROOT
 
@@ -89,7 +89,7 @@ def test_notebook_runs_headless_without_a_widget_front_end(tmp_path):
     import nbformat
     import papermill
 
-    from proposal_stats.render import _kernel_manager_class
+    from proposal_stats.reporting.render import _kernel_manager_class
 
     with open(tmp_path / "kernel.log", "w+") as log:
         nb = papermill.execute_notebook(

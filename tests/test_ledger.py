@@ -9,7 +9,7 @@ import pytest
 
 from proposal_stats.ledger import LedgerError, read_ledger
 from proposal_stats.params import load_params
-from proposal_stats.rules import RULES
+from proposal_stats.ledger.rules import RULES
 
 from .conftest import CITY, params_copy
 
@@ -419,7 +419,7 @@ def test_a_ledger_of_co_handling_rows_only_loads(tmp_path, params):
     ids=["lone-cr", "cr-cr-lf", "header-on-line-16", "tabs-under-a-title"],
 )
 def test_odd_line_ends_and_late_headers_read_the_same_on_both_paths(tmp_path, params, monkeypatch, content):
-    import proposal_stats.readers as readers
+    import proposal_stats.ledger.readers as readers
 
     path = tmp_path / "odd.txt"
     path.write_bytes(content)
@@ -445,7 +445,7 @@ def test_an_extra_cell_balanced_by_a_missing_one_shifts_nothing(tmp_path, params
 def test_header_notes_in_brackets_are_ignored_and_missing_f2f_is_not_zero(tmp_path, params):
     ledger = load(tmp_path, params, "001,市财政局,2022-05-01,A,是,满意\n", header="提案号,主办单位,答复日期,类别,是否面商（是/否）,满意度（满意/基本满意/不满意）\n")
     assert ledger.proposals[["f2f_consulted", "satisfaction"]].values.tolist() == [[True, "satisfied"]]
-    from proposal_stats.metrics import headline
+    from proposal_stats.stats.metrics import headline
 
     no_f2f = load(tmp_path, params, "001,市财政局,2022-05-01,A\n", header="提案号,主办单位,答复日期,类别\n")
     assert headline(no_f2f.proposals, params.result_scheme).f2f_rate is None  # unknown, not 0%
@@ -565,7 +565,7 @@ TWO_ROWS = "proposal_id,title,handling_system,lead_unit,办理情况,,,,,\n,,,,a
     [("utf-8", "\n", HEADER), ("utf-8-sig", "\r\n", HEADER), ("gb18030", "\n", HEADER), ("utf-8", "\n", TITLED), ("gb18030", "\r\n", TWO_ROWS)],
 )
 def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeypatch, encoding, newline, header):
-    import proposal_stats.readers as readers
+    import proposal_stats.ledger.readers as readers
 
     rows = _messy_rows(400)
     body = "".join([*rows[:100], "\n", *rows[100:]]).replace("\n", newline)  # a blank line: a row of blanks to Arrow
@@ -590,7 +590,7 @@ def test_fast_and_careful_readers_give_the_same_ledger(tmp_path, params, monkeyp
 
 @pytest.mark.parametrize(("encoding", "newline"), [("utf-8", "\n"), ("gb18030", "\r\n")])
 def test_rows_of_another_width_are_put_back_on_their_lines_by_the_fast_reader(tmp_path, params, monkeypatch, encoding, newline):
-    import proposal_stats.readers as readers
+    import proposal_stats.ledger.readers as readers
 
     rows = [r for r in _messy_rows(300) if '"' not in r]  # unquoted: Arrow sets such rows aside
     odd = [

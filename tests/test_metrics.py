@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from proposal_stats.ledger import read_ledger
-from proposal_stats.metrics import category_counts, headline, per_unit, share
+from proposal_stats.stats.metrics import category_counts, headline, per_unit, share
 from proposal_stats.params import load_params
 
 from .conftest import CITY, PREFECTURE, params_copy

@@ -19,7 +19,7 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 
 def test_every_rule_is_documented_in_the_readme_with_its_severity():
-    from proposal_stats.rules import RULES
+    from proposal_stats.ledger.rules import RULES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule in RULES.values():

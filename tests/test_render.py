@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from proposal_stats.render import RenderError, render_report
+from proposal_stats.reporting.render import RenderError, render_report
 
 from .conftest import CITY, ROOT, params_copy
 
@@ -124,7 +124,7 @@ def test_html_embeds_a_font_for_every_chinese_character_it_shows(rendered):
 
     from fontTools.ttLib import TTFont
 
-    from proposal_stats.fonts import EMBEDDED_FAMILY, characters_needing_font
+    from proposal_stats.reporting.fonts import EMBEDDED_FAMILY, characters_needing_font
 
     html = (rendered / "report.html").read_text(encoding="utf-8")
     face = re.search(r"@font-face\{font-family:'([^']+)';src:url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", html)

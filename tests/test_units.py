@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from proposal_stats import units
+from proposal_stats.stats import units
 from proposal_stats.ledger import read_ledger
 from proposal_stats.params import load_params
 
@@ -139,8 +139,8 @@ def test_satisfaction_checks(table):
 
 
 def test_reference_units_and_signals():
-    from proposal_stats.report import build_annual_report
-    from proposal_stats.signals import audit_signals
+    from proposal_stats.reporting.report import build_annual_report
+    from proposal_stats.stats.signals import audit_signals
 
     report = build_annual_report(CITY)
     perf = report.performance
@@ -174,7 +174,7 @@ def test_approved_extensions_are_honoured_up_to_the_limit(tmp_path):
 def test_funnel_chart_stays_readable_from_5_to_100_units(n_units):
     import matplotlib.pyplot as plt
 
-    from proposal_stats import charts
+    from proposal_stats.reporting import charts
 
     rng = [(i * 37) % 23 + 1 for i in range(n_units)]
     table = pd.DataFrame({"handling_unit": [f"单位{i:03d}" for i in range(n_units)], "n": rng,

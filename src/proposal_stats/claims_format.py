@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError
 
 from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
 
+
 class ClaimsError(ValueError):
     """A claims file that cannot be used; ``str(err)`` is one line naming the file and the key."""
 

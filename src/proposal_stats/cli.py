@@ -74,7 +74,7 @@ def report(
 ) -> None:
     """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables)."""
     files = _params_to_render(list(params or []), render_all)
-    from .render import RenderError, render_report
+    from .reporting.render import RenderError, render_report
 
     failures = 0
     for path in files:
@@ -109,7 +109,7 @@ def validate(
     import json
 
     try:
-        from .ledger import LedgerError, read_ledger
+        from .ledger.model import LedgerError, read_ledger
         from .params import ParamsError, load_report_params
 
         loaded = load_report_params(params) if params else None
@@ -164,8 +164,8 @@ def audit(
     """
     import json
 
-    from .audit import audit as audit_claims
     from .claims_format import ClaimsError, load_claims
+    from .published.audit import audit as audit_claims
 
     reports = []
     for path in files:

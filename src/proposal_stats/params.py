@@ -12,11 +12,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .claims_format import Claims
-from .schema import LEDGER_COLUMNS
+from .terms import LEDGER_COLUMNS
 from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
+
 
 class ParamsError(ValueError):
     """A params file that cannot be used; ``str(err)`` is a one-line message naming file and key."""
@@ -88,7 +95,7 @@ class ReplyDeadline(StrictModel):
 
 
 class UnitSettings(StrictModel):
-    """How handling units are compared (see :mod:`proposal_stats.units`)."""
+    """How handling units are compared (see :mod:`proposal_stats.stats.units`)."""
 
     min_n: int = Field(default=5, ge=1, description="units replying to fewer proposals get no funnel verdict")
     benchmark_a_share: float | None = Field(default=None, gt=0, lt=100, description="target A share in percent; default the pooled share")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from .schema import RESOLUTION_STATUSES
+from .terms import RESOLUTION_STATUSES
 
 #: A printed code: text, stripped, not blank ("A", "甲"; quote it in YAML).
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -18,10 +18,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from .params import AuditReportParams, ParamsError, ReportParams, load_params
+from ..params import AuditReportParams, ParamsError, ReportParams, load_params
 
 if TYPE_CHECKING:
     import nbformat
@@ -138,7 +137,7 @@ def _report_text(nb: nbformat.NotebookNode) -> str:
 
 class _FontJob:
     """Cuts the bundled CJK font down to the report's characters in a child process
-    (``python -m proposal_stats.fonts``). Started while the kernel runs the notebook, so it has
+    (``python -m proposal_stats.reporting.fonts``). Started while the kernel runs the notebook, so it has
     loaded the font by the time the notebook has run; fed the characters then, it works beside the
     HTML export."""
 
@@ -159,7 +158,7 @@ class _FontJob:
             try:
                 if not self._cancelled:
                     self._proc = subprocess.Popen(
-                        [sys.executable, "-m", "proposal_stats.fonts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                        [sys.executable, "-m", "proposal_stats.reporting.fonts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
                     )
             except OSError:
                 self._proc = None  # send() reports it; the report goes out without the font
@@ -186,7 +185,7 @@ class _FontJob:
         self._thread.start()
 
     def embed(self, html: str, stderr: list[str]) -> str:
-        """The HTML with the subset embedded as an ``@font-face`` (see :mod:`proposal_stats.fonts`);
+        """The HTML with the subset embedded as an ``@font-face`` (see :mod:`proposal_stats.reporting.fonts`);
         if the subset could not be made, the HTML as it is, and the reason added to ``stderr``."""
         from .fonts import embed_css
 

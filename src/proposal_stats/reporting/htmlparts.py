@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 # Text fonts: the reader's own Chinese fonts first, then the subset of the bundled font that the
-# renderer embeds (proposal_stats.fonts.EMBEDDED_FAMILY) for machines that have none.
+# renderer embeds (proposal_stats.reporting.fonts.EMBEDDED_FAMILY) for machines that have none.
 STYLE = """
 <style>
 .ps-report { font-family: "Noto Sans CJK SC", "Noto Sans CJK JP", "PingFang SC", "Microsoft YaHei",

@@ -7,7 +7,7 @@ of the same font (about 50 KB for the reference report), and :func:`embed_css` t
 ``@font-face`` rule the report carries inline, so it reads the same offline on any machine. A
 reader's own Chinese fonts still come first; the embedded face is the fallback.
 
-Run as ``python -m proposal_stats.fonts``, it opens the font, then reads the characters from standard
+Run as ``python -m proposal_stats.reporting.fonts``, it opens the font, then reads the characters from standard
 input and writes the subset font, base64-encoded, to standard output: the renderer starts it while the
 kernel runs the notebook and feeds it the characters afterwards, so the work overlaps the HTML export.
 """

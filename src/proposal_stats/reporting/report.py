@@ -1,8 +1,8 @@
 """The annual handling report: figures assembled from a params file, as HTML fragments and files.
 
 The notebook ``notebooks/annual_report.ipynb`` only calls :func:`build_annual_report` and displays
-the fragments this module returns; every figure is computed in :mod:`proposal_stats.metrics` and
-compared in :mod:`proposal_stats.claims`. Every piece of text that comes from data (unit names,
+the fragments this module returns; every figure is computed in :mod:`proposal_stats.stats.metrics` and
+compared in :mod:`proposal_stats.stats.compare`. Every piece of text that comes from data (unit names,
 titles, printed wording) is HTML-escaped here, so a title holding ``<script>`` shows as text.
 """
 
@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .claims import Comparison, compare_headline
-from .htmlparts import STYLE, esc, pct as _pct, table as _table
-from .ledger import Ledger, file_sha256, read_ledger
-from .metrics import DEFINITIONS, Headline, headline, per_unit
-from .params import ReportParams, load_report_params
-from .units import compare_units
+from .. import __version__
+from ..ledger.model import Ledger, file_sha256, read_ledger
+from ..params import ReportParams, load_report_params
+from ..stats.compare import Comparison, compare_headline
+from ..stats.metrics import DEFINITIONS, Headline, headline, per_unit
+from ..stats.units import compare_units
+from .htmlparts import STYLE, esc
+from .htmlparts import pct as _pct
+from .htmlparts import table as _table
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -72,11 +74,11 @@ class AnnualReport:
 
     Attributes:
         params: the validated params file.
-        ledger: accepted and rejected rows (:class:`~proposal_stats.ledger.Ledger`).
+        ledger: accepted and rejected rows (:class:`~proposal_stats.ledger.model.Ledger`).
         headline: headline figures over the accepted rows.
         comparisons: each figure beside the published one.
-        units: per-unit table by role (:func:`~proposal_stats.metrics.per_unit`).
-        performance: the unit comparison (:func:`~proposal_stats.units.compare_units`).
+        units: per-unit table by role (:func:`~proposal_stats.stats.metrics.per_unit`).
+        performance: the unit comparison (:func:`~proposal_stats.stats.units.compare_units`).
     """
 
     params: ReportParams
@@ -244,7 +246,7 @@ class AnnualReport:
         pub = self.params.published
         if pub is None:
             return ""
-        from .audit import audit
+        from ..published.audit import audit
 
         found = audit(pub)
         compared = {c.figure for c in self.comparisons}
@@ -327,7 +329,7 @@ class AnnualReport:
 
     def timeliness_html(self) -> str:
         """The report's timeliness section as escaped HTML."""
-        from . import units
+        from ..stats import units
 
         times = units.reply_times(self.ledger.proposals)
         b = units.bunching(times)
@@ -344,7 +346,7 @@ class AnnualReport:
 
     def satisfaction_html(self) -> str:
         """The report's satisfaction section as escaped HTML."""
-        from . import units
+        from ..stats import units
 
         dist = units.satisfaction_distribution(self.ledger.proposals)
         rows = [[(esc(SATISFACTION_LABELS.get(k, k)), ""), (str(v), "num")] for k, v in dist.items()]
@@ -361,7 +363,7 @@ class AnnualReport:
 
     def signals_html(self) -> str:
         """The report's signals section as escaped HTML."""
-        from .signals import audit_signals
+        from ..stats.signals import audit_signals
 
         parts = []
         for sig in audit_signals(self):
@@ -433,7 +435,7 @@ class AnnualReport:
         if ld.unused_columns:
             text += f"<p class='ps-note'>Columns not used (no known meaning): {esc(', '.join(ld.unused_columns))}.</p>"
         if len(problems):
-            from .rules import RULES
+            from ..ledger.rules import RULES
 
             by_rule = problems.groupby(["rule", "severity"]).size().reset_index(name="n")
             text += _table(
@@ -500,7 +502,7 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
 
     Raises:
         ParamsError: the params file is invalid (see :func:`~proposal_stats.params.load_report_params`).
-        LedgerError: the ledger cannot be read (see :func:`~proposal_stats.ledger.read_ledger`).
+        LedgerError: the ledger cannot be read (see :func:`~proposal_stats.ledger.model.read_ledger`).
     """
     params = load_report_params(params_file)
     ledger = read_ledger(params.ledger, params)

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .claims import PrintedNumber, parse_percent
-from .claims_format import Breakdown, Category, Claims
+from ..claims_format import Breakdown, Category, Claims
+from .printed import PrintedNumber, parse_percent
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 

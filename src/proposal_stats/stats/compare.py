@@ -7,44 +7,14 @@ fraction, never an already-rounded share (rounding twice can move a digit).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
+from ..claims_format import Claims as Published
+from ..claims_format import Figure as PublishedFigure
+from ..published.printed import parse_percent, round_half_up
 from .metrics import Headline
-from .claims_format import Claims as Published, Figure as PublishedFigure
-
-# A number followed by a percent sign, allowing the printing quirks seen in real reports:
-# a space before the sign ("77.8 %"), a doubled sign ("98%%"), full-width signs ("％").
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
-
-
-@dataclass(frozen=True)
-class PrintedNumber:
-    """A number as printed: its value and how many decimals it was printed with."""
-
-    value: Decimal
-    places: int
-
-
-def parse_percent(text: str) -> PrintedNumber | None:
-    """The last percentage printed in ``text``, or ``None`` if it prints none.
-
-    ``"占比24.6%"`` → 24.6 at 1 place; ``"77.8 %"`` → 77.8; ``"98%%"`` → 98 at 0 places.
-    A blank where the number was stripped (``"率为%"``) gives ``None``: missing, never 0.
-    """
-    found = _PERCENT.findall(text or "")
-    if not found:
-        return None
-    digits = found[-1]
-    return PrintedNumber(Decimal(digits), len(digits.split(".")[1]) if "." in digits else 0)
-
-
-def round_half_up(value: Fraction, places: int) -> Decimal:
-    """Round an exact fraction (a percentage, e.g. ``Fraction(6100, 248)``) half-up to ``places`` decimals."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-
 from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from .params import ResultScheme
+from ..params import ResultScheme
+
 
 def ndtri(p: float) -> float:
     """Standard normal quantile (``statistics.NormalDist`` from the standard library)."""

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .params import ResultScheme
+from ..params import ResultScheme
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -181,7 +181,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFra
 
     Args:
         ledger: ``Ledger.accepted`` (one row per proposal; columns as in
-            :data:`~proposal_stats.schema.LEDGER_COLUMNS`, parsed).
+            :data:`~proposal_stats.terms.LEDGER_COLUMNS`, parsed).
         scheme: result-category scheme mapping printed codes to labels.
         assignments: ``Ledger.assignments``; when given, units handling a proposal separately
             (分办) count as handling units too. Without it, the distinct lead units are counted.

@@ -1,8 +1,8 @@
 """Reading a proposal ledger (台账) into proposals and unit assignments, with nothing dropped.
 
-Pipeline: :func:`~proposal_stats.readers.read_table` (any format, text cells, line numbers) →
+Pipeline: :func:`~proposal_stats.ledger.readers.read_table` (any format, text cells, line numbers) →
 headers mapped to canonical columns through the alias table → values normalised
-(:mod:`proposal_stats.normalise`) → named rules (:mod:`proposal_stats.rules`) → rows with an error
+(:mod:`proposal_stats.ledger.normalise`) → named rules (:mod:`proposal_stats.ledger.rules`) → rows with an error
 rejected → the data model: one row per **proposal** and one row per **assignment** (proposal ×
 handling unit × role). ``rows_read == rows accepted + rows rejected`` always holds.
 
@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..params import ReportParams, ResultScheme
+from ..terms import LEDGER_COLUMNS, UNIT_ROLES
 from . import normalise as nz
-from .params import ReportParams, ResultScheme
 from .readers import LedgerReadError, RawTable, header_key, read_table
 from .rules import RULES
-from .schema import ASSIGNMENT_COLUMNS, LEDGER_COLUMNS, PROPOSAL_LEVEL, SOURCE_LINE, UNIT_ROLES, validate_model
+from .schema import ASSIGNMENT_COLUMNS, PROPOSAL_LEVEL, SOURCE_LINE, validate_model
 
 _ID_CODE = "_id_code"  # internal column: the proposal id as an integer code
 
@@ -61,13 +62,13 @@ class Ledger:
     """A loaded ledger.
 
     Attributes:
-        proposals: accepted proposals, one row each (:data:`~proposal_stats.schema.LEDGER_COLUMNS`
+        proposals: accepted proposals, one row each (:data:`~proposal_stats.terms.LEDGER_COLUMNS`
             parsed, plus ``result_category_raw``, ``resolution_status``, ``source_line``). For a
             proposal handled separately (分办) by several units: replied when every unit replied (the
             last date), the least-resolved category (blank while any unit's is blank), the
             least-satisfied evaluation.
         assignments: accepted assignments, one row per proposal × unit × role
-            (:data:`~proposal_stats.schema.ASSIGNMENT_COLUMNS`).
+            (:data:`~proposal_stats.ledger.schema.ASSIGNMENT_COLUMNS`).
         rejected: rejected rows as read (original header names), plus ``source_line`` and ``reasons``.
         problems: every problem found, errors and warnings: ``file, line, column, value, rule,
             severity, message`` (``line`` as the user sees it in a text editor or Excel).
@@ -115,7 +116,7 @@ def file_sha256(path: Path) -> str:
 @cache
 def shipped_aliases() -> dict[str, tuple[str, ...]]:
     """The header alias table shipped with the package (``aliases.yaml``): canonical → variants."""
-    text = resources.files("proposal_stats").joinpath("aliases.yaml").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("aliases.yaml").read_text(encoding="utf-8")
     return {k: tuple(str(v) for v in vs) for k, vs in yaml.safe_load(text).items()}
 
 

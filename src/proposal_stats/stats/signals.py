@@ -27,7 +27,7 @@ def audit_signals(report) -> list[Signal]:
     """Run every heuristic of ``domain.md`` §3.3 on an annual report's data.
 
     Args:
-        report: an :class:`~proposal_stats.report.AnnualReport` (its params, ledger, unit table and
+        report: an :class:`~proposal_stats.reporting.report.AnnualReport` (its params, ledger, unit table and
             published figures are used).
 
     Returns:
@@ -85,7 +85,7 @@ def audit_signals(report) -> list[Signal]:
     if p.published is None:
         out.append(Signal("arithmetic", "not checkable", "no published figures in the params file"))
     else:
-        from .audit import audit
+        from ..published.audit import audit
 
         found = [f for f in audit(p.published) if f.severity in ("error", "warning")]
         differs = [c for c in report.comparisons if c.verdict == "differs"]

@@ -1,7 +1,7 @@
 """Selections for interactive exploration (``notebooks/explore.ipynb``): the logic behind the controls.
 
 The notebook only wires ipywidgets to these functions; each takes an
-:class:`~proposal_stats.report.AnnualReport` (or several, for trends) and a :class:`Selection`, and
+:class:`~proposal_stats.reporting.report.AnnualReport` (or several, for trends) and a :class:`Selection`, and
 returns a DataFrame. All are vectorised, so a new selection on a 100,000-row ledger redraws in well
 under 200 ms (``benchmarks/bench_explore.py``).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .params import ReportParams, load_params
+from ..params import ReportParams, load_params
 
 ALL = "(all)"
 ROLES = ("lead", "co_handler", "separate", "sole")

@@ -162,7 +162,7 @@ def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str,
     """A funnel plot: each unit's rate (k / n, percent) against n, with 95% and 99.8% limits.
 
     Args:
-        table: :func:`proposal_stats.units.unit_performance` output.
+        table: :func:`proposal_stats.stats.units.unit_performance` output.
         k_col, n_col: numerator and denominator columns.
         target: the proportion the limits are drawn around (pooled or benchmark).
         verdict_col: the unit's verdict column; "too few" units are drawn grey, without a label.
@@ -199,7 +199,7 @@ def funnel_pair(table, panels, tau2: float = 0.0):
 
 
 def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -> None:
-    from .units import adjusted_limits, funnel_limits
+    from ..stats.units import adjusted_limits, funnel_limits
 
     df = table[table[n_col] > 0]
     ax.set_title(title, loc="left", fontsize=12)
