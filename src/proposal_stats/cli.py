@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .messages import Msg
+
 app = typer.Typer(
     help="Reproducible, auditable reports on the handling of CPPCC proposals and NPC suggestions.",
     no_args_is_help=True,
@@ -46,19 +48,26 @@ STEPS = ("params", "execute", "export", "write")
 
 
 @contextmanager
-def _progress(label: str):
+def _progress(label: str, t):
     """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
-    log (CI, a pipe), where a redrawn bar would only print at the end."""
+    log (CI, a pipe), where a redrawn bar would only print at the end. Step names are shown in the
+    report's language (``t``)."""
+
+    from .reporting.render import STEP_LABELS
+
+    def text(step: str) -> str:
+        return escape(f"{label}: {t(STEP_LABELS.get(step, step))}")
+
     if not err.is_terminal:
-        yield lambda step: err.print(escape(f"{label}: {step}"))
+        yield lambda step: err.print(text(step))
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(escape(f"{label}: starting"), total=len(STEPS))
+        task = bar.add_task(text("starting"), total=len(STEPS))
 
         def on_step(step: str) -> None:
-            bar.update(task, description=escape(f"{label}: {step}"), completed=STEPS.index(step) if step in STEPS else len(STEPS))
+            bar.update(task, description=text(step), completed=STEPS.index(step) if step in STEPS else len(STEPS))
 
         yield on_step
 
@@ -71,26 +80,52 @@ def report(
     ] = None,
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
+    language: Annotated[
+        str | None, typer.Option("--language", metavar="LANG", help="the report's language: en or zh-CN (default: the params file's language)")
+    ] = None,
 ) -> None:
     """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables)."""
     files = _params_to_render(list(params or []), render_all)
+    from .reporting.i18n import Translator, UnknownLanguage, check_language
+
+    if language is not None:
+        try:
+            check_language(language)
+        except UnknownLanguage as exc:
+            raise typer.BadParameter(str(exc), param_hint="--language") from None
     from .reporting.render import RenderError, render_report
 
     failures = 0
     for path in files:
-        with _progress(path.name) as on_step:
+        t = Translator(language or _params_language(path))
+        with _progress(path.name, t) as on_step:
             try:
-                result = render_report(path, on_step=on_step, strict=strict)
+                result = render_report(path, on_step=on_step, strict=strict, language=language)
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
-                err.print(f"[red]error:[/red] {escape(str(exc))}")
+                err.print(f"[red]{escape(t('error:'))}[/red] {escape(t(exc.explanation))}")
                 continue
         for text in result.stderr:
-            err.print(f"[yellow]notebook stderr ({result.report_id}):[/yellow] {escape(text.strip())}")
-        err.print(escape(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)"))
+            err.print(f"[yellow]{escape(t(Msg('notebook stderr (%(report)s):', report=result.report_id)))}[/yellow] {escape(str(t.value(text)).strip())}")
+        err.print(escape(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
+                               seconds=f"{result.seconds:.1f}"))))
     if failures:
         raise typer.Exit(1)
+
+
+def _params_language(path: Path) -> str:
+    """The ``language:`` a params file asks for, for the command's own messages (``en`` when the
+    file cannot be read or names a language with no catalog: the render reports why)."""
+    from .reporting.i18n import SOURCE_LANGUAGE, available_languages
+    from .yamlfile import read_yaml
+
+    try:
+        raw = read_yaml(Path(path), ValueError, "params file")
+    except Exception:  # the render names the problem, in full
+        return SOURCE_LANGUAGE
+    language = raw.get("language") if isinstance(raw, dict) else None
+    return language if language in available_languages() else SOURCE_LANGUAGE
 
 
 @app.command()

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from .claims_format import Claims
+from .messages import Msg
 from .terms import LEDGER_COLUMNS
 from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
 
@@ -85,12 +86,14 @@ class ReplyDeadline(StrictModel):
             raise ValueError("give exactly one of months_after_assignment or fixed_date")
         return self
 
-    def describe(self) -> str:
-        """The rule in words, for the report's methods section."""
-        rule = (f"replies due by {self.fixed_date.isoformat()}" if self.fixed_date is not None
-                else f"replies due {self.months_after_assignment} calendar months after assignment")
+    def describe(self) -> Msg:
+        """The rule in words, for the report's methods section (a :class:`~proposal_stats.messages.Msg`)."""
+        if self.fixed_date is not None:
+            rule = Msg("replies due by %(date)s", date=self.fixed_date.isoformat())
+        else:
+            rule = Msg("replies due %(months)s calendar months after assignment", months=self.months_after_assignment)
         if self.extension_max_months:
-            rule += f"; approved extensions up to {self.extension_max_months} months after assignment"
+            return Msg("%(rule)s; approved extensions up to %(months)s months after assignment", rule=rule, months=self.extension_max_months)
         return rule
 
 
@@ -108,12 +111,41 @@ class UnitSettings(StrictModel):
 # The claims format is also the params file's `published:` block.
 Published = Claims
 
+#: A language tag as users write it (BCP 47): ``en``, ``zh-CN``. Whether a catalog exists for it is
+#: checked when the report is rendered (proposal_stats.reporting.i18n).
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+#: Free text a report shows, in one language (``"..."``) or several (``{en: "...", zh-CN: "..."}``).
+LocalText = str | dict[LanguageTag, str]
+
+
+def local_text(value: LocalText, language: str) -> str:
+    """``value`` in ``language``: the text itself, or from a ``{language: text}`` mapping the entry
+    for the language, then for its base language (``zh`` for ``zh-CN``), then English, then the first."""
+    if isinstance(value, str):
+        return value
+    for key in (language, language.split("-")[0], "en"):
+        if key in value:
+            return value[key]
+    return next(iter(value.values()), "")
+
+
+#: Regional forms Chinese characters are drawn in (the font face): mainland simplified (SC),
+#: traditional as in Taiwan (TC), or as in Hong Kong (HK).
+Glyphs = Literal["simplified", "traditional", "hong_kong"]
+
 
 class ReportParams(StrictModel):
     """A validated params file. Paths are absolute after :func:`load_params`."""
 
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-    title: str
+    title: LocalText
+    language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
+    chinese_glyphs: Glyphs | None = Field(
+        default=None,
+        description="the regional forms Chinese text is drawn in; default: traditional for zh-TW, "
+        "hong_kong for zh-HK, simplified otherwise",
+    )
     jurisdiction: str
     body: Literal["cppcc_proposals", "npc_suggestions"]
     session: str
@@ -123,7 +155,7 @@ class ReportParams(StrictModel):
         default=(),
         description="ledger columns whose per-row values are synthetic; non-empty puts a banner on the report",
     )
-    synthetic_note: str = Field(default="", description="how the synthetic values were made, shown in the banner")
+    synthetic_note: LocalText = Field(default="", description="how the synthetic values were made, shown in the banner")
     ledger_sheet: str | None = Field(default=None, description="XLSX sheet to read (default: the first)")
     column_aliases: dict[str, list[str]] = Field(
         default_factory=dict, description="more header names per canonical column, added to the shipped table"
@@ -163,12 +195,22 @@ class ReportParams(StrictModel):
         """Files the render reads (an output folder must never contain them)."""
         return (self.params_file, self.notebook, self.ledger)
 
-    @property
-    def body_label(self) -> str:
-        """The body in English with its Chinese name."""
-        return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
-            self.body
-        ]
+    def glyphs(self, language: str | None = None) -> str:
+        """The regional forms of Chinese characters for a report in ``language`` (default: the
+        params file's): ``chinese_glyphs`` if set, else from the language tag."""
+        if self.chinese_glyphs is not None:
+            return self.chinese_glyphs
+        return default_glyphs(language or self.language)
+
+
+def default_glyphs(language: str) -> str:
+    """``traditional`` for zh-TW/zh-Hant, ``hong_kong`` for zh-HK/zh-MO, else ``simplified``."""
+    parts = language.split("-")
+    if parts[0] == "zh" and any(p in ("HK", "MO") for p in parts[1:]):
+        return "hong_kong"
+    if parts[0] == "zh" and any(p in ("TW", "Hant") for p in parts[1:]):
+        return "traditional"
+    return "simplified"
 
 
 class AuditReportParams(StrictModel):
@@ -176,7 +218,9 @@ class AuditReportParams(StrictModel):
 
     kind: Literal["published_audit"]
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-    title: str
+    title: LocalText
+    language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
+    chinese_glyphs: Glyphs | None = None
     claims: Path = Field(description="a claims file, or a folder of them (every *.yaml in it)")
     output_dir: Path
     notebook: Path
@@ -186,6 +230,10 @@ class AuditReportParams(StrictModel):
     @property
     def inputs(self) -> tuple[Path, ...]:
         return (self.params_file, self.notebook, self.claims)
+
+    def glyphs(self, language: str | None = None) -> str:
+        """See :meth:`ReportParams.glyphs`."""
+        return self.chinese_glyphs or default_glyphs(language or self.language)
 
 
 def load_params(path: str | Path) -> ReportParams | AuditReportParams:
