@@ -108,8 +108,9 @@ def report(
                 continue
         for text in result.stderr:
             err.print(f"[yellow]{escape(t(Msg('notebook stderr (%(report)s):', report=result.report_id)))}[/yellow] {escape(str(t.value(text)).strip())}")
+        seconds = round(result.seconds, 1)
         err.print(escape(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
-                               seconds=f"{result.seconds:.1f}"))))
+                               seconds=seconds))))
     if failures:
         raise typer.Exit(1)
 

@@ -247,7 +247,8 @@ def days_chart(times, title: str, t: Translator = ENGLISH, glyphs: str = "simpli
         ax.hist(days, bins=range(0, int(max(days.max(), times["allowed"].max()) + 8), 7), color=PALETTE[0], edgecolor="white")
         allowed = times["allowed"].dropna()
         if len(allowed):
-            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=t(Msg("deadline (%(days)s days)", days=f"{allowed.median():.0f}")))
+            days_allowed = int(round(allowed.median()))
+            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=t(Msg("deadline (%(days)s days)", days=days_allowed)))
             ax.legend(fontsize=8)
     ax.set_xlabel(t("days from assignment to reply"))
     ax.set_ylabel(t("proposals"))

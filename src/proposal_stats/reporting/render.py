@@ -401,7 +401,8 @@ def render_report(
         km = _start_kernel(params.notebook.parent, kernel_log)
     except Exception as exc:
         kernel_log.close()
-        raise RenderError(name, "execute", Msg("the notebook kernel did not start: %(error)s", error=f"{type(exc).__name__}: {exc}")) from None
+        error = f"{type(exc).__name__}: {exc}"
+        raise RenderError(name, "execute", Msg("the notebook kernel did not start: %(error)s", error=error)) from None
     staging = stopping = font = None
     created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:

@@ -354,8 +354,8 @@ class AnnualReport:
         times = units.reply_times(self.ledger.proposals)
         replied = int(times["days"].notna().sum())
         fig = charts.days_chart(times, t(Msg("Days from assignment to reply")), t=t, glyphs=self.glyphs)
-        alt = t(Msg("Histogram of days to reply for %(n)s replies; median %(median)s days", n=replied,
-                    median="—" if not replied else f"{times['days'].median():.0f}"))
+        median = int(round(times["days"].median())) if replied else "—"
+        alt = t(Msg("Histogram of days to reply for %(n)s replies; median %(median)s days", n=replied, median=median))
         return content.figure(fig, alt, self.language, figure_id="days-chart")
 
     def satisfaction(self) -> Section:
