@@ -21,12 +21,11 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..messages import Msg
 
@@ -133,26 +132,12 @@ class Translator:
         return self.pgettext("list separator", ", ").join(str(self.value(i)) for i in items)
 
 
-def label(msgid: str, language: str = SOURCE_LANGUAGE) -> str:
-    """One label in ``language``: for callers outside the templates, e.g. a column header of an
-    exported table (``label("Handling unit", "zh-CN") == "承办单位"``). Unknown ids come back as
-    they are; an unknown language raises :class:`UnknownLanguage`."""
-    return Translator(check_language(language))(msgid)
-
-
 # ---- formatting shared by templates and charts ------------------------------------------------
 def pct(value, places: int = 2) -> str:
     """A percent value (already ×100) as ``71.37%``; ``—`` when undefined (None or NaN)."""
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     return f"{value:.{places}f}%"
-
-
-def num(value, fmt: str = "{:.0f}") -> str:
-    """A number, or ``—`` when undefined."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    return fmt.format(value)
 
 
 def code(value: Any) -> Markup:
@@ -180,21 +165,10 @@ def environment(language: str):
     t = Translator(check_language(language))
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals.update(language=language, t=t)
-    env.filters.update(tr=t.value, join_list=t.join, pct=pct, num=num, code=code)
+    env.filters.update(tr=t.value, join_list=t.join, pct=pct, code=code)
     return env
 
 
 def render(template: str, language: str, **data: Any) -> str:
     """Render ``templates/<template>`` in ``language`` with ``data``."""
     return environment(language).get_template(template).render(**data)
-
-
-def is_undefined(value) -> bool:
-    """None, NaN or an empty string: shown as "—"."""
-    return value is None or value == "" or (isinstance(value, (float, Decimal)) and value != value)
-
-
-__all__ = [
-    "SOURCE_LANGUAGE", "Translator", "UnknownLanguage", "available_languages", "check_language", "code",
-    "environment", "escape", "label", "num", "pct", "render", "translations",
-]
