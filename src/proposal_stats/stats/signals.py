@@ -47,9 +47,10 @@ def audit_signals(report) -> list[Signal]:
 
     high = perf[perf["a_verdict"].str.startswith("above")]
     out.append(Signal(
-        "implausible A share", "fired" if len(high) else "not fired",
+        "implausible A share", "fired" if len(high) else "not fired" if perf["categorised"].sum() else "not checkable",
         f"{len(high)} unit(s) with an A share above the funnel's upper limit" if len(high)
-        else "no unit's A share lies above the funnel's upper limits",
+        else "no unit's A share lies above the funnel's upper limits" if perf["categorised"].sum()
+        else "no reply carries a result category",
         high[["handling_unit", "categorised", "a_count", "a_share", "a_verdict"]],
     ))
 
@@ -58,8 +59,9 @@ def audit_signals(report) -> list[Signal]:
 
     dist = units.satisfaction_distribution(ld.proposals)
     flat = units.zero_variance(dist)
+    forms = int(dist[["satisfied", "basically_satisfied", "dissatisfied"]].sum())
     out.append(Signal(
-        "satisfaction without variance", "fired" if flat else "not fired",
+        "satisfaction without variance", "fired" if flat else "not fired" if forms else "not checkable",
         f"every one of {int(dist[['satisfied', 'basically_satisfied']].sum())} returned forms is satisfied or basically satisfied"
         if flat else f"{int(dist['dissatisfied'])} dissatisfied of {int(dist[['satisfied', 'basically_satisfied', 'dissatisfied']].sum())} forms returned",
         dist.rename("forms").reset_index().rename(columns={"index": "evaluation"}),
@@ -78,7 +80,10 @@ def audit_signals(report) -> list[Signal]:
     parts.append(f"{len(co_late)} co-handler opinion(s) dated after the lead unit's reply" if ld.layout == "assignment_per_row"
                  else "co-handler opinion dates not recorded in this ledger layout")
     evidence = pd.concat([late.assign(reason="late"), times[times["in_last_tenth"]].assign(reason="last tenth")] if bunch["flagged"] else [late.assign(reason="late")])
-    out.append(Signal("timeliness", "fired" if fired else "not fired", "; ".join(parts), pd.concat([evidence, co_late]) if len(co_late) else evidence))
+    status = "fired" if fired else "not fired" if len(times) else "not checkable"
+    if not len(times):
+        parts = ["no government-system proposal with an assignment date"]
+    out.append(Signal("timeliness", status, "; ".join(parts), pd.concat([evidence, co_late]) if len(co_late) else evidence))
 
     out.append(Signal("boilerplate replies", "not checkable", "needs the reply texts, which the ledger does not hold"))
 
