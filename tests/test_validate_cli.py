@@ -45,7 +45,7 @@ def test_json_gives_the_same_as_data(tmp_path):
     data = json.loads(r.stdout)
     assert (data["rows_read"], data["rows_accepted"], data["rows_rejected"]) == (3, 2, 1)
     assert data["problems"][0] == {
-        "file": str(path), "proposal_id": "002", "line": 3, "column": "replied_at", "value": "2022/13/1", "rule": "unparseable_value",
+        "file": str(path), "line": 3, "proposal_id": "002", "column": "replied_at", "value": "2022/13/1", "rule": "unparseable_value",
         "severity": "error", "message": "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)",
     }
 

@@ -217,7 +217,7 @@ class _Problems:
         if self.ids is not None and len(out):
             on_row = (out["row"] >= 0).to_numpy()
             ids[on_row] = nz.to_text(self.ids.iloc[out["row"].to_numpy()[on_row]]).str.strip().to_numpy()
-        out.insert(2, "proposal_id", ids)
+        out.insert(3, "proposal_id", ids)  # file, row, line, proposal_id, column, value, …
         return out.sort_values(["row", "severity", "rule"], kind="stable").reset_index(drop=True)
 
 
