@@ -92,7 +92,8 @@ class CorpusReport(Corpus):
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for name, frame in {"reports.csv": self.summary_table(), "findings.csv": findings,
                             "comparison.csv": self.comparison_table(), "trends.csv": self.trends_table()}.items():
-            frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
+            # Integers stay integers (nullable Int64 columns); the one float column, a percent, keeps 2 decimals.
+            frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.2f")
 
 
 
