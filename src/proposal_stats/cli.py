@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from .messages import Msg
 
@@ -19,7 +19,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console that prints text verbatim: file names, unit names and titles are user data, so no
+    markup (``[red]``), no emoji codes (``:cat:``) and no highlighting."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+err = _console(stderr=True)
+
+
+def _error(message: str, t=None) -> None:
+    """``error: message`` on standard error (``error:`` in the report's language when ``t`` is given)."""
+    err.print(Text((t("error:") if t else "error:") + " ", style="red") + Text(message))
 
 REFERENCE_PARAMS = Path("params") / "chuxiong-city-2022.yaml"
 
@@ -56,14 +69,14 @@ def _progress(label: str, t):
     from .reporting.render import STEP_LABELS
 
     def text(step: str) -> str:
-        return escape(f"{label}: {t(STEP_LABELS.get(step, step))}")
+        return f"{label}: {t(STEP_LABELS.get(step, step))}"
 
     if not err.is_terminal:
         yield lambda step: err.print(text(step))
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task(text("starting"), total=len(STEPS))
 
         def on_step(step: str) -> None:
@@ -80,11 +93,16 @@ def report(
     ] = None,
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="make the report even when no ledger row is accepted (every figure empty)")] = False,
     language: Annotated[
         str | None, typer.Option("--language", metavar="LANG", help="the report's language: en or zh-CN (default: the params file's language)")
     ] = None,
 ) -> None:
-    """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables)."""
+    """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables).
+
+    Exit status: 0 when every report was made, 1 when any failed (a report whose ledger has no
+    accepted row fails, with the reason, unless --allow-empty).
+    """
     files = _params_to_render(list(params or []), render_all)
     from .reporting.i18n import Translator, UnknownLanguage, check_language
 
@@ -100,17 +118,23 @@ def report(
         t = Translator(language or _params_language(path))
         with _progress(path.name, t) as on_step:
             try:
-                result = render_report(path, on_step=on_step, strict=strict, language=language)
+                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language)
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
-                err.print(f"[red]{escape(t('error:'))}[/red] {escape(t(exc.explanation))}")
+                _error(t(exc.explanation), t)
                 continue
         for text in result.stderr:
-            err.print(f"[yellow]{escape(t(Msg('notebook stderr (%(report)s):', report=result.report_id)))}[/yellow] {escape(str(t.value(text)).strip())}")
+            err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
         seconds = round(result.seconds, 1)
-        err.print(escape(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
-                               seconds=seconds))))
+        err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
+                        seconds=seconds)))
+        if result.rows_rejected:
+            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
+                "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
+                "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
+                rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
+                ledger=str(result.ledger), params=str(path)))))
     if failures:
         raise typer.Exit(1)
 
@@ -172,19 +196,20 @@ def validate(
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        out = Console(highlight=False, soft_wrap=True)
-        out.print(escape(
+        out = _console()
+        out.print(
             f"{ledger}: {summary['rows_read']} rows read, {summary['rows_accepted']} accepted, "
             f"{summary['rows_rejected']} rejected; {summary['errors']} error(s), {summary['warnings']} warning(s) "
             f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
-        ))
+        )
         if params is None:
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
         if result.unused_columns:
-            out.print(escape(f"columns not used (no known meaning): {', '.join(result.unused_columns)}"))
+            out.print(f"columns not used (no known meaning): {', '.join(result.unused_columns)}")
         for p in summary["problems"]:
-            shown = f" = {p['value']!r}" if p["value"] else ""
-            out.print(escape(f"{p['file']}:{p['line']}: {p['column']}{shown}: {p['rule']} ({p['severity']}): {p['message']}"))
+            out.print(problem_line(p))
+        if summary["rows_rejected"]:
+            out.print(result.acceptance())
     failed = summary["rows_rejected"] or summary["errors"] or (strict and summary["warnings"])
     raise typer.Exit(1 if failed else 0)
 
@@ -219,12 +244,12 @@ def audit(
             ensure_ascii=False, indent=2,
         ))
     else:
-        out = Console(highlight=False, soft_wrap=True)
+        out = _console()
         for path, c, found in results:
-            out.print(escape(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s)"))
+            out.print(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s)")
             for f in found:
-                out.print(escape(f"  {f.severity}: {f.kind} at {f.where}: {f.message}"))
-        out.print(escape(f"{len(results)} report(s), {errors} error(s)"))
+                out.print(f"  {f.severity}: {f.kind} at {f.where}: {f.message}")
+        out.print(f"{len(results)} report(s), {errors} error(s)")
     raise typer.Exit(1 if errors else 0)
 
 
@@ -251,8 +276,15 @@ def lab(ctx: typer.Context) -> None:
     if not (notebooks / "explore.ipynb").is_file():
         raise typer.BadParameter("notebooks/explore.ipynb not found (run from the project root)")
     where = install_kernel(sys.prefix)
-    err.print(escape(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}"))
+    err.print(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}")
     os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks.resolve()}", *ctx.args])
+
+
+def problem_line(p: dict) -> str:
+    """A ledger problem as ``file:line: proposal 004: column = 'value': rule (severity): message``."""
+    who = f" proposal {p['proposal_id']}:" if p.get("proposal_id") else ""
+    shown = f" = {p['value']!r}" if p["value"] else ""
+    return f"{p['file']}:{p['line']}:{who} {p['column']}{shown}: {p['rule']} ({p['severity']}): {p['message']}"
 
 
 def _fail(message: str, as_json: bool) -> None:
@@ -261,7 +293,7 @@ def _fail(message: str, as_json: bool) -> None:
 
         typer.echo(json.dumps({"error": message}, ensure_ascii=False))
     else:
-        err.print(f"[red]error:[/red] {escape(message)}")
+        _error(message)
     raise typer.Exit(2)
 
 

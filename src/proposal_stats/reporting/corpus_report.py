@@ -21,6 +21,7 @@ from ..published.audit import KINDS, comparable_resolution_share
 from ..published.corpus import Corpus, load_corpus
 from . import content
 from .content import Section
+from .exports import corpus_about, corpus_tables, write_tables
 from .i18n import Translator, check_language
 from .vocabulary import term
 
@@ -116,7 +117,8 @@ class CorpusReport(Corpus):
         return Section("footer.html.j2", self.language, {"items": [(term("provenance", k), v) for k, v in items]})
 
     def write_outputs(self, output_dir: str | Path) -> None:
-        """``summary.json`` and the report's tables as CSV (UTF-8 with BOM) into ``output_dir``."""
+        """``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx`` into
+        ``output_dir`` (see :mod:`proposal_stats.reporting.exports`)."""
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         findings = self.findings_table()
@@ -126,10 +128,7 @@ class CorpusReport(Corpus):
             "reports_with_errors": int((self.summary_table()["errors"] > 0).sum()),
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for name, frame in {"reports.csv": self.summary_table(), "findings.csv": findings,
-                            "comparison.csv": self.comparison_table(), "trends.csv": self.trends_table()}.items():
-            frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
-
+        write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__))
 
 
 def build_corpus_report(params_file: str | Path, language: str | None = None) -> CorpusReport:

@@ -132,14 +132,6 @@ class Translator:
         return self.pgettext("list separator", ", ").join(str(self.value(i)) for i in items)
 
 
-# ---- formatting shared by templates and charts ------------------------------------------------
-def pct(value, places: int = 2) -> str:
-    """A percent value (already ×100) as ``71.37%``; ``—`` when undefined (None or NaN)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    return f"{value:.{places}f}%"
-
-
 def code(value: Any) -> Markup:
     """``value`` as escaped ``<code>`` (trusted markup made from untrusted text)."""
     return Markup("<code>%s</code>") % value
@@ -165,7 +157,7 @@ def environment(language: str):
     t = Translator(check_language(language))
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals.update(language=language, t=t)
-    env.filters.update(tr=t.value, join_list=t.join, pct=pct, code=code)
+    env.filters.update(tr=t.value, join_list=t.join, code=code)
     return env
 
 

@@ -50,12 +50,15 @@ class RenderError(RuntimeError):
     (for a notebook failure: the cell and the exception raised in it, not a traceback), and
     :attr:`explanation` the same as a message to show in the report's language."""
 
-    def __init__(self, report: str, step: str, message: str):
-        super().__init__(f"{report}: {step} failed: {message}")
-        self.report, self.step, self.message = report, step, message
+    def __init__(self, report: str, step: str, message: str, explained: bool = False):
+        # An explained failure (no accepted row, --strict) is the report's own verdict, not a step that broke.
+        super().__init__(f"{report}: {message}" if explained else f"{report}: {step} failed: {message}")
+        self.report, self.step, self.message, self.explained = report, step, message, explained
 
     @property
     def explanation(self) -> Msg:
+        if self.explained:  # already in the report's language (raised by the report itself)
+            return Msg("%(report)s: %(message)s", report=self.report, message=self.message)
         return Msg("%(report)s: %(step)s failed: %(message)s", report=self.report, step=Msg(STEP_LABELS.get(self.step, self.step)),
                    message=self.message)
 
@@ -70,6 +73,9 @@ class RenderResult:
     files: list[Path]
     seconds: float
     stderr: list[str] = field(default_factory=list)
+    rows_read: int | None = None  # ledger rows, from summary.json (None: no ledger)
+    rows_rejected: int | None = None
+    ledger: Path | None = None
 
 
 def _kernel_manager_class(kernel_log):
@@ -309,6 +315,10 @@ def _tail(log, lines: int = 3) -> str:
     return f" (kernel said: {' | '.join(tail)})" if tail else ""
 
 
+#: Exceptions a report raises on purpose, whose message says it all (no cell number needed).
+EXPLAINED = ("NoRowsAccepted", "RowsRejected")
+
+
 def _execution_error_message(exc) -> Msg:
     cell = getattr(exc, "exec_count", None)
     if cell is None:
@@ -356,7 +366,8 @@ class _ExporterPreload:
 
 
 def render_report(
-    params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False, language: str | None = None
+    params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False, allow_empty: bool = False,
+    language: str | None = None,
 ) -> RenderResult:
     """Render one report: validate params, execute the notebook, export HTML, write outputs.
 
@@ -367,6 +378,8 @@ def render_report(
             step starts (the CLI uses it for progress).
         strict: fail (and keep the previous report) if any ledger row is rejected, instead of
             reporting the accepted rows with the rejected ones listed.
+        allow_empty: make the report even when no ledger row is accepted (every figure empty);
+            otherwise that fails with one line saying why.
 
     Returns:
         :class:`RenderResult`. Files: ``report.html``, ``summary.json`` and the CSV tables in
@@ -431,7 +444,8 @@ def render_report(
             executed = papermill.execute_notebook(
                 nb_in,
                 None,
-                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict, "language": language},
+                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict,
+                            "allow_empty": allow_empty, "language": language},
                 kernel_name=KERNEL_NAME,
                 km=km,
                 execution_timeout=params.execution_timeout,
@@ -440,6 +454,8 @@ def render_report(
                 cwd=str(params.notebook.parent),
             )
         except PapermillExecutionError as exc:
+            if exc.ename in EXPLAINED:
+                raise RenderError(name, "execute", str(exc.evalue), explained=True) from None
             raise RenderError(name, "execute", _execution_error_message(exc)) from None
         except Exception as exc:  # kernel died, timeout, ...: still one line, not a traceback
             raise RenderError(name, "execute", f"{type(exc).__name__}: {exc}{_tail(kernel_log)}") from None
@@ -456,6 +472,7 @@ def render_report(
         (staging / "report.html").write_text(html, encoding="utf-8")
         (staging / MARKER).write_text(f"{name}\n", encoding="utf-8")
         files = sorted(p.name for p in staging.iterdir() if p.name != MARKER)
+        rows = _ledger_rows(staging / "summary.json")
         _swap_into_place(staging, target)
     except BaseException as exc:
         if staging is not None:
@@ -482,7 +499,21 @@ def render_report(
         files=[target / f for f in files],
         seconds=time.perf_counter() - started,
         stderr=stderr,
+        rows_read=rows[0],
+        rows_rejected=rows[1],
+        ledger=getattr(params, "ledger", None),
     )
+
+
+def _ledger_rows(summary: Path) -> tuple[int | None, int | None]:
+    """Rows read and rejected, as the report's ``summary.json`` states them."""
+    import json
+
+    try:
+        data = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    return data.get("rows_read"), data.get("rows_rejected")
 
 
 def _shutdown(km) -> None:

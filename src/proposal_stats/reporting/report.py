@@ -23,12 +23,13 @@ from ..ledger.model import Ledger, file_sha256, read_ledger
 from ..messages import Msg
 from ..params import ReportParams, load_report_params, local_text
 from ..stats.compare import Comparison, compare_headline
-from ..stats.metrics import DEFINITIONS, Headline, headline, per_unit
+from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
 from . import content
 from .content import Section
-from .i18n import Translator, check_language, pct
-from .vocabulary import column, frame_rows, term
+from .exports import Table, annual_about, annual_tables, write_tables
+from .i18n import SOURCE_LANGUAGE, Translator, check_language
+from .vocabulary import column, column_label, frame_rows, term
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -70,6 +71,11 @@ UNIT_DEFINITIONS = (
 
 class RowsRejected(RuntimeError):
     """Raised in strict mode when the ledger has rejected rows."""
+
+
+class NoRowsAccepted(RuntimeError):
+    """Raised when no ledger row is accepted (unless a report is asked for anyway): every figure
+    would be empty. ``str(err)`` says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -149,43 +155,56 @@ class AnnualReport:
         }
 
     def categories_table(self) -> pd.DataFrame:
-        """Columns: code, label, statuses, count (proposals), share (percent, 2 dp, as text)."""
+        """Columns: code, label, statuses, count (proposals), share (percent as a Decimal, 2 dp; None
+        when no proposal carries a category)."""
         return pd.DataFrame(
             [
-                {"code": c.code, "label": c.label, "statuses": "+".join(c.statuses), "count": c.count, "share": pct(c.share).rstrip("%")}
+                {"code": c.code, "label": c.label, "statuses": "+".join(c.statuses), "count": c.count, "share": c.share}
                 for c in self.headline.categories
-            ]
+            ],
+            columns=["code", "label", "statuses", "count", "share"],
         )
 
+    def tables(self) -> list[Table]:
+        """The report's tables as exported (CSV and the workbook's sheets), with what each holds."""
+        return annual_tables(self)
+
+    def export_labels(self):
+        """Header labels of the workbook: in an English report ``None`` (the column names, as in the
+        CSV files); in another language a function from an export column name to its label in that
+        language (:func:`~proposal_stats.reporting.vocabulary.column_label`: ``share_pct`` → "占比 (%)")."""
+        if self.language == SOURCE_LANGUAGE:
+            return None
+        return lambda name: column_label(name, self.language)
+
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
-        """Write ``summary.json`` and the report's tables as CSV (UTF-8 with BOM so Excel shows
-        Chinese) into ``output_dir``; return the paths written."""
+        """Write ``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx``
+        into ``output_dir`` (see :mod:`proposal_stats.reporting.exports`); return the paths written."""
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        written = [out / "summary.json"]
-        written[0].write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tables = {
-            "categories.csv": self.categories_table(),
-            "units.csv": self.units,
-            "unit_performance.csv": self.performance,
-            "published_vs_ledger.csv": pd.DataFrame([c.__dict__ for c in self.comparisons]),
-            "rejected_rows.csv": self.ledger.rejected,
-            "problems.csv": self.ledger.problems,
-        }
-        for name, frame in tables.items():
-            path = out / name
-            frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-            written.append(path)
-        return written
+        summary = out / "summary.json"
+        summary.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels())]
+
+    def _validate_hint(self) -> Msg:
+        return Msg("`proposal-stats validate %(ledger)s --params %(params)s` lists every problem",
+                   ledger=str(self.ledger.path), params=str(self.params.params_file))
 
     def check_strict(self) -> None:
         """Raise :class:`RowsRejected` if any ledger row was rejected (the ``--strict`` mode); the
         message is in the report's language."""
         if len(self.ledger.rejected):
             raise RowsRejected(self.t(Msg(
-                "%(rejected)s of %(read)s ledger rows rejected (strict mode; run `proposal-stats validate %(path)s` to list them)",
-                rejected=len(self.ledger.rejected), read=self.ledger.rows_read, path=str(self.ledger.path),
+                "%(rejected)s of %(read)s ledger rows rejected (strict mode): %(acceptance)s; %(hint)s",
+                rejected=len(self.ledger.rejected), read=self.ledger.rows_read, acceptance=self.ledger.acceptance(),
+                hint=self._validate_hint(),
             )))
+
+    def check_accepted(self) -> None:
+        """Raise :class:`NoRowsAccepted` when no ledger row was accepted, saying why in the report's
+        language (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``)."""
+        if self.ledger.rows_read == len(self.ledger.rejected):
+            raise NoRowsAccepted(self.t(Msg("%(acceptance)s; %(hint)s", acceptance=self.ledger.acceptance(), hint=self._validate_hint())))
 
     # ---- sections, in reading order -------------------------------------------------------------
     def title(self) -> Section:
@@ -227,15 +246,17 @@ class AnnualReport:
             row(Msg("Assigned to the government system"), f"{h.assigned_to_government}", ["assigned_to_government"]),
             row(Msg("share of proposals submitted"), by_name["assigned_to_government_share"].ledger_text, ["assigned_to_government_share"], sub=True),
             row(Msg("Handling units (lead)"), f"{h.handling_units}", ["handling_units"]),
-            row(Msg("Replied"), f"{h.replied} = {pct(h.reply_rate)}", ["replied", "reply_rate"]),
-            row(Msg("On-time replies"), f"{h.on_time} = {pct(h.on_time_rate)}", ["on_time_rate"]),
-            row(Msg("Face-to-face consultation"), f"{h.f2f_consulted} = {pct(h.f2f_rate)}", ["f2f_rate"]),
+            row(Msg("Replied"), f"{h.replied} = {percent_text(h.reply_rate)}", ["replied", "reply_rate"]),
+            row(Msg("On-time replies"), f"{h.on_time} = {percent_text(h.on_time_rate)}", ["on_time_rate"]),
+            row(Msg("Face-to-face consultation"),
+                Msg("%(n)s = %(rate)s (%(blank)s not recorded)", n=h.f2f_consulted, rate=percent_text(h.f2f_rate), blank=h.f2f_not_recorded)
+                if h.f2f_not_recorded else f"{h.f2f_consulted} = {percent_text(h.f2f_rate)}", ["f2f_rate"]),
             row(Msg("Satisfaction (inclusive)"),
                 Msg("%(satisfied)s of %(forms)s forms = %(rate)s", satisfied=h.satisfied_inclusive, forms=h.feedback_returned,
-                    rate=pct(h.satisfaction_rate)),
+                    rate=percent_text(h.satisfaction_rate)),
                 ["satisfaction_rate"]),
         ]
-        rows += [row(f"{c.code} · {c.label}", f"{c.count} = {pct(c.share)}", [f"{c.code} count", f"{c.code} share"]) for c in h.categories]
+        rows += [row(f"{c.code} · {c.label}", f"{c.count} = {percent_text(c.share)}", [f"{c.code} count", f"{c.code} share"]) for c in h.categories]
         return self._section("headline", rows=rows, categorised=h.categorised)
 
     def published_audit(self) -> Section:
@@ -262,7 +283,7 @@ class AnnualReport:
         t = self.t
         cats = self.headline.categories
         alt = t(Msg("Bar chart of result categories: %(bars)s",
-                    bars="; ".join(f"{c.code} ({c.label}) {c.count} = {pct(c.share)}" for c in cats)))
+                    bars="; ".join(f"{c.code} ({c.label}) {c.count} = {percent_text(c.share)}" for c in cats)))
         fig = charts.category_chart(cats, t(Msg("Result categories (government system)")), t=t, glyphs=self.glyphs)
         return content.figure(fig, alt, self.language, figure_id="categories-chart")
 
@@ -270,18 +291,19 @@ class AnnualReport:
         """Per handling unit: assignments by role, categories, replies, face-to-face consultation."""
         codes = self.params.result_scheme.codes
         cols = ["as_lead", "as_co_handler", "separately", *codes, "replied", "f2f_consulted"]
-        rows = [{"unit": r["handling_unit"], "counts": [int(r[c]) for c in cols]} for r in self.units.to_dict("records")]
+        rows = [{"unit": r["handling_unit"], "counts": [int(r[c]) for c in cols], "f2f_not_recorded": int(r.get("f2f_not_recorded", 0))}
+                for r in self.units.to_dict("records")]
         return self._section("units", codes=codes, rows=rows, synthetic="lead_unit" in self.params.synthetic_fields)
 
     def unit_performance(self) -> Section:
         """Handling-unit performance: the comparison table (rates with intervals and funnel verdicts)."""
         t, p = self.performance, self.params
 
-        def pc(x) -> str:
-            return "—" if x != x else f"{100 * x:.1f}%"
+        def pc(x) -> str:  # a proportion, as percent at 1 decimal by the one rounding rule
+            return percent_text(as_percent(x, 1), 1)
 
-        def days(x) -> str:
-            return "—" if x != x else f"{x:.0f}"
+        def days(x) -> str:  # whole days, by the one rounding rule
+            return "—" if (d := round_half_up(x, 0)) is None else str(d)
 
         def style(v: str) -> str:
             return "muted" if v == "too few" else "bad" if v.startswith("below") else "ok" if v.startswith("above") else ""
@@ -342,7 +364,7 @@ class AnnualReport:
             "timeliness", deadline=self.params.reply_deadline.describe(),
             late=int((times["days"].notna() & ~times["on_time"] & times["allowed"].notna()).sum()),
             unreplied=int(times["days"].isna().sum()), in_last_tenth=b["in_last_tenth"], replies=b["replies"],
-            share="—" if b["share"] != b["share"] else f"{b['share']:.1%}", flagged=b["flagged"],
+            share=percent_text(as_percent(b["share"], 1), 1), flagged=b["flagged"],
         )
 
     def days_chart(self) -> Section:
@@ -354,7 +376,7 @@ class AnnualReport:
         times = units.reply_times(self.ledger.proposals)
         replied = int(times["days"].notna().sum())
         fig = charts.days_chart(times, t(Msg("Days from assignment to reply")), t=t, glyphs=self.glyphs)
-        median = int(round(times["days"].median())) if replied else "—"
+        median = round_half_up(times["days"].median(), 0) if replied else "—"
         alt = t(Msg("Histogram of days to reply for %(n)s replies; median %(median)s days", n=replied, median=median))
         return content.figure(fig, alt, self.language, figure_id="days-chart")
 
@@ -420,6 +442,7 @@ class AnnualReport:
         return self._section(
             "methods",
             definitions=[(Msg(d.label), Msg(d.numerator), Msg(d.denominator), term("unit", d.unit)) for d in DEFINITIONS.values()],
+            f2f_blank_rule=Msg(F2F_BLANK_RULE),
             unit_definitions=UNIT_DEFINITIONS,
             scheme_id=p.result_scheme.id, scheme_source=p.result_scheme.source,
             scheme=[(c.code, c.label, [term("status", s) for s in c.statuses]) for c in p.result_scheme.categories],

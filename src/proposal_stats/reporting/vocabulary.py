@@ -35,6 +35,7 @@ COLUMNS: dict[str, str] = {
     "result_category_raw": N_("Result category as written"),
     "resolution_status": N_("Normalised status"),
     "f2f_consulted": N_("Face to face"),
+    "f2f_not_recorded": N_("Face to face not recorded"),
     "satisfaction": N_("Evaluation"),
     "second_replied_at": N_("Second reply"),
     "second_satisfaction": N_("Second evaluation"),
@@ -82,7 +83,7 @@ COLUMNS: dict[str, str] = {
     "label": N_("Label"),
     "statuses": N_("Normalised status(es)"),
     "count": N_("Count"),
-    "share": N_("Share (%)"),
+    "share": N_("Share"),
     "figure": N_("Figure"),
     "ledger_text": N_("This ledger"),
     "printed_text": N_("Printed"),
@@ -109,7 +110,7 @@ COLUMNS: dict[str, str] = {
     "where": N_("Where"),
     "printed": N_("Printed"),
     "first_class": N_("First class as printed"),
-    "resolved_share": N_("Resolved share (%)"),
+    "resolved_share": N_("Resolved share"),
     "comparable": N_("Comparable"),
     "note": N_("Note"),
     "measure": N_("Measure"),
@@ -246,9 +247,18 @@ def term(kind: str, code) -> Msg | str:
     return Msg(label) if label is not None else ("" if code is None else str(code))
 
 
+PERCENT_SUFFIX = "_pct"  # an exported percent column (reporting.exports): its base column's label, in percent
+
+
 def column(name: str) -> Msg | str:
-    """A column's header as a message to translate (a name with no entry stays as it is)."""
-    return Msg(COLUMNS[name]) if name in COLUMNS else name
+    """A column's header as a message to translate: ``handling_unit`` → "Handling unit",
+    ``a_share_pct`` → "A share (%)"; a name with no entry (a category code) stays as it is."""
+    name = str(name)
+    if name in COLUMNS:
+        return Msg(COLUMNS[name])
+    if name.endswith(PERCENT_SUFFIX) and name[: -len(PERCENT_SUFFIX)] in COLUMNS:
+        return Msg("%(label)s (%%)", label=Msg(COLUMNS[name[: -len(PERCENT_SUFFIX)]]))
+    return name
 
 
 def cell(value, kind: str | None = None):
@@ -276,16 +286,19 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
     return [[cell(v, k) for v, k in zip(row, kinds)] for row in frame.itertuples(index=False, name=None)]
 
 
-def column_label(column: str, language: str = SOURCE_LANGUAGE) -> str:
-    """A table column's header in ``language``: ``column_label("handling_unit", "zh-CN") == "承办单位"``.
+def column_label(name: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A table column's header in ``language``: ``column_label("handling_unit", "zh-CN") == "承办单位"``,
+    ``column_label("share_pct", "zh-CN") == "占比 (%)"``.
 
-    For exports and any table built outside the templates. A column with no entry in
-    :data:`COLUMNS` (a scheme's category code such as ``A``) keeps its name.
+    For exports (the workbook's headers: :meth:`AnnualReport.export_labels
+    <proposal_stats.reporting.report.AnnualReport.export_labels>`) and any table built outside the
+    templates. A column with no entry in :data:`COLUMNS` (a scheme's category code such as ``A``)
+    keeps its name.
 
     Raises:
         UnknownLanguage: ``language`` has no catalog.
     """
-    return Translator(check_language(language))(COLUMNS.get(column, column))
+    return Translator(check_language(language)).value(column(name))
 
 
 def column_labels(columns, language: str = SOURCE_LANGUAGE) -> dict[str, str]:

@@ -113,7 +113,8 @@ def unit_figures(report, unit: str) -> pd.DataFrame:
     if row.empty:
         raise KeyError(f"no handling unit named {unit!r}")
     r = row.iloc[0]
-    tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "forms", "satisfied", "basically_satisfied"]].sum()
+    tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "f2f_recorded", "forms", "satisfied",
+                "basically_satisfied"]].sum()
 
     def pc(num, den):
         return math.nan if not den else 100 * num / den
@@ -123,7 +124,7 @@ def unit_figures(report, unit: str) -> pd.DataFrame:
             ("A share", 100 * r.a_share, 100 * r.a_low, 100 * r.a_high, pc(tot.a_count, tot.categorised), r.a_verdict),
             ("reply rate", 100 * r.reply_rate, math.nan, math.nan, pc(tot.replied, tot.n), ""),
             ("on-time rate", 100 * r.on_time_rate, math.nan, math.nan, pc(tot.on_time, tot.with_due), r.on_time_verdict),
-            ("face-to-face rate", 100 * r.f2f_rate, math.nan, math.nan, pc(tot.f2f, tot.n), ""),
+            ("face-to-face rate", 100 * r.f2f_rate, math.nan, math.nan, pc(tot.f2f, tot.n) if tot.f2f_recorded == tot.n else math.nan, ""),
             ("satisfaction (inclusive)", 100 * r.satisfaction_inclusive, math.nan, math.nan,
              pc(tot.satisfied + tot.basically_satisfied, tot.forms), ""),
         ],

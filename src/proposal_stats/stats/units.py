@@ -98,7 +98,8 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # At k = 0 (k = n) the bound is exactly 0 (1); floats would give 2.8e-17 (1 - 1e-16).
+    return (0.0 if k == 0 else max(0.0, centre - half), 1.0 if k == n else min(1.0, centre + half))
 
 
 def binomial_limit(n: int, p0: float, prob: float) -> float:
@@ -239,7 +240,8 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         One row per unit; counts are assignments the unit replied to itself (lead, sole or separate),
         rates proportions. Columns: ``handling_unit, as_lead, as_co_handler, separately, n``, one count
         per normalised status, ``a_count, a_share, a_low, a_high, a_verdict, replied, reply_rate,
-        on_time, with_due, on_time_rate, on_time_verdict, f2f, f2f_rate, forms, response_rate,
+        on_time, with_due, on_time_rate, on_time_verdict, f2f, f2f_recorded, f2f_rate`` (undefined when
+        any of the unit's proposals has face-to-face consultation not recorded), ``forms, response_rate,
         satisfied, basically_satisfied, dissatisfied, satisfaction_inclusive, satisfaction_strict,
         days_median, days_p90, dissatisfied_rehandled``.
     """
@@ -256,24 +258,28 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         on_time=replying["replied_at"].notna() & replying["due_at"].notna() & (replying["replied_at"] <= replying["due_at"]),
     )
     a_code = scheme.codes[0]
+    # Counts as sums of 0/1 columns per unit: one vectorised pass, and well defined with no rows.
+    flags = {
+        "a_count": replying["result_category"] == a_code,
+        "categorised": replying["result_category"] != "",
+        "f2f": replying["f2f_consulted"].fillna(False).astype(bool),
+        "satisfied": replying["satisfaction"] == "satisfied",
+        "basically_satisfied": replying["satisfaction"] == "basically_satisfied",
+        "dissatisfied": replying["satisfaction"] == "dissatisfied",
+        "dissatisfied_rehandled": (replying["satisfaction"] == "dissatisfied") & replying["second_replied_at"].notna(),
+        **{st: replying["status"] == st for st in dict.fromkeys(status.values())},
+    }
+    replying = replying.assign(**{f"_{k}": v.astype("int64") for k, v in flags.items()}, days=replying["days"].astype("float64"))
     g = replying.groupby("handling_unit")
+    sums = {k: g[f"_{k}"].sum() for k in flags}
     table = pd.DataFrame({
-        "n": g.size(),
-        "a_count": g["result_category"].apply(lambda s: int((s == a_code).sum())),
-        "categorised": g["result_category"].apply(lambda s: int((s != "").sum())),
-        "replied": g["replied_at"].count(),
-        "on_time": g["on_time"].sum().astype(int),
-        "with_due": g["due_at"].count(),
-        "f2f": g["f2f_consulted"].apply(lambda s: int(s.fillna(False).sum())),
-        "satisfied": g["satisfaction"].apply(lambda s: int((s == "satisfied").sum())),
-        "basically_satisfied": g["satisfaction"].apply(lambda s: int((s == "basically_satisfied").sum())),
-        "dissatisfied": g["satisfaction"].apply(lambda s: int((s == "dissatisfied").sum())),
-        "days_median": g["days"].median(),
-        "days_p90": g["days"].quantile(0.9),
-        "dissatisfied_rehandled": g.apply(lambda d: int(((d["satisfaction"] == "dissatisfied") & d["second_replied_at"].notna()).sum()), include_groups=False),
+        "n": g.size(), "a_count": sums.pop("a_count"), "categorised": sums.pop("categorised"),
+        "replied": g["replied_at"].count(), "on_time": g["on_time"].sum().astype(int), "with_due": g["due_at"].count(),
+        "f2f": sums.pop("f2f"), "f2f_recorded": g["f2f_consulted"].count(),
+        "satisfied": sums.pop("satisfied"), "basically_satisfied": sums.pop("basically_satisfied"),
+        "dissatisfied": sums.pop("dissatisfied"), "days_median": g["days"].median(), "days_p90": g["days"].quantile(0.9),
+        "dissatisfied_rehandled": sums.pop("dissatisfied_rehandled"), **sums,  # then one count per status
     })
-    for st in dict.fromkeys(status.values()):
-        table[st] = g["status"].apply(lambda s, st=st: int((s == st).sum()))
     table = table.join(roles.rename(columns={"lead": "as_lead", "co_handler": "as_co_handler", "separate": "separately"}), how="outer").fillna(0)
     table["forms"] = table["satisfied"] + table["basically_satisfied"] + table["dissatisfied"]
 
@@ -283,7 +289,8 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
     table["a_share"] = ratio("a_count", "categorised")
     table["reply_rate"] = ratio("replied", "n")
     table["on_time_rate"] = ratio("on_time", "with_due")
-    table["f2f_rate"] = ratio("f2f", "n")
+    # A blank face-to-face cell is "not recorded", as in the headline: the rate is undefined, not "no".
+    table["f2f_rate"] = ratio("f2f", "n").where(table["f2f_recorded"] == table["n"])
     table["response_rate"] = ratio("forms", "replied")
     table["satisfaction_inclusive"] = ((table["satisfied"] + table["basically_satisfied"]) / table["forms"]).where(table["forms"] > 0)
     table["satisfaction_strict"] = ratio("satisfied", "forms")
@@ -296,15 +303,15 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
                                     ("on_time", "on_time", "with_due", benchmark_on_time if benchmark_on_time is not None else pooled_t)):
         od = overdispersion(table[count].to_numpy(), table[den].to_numpy(), target) if adjust else None
         widened = adjusted_limits(target, table[den], od.tau2).set_index("n").to_dict("index") if od and od.over_dispersed else None
-        table[f"{key}_verdict"] = [
+        table[f"{key}_verdict"] = pd.Series([
             verdict(int(k), int(n), target, min_n, widened.get(int(n)) if widened else None)
             for k, n in zip(table[count], table[den])
-        ]
+        ], index=table.index, dtype="str")
         table.attrs[f"{key}_overdispersion"] = od
     table.attrs.update(pooled_a=pooled_a, pooled_on_time=pooled_t, min_n=min_n,
                        target_a=benchmark_a if benchmark_a is not None else pooled_a,
                        target_on_time=benchmark_on_time if benchmark_on_time is not None else pooled_t)
-    ints = ["as_lead", "as_co_handler", "separately", "n", "a_count", "categorised", "replied", "on_time", "with_due", "f2f", "forms",
+    ints = ["as_lead", "as_co_handler", "separately", "n", "a_count", "categorised", "replied", "on_time", "with_due", "f2f", "f2f_recorded", "forms",
             "satisfied", "basically_satisfied", "dissatisfied", "dissatisfied_rehandled", *dict.fromkeys(status.values())]
     table[ints] = table[ints].astype(int)
     table = table.rename_axis("handling_unit").reset_index()
@@ -392,7 +399,7 @@ def compare_units(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: Re
 
     table = run(settings.overdispersion == "on")
     if settings.overdispersion == "auto":
-        outside = table["a_verdict"].str.endswith("99.8%").sum()
+        outside = table["a_verdict"].astype("str").str.endswith("99.8%").sum()
         od = overdispersion(table["a_count"], table["categorised"], table.attrs["target_a"]) if len(table) else None
         if od is not None and od.over_dispersed and outside >= 3:
             table = run(True)
