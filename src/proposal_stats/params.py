@@ -3,7 +3,7 @@
 A params file is YAML. Relative paths in it (``ledger``, ``output_dir``, ``notebook``) are resolved
 against the folder that holds the params file, so a project can be moved or cloned anywhere.
 :func:`load_params` validates it with pydantic (``extra="forbid"``: an unknown or misspelt key is an
-error) and raises :class:`ParamsError` with a one-line message naming the file and the key.
+error) and raises :class:`ParamsError` naming the file and listing every problem, one line each.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from pydantic import (
 
 from .claims_format import Claims
 from .terms import LEDGER_COLUMNS
-from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
+from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_message, validation_problems
 
 
 class ParamsError(ValueError):
-    """A params file that cannot be used; ``str(err)`` is a one-line message naming file and key."""
+    """A params file that cannot be used; ``str(err)`` names the file and each problem's key: one
+    line for one problem, else a line counting them and one line per problem."""
 
 
 class ResultCategory(StrictModel):
@@ -198,7 +199,7 @@ def load_params(path: str | Path) -> ReportParams | AuditReportParams:
         try:
             params = AuditReportParams.model_validate(data)
         except ValidationError as exc:
-            raise ParamsError(f"{path}: {validation_message(exc)}") from None
+            raise ParamsError(problems_message(path, validation_problems(exc, known=_known_keys(AuditReportParams)))) from None
         for key in ("claims", "notebook"):
             if not getattr(params, key).exists():
                 raise ParamsError(f"{path}: key '{key}': not found: {getattr(params, key)}")
@@ -234,27 +235,40 @@ def load_report_params(path: str | Path) -> ReportParams:
 
     Raises:
         ParamsError: the file is missing or not YAML, a key is unknown or missing, a value has the
-            wrong type, or the ledger file does not exist. The message is one line and names the
-            file and the key.
+            wrong type, or the ledger file does not exist. The message names the file and lists
+            every problem found, one line each (one line in all when there is one).
     """
     path = Path(path).resolve()
     raw = read_yaml(path, ParamsError, "params file")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
     data = _with_paths(path, raw, "../notebooks/annual_report.ipynb", ("ledger", "output_dir", "notebook"))
+    problems: list[str] = []
+    params = None
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:
-        raise ParamsError(f"{path}: {validation_message(exc)}") from None
-
-    if not params.ledger.is_file():
-        raise ParamsError(f"{path}: key 'ledger': file not found: {params.ledger}")
-    if not params.notebook.is_file():
-        raise ParamsError(f"{path}: key 'notebook': file not found: {params.notebook}")
-    if params.published and params.published.results:
+        problems += validation_problems(exc, known=_known_keys(ReportParams))
+    # Files are checked even when other keys are wrong, so one run lists every mistake.
+    for key in ("ledger", "notebook"):
+        value = data.get(key)
+        if isinstance(value, Path) and not value.is_file():
+            problems.append(f"key '{key}': file not found: {value}")
+    if params is not None and params.published and params.published.results:
         unknown = [c.code for c in params.published.results.cats if c.code and c.code not in params.result_scheme.codes]
         if unknown:
-            raise ParamsError(
-                f"{path}: key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme"
-            )
+            problems.append(f"key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme")
+    if problems:
+        raise ParamsError(problems_message(path, problems))
     return params
+
+
+def _known_keys(model, parent: str = "") -> dict[str, list[str]]:
+    """Parent key → the keys a model allows there (for "did you mean" on a misspelt key)."""
+    out = {parent: [k for k in model.model_fields if k != "params_file"]}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        for candidate in getattr(ann, "__args__", ()) or (ann,):
+            if isinstance(candidate, type) and issubclass(candidate, StrictModel):
+                out.update(_known_keys(candidate, f"{parent}.{name}" if parent else name))
+    return out
