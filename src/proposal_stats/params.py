@@ -106,6 +106,19 @@ class UnitSettings(StrictModel):
     )
 
 
+class PrivacySettings(StrictModel):
+    """What a report may show of the people in the ledger (see :mod:`proposal_stats.reporting.privacy`)."""
+
+    proposer: Literal["keep", "anonymise"] = Field(
+        default="keep", description="anonymise: proposer names become stable pseudonyms (委员001…) in the HTML and every export"
+    )
+
+    @field_validator("proposer", mode="before")
+    @classmethod
+    def _either_spelling(cls, value):
+        return "anonymise" if value == "anonymize" else value
+
+
 # The claims format is also the params file's `published:` block.
 Published = Claims
 
@@ -140,6 +153,7 @@ class ReportParams(StrictModel):
     execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
     published: Published | None = None
     units: UnitSettings = Field(default_factory=UnitSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     params_file: Path = Field(description="set by load_params; do not write it in the file")
 
     @field_validator("column_aliases")

@@ -23,6 +23,7 @@ from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, h
 from ..stats.units import compare_units
 from .exports import Table, annual_about, annual_tables, write_tables
 from .htmlparts import STYLE, esc
+from .privacy import anonymise_proposers
 from .htmlparts import pct as _pct
 from .htmlparts import table as _table
 
@@ -183,6 +184,10 @@ class AnnualReport:
                 "Any figure computed from them (marked <em>synthetic</em> below) describes the synthetic "
                 f"data, not the jurisdiction. {esc(p.synthetic_note)}</div>"
             )
+        if p.privacy.proposer == "anonymise":
+            parts.append("<div class='ps-banner'><strong>Proposers anonymised.</strong> Proposer names are replaced by "
+                         "pseudonyms (委员001…, numbered in the order they first appear in the ledger) in this report and "
+                         "in every table exported with it.</div>")
         if self.ledger.rows_read == 0:
             parts.append("<div class='ps-banner'><strong>Empty ledger.</strong> The ledger has a header but no rows: every figure below is zero or undefined.</div>")
         if len(self.ledger.rejected):
@@ -512,6 +517,8 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
     """
     params = load_report_params(params_file)
     ledger = read_ledger(params.ledger, params)
+    if params.privacy.proposer == "anonymise":  # before anything is computed or shown
+        ledger = anonymise_proposers(ledger, params)
     head = headline(ledger.proposals, params.result_scheme, ledger.assignments)
     return AnnualReport(
         params=params,
