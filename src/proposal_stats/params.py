@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from .claims_format import Claims
-from .terms import LEDGER_COLUMNS
+from .terms import LEDGER_COLUMNS, place_names, short_place_form
 from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_message, validation_problems
 
 
@@ -285,4 +285,46 @@ def _known_keys(model, parent: str = "") -> dict[str, list[str]]:
         for candidate in getattr(ann, "__args__", ()) or (ann,):
             if isinstance(candidate, type) and issubclass(candidate, StrictModel):
                 out.update(_known_keys(candidate, f"{parent}.{name}" if parent else name))
+    return out
+
+
+def published_identity_warnings(params: ReportParams) -> list[str]:
+    """Why the ``published:`` block may be another report's figures (empty when it looks right).
+
+    A params file copied from last year's (or another place's) keeps that report's ``published:``
+    block, and the new report would then mark its own figures "differs" against figures that
+    were never about them. Checked, each only when the block says it:
+
+    * **year**: the block's ``year`` (a published report's year: the session's year or the next,
+      when the report is given) or, without it, the year of ``source.date``, must be the report's
+      ``year`` or the year after;
+    * **jurisdiction**: the block's ``jurisdiction`` must name the same place (楚雄彝族自治州 and
+      楚雄州 are one place); without it, the source's publisher or title must name the report's place;
+    * **session**: the block's ``session``, when given, must be the report's.
+
+    Returns:
+        One sentence per mismatch, for the report's banner and the command line.
+    """
+    pub = params.published
+    if pub is None:
+        return []
+    out = []
+    year = pub.year if pub.year is not None else (pub.source.date.year if pub.source.date else None)
+    if year is not None and year not in (params.year, params.year + 1):
+        said = f"year {pub.year}" if pub.year is not None else f"dated {pub.source.date.isoformat()}"
+        out.append(f"the published figures are {said}, but this report is on the {params.year} session "
+                   f"(a report on it is given in {params.year} or {params.year + 1})")
+    ours = place_names(params.jurisdiction)
+    if ours:
+        if pub.jurisdiction and place_names(pub.jurisdiction):
+            theirs = set(place_names(pub.jurisdiction))
+            if not theirs & set(ours):
+                out.append(f"the published figures are for {pub.jurisdiction}, but this report is for {params.jurisdiction}")
+        elif not pub.jurisdiction:
+            source = f"{pub.source.publisher} {pub.source.title}"
+            if not any(name in source or name in short_place_form(source) for name in ours):
+                out.append(f"the published figures' source ({(pub.source.publisher or pub.source.title).strip()}) does not name "
+                           f"{ours[-1]}, the place this report is for")
+    if pub.session and params.session and "".join(pub.session.split()) != "".join(params.session.split()):
+        out.append(f"the published figures are on {pub.session}, but this report is on {params.session}")
     return out

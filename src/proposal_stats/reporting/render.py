@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..params import AuditReportParams, ParamsError, ReportParams, load_params
+from ..params import AuditReportParams, ParamsError, ReportParams, load_params, published_identity_warnings
 
 if TYPE_CHECKING:
     import nbformat
@@ -43,14 +43,16 @@ class RenderError(RuntimeError):
 
 @dataclass
 class RenderResult:
-    """A finished render: where it went, what it wrote, how long it took (seconds), and any text
-    the notebook wrote to stderr (kept out of the HTML, reported here instead)."""
+    """A finished render: where it went, what it wrote, how long it took (seconds), any text
+    the notebook wrote to stderr (kept out of the HTML, reported here instead), and warnings for
+    the user (e.g. a ``published:`` block that seems to be another report's)."""
 
     report_id: str
     output_dir: Path
     files: list[Path]
     seconds: float
     stderr: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _kernel_manager_class(kernel_log):
@@ -445,6 +447,7 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         files=[target / f for f in files],
         seconds=time.perf_counter() - started,
         stderr=stderr,
+        warnings=published_identity_warnings(params) if isinstance(params, ReportParams) else [],
     )
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import __version__
 from ..ledger.model import Ledger, file_sha256, read_ledger
-from ..params import ReportParams, load_report_params
+from ..params import ReportParams, load_report_params, published_identity_warnings
 from ..stats.compare import Comparison, compare_headline
 from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
@@ -113,6 +113,7 @@ class AnnualReport:
                 "warnings": int((self.ledger.problems["severity"] == "warning").sum()),
             },
             "published_checks": {c.figure: c.verdict for c in self.comparisons},
+            "published_identity_warnings": published_identity_warnings(p),
             "synthetic_fields": list(p.synthetic_fields),
             "provenance": self.provenance(),
         }
@@ -184,6 +185,11 @@ class AnnualReport:
                 "Any figure computed from them (marked <em>synthetic</em> below) describes the synthetic "
                 f"data, not the jurisdiction. {esc(p.synthetic_note)}</div>"
             )
+        mismatches = published_identity_warnings(p)
+        if mismatches:
+            parts.append("<div class='ps-banner'><strong>Published figures from another report?</strong> "
+                         + esc("; ".join(mismatches)) + ". The comparison with them below is likely meaningless: "
+                         "give this report's own published figures under <code>published:</code>, or remove the block.</div>")
         if p.privacy.proposer == "anonymise":
             parts.append("<div class='ps-banner'><strong>Proposers anonymised.</strong> Proposer names are replaced by "
                          "pseudonyms (委员001…, numbered in the order they first appear in the ledger) in this report and "
