@@ -238,21 +238,11 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
 
 
 def _notebook(folder: Path, from_params, old: dict) -> str | None:
-    """The ``notebook:`` to write, or ``None`` when the default (``../notebooks/annual_report.ipynb``
-    beside the params folder) exists: the ``--from`` file's, else the project's in the current folder."""
-    if (folder.parent / "notebooks" / "annual_report.ipynb").is_file() and "notebook" not in old:
+    """The ``--from`` file's own ``notebook:``, relative to the new file's folder; ``None`` when it
+    has none (the project's notebook is then the default)."""
+    if not isinstance(old.get("notebook"), str):
         return None
-    candidates = []
-    if isinstance(old.get("notebook"), str):
-        candidates.append(Path(from_params).resolve().parent / old["notebook"])
-    elif from_params is not None:
-        candidates.append(Path(from_params).resolve().parent.parent / "notebooks" / "annual_report.ipynb")
-    candidates.append(Path.cwd() / "notebooks" / "annual_report.ipynb")
-    candidates.append(Path(__file__).resolve().parents[3] / "notebooks" / "annual_report.ipynb")  # this checkout's
-    for path in candidates:
-        if path.is_file():
-            return _relative(path, folder)
-    return None
+    return _relative(Path(from_params).resolve().parent / old["notebook"], folder)
 
 
 def _header(target: Path, from_params, scheme_from: str) -> str:

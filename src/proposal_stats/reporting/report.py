@@ -70,6 +70,11 @@ class RowsRejected(RuntimeError):
     """Raised in strict mode when the ledger has rejected rows."""
 
 
+class NoRowsAccepted(RuntimeError):
+    """Raised when no ledger row is accepted (unless a report is asked for anyway): every figure
+    would be empty. ``str(err)`` says why in one line."""
+
+
 @dataclass(frozen=True)
 class AnnualReport:
     """Everything the annual report shows, computed once from a params file.
@@ -468,13 +473,22 @@ class AnnualReport:
             text += _table(["Line", "Column", "Value", "Rule", "Severity", "Message"], rows, "problems" + more)
         return f"<div class='ps-report'><h2>Data quality</h2>{text}</div>"
 
+    def _validate_hint(self) -> str:
+        return f"`proposal-stats validate {self.ledger.path} --params {self.params.params_file}` lists every problem"
+
     def check_strict(self) -> None:
         """Raise :class:`RowsRejected` if any ledger row was rejected (the ``--strict`` mode)."""
         if len(self.ledger.rejected):
             raise RowsRejected(
                 f"{len(self.ledger.rejected)} of {self.ledger.rows_read} ledger rows rejected "
-                f"(strict mode; run `proposal-stats validate {self.ledger.path}` to list them)"
+                f"(strict mode): {self.ledger.acceptance()}; {self._validate_hint()}"
             )
+
+    def check_accepted(self) -> None:
+        """Raise :class:`NoRowsAccepted` when no ledger row was accepted, saying why
+        (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``)."""
+        if self.ledger.rows_read == len(self.ledger.rejected):
+            raise NoRowsAccepted(f"{self.ledger.acceptance()}; {self._validate_hint()}")
 
     def proposals_html(self) -> str:
         """Appendix: every accepted proposal (id, title, lead unit, category), collapsed by default."""
