@@ -135,6 +135,8 @@ def report(
                 "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
                 rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
                 ledger=str(result.ledger), params=str(path)))))
+        for text in result.warnings:
+            err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
 
@@ -151,6 +153,68 @@ def _params_language(path: Path) -> str:
         return SOURCE_LANGUAGE
     language = raw.get("language") if isinstance(raw, dict) else None
     return language if language in available_languages() else SOURCE_LANGUAGE
+
+
+@app.command()
+def new(
+    target: Annotated[Path, typer.Argument(metavar="PARAMS.yaml", help="the params file to write, e.g. params/my-city-2024.yaml")],
+    ledger: Annotated[Path, typer.Option("--ledger", help="the new report's ledger (CSV, TSV, XLSX or Parquet)")],
+    from_params: Annotated[Path | None, typer.Option("--from", help="last year's params file: its result scheme and settings")] = None,
+    title: Annotated[str | None, typer.Option(help="the report's title")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="e.g. '楚雄市 (Chuxiong city, Yunnan)'")] = None,
+    body: Annotated[str | None, typer.Option(help="cppcc_proposals or npc_suggestions")] = None,
+    session: Annotated[str | None, typer.Option(help="e.g. 市政协十届二次会议")] = None,
+    year: Annotated[int | None, typer.Option(help="the year of the session whose proposals are handled")] = None,
+    published: Annotated[Path | None, typer.Option("--published", help="a claims file with the figures this report's government printed")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace PARAMS.yaml if it exists")] = False,
+) -> None:
+    """Write a params file for a new report: identity from the options (asked for when missing),
+    the result scheme from --from or inferred from the ledger's categories, no published figures
+    unless --published is given.
+
+    Exit status: 0 written, 2 not written (the reason is printed).
+    """
+    import sys
+
+    from .params import ParamsError
+    from .reporting.new_report import new_params
+
+    identity = {"title": title, "jurisdiction": jurisdiction, "body": body, "session": session, "year": year}
+    try:
+        old = {}
+        if from_params is not None:
+            from .yamlfile import read_yaml
+
+            old = read_yaml(from_params, ParamsError, "params file") or {}
+            old = old if isinstance(old, dict) else {}
+        if sys.stdin.isatty():  # ask for what is missing; last year's file suggests some answers
+            suggest = {"jurisdiction": old.get("jurisdiction"), "body": old.get("body") or "cppcc_proposals",
+                       "year": old["year"] + 1 if isinstance(old.get("year"), int) else None}
+            for key in ("title", "jurisdiction", "body", "session", "year"):
+                if identity[key] in (None, ""):
+                    identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str)
+        result = new_params(target, ledger, identity, from_params, published, overwrite=force)
+    except ParamsError as exc:
+        _fail(str(exc), False)
+    except Exception as exc:  # never a traceback, whatever the input
+        _fail(f"{ledger}: could not be read ({type(exc).__name__}: {exc})", False)
+
+    out = _console()
+    p = result.params
+    out.print(f"wrote {result.path}: {p.title} · {p.jurisdiction} · {p.body} · {p.session} · {p.year}")
+    out.print(f"result scheme {result.scheme_from}:")
+    for c in result.categories:
+        written = f" (written {', '.join(c.written)})" if c.written and c.written != (c.code,) else ""
+        guess = "  <- CHECK: a guess" if c.guessed else ""
+        out.print(f"  {c.code}  {c.label}  [{' + '.join(c.statuses)}]  {c.count} proposal(s){written}{guess}")
+    if result.scheme_from.startswith("inferred"):
+        out.print("letters mean different things in different places: check each label and status against the printed report")
+    out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected} accepted, "
+              f"{result.rows_rejected} rejected" + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
+    out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))
+    for text in result.warnings:
+        err.print(Text("warning: ", style="yellow") + Text(text))
+    out.print(f"next: proposal-stats report {target}")
 
 
 @app.command()

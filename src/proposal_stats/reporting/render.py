@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..messages import Msg, N_
-from ..params import AuditReportParams, ParamsError, ReportParams, load_params, local_text
+from ..params import AuditReportParams, ParamsError, ReportParams, load_params, local_text, published_identity_warnings
 from .i18n import UnknownLanguage, check_language
 
 if TYPE_CHECKING:
@@ -65,14 +65,16 @@ class RenderError(RuntimeError):
 
 @dataclass
 class RenderResult:
-    """A finished render: where it went, what it wrote, how long it took (seconds), and any text
-    the notebook wrote to stderr (kept out of the HTML, reported here instead)."""
+    """A finished render: where it went, what it wrote, how long it took (seconds), any text
+    the notebook wrote to stderr (kept out of the HTML, reported here instead), and warnings for
+    the user (e.g. a ``published:`` block that seems to be another report's)."""
 
     report_id: str
     output_dir: Path
     files: list[Path]
     seconds: float
     stderr: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     rows_read: int | None = None  # ledger rows, from summary.json (None: no ledger)
     rows_rejected: int | None = None
     ledger: Path | None = None
@@ -499,6 +501,7 @@ def render_report(
         files=[target / f for f in files],
         seconds=time.perf_counter() - started,
         stderr=stderr,
+        warnings=published_identity_warnings(params) if isinstance(params, ReportParams) else [],
         rows_read=rows[0],
         rows_rejected=rows[1],
         ledger=getattr(params, "ledger", None),

@@ -21,7 +21,7 @@ import pandas as pd
 from .. import __version__
 from ..ledger.model import Ledger, file_sha256, read_ledger
 from ..messages import Msg
-from ..params import ReportParams, load_report_params, local_text
+from ..params import ReportParams, load_report_params, local_text, published_identity_warnings
 from ..stats.compare import Comparison, compare_headline
 from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
@@ -29,6 +29,7 @@ from . import content
 from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
 from .i18n import SOURCE_LANGUAGE, Translator, check_language
+from .privacy import anonymise_proposers
 from .vocabulary import column, column_label, frame_rows, term
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
@@ -137,6 +138,7 @@ class AnnualReport:
                 "warnings": int((self.ledger.problems["severity"] == "warning").sum()),
             },
             "published_checks": {c.figure: c.verdict for c in self.comparisons},
+            "published_identity_warnings": published_identity_warnings(p),
             "synthetic_fields": list(p.synthetic_fields),
             "provenance": self.provenance(),
         }
@@ -207,6 +209,15 @@ class AnnualReport:
             raise NoRowsAccepted(self.t(Msg("%(acceptance)s; %(hint)s", acceptance=self.ledger.acceptance(), hint=self._validate_hint())))
 
     # ---- sections, in reading order -------------------------------------------------------------
+    #: The report's sections in reading order: the notebook shows them in this order, one cell each.
+    SECTIONS = ("title", "banners", "headline_figures", "published_audit", "categories_chart", "handling_units",
+                "unit_performance", "funnel_charts", "timeliness", "days_chart", "satisfaction", "signals",
+                "data_quality", "methods", "appendix", "footer")
+
+    def sections(self) -> list[Section]:
+        """Every section, in reading order (:data:`SECTIONS`)."""
+        return [getattr(self, name)() for name in self.SECTIONS]
+
     def title(self) -> Section:
         """The title: the report's name, jurisdiction, body, session and year."""
         p = self.params
@@ -214,12 +225,15 @@ class AnnualReport:
                              body=term("body", p.body), session=p.session, year=p.year)
 
     def banners(self) -> Section:
-        """Warnings the reader must see first: synthetic data, an empty ledger, rejected rows."""
+        """Warnings the reader must see first: synthetic data, published figures that seem to be
+        another report's, anonymised proposers, an empty ledger, rejected rows."""
         p, ld = self.params, self.ledger
         return self._section(
             "banners",
             synthetic_fields=[column(f) for f in p.synthetic_fields],
             synthetic_note=local_text(p.synthetic_note, self.language),
+            published_mismatches=published_identity_warnings(p),
+            anonymised=p.privacy.proposer == "anonymise",
             rows_read=ld.rows_read,
             rejected=len(ld.rejected),
         )
@@ -499,6 +513,8 @@ def build_annual_report(params_file: str | Path, language: str | None = None) ->
     params = load_report_params(params_file)
     language = check_language(language or params.language)
     ledger = read_ledger(params.ledger, params)
+    if params.privacy.proposer == "anonymise":  # before anything is computed or shown
+        ledger = anonymise_proposers(ledger, params)
     head = headline(ledger.proposals, params.result_scheme, ledger.assignments)
     return AnnualReport(
         params=params,
