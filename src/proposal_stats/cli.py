@@ -222,6 +222,7 @@ def free_port(host: str, first: int, tries: int = 50) -> int:
 
     for port in range(first, first + tries + 1):
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: a closed port in TIME_WAIT is free
             try:
                 s.bind((host, port))
             except OSError:

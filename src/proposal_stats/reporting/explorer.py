@@ -50,7 +50,7 @@ CSS = """
 .ps-x table.ps-t th { background: #eef1f6; font-weight: 600; }
 .ps-x table.ps-t td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ps-x table.ps-t td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
-.ps-x table.ps-t td.def, .ps-x .ps-muted { color: #5b6472; } .ps-x .ps-bad { color: #b3261e; font-weight: 600; }
+.ps-x table.ps-t td.def, .ps-x .ps-muted { color: #5b6472; } .ps-x .ps-def { color: #5b6472; font-size: 0.78rem; } .ps-x .ps-bad { color: #b3261e; font-weight: 600; }
 .ps-x .ps-ok { color: #1e7b34; font-weight: 600; }
 .ps-x .ps-scroll { max-height: 420px; overflow-y: auto; }
 """
@@ -60,7 +60,7 @@ TABLE_COLUMNS = (
     ("proposal_id", "Id", "4.5em", ""), ("title", "Title", "24%", ""), ("topic", "Topic", "5.5em", ""),
     ("lead_unit", "Lead unit", "11%", ""), ("co_handling_units", "Co-handlers", "11%", ""),
     ("assigned_at", "Assigned", "6.6em", "date"), ("due_at", "Due", "6.6em", "date"), ("replied_at", "Replied", "6.6em", "date"),
-    ("days", "Days", "3.4em", "num"), ("on_time", "On time", "3.8em", ""), ("result", "Result", "8.5em", ""),
+    ("days", "Days", "3.8em", "num"), ("on_time", "On time", "3.8em", ""), ("result", "Result", "8.5em", ""),
     ("satisfaction", "Evaluation", "7em", ""),
 )
 
@@ -138,13 +138,12 @@ def figures_html(figs: pd.DataFrame) -> str:
         if r.undefined:
             value, interval = f"<span class='ps-muted'>— {esc(r.undefined)}</span>", ""
         else:
-            value, interval = f"<b>{_pct(r.unit)}</b> <span class='ps-muted'>({r.count} of {r.base})</span>", f"{_pct(r.low)}–{_pct(r.high)}"
+            value, interval = f"<b>{_pct(r.unit)}</b><br><span class='ps-muted'>{r.count} of {r.base}</span>", f"{_pct(r.low)}–{_pct(r.high)}"
         verdict = r.verdict or "<span class='ps-muted'>not judged</span>"
         cls = "ps-bad" if r.verdict.startswith("below") else "ps-ok" if r.verdict.startswith("above") else ""
-        rows.append([(esc(r.figure), ""), (value, ""), (interval, "num"), (_pct(r.pooled), "num"),
-                     (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", ""), (esc(r.definition), "def")])
-    return _table([("Figure", "9em"), ("Unit", "10.5em"), ("95% interval", "7.5em"), ("Pooled", "4.5em"), ("Verdict", "6.5em"),
-                   ("What it counts", "")], rows)
+        rows.append([(f"{esc(r.figure)}<br><span class='ps-def'>{esc(r.definition)}</span>", ""), (value, ""), (interval, "num"),
+                     (_pct(r.pooled), "num"), (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", "")])
+    return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "4.4em"), ("Verdict", "6.2em")], rows)
 
 
 def timeliness_html(t: pd.Series, deadline: str) -> str:
@@ -218,9 +217,12 @@ class Explorer:
         self.style = w.HTML()
         self.header, self.figures, self.table, self.compare_table = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.trend_table, self.side = w.HTML(), w.HTML()
-        self.funnel = interactive.jupyter_chart(interactive.funnel_chart(pd.DataFrame(columns=["measure", "handling_unit", "count", "base", "rate", "low", "high", "verdict", "x", "same_point", "others"]),
-                                                                         pd.DataFrame(columns=["measure", "n", "target", "lower_998", "lower_95", "upper_95", "upper_998"])))
-        self.trend = interactive.jupyter_chart(interactive.trend_chart(explore.trend_table([])))
+        first = self.index_of(start_path)
+        self.funnel = interactive.jupyter_chart(interactive.funnel_chart(first.funnel_points, first.funnel_lines))
+        self.funnel.selections.observe(self._picked, ["pick"])
+        self._funnel_for = first
+        self.trend, self._trend_for = None, None
+        self.trend_box = w.VBox([])
         self.funnel_note = w.HTML(
             "<p class='ps-note'>Each dot is a unit: its rate against its number of proposals. Dotted lines: 99.8% limits; dashed: "
             "95% limits, around the pooled rate (solid line). A unit inside the limits is not distinguishable from the others; "
@@ -233,7 +235,7 @@ class Explorer:
                     self.table, w.HBox([self.export_csv, self.export_xlsx, self.download], layout=w.Layout(align_items="center"))]),
             w.VBox([w.HTML("<p class='ps-note'>Pick units to compare (Ctrl- or Shift-click for several); they are named on the funnel.</p>"),
                     self.compare, self.compare_table]),
-            w.VBox([w.HTML("<h3>The unit across years</h3>"), self.trend, self.trend_table,
+            w.VBox([w.HTML("<h3>The unit across years</h3>"), self.trend_box, self.trend_table,
                     w.HTML("<h3>Jurisdictions side by side</h3>"), self.show_corpus, self.side]),
             w.HTML(self._about_html()),
         ])
@@ -241,7 +243,7 @@ class Explorer:
             tabs.set_title(i, title)
         self.tabs = tabs
         controls = w.VBox([self.report_picker, w.HBox([self.unit, self.role, self.status, self.topic], layout=w.Layout(flex_flow="row wrap"))])
-        chart_box = w.VBox([self.measure, self.funnel, self.funnel_note], layout=w.Layout(width="600px"))
+        chart_box = w.VBox([self.measure, self.funnel, self.funnel_note], layout=w.Layout(width="620px"))
         self.widget = w.VBox([self.style, self.header, controls,
                               w.HBox([chart_box, w.VBox([self.figures], layout=w.Layout(flex="1 1 420px"))],
                                      layout=w.Layout(flex_flow="row wrap")), tabs])
@@ -312,10 +314,11 @@ class Explorer:
             self.compare.value = tuple(u for u in compared if ix.has_unit(u))
             self.report_picker.value = str(Path(path).resolve())
             self.page = 0
-        self.funnel.chart = interactive.funnel_chart(ix.funnel_points, ix.funnel_lines, measure=self.measure.value,
-                                                     focus=self._focus(), compare=self.compare.value)
-        self.funnel.selections.observe(self._picked, ["pick"])
-        self._trend_for = None
+        if self._funnel_for is not ix:  # a new report: new data for the chart (a selection only sets its parameters)
+            self._funnel_for = ix
+            self.funnel.chart = interactive.funnel_chart(ix.funnel_points, ix.funnel_lines, measure=self.measure.value,
+                                                         focus=self._focus(), compare=self.compare.value)
+            self.funnel.selections.observe(self._picked, ["pick"])
         self._embed_font()
         self.header.value = self._header_html()
         self.redraw()
@@ -428,9 +431,14 @@ class Explorer:
         p = self.index.report.params
         siblings = [path for path, q in self.annual if (q.jurisdiction, q.body) == (p.jurisdiction, p.body)]
         key = tuple(map(str, siblings))
-        if getattr(self, "_trend_for", None) != key:
+        if self._trend_for != key:
             self._trend_for = key
-            self.trend.chart = interactive.trend_chart(explore.trend_table([self.index_of(s) for s in siblings]), focus=self._focus())
+            chart = interactive.trend_chart(explore.trend_table([self.index_of(s) for s in siblings]), focus=self._focus())
+            if self.trend is None:
+                self.trend = interactive.jupyter_chart(chart)
+                self.trend_box.children = [self.trend]
+            else:
+                self.trend.chart = chart
         self.trend.params.focus = self._focus()
         if len(siblings) < 2:
             self.trend_table.value = (f"<p class='ps-note'>Only one year of {esc(p.jurisdiction)} is open: add the params files of other years "

@@ -56,7 +56,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
 
     long = lines.melt(id_vars=["measure", "n"], value_vars=["lower_998", "upper_998", "lower_95", "upper_95"], var_name="limit", value_name="value")
     long["band"] = long["limit"].map({"lower_998": "99.8% limits", "upper_998": "99.8% limits", "lower_95": "95% limits", "upper_95": "95% limits"})
-    limits = alt.Chart(long).mark_line(color="#666666", strokeWidth=1, interpolate="step-after").encode(
+    limits = alt.Chart(long).mark_line(color="#666666", strokeWidth=1).encode(
         x=alt.X("n:Q"), y=alt.Y("value:Q"), detail="limit:N",
         strokeDash=alt.StrokeDash("band:N", scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[5, 3], [1, 3]]),
                                   legend=alt.Legend(title=None, orient="bottom-right")),
@@ -74,7 +74,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
     dots = base.mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=0.5, cursor="pointer").encode(
         x=x, y=y, tooltip=tooltip,
         color=alt.Color("verdict:N", scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
-                        legend=alt.Legend(title="verdict", orient="right")),
+                        legend=alt.Legend(title="verdict", orient="bottom", columns=3)),
     ).add_params(pick)
     ring = base.mark_circle(size=260, fillOpacity=0, stroke=FOCUS, strokeWidth=2.5).encode(x=x, y=y, tooltip=tooltip).transform_filter(
         alt.datum.handling_unit == p_focus)

@@ -437,7 +437,7 @@ def funnel_data(report) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _others(names: str, me: str) -> str:
     rest = [n for n in names.split("、") if n != me]
-    return "" if not rest else "、".join(rest[:6]) + (f" and {len(rest) - 6} more" if len(rest) > 6 else "")
+    return "no other unit" if not rest else "、".join(rest[:6]) + (f" and {len(rest) - 6} more" if len(rest) > 6 else "")
 
 
 # ---- across reports ------------------------------------------------------------------------------
