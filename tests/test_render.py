@@ -50,6 +50,7 @@ def test_cli_renders_the_reference_report_by_default(rendered):
         "rejected_rows.csv",
         "report.html",
         "summary.json",
+        "tables.xlsx",
         "unit_performance.csv",
         "units.csv",
     ]

@@ -100,7 +100,9 @@ def test_unit_table_by_hand(table):
     assert (a.as_lead, a.as_co_handler, a.separately, a.n) == (4, 0, 0, 4)
     assert (a.a_count, a.categorised, a.a_share) == (2, 3, pytest.approx(2 / 3))
     assert (a.replied, a.reply_rate, a.on_time, a.with_due, a.on_time_rate) == (3, 0.75, 2, 4, 0.5)
-    assert (a.f2f, a.f2f_rate) == (2, 0.5)
+    # 004's face-to-face cell is blank: not recorded, so the rate is undefined (as in the headline), not 2/4
+    assert (a.f2f, a.f2f_recorded, math.isnan(a.f2f_rate)) == (2, 3, True)
+    assert (t.loc["丙局"].f2f, t.loc["丙局"].f2f_rate) == (1, 1.0)
     assert (a.forms, a.response_rate) == (3, 1.0)
     assert (a.satisfaction_inclusive, a.satisfaction_strict) == (pytest.approx(2 / 3), pytest.approx(1 / 3))
     assert (a.days_median, a.days_p90) == (60.0, pytest.approx(60 + 0.8 * (108 - 60)))  # days 30, 60, 108

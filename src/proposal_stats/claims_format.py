@@ -40,10 +40,12 @@ class Derived(StrictModel):
 
 
 class Figure(StrictModel):
-    """One printed figure: ``value`` read from ``text`` (the printed wording)."""
+    """One printed figure: ``value`` read from ``text`` (the printed wording); ``meaning`` names it in
+    the figure vocabulary (:mod:`proposal_stats.published.vocabulary`; blank: read from the wording)."""
 
     value: Decimal | None = Field(description="the number the text states; null where none is printed")
     text: str
+    meaning: str = ""
     note: str = ""
     derived: Derived | None = None
 
@@ -59,12 +61,26 @@ class Category(StrictModel):
 
 
 class Breakdown(StrictModel):
-    """A printed breakdown (results or topics): the base count and its classes; ``partial`` when only
-    some classes were printed."""
+    """A printed breakdown: the base count and its classes; ``partial`` when only some classes were
+    printed, ``overlapping`` when the text says an item may sit in several classes (包括会同办理).
+    ``kind`` says what is broken down (``results``, ``topics``, ``proposer_types``, ``handling_systems``,
+    ``satisfaction``, ``filing``, …) and ``text`` is the printed passage it comes from."""
 
+    kind: str = ""
     base: int | None = Field(default=None, ge=0)
     partial: bool = Field(default=False, description="only some classes were printed")
+    overlapping: bool = Field(default=False, description="an item may be counted in several classes")
+    text: str = ""
     cats: tuple[Category, ...]
+
+
+class Unplaced(StrictModel):
+    """A number printed in the text that extraction could not place: kept, never dropped or guessed."""
+
+    value: Decimal | None = None
+    unit: str = ""
+    text: str
+    note: str = ""
 
 
 class SchemeEntry(StrictModel):
@@ -90,6 +106,18 @@ class Claims(StrictModel):
     figures: dict[str, Figure] = Field(default_factory=dict)
     results: Breakdown | None = None
     topics: Breakdown | None = None
+    breakdowns: tuple[Breakdown, ...] = Field(default=(), description="every other printed breakdown")
+    unplaced: tuple[Unplaced, ...] = ()
+
+    def all_breakdowns(self) -> list[tuple[str, Breakdown]]:
+        """Every breakdown with the name findings use: ``results``, ``topics``, then ``breakdowns.N``
+        (or its ``kind`` when that is unique)."""
+        out = [(name, b) for name, b in (("results", self.results), ("topics", self.topics)) if b is not None]
+        kinds = [b.kind for b in self.breakdowns]
+        for n, b in enumerate(self.breakdowns):
+            unique = b.kind and kinds.count(b.kind) == 1 and b.kind not in ("results", "topics")
+            out.append((b.kind if unique else f"breakdowns.{n}", b))
+        return out
 
 
 def load_claims(path: str | Path) -> list[Claims]:

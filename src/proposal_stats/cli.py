@@ -192,13 +192,13 @@ def audit(
     raise typer.Exit(1 if errors else 0)
 
 
-EXPLORER_NOTEBOOK = Path("notebooks") / "explore.ipynb"
-
-
 def _explorer_notebook() -> Path:
-    if not EXPLORER_NOTEBOOK.is_file():
-        raise typer.BadParameter(f"{EXPLORER_NOTEBOOK} not found (run from the project root)")
-    return EXPLORER_NOTEBOOK
+    from .params import default_notebook
+
+    notebook = default_notebook("explore.ipynb")
+    if not notebook.is_file():
+        raise typer.BadParameter(f"{notebook} not found (reinstall the package, or run from a clone of the project)")
+    return notebook
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

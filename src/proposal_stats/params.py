@@ -9,6 +9,7 @@ error) and raises :class:`ParamsError` with a one-line message naming the file a
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -194,7 +195,7 @@ def load_params(path: str | Path) -> ReportParams | AuditReportParams:
     path = Path(path).resolve()
     raw = read_yaml(path, ParamsError, "params file")
     if isinstance(raw, dict) and raw.get("kind") == "published_audit":
-        data = _with_paths(path, raw, "../notebooks/published_audit.ipynb", ("claims", "output_dir", "notebook"))
+        data = _with_paths(path, raw, "published_audit.ipynb", ("claims", "output_dir", "notebook"))
         try:
             params = AuditReportParams.model_validate(data)
         except ValidationError as exc:
@@ -206,13 +207,25 @@ def load_params(path: str | Path) -> ReportParams | AuditReportParams:
     return load_report_params(path)
 
 
+def default_notebook(name: str) -> Path:
+    """The project's notebook ``name`` (``annual_report.ipynb``, ``published_audit.ipynb``): from the
+    project's ``notebooks/`` folder in a clone (an editable install), else from the copy a wheel
+    installs under ``<prefix>/share/proposal-stats/notebooks/``. Never relative to a params file, so a
+    params file works from any folder."""
+    project = Path(__file__).resolve().parents[2] / "notebooks" / name
+    if project.is_file():
+        return project
+    return Path(sys.prefix) / "share" / "proposal-stats" / "notebooks" / name
+
+
 def _with_paths(path: Path, raw: dict, notebook: str, keys: tuple[str, ...]) -> dict:
     if "params_file" in raw:
         raise ParamsError(f"{path}: key 'params_file' is set by the tool; remove it")
     data = dict(raw)
     data.setdefault("report_id", path.stem)
     data.setdefault("output_dir", f"../outputs/{data['report_id']}")
-    data.setdefault("notebook", notebook)
+    if "notebook" not in data:
+        data["notebook"] = default_notebook(notebook)
     for key in keys:
         if isinstance(data.get(key), str):
             data[key] = (path.parent / data[key]).resolve()
@@ -229,8 +242,8 @@ def load_report_params(path: str | Path) -> ReportParams:
     Returns:
         ReportParams with ``ledger``, ``output_dir`` and ``notebook`` made absolute (relative paths
         are taken from the params file's folder). ``report_id`` defaults to the file name's stem,
-        ``output_dir`` to ``../outputs/<report_id>``, ``notebook`` to
-        ``../notebooks/annual_report.ipynb``.
+        ``output_dir`` to ``../outputs/<report_id>``, ``notebook`` to the project's
+        ``annual_report.ipynb`` (:func:`default_notebook`).
 
     Raises:
         ParamsError: the file is missing or not YAML, a key is unknown or missing, a value has the
@@ -241,7 +254,7 @@ def load_report_params(path: str | Path) -> ReportParams:
     raw = read_yaml(path, ParamsError, "params file")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
-    data = _with_paths(path, raw, "../notebooks/annual_report.ipynb", ("ledger", "output_dir", "notebook"))
+    data = _with_paths(path, raw, "annual_report.ipynb", ("ledger", "output_dir", "notebook"))
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:

@@ -3,46 +3,58 @@
 Each :class:`Finding` has a ``kind`` (see :data:`KINDS`), a severity — **error** (a figure that is
 wrong: no reading of the printed numbers produces it), **warning** (probably wrong or misleading),
 **note** (a harmless printing habit, such as truncating instead of rounding) — and a sentence quoting
-the printed text. Shares are recomputed exactly (fractions) at the precision they were printed with,
-under three rounding modes: half-up (the convention), half-even and truncation.
+the printed text and showing the arithmetic. Shares are recomputed exactly (fractions) at the
+precision they were printed with, under three rounding modes: half-up (the convention), half-even
+and truncation.
+
+Nothing depends on what a figure is called: a figure's meaning comes from its wording through the
+figure vocabulary (:mod:`~proposal_stats.published.vocabulary`), every printed percentage is checked
+for integer feasibility against the counts the report states, and every breakdown is audited.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from ..claims_format import Breakdown, Category, Claims
+from ..claims_format import Breakdown, Category, Claims, Figure
 from .printed import PrintedNumber, parse_percent
+from .vocabulary import SUMS, derive_links, is_rate, meaning_of, rate_parts, simplify
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
 #: kind → (severity, what it means). Documented in README, "Published-report audit".
 KINDS: dict[str, tuple[str, str]] = {
     "sum_mismatch": ("error", "the class counts do not add up to the base"),
-    "base_mismatch": ("warning", "the breakdown's base equals none of the totals the report states"),
+    "base_mismatch": ("warning", "the breakdown's base equals no figure the report states"),
     "share_mismatch": ("error", "no rounding of count / base gives the printed share"),
-    "impossible_percentage": ("error", "no whole number of proposals gives the printed percentage of the base"),
+    "impossible_percentage": ("error", "no whole number gives the printed percentage: of the stated base, or for the printed count of any base"),
     "share_other_base": ("warning", "the printed share is computed over another stated total, not the base"),
     "rounding_mode": ("note", "the share is truncated or rounded half-even rather than half-up (harmless)"),
     "dropped_trailing_zero": ("note", "printed with fewer decimals than its neighbours, e.g. 24.6% for 24.60% (harmless)"),
-    "forced_to_100": ("warning", "a share was adjusted so the shares total exactly 100%"),
+    "forced_to_100": ("warning", "one share was adjusted so the shares total exactly 100%"),
     "shares_total": ("error", "the shares total differs from 100% by more than their rounding allows"),
     "derived_mismatch": ("error", "a printed rate does not match the printed figures it is made of"),
-    "sum_of_rounded_shares": ("warning", "a combined share (A+B) is the sum of rounded shares, not the share of the summed counts"),
+    "sum_of_rounded_shares": ("error", "a combined share (A+B) differs from the share of the summed counts: it is the sum of the rounded shares"),
     "approximate_wording": ("error", "a share worded 约/以上/超过/近… is outside the bound its wording states"),
     "missing_number": ("warning", "a blank where a number was stripped from the printed text (e.g. 率为%)"),
     "share_base_unknown": ("note", "a count printed with a share (占…%) of a total the report does not print"),
+    "overlapping_classes": ("note", "the classes add up to more than the base because the text counts an item in several classes (包括会同办理)"),
 }
 
-#: Figure names that state a total a breakdown's base may equal.
-TOTAL_NAMES = (
-    "total_proposals", "total_suggestions", "submitted", "received", "filed", "to_government", "assigned_to_government", "replied",
-    "suggestions", "proposals", "items", "total", "lead_items", "all_replied",
-)
+#: Meanings that state a total a share may be taken over (a breakdown's base, another stated total).
+TOTAL_MEANINGS = ("submitted", "filed", "to_government", "replied", "forms_returned", "submitted_in_session")
 _APPROX = re.compile(r"(约|大约|近|将近|接近|以上|超过|逾|不到|不足|多)")
+# "占代表建议总数105件的95.24%": the base stated inside the share's own phrase.
+_SHARE_OF = re.compile(r"占([^%,，;；。\d]{0,16}?)(\d+)\s*(件|个|家|名|位|人|份)\s*的?\s*[\d.]+\s*%")
+# "占立案总数的…", "占提案总数的…": the base named by meaning.
+_BASE_WORDS = (("members", r"(委员|代表)(总数|总人数|人数)"), ("filed", r"立案"), ("to_government", r"承办|交办|办理"),
+               ("submitted", r"提案|建议|总数|总量"))
+_OVERLAP = re.compile(r"(包括|含|包含).{0,4}(会同|协办|会办|联合)|重复计")
+_CODES = re.compile(r"(?<![A-Za-z])([A-Z甲乙丙丁])\s*类?\s*(?:[、,，和与及+]|以及)\s*([A-Z甲乙丙丁])(?:\s*(?:[、,，和与及+]|以及)\s*([A-Z甲乙丙丁]))?\s*类")
 
 
 @dataclass(frozen=True)
@@ -76,16 +88,56 @@ def modes_reproducing(count: int, base: int, printed: PrintedNumber) -> list[str
     return [m for m in MODES if rounded(exact, printed.places, m) == printed.value]
 
 
+def _counts_for(base: int, printed: PrintedNumber) -> dict[str, int]:
+    """Mode → a whole number k of ``base`` with k/base printing as ``printed`` under that mode."""
+    centre = int(printed.value * base / 100)
+    found: dict[str, int] = {}
+    for k in range(max(0, centre - 2), min(base, centre + 2) + 1):
+        for m in modes_reproducing(k, base, printed):
+            found.setdefault(m, k)
+    return found
+
+
 def possible_with_base(base: int, printed: PrintedNumber) -> bool:
     """Whether any whole number k of ``base`` gives the printed percentage under some mode."""
-    if base <= 0:
-        return False
-    centre = int(printed.value * base / 100)
-    return any(0 <= k <= base and modes_reproducing(k, base, printed) for k in range(centre - 2, centre + 3))
+    return base > 0 and bool(_counts_for(base, printed))
 
 
 def _unit(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
+
+
+def _pct(exact: Fraction) -> str:
+    return f"{Decimal(exact.numerator) / Decimal(exact.denominator):.4f}".rstrip("0").rstrip(".")
+
+
+def _shows(k: int, n: int, places: int) -> str:
+    """``7/8 = 87.5% → 88``: a fraction, its exact percentage and what it prints as (half-up)."""
+    exact = Fraction(100 * k, n)
+    return f"{k}/{n} = {_pct(exact)}% → {rounded(exact, places, 'half-up')}"
+
+
+def _neighbour_counts(base: int, printed: PrintedNumber) -> str:
+    """The whole numbers of ``base`` either side of the printed percentage, and what they print as."""
+    low = math.floor(printed.value * base / 100)
+    return ", ".join(_shows(k, base, printed.places) for k in (low, low + 1) if 0 <= k <= base)
+
+
+def _neighbour_bases(count: int, printed: PrintedNumber) -> str:
+    """The bases either side of ``count`` / printed percentage, and what they print as."""
+    high = math.floor(Decimal(100 * count) / printed.value)
+    return ", ".join(_shows(count, n, printed.places) for n in (high + 1, high) if n >= max(count, 1))
+
+
+def bases_for(count: int, printed: PrintedNumber, at_least: int = 1, limit: int = 1_000_000) -> range | None:
+    """Whole bases N ≥ ``at_least`` that could give ``count`` / N printing as ``printed`` under some
+    mode: a range to test (``None`` when every large base would do, e.g. a printed 0%)."""
+    p, u = printed.value, _unit(printed.places)
+    if p - u / 2 <= 0:
+        return None
+    low = math.floor(Decimal(100 * count) / (p + u))
+    high = math.ceil(Decimal(100 * count) / (p - u / 2))
+    return range(max(low, at_least), min(high, limit) + 1)
 
 
 def _approx_violation(text: str, exact: Fraction, printed: PrintedNumber) -> str | None:
@@ -109,7 +161,64 @@ def _approx_violation(text: str, exact: Fraction, printed: PrintedNumber) -> str
     return None if ok else f"“{w}” states {bound}, but the figures give {actual:.2f}%"
 
 
-def _breakdown(report_id: str, name: str, b: Breakdown, totals: dict[str, int]) -> list[Finding]:
+class _Report:
+    """What one report states: each figure's meaning, its integral values, and the totals."""
+
+    def __init__(self, c: Claims):
+        self.c = c
+        self.names = list(c.figures)
+        self.meaning = {n: meaning_of(n, f) for n, f in c.figures.items()}
+        self.ints = {n: int(f.value) for n, f in c.figures.items() if f.value is not None and f.value == f.value.to_integral()}
+        self.breakdowns = c.all_breakdowns()
+
+    def find(self, meaning: str, near: str | None = None) -> tuple[str, int] | None:
+        """The stated figure of ``meaning`` nearest before ``near`` (then after it) as (what, value);
+        a sum of its parts (:data:`SUMS`: 950 + 24) when only the parts are printed."""
+        at = self.names.index(near) if near in self.names else len(self.names)
+        pool = [i for i, n in enumerate(self.names) if self.meaning[n] == meaning and n in self.ints and n != near]
+        suffix = re.search(r"_(19|20)\d{2}$", near or "")
+        if suffix:
+            pool = [i for i in pool if self.names[i].endswith(suffix.group(0))] or pool
+        if pool:
+            before = [i for i in pool if i < at]
+            name = self.names[before[-1] if before else pool[0]]
+            return name, self.ints[name]
+        parts = [self.find(p, near) for p in SUMS.get(meaning, ())]
+        if parts and all(parts):
+            return " + ".join(f"{n} {v}" for n, v in parts), sum(v for _, v in parts)
+        return None
+
+    def totals(self) -> dict[str, int]:
+        """Stated totals a share may be taken over: figures meaning a total, and breakdown bases."""
+        out = {n: v for n, v in self.ints.items() if self.meaning[n] in TOTAL_MEANINGS}
+        for name, b in self.breakdowns:
+            if b.base:
+                out.setdefault(f"{name}.base", b.base)
+        for meaning in SUMS:
+            found = self.find(meaning)
+            if found and found[0] not in out:
+                out[found[0]] = found[1]
+        return out
+
+    def stated(self, besides: Breakdown | None = None) -> set[int]:
+        """Every whole number the report states outside breakdown ``besides``: figures, breakdown
+        bases and classes, and the sum of each printed list of classes (a base "承办总数" that is
+        185 + 261)."""
+        out = set(self.ints.values())
+        for _, b in self.breakdowns:
+            if b is besides:
+                continue
+            counts = [cat.count for cat in b.cats if cat.count is not None]
+            out |= set(counts) | ({b.base} if b.base else set()) | ({sum(counts)} if counts else set())
+        for meaning in SUMS:
+            found = self.find(meaning)
+            if found:
+                out.add(found[1])
+        return out
+
+
+def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
+    report_id = rep.c.id
     out: list[Finding] = []
 
     def find(kind, where, printed, message, severity=None):
@@ -117,17 +226,23 @@ def _breakdown(report_id: str, name: str, b: Breakdown, totals: dict[str, int]) 
 
     counts = [c.count for c in b.cats]
     if b.base is None:
-        return out
+        return _unstated_base(rep, name, b)
     base = b.base
+    overlapping = b.overlapping or bool(_OVERLAP.search(simplify(" ".join([b.text] + [c.text for c in b.cats]))))
     if all(c is not None for c in counts):
         total = sum(counts)
-        if total != base and (not b.partial or total > base):
-            listed = " + ".join(str(c) for c in counts)
+        listed = " + ".join(str(c) for c in counts)
+        if total > base and overlapping:
+            find("overlapping_classes", name, f"base {base}",
+                 f"the classes add up to {listed} = {total}, {total - base} more than the base {base}: the text counts some items in several classes")
+        elif total != base and (not b.partial or total > base):
             find("sum_mismatch", name, f"base {base}", f"the classes add up to {listed} = {total}, not the base {base}")
-    if name == "results" and totals and base not in totals.values():
-        stated = ", ".join(f"{k} {v}" for k, v in totals.items())
-        find("base_mismatch", name, f"base {base}", f"the breakdown's base {base} equals none of the stated totals ({stated})")
+    others = sorted(rep.stated(besides=b))
+    if others and base not in others:
+        find("base_mismatch", name, f"base {base}",
+             f"the breakdown's base {base} equals no figure the report states ({', '.join(map(str, others[:12]))}{'…' if len(others) > 12 else ''})")
 
+    totals = rep.totals()
     shares = []
     for c in b.cats:
         label = c.code or c.label
@@ -141,36 +256,11 @@ def _breakdown(report_id: str, name: str, b: Breakdown, totals: dict[str, int]) 
             continue
         shares.append((c, printed, where))
         if c.count is None:
-            if not possible_with_base(base, printed):
-                find("impossible_percentage", where, c.share_text, f"no whole number of the {base} gives {printed.value}%")
+            out += _feasible(report_id, where, c.text or c.share_text, base, printed, f"the base {base}")
             continue
-        exact = Fraction(100 * c.count, base) if base else None
-        violation = _approx_violation(c.text or c.share_text, exact, printed) if exact is not None else None
-        if violation:
-            find("approximate_wording", where, c.text or c.share_text, violation)
-            continue
-        if _APPROX.search(c.text or c.share_text or ""):
-            continue  # approximate wording within its bound: no exactness to check
-        modes = modes_reproducing(c.count, base, printed)
-        if "half-up" in modes:
-            continue
-        if modes:
-            find("rounding_mode", where, c.share_text,
-                 f"{c.count}/{base} = {_pct(exact)}% gives “{c.share_text}” by {' or '.join(modes)}, not half-up ({rounded(exact, printed.places, 'half-up')})")
-            continue
-        c_modes = {k: modes_reproducing(c.count, v, printed) for k, v in totals.items() if v != base}
-        other = [k for k, m in c_modes.items() if m]
-        if other:
-            find("share_other_base", where, c.share_text,
-                 f"“{c.share_text}” is {c.count}/{totals[other[0]]} ({other[0]}), not {c.count}/{base} = {_pct(exact)}%")
-        elif not possible_with_base(base, printed):
-            find("impossible_percentage", where, c.share_text,
-                 f"no whole number of the {base} gives {printed.value}% (the {c.count} printed give {_pct(exact)}%)")
-        else:
-            find("share_mismatch", where, c.share_text,
-                 f"{c.count}/{base} = {_pct(exact)}%, which no rounding prints as “{c.share_text}”")
+        out += _count_over_base(report_id, where, c.count, base, printed, c.text or c.share_text, c.share_text, totals)
 
-    out = _forced_to_100(out, shares, base, b.partial)
+    out = _forced_to_100(report_id, out, shares, base, b.partial)
     out += _trailing_zeros(report_id, shares, base)
     if shares and not b.partial and len(shares) == len(b.cats) and all(c.count is not None for c in b.cats) and sum(counts) == base:
         printed_total = sum(p.value for _, p, _ in shares)
@@ -181,12 +271,74 @@ def _breakdown(report_id: str, name: str, b: Breakdown, totals: dict[str, int]) 
     return out
 
 
-def _pct(exact: Fraction) -> str:
-    return f"{Decimal(exact.numerator) / Decimal(exact.denominator):.4f}".rstrip("0").rstrip(".")
+def _count_over_base(report_id, where, count, base, printed, text, share_text, totals) -> list[Finding]:
+    """A printed count with its printed share of a known base: exact, another rounding, another
+    stated total, impossible, or wrong."""
+    exact = Fraction(100 * count, base) if base else None
+    if exact is None:
+        return []
+    violation = _approx_violation(text, exact, printed)
+    if violation:
+        return [Finding(report_id, "approximate_wording", "error", where, text, violation)]
+    if _APPROX.search(text or ""):
+        return []  # approximate wording within its bound: no exactness to check
+    modes = modes_reproducing(count, base, printed)
+    if "half-up" in modes:
+        return []
+    if modes:
+        return [Finding(report_id, "rounding_mode", "note", where, share_text,
+                        f"{count}/{base} = {_pct(exact)}% gives “{share_text}” by {' or '.join(modes)}, not half-up ({rounded(exact, printed.places, 'half-up')})")]
+    other = [k for k, v in totals.items() if v != base and modes_reproducing(count, v, printed)]
+    if other:
+        return [Finding(report_id, "share_other_base", "warning", where, share_text,
+                        f"“{share_text}” is {count}/{totals[other[0]]} ({other[0]}), not {_shows(count, base, printed.places)}")]
+    if not possible_with_base(base, printed):
+        return [Finding(report_id, "impossible_percentage", "error", where, share_text,
+                        f"no whole number of the {base} gives {printed.value}% ({_neighbour_counts(base, printed)}); the {count} printed give {_pct(exact)}%")]
+    return [Finding(report_id, "share_mismatch", "error", where, share_text,
+                    f"{count}/{base} = {_pct(exact)}%, which no rounding prints as “{share_text}” (half-up: {rounded(exact, printed.places, 'half-up')})")]
 
 
-def _forced_to_100(findings: list[Finding], shares, base: int, partial: bool) -> list[Finding]:
-    """Shares that total exactly 100 only because one was moved by a unit: 'forced to 100'."""
+def _feasible(report_id, where, text, base, printed, of) -> list[Finding]:
+    """A printed percentage of a stated base with no count: is there a whole count that gives it?"""
+    if _APPROX.search(text or "") or base <= 0:
+        return []
+    found = _counts_for(base, printed)
+    if "half-up" in found:
+        return []
+    if found:
+        mode, k = next(iter(found.items()))
+        return [Finding(report_id, "rounding_mode", "note", where, text,
+                        f"no whole number of {of} gives {printed.value}% under half-up ({_neighbour_counts(base, printed)}); {mode} of {k}/{base} gives it")]
+    return [Finding(report_id, "impossible_percentage", "error", where, text,
+                    f"no whole number of {of} gives {printed.value}%: {_neighbour_counts(base, printed)}")]
+
+
+def _unstated_base(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
+    """Classes of one breakdown share one base: when it is not stated, is there one whole base that
+    gives every printed share with a count? (Each can be possible alone and impossible together.)"""
+    rows = [(c, parse_percent(c.share_text)) for c in b.cats if c.count is not None and c.share_text and not _APPROX.search(c.text or c.share_text)]
+    rows = [(c, p) for c, p in rows if p is not None]
+    if not rows:
+        return []
+    at_least = max(1, sum(c.count for c in b.cats if c.count is not None))
+    ranges = [bases_for(c.count, p, at_least) for c, p in rows]
+    bounded = [(r, c, p) for r, (c, p) in zip(ranges, rows) if r is not None]
+    if not bounded:
+        return []
+    narrow = min(bounded, key=lambda t: len(t[0]))[0]
+    if any(all(modes_reproducing(c.count, n, p) for c, p in rows) for n in narrow):
+        return []
+    shown = "; ".join(f"{c.code or c.label} {c.count} at {c.share_text}: {_neighbour_bases(c.count, p)}" for c, p in rows)
+    alone = [c for r, c, p in bounded if not any(modes_reproducing(c.count, n, p) for n in r)]
+    what = "no whole base gives " + ("the printed share of " + ", ".join(c.code or c.label for c in alone) if alone else "every printed share together")
+    return [Finding(rep.c.id, "impossible_percentage", "error", name, " / ".join(c.share_text for c, _ in rows), f"the base is not stated and {what} ({shown})")]
+
+
+def _forced_to_100(report_id: str, findings: list[Finding], shares, base: int, partial: bool) -> list[Finding]:
+    """Shares that total exactly 100 only because one was moved by a unit: 'forced to 100' (a plug).
+    Several moved shares are not one plug: the others are wrong, and double rounding is named
+    when it explains them (4.5455 → 4.55 → 4.6)."""
     if partial or not shares or any(c.count is None for c, _, _ in shares) or base == 0:
         return findings
     if sum(p.value for _, p, _ in shares) != 100:
@@ -197,9 +349,17 @@ def _forced_to_100(findings: list[Finding], shares, base: int, partial: bool) ->
     moved = {w for _, _, w in off}
     kept = [f for f in findings if not (f.where in moved and f.kind in ("share_mismatch", "rounding_mode", "impossible_percentage"))]
     for c, p, w in off:
-        half_up = rounded(Fraction(100 * c.count, base), p.places, "half-up")
-        kept.append(Finding(findings[0].report_id if findings else "", "forced_to_100", KINDS["forced_to_100"][0], w, c.share_text,
-                            f"“{c.share_text}” where {c.count}/{base} rounds to {half_up}%: moved by one unit so the shares total exactly 100%"))
+        exact = Fraction(100 * c.count, base)
+        half_up = rounded(exact, p.places, "half-up")
+        if len(off) == 1:
+            kept.append(Finding(report_id, "forced_to_100", KINDS["forced_to_100"][0], w, c.share_text,
+                                f"“{c.share_text}” where {c.count}/{base} rounds to {half_up}%: moved by one unit so the shares total exactly 100%"))
+            continue
+        twice = rounded(Fraction(rounded(exact, p.places + 1, "half-up")), p.places, "half-up")
+        why = (f"; rounding twice gives it ({_pct(exact)} → {rounded(exact, p.places + 1, 'half-up')} → {twice})" if twice == p.value else "")
+        kept.append(Finding(report_id, "share_mismatch", "error", w, c.share_text,
+                            f"{c.count}/{base} = {_pct(exact)}% prints {half_up}, not “{c.share_text}”: {len(off)} shares were moved to total "
+                            f"exactly 100%, more than one plug{why}"))
     return kept
 
 
@@ -217,9 +377,26 @@ def _trailing_zeros(report_id: str, shares, base: int) -> list[Finding]:
     return out
 
 
-def _figures(c: Claims, totals: dict[str, int]) -> list[Finding]:
+def _share_base(rep: _Report, name: str, fig: Figure) -> tuple[str, int] | str | None:
+    """The base of a share printed in a figure's own sentence: a number inside 占…的 ("占代表建议
+    总数105件的95.24%"), a total named by meaning ("占立案总数的"), or None."""
+    text = simplify(fig.text)
+    stated = _SHARE_OF.search(text)
+    if stated:
+        return ("the base printed beside it", int(stated.group(2)))
+    phrase = re.search(r"占([^%]{0,12}?)(总数|总量)", text)
+    if phrase:
+        for meaning, words in _BASE_WORDS:
+            if re.search(words, phrase.group(0)):
+                return rep.find(meaning, name) or "unstated"
+    return None
+
+
+def _figures(rep: _Report) -> list[Finding]:
+    c = rep.c
     out: list[Finding] = []
     cats = {cat.code: cat for cat in (c.results.cats if c.results else ())}
+    links = derive_links(c.figures)
     counted = {}  # counts printed with their share, "满意70件,占86.4%"
     for name, fig in c.figures.items():
         where = f"figures.{name}"
@@ -227,13 +404,48 @@ def _figures(c: Claims, totals: dict[str, int]) -> list[Finding]:
         if printed is None and ("%" in fig.text or "％" in fig.text):
             out.append(Finding(c.id, "missing_number", "warning", where, fig.text, f"“{fig.text}” has a percent sign but no number: missing, not 0"))
             continue
+        combined = _combined_codes(fig.text, cats)
         if fig.derived is not None:
-            out += _derived(c, name, fig, printed, cats)
+            out += _derived(c, name, fig, printed, cats, fig.derived.of, fig.derived.over)
+        elif combined and c.results and c.results.base:
+            out += _derived(c, name, fig, printed, cats, combined, "base")
         elif printed is not None and fig.value is not None and _count_with_share(fig.value, fig.text):
             counted[name] = fig
+        elif is_rate(rep.meaning[name]):
+            out += _rate(rep, name, fig, printed, cats, links)
+        elif printed is not None:
+            base = _share_base(rep, name, fig)
+            if isinstance(base, tuple):
+                out += _feasible(c.id, where, fig.text, base[1], printed, f"{base[1]} ({base[0]})")
+    return out + _counted(rep, counted)
+
+
+def _rate(rep: _Report, name, fig, printed, cats, links) -> list[Finding]:
+    """A rate linked to its parts by meaning: exact when the parts are printed, integer feasibility
+    over the denominator when only it is."""
+    if name in links:
+        nums, den = links[name]
+        return _derived(rep.c, name, fig, printed, cats, nums, den)
+    of, over = rate_parts(rep.meaning[name])
+    den = next((d for d in (rep.find(m, name) for m in over) if d), None)
+    if den is None:
+        return []
+    nums = [rep.find(m, name) for m in of]
+    if all(nums):
+        num = sum(v for _, v in nums)
+        return _check_rate(rep.c.id, name, fig, printed, num, den[1], " + ".join(n for n, _ in nums), den[0], cats, of)
+    if printed is None:
+        return []
+    return _feasible(rep.c.id, f"figures.{name}", fig.text, den[1], printed, f"{den[1]} ({den[0]})")
+
+
+def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
+    """Counts printed with a share: grouped when they add up to a printed total (one breakdown over
+    it), else over the base the sentence names, else over any stated total, else feasibility."""
+    c, out = rep.c, []
     if not counted:
         return out
-    integral = {k: int(v.value) for k, v in c.figures.items() if v.value is not None and v.value == v.value.to_integral()}
+    integral = dict(rep.ints)
     if c.results and c.results.base:
         integral["results.base"] = c.results.base
     grouped: set[str] = set()
@@ -244,66 +456,96 @@ def _figures(c: Claims, totals: dict[str, int]) -> list[Finding]:
             # share nudged so the group totals 100% shows up as "forced to 100".
             group = Breakdown(base=total, cats=tuple(Category(code=k, count=int(f.value), share_text=f.text, text=f.text) for k, f in parts.items()))
             label = f"figures over {total_name}"
-            out += [
-                Finding(x.report_id, x.kind, x.severity, x.where.replace(f"{label}: ", "figures."), x.printed, x.message)
-                for x in _breakdown(c.id, label, group, {})
-            ]
+            out += [Finding(x.report_id, x.kind, x.severity, x.where.replace(f"{label}: ", "figures."), x.printed, x.message)
+                    for x in _breakdown(rep, label, group) if x.kind != "base_mismatch"]
             grouped |= set(parts)
+    totals = rep.totals()
     for name, fig in counted.items():
         if name in grouped:
             continue
-        count, printed = int(fig.value), parse_percent(fig.text)
-        if not any(modes_reproducing(count, v, printed) for k, v in integral.items() if k != name and v >= count):
-            out.append(Finding(c.id, "share_base_unknown", "note", f"figures.{name}", fig.text,
+        count, printed, where = int(fig.value), parse_percent(fig.text), f"figures.{name}"
+        base = _share_base(rep, name, fig)
+        if isinstance(base, tuple):
+            out += _count_over_base(c.id, where, count, base[1], printed, fig.text, fig.text, totals)
+            continue
+        if any(modes_reproducing(count, v, printed) for k, v in integral.items() if k != name and v >= count):
+            continue
+        r = bases_for(count, printed, max(count, 1))
+        if r is not None and not _APPROX.search(fig.text) and not any(modes_reproducing(count, n, printed) for n in r):
+            out.append(Finding(c.id, "impossible_percentage", "error", where, fig.text,
+                               f"no whole number has {count} as {printed.value}% of it: {_neighbour_bases(count, printed)}"))
+        else:
+            out.append(Finding(c.id, "share_base_unknown", "note", where, fig.text,
                                f"{count} is {printed.value}% of no total the report prints: its base is not stated"))
     return out
 
 
 def _count_with_share(value: Decimal, text: str) -> bool:
-    """Whether ``text`` prints ``value`` as a count (件/个/名/人/条) together with a share (占…%)."""
-    return value == value.to_integral() and "占" in text and re.search(rf"(?<![\d.]){int(value)}\s*(件|个|名|人|条|项)", text) is not None
+    """Whether ``text`` prints ``value`` as a count (件/个/名/人/条) together with a share (占…%), and
+    not as the base of that share ("占代表建议总数105件的95.24%")."""
+    if value != value.to_integral() or "占" not in text and "佔" not in text:
+        return False
+    count = re.search(rf"(?<![\d.]){int(value)}\s*(件|个|個|名|人|条|條|项|項|份|家)", text)
+    return count is not None and not re.search(rf"占[^%]{{0,16}}(?<![\d.]){int(value)}\s*\S?\s*的", simplify(text))
 
 
-def _derived(c: Claims, name: str, fig, printed, cats) -> list[Finding]:
-    where = f"figures.{name}"
-    d = fig.derived
+def _combined_codes(text: str, cats: dict) -> tuple[str, ...]:
+    """Result codes a combined share names ("A、B类占93.7%"), as the breakdown's codes; ``()`` if none."""
+    found = _CODES.search(simplify(text or ""))
+    if not found or parse_percent(text) is None:
+        return ()
+    by_letter = {code.split()[0]: code for code in cats}
+    codes = tuple(by_letter.get(g) for g in found.groups() if g)
+    return codes if all(codes) and len(codes) > 1 else ()
+
+
+def _derived(c: Claims, name: str, fig, printed, cats, of, over) -> list[Finding]:
     parts = []
-    for part in d.of:
+    for part in of:
         if part in c.figures and c.figures[part].value is not None:
             parts.append(int(c.figures[part].value))
         elif part in cats and cats[part].count is not None:
             parts.append(cats[part].count)
         else:
             return []
-    if d.over == "base":
-        over = c.results.base if c.results else None
+    if over == "base":
+        total = c.results.base if c.results else None
     else:
-        over = int(c.figures[d.over].value) if d.over in c.figures and c.figures[d.over].value is not None else None
-    if not over:
+        total = int(c.figures[over].value) if over in c.figures and c.figures[over].value is not None else None
+    if not total:
         return []
+    return _check_rate(c.id, name, fig, printed, sum(parts), total, " + ".join(of), over, cats, of)
+
+
+def _check_rate(report_id, name, fig, printed, num, over, num_label, over_label, cats, of) -> list[Finding]:
+    where = f"figures.{name}"
     if printed is None:
         if fig.value is None:
             return []
         value = Decimal(str(fig.value))
         printed = PrintedNumber(value, max(0, -value.normalize().as_tuple().exponent))
-    num = sum(parts)
     exact = Fraction(100 * num, over)
     violation = _approx_violation(fig.text, exact, printed)
     if violation:
-        return [Finding(c.id, "approximate_wording", "error", where, fig.text, violation)]
+        return [Finding(report_id, "approximate_wording", "error", where, fig.text, violation)]
     if _APPROX.search(fig.text):
         return []
     modes = modes_reproducing(num, over, printed)
     if "half-up" in modes:
         return []
     if modes:
-        return [Finding(c.id, "rounding_mode", "note", where, fig.text, f"{num}/{over} = {_pct(exact)}% gives {printed.value}% by {' or '.join(modes)}, not half-up")]
-    shares = [parse_percent(cats[p].share_text) for p in d.of if p in cats and cats[p].share_text]
-    if len(shares) == len(d.of) > 1 and all(shares) and sum(s.value for s in shares) == printed.value:
-        return [Finding(c.id, "sum_of_rounded_shares", "warning", where, fig.text,
-                        f"{printed.value}% is the sum of the printed shares of {' + '.join(d.of)}; the share of the summed counts is {_pct(exact)}%")]
-    return [Finding(c.id, "derived_mismatch", "error", where, fig.text,
-                    f"{' + '.join(d.of)} over {d.over} is {num}/{over} = {_pct(exact)}%, not {printed.value}%")]
+        return [Finding(report_id, "rounding_mode", "note", where, fig.text,
+                        f"{num}/{over} = {_pct(exact)}% gives {printed.value}% by {' or '.join(modes)}, not half-up")]
+    shares = [parse_percent(cats[p].share_text) for p in of if p in cats and cats[p].share_text]
+    summed = len(shares) == len(of) > 1 and all(shares) and sum(s.value for s in shares) == printed.value
+    if len(of) > 1 and all(p in cats for p in of):
+        because = (f"; it is the sum of the printed shares ({' + '.join(str(s.value) for s in shares)} = {printed.value}), which explains the "
+                   "mistake but does not make it right" if summed else "")
+        return [Finding(report_id, "sum_of_rounded_shares", "error", where, fig.text,
+                        f"{' + '.join(of)} together are {num}/{over} = {_pct(exact)}% → {rounded(exact, printed.places, 'half-up')}, not {printed.value}%{because}")]
+    return [Finding(report_id, "derived_mismatch", "error", where, fig.text,
+                    f"{num_label} over {over_label} is {num}/{over} = {_pct(exact)}%, which no rounding prints as {printed.value}% "
+                    f"(half-up: {rounded(exact, printed.places, 'half-up')})")]
 
 
 def audit(c: Claims) -> list[Finding]:
@@ -313,19 +555,13 @@ def audit(c: Claims) -> list[Finding]:
         c: the report's claims (:class:`~proposal_stats.claims_format.Claims`).
 
     Returns:
-        Findings in the order: figures, result breakdown, topic breakdown. An empty list means the
-        printed figures are consistent with each other.
+        Findings in the order: figures, then each breakdown (results, topics, the others). An empty
+        list means the printed figures are consistent with each other.
     """
-    totals = {
-        name: int(fig.value)
-        for name, fig in c.figures.items()
-        if name in TOTAL_NAMES and fig.value is not None and fig.value == fig.value.to_integral()
-    }
-    out = _figures(c, totals)
-    if c.results:
-        out += _breakdown(c.id, "results", c.results, totals)
-    if c.topics:
-        out += _breakdown(c.id, "topics", c.topics, totals)
+    rep = _Report(c)
+    out = _figures(rep)
+    for name, b in rep.breakdowns:
+        out += _breakdown(rep, name, b)
     return out
 
 
@@ -361,4 +597,4 @@ def max_severity(findings: list[Finding]) -> str:
     return min((f.severity for f in findings), key=order.get, default="none")
 
 
-__all__ = ["Finding", "KINDS", "audit", "comparable_resolution_share", "max_severity", "modes_reproducing", "possible_with_base"]
+__all__ = ["Finding", "KINDS", "audit", "bases_for", "comparable_resolution_share", "max_severity", "modes_reproducing", "possible_with_base"]

@@ -50,7 +50,7 @@ class Corpus:
                 "id": c.id, "jurisdiction": c.jurisdiction, "body": c.body, "year": c.year, "reliability": c.source.reliability,
                 "errors": int(sev.get("error", 0)), "warnings": int(sev.get("warning", 0)), "notes": int(sev.get("note", 0)),
             })
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["id", "jurisdiction", "body", "year", "reliability", "errors", "warnings", "notes"]).astype({"year": "Int64"})
 
     def findings_table(self) -> pd.DataFrame:
         """Every finding: report id, kind, severity, where, the printed text, the explanation."""
@@ -72,7 +72,8 @@ class Corpus:
                 "resolved_share": None if share is None else float(share),
                 "comparable": share is not None, "note": note,
             })
-        return pd.DataFrame(rows)
+        columns = ["id", "jurisdiction", "body", "year", "first_class", "resolved_share", "comparable", "note"]
+        return pd.DataFrame(rows, columns=columns).astype({"year": "Int64"})
 
     def trends_table(self) -> pd.DataFrame:
         """Proposals received and filed per jurisdiction and year, for jurisdictions with several years.
@@ -102,7 +103,7 @@ class Corpus:
         years = df.groupby(["jurisdiction", "body"])["year"].nunique()
         several = years[years > 1].index
         df = df.set_index(["jurisdiction", "body"]).loc[lambda d: d.index.isin(several)].reset_index()
-        return df.sort_values(["jurisdiction", "body", "measure", "year"]).reset_index(drop=True)
+        return df.sort_values(["jurisdiction", "body", "measure", "year"]).reset_index(drop=True).astype({"year": "Int64", "value": "Int64"})
 
 
 def load_corpus(params_file: str | Path) -> Corpus:

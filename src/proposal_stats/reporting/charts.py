@@ -21,8 +21,9 @@ from functools import cache
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
-from matplotlib import font_manager
+from matplotlib import font_manager, ticker
 
+from ..stats.metrics import percent_text, round_half_up
 from .fonts import CJK_FAMILY, cjk_font_path
 
 PALETTE = ["#2f6f9f", "#e0a030", "#b8483d", "#6a8f4e", "#7a6aa8"]
@@ -54,6 +55,13 @@ def set_theme() -> None:
             "figure.figsize": (7.5, 3.6),
         },
     )
+
+
+def whole_ticks(axis) -> None:
+    """Ticks at whole numbers only, printed without decimals, offset or scientific notation: for
+    axes of counts, days and years (a year axis of two years would otherwise read 2014.5)."""
+    axis.set_major_locator(ticker.MaxNLocator(integer=True, min_n_ticks=1))
+    axis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
 
 
 def show(fig, alt: str, dpi: int = 110) -> None:
@@ -94,10 +102,11 @@ def category_chart(categories, title: str):
     ax.barh(labels, counts, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))], height=0.7)
     ax.invert_yaxis()  # first category on top
     for i, c in enumerate(categories):
-        text = f"{c.count}" + ("" if c.share is None else f" ({c.share:.2f}%)")
+        text = f"{c.count}" + ("" if c.share is None else f" ({percent_text(c.share)})")
         ax.text(c.count, i, f" {text}", va="center", ha="left", fontsize=10,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     ax.set_xlim(0, max(counts + [1]) * 1.25)
+    whole_ticks(ax.xaxis)
     ax.set_xlabel("proposals")
     ax.set_ylabel("")
     ax.set_title(title, loc="left", fontsize=12)
@@ -121,7 +130,7 @@ def comparison_chart(comparison, title: str):
     fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(df) + 1.0)))
     ax.barh(df["id"], df["resolved_share"], color=PALETTE[0], height=0.6)
     for i, v in enumerate(df["resolved_share"]):
-        ax.text(v, i, f" {v:.2f}%", va="center", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        ax.text(v, i, f" {percent_text(v)}", va="center", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_xlim(0, 110)
     ax.set_xlabel("share printed as resolved (%)")
     ax.tick_params(axis="y", labelsize=8)
@@ -150,6 +159,8 @@ def trend_chart(trends, title: str):
             part = part.sort_values("year")
             ax.plot(part["year"], part["value"], marker="o", color=PALETTE[i], label=measure)
         ax.set_title(f"{place} ({body})", fontsize=10)
+        whole_ticks(ax.xaxis)
+        whole_ticks(ax.yaxis)
         ax.set_xlabel("year")
         ax.legend(fontsize=8)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12)
@@ -221,6 +232,7 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -
     for i, r in enumerate(outliers.head(12).itertuples()):
         ax.annotate(getattr(r, "handling_unit"), (getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100),
                     xytext=(6, 10 if i % 2 == 0 else -14), textcoords="offset points", fontsize=8)
+    whole_ticks(ax.xaxis)  # n: proposals
     ax.set_xlabel(xlabel)
     ax.set_ylabel("%")
     ax.set_ylim(max(0, min(rate.min(), lim["lower_998"].min() * 100) - 5), 101.5)
@@ -237,8 +249,10 @@ def days_chart(times, title: str):
         ax.hist(days, bins=range(0, int(max(days.max(), times["allowed"].max()) + 8), 7), color=PALETTE[0], edgecolor="white")
         allowed = times["allowed"].dropna()
         if len(allowed):
-            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=f"deadline ({allowed.median():.0f} days)")
+            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=f"deadline ({round_half_up(allowed.median(), 0)} days)")
             ax.legend(fontsize=8)
+    whole_ticks(ax.xaxis)
+    whole_ticks(ax.yaxis)
     ax.set_xlabel("days from assignment to reply")
     ax.set_ylabel("proposals")
     ax.set_title(title, loc="left", fontsize=12)

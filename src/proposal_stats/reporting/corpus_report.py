@@ -15,6 +15,7 @@ from .. import __version__
 from ..ledger.model import file_sha256
 from ..published.audit import KINDS
 from ..published.corpus import Corpus, load_corpus
+from .exports import corpus_about, corpus_tables, write_tables
 from .htmlparts import STYLE, esc, table
 
 
@@ -80,7 +81,8 @@ class CorpusReport(Corpus):
             f"<li>{esc(k)}: <code>{esc(v)}</code></li>" for k, v in items) + "</ul></div>"
 
     def write_outputs(self, output_dir: str | Path) -> None:
-        """``summary.json`` and the report's tables as CSV (UTF-8 with BOM) into ``output_dir``."""
+        """``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx`` into
+        ``output_dir`` (see :mod:`proposal_stats.reporting.exports`)."""
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         findings = self.findings_table()
@@ -90,10 +92,7 @@ class CorpusReport(Corpus):
             "reports_with_errors": int((self.summary_table()["errors"] > 0).sum()),
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for name, frame in {"reports.csv": self.summary_table(), "findings.csv": findings,
-                            "comparison.csv": self.comparison_table(), "trends.csv": self.trends_table()}.items():
-            frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
-
+        write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__))
 
 
 def build_corpus_report(params_file: str | Path) -> CorpusReport:

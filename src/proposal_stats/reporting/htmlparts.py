@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 
+from ..stats.metrics import percent_text
+
 # Text fonts: the reader's own Chinese fonts first, then the subset of the bundled font that the
 # renderer embeds (proposal_stats.reporting.fonts.EMBEDDED_FAMILY) for machines that have none.
 STYLE = """
@@ -46,6 +48,7 @@ def table(head: list[str], rows: list[list[tuple[str, str]]], caption: str = "")
     return f"<table class='ps-table'>{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def pct(value) -> str:
-    """A percent value (Decimal or float, already ×100) as "71.37%", or "—" when undefined."""
-    return "—" if value is None else f"{value:.2f}%"
+def pct(value, places: int = 2) -> str:
+    """A percent value (Decimal or float, already ×100) as "71.37%", or "—" when undefined; rounded
+    by the one rule (:func:`proposal_stats.stats.metrics.round_half_up`)."""
+    return percent_text(value, places)

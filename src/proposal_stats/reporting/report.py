@@ -19,8 +19,9 @@ from .. import __version__
 from ..ledger.model import Ledger, file_sha256, read_ledger
 from ..params import ReportParams, load_report_params
 from ..stats.compare import Comparison, compare_headline
-from ..stats.metrics import DEFINITIONS, Headline, headline, per_unit
+from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
+from .exports import Table, annual_about, annual_tables, write_tables
 from .htmlparts import STYLE, esc
 from .htmlparts import pct as _pct
 from .htmlparts import table as _table
@@ -129,12 +130,14 @@ class AnnualReport:
         }
 
     def categories_table(self) -> pd.DataFrame:
-        """Columns: code, label, statuses, count (proposals), share (percent, 2 dp, as text)."""
+        """Columns: code, label, statuses, count (proposals), share (percent as a Decimal, 2 dp; None
+        when no proposal carries a category)."""
         return pd.DataFrame(
             [
-                {"code": c.code, "label": c.label, "statuses": "+".join(c.statuses), "count": c.count, "share": _pct(c.share).rstrip("%")}
+                {"code": c.code, "label": c.label, "statuses": "+".join(c.statuses), "count": c.count, "share": c.share}
                 for c in self.headline.categories
-            ]
+            ],
+            columns=["code", "label", "statuses", "count", "share"],
         )
 
     def category_alt_text(self) -> str:
@@ -142,26 +145,22 @@ class AnnualReport:
         parts = [f"{c.code} ({c.label}) {c.count} = {_pct(c.share)}" for c in self.headline.categories]
         return "Bar chart of result categories: " + "; ".join(parts)
 
+    def tables(self) -> list[Table]:
+        """The report's tables as exported (CSV and the workbook's sheets), with what each holds."""
+        return annual_tables(self)
+
+    def export_labels(self):
+        """Header labels of the workbook (export column name → label); ``None``: the column names."""
+        return None
+
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
-        """Write ``summary.json`` and the report's tables as CSV (UTF-8 with BOM so Excel shows
-        Chinese) into ``output_dir``; return the paths written."""
+        """Write ``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx``
+        into ``output_dir`` (see :mod:`proposal_stats.reporting.exports`); return the paths written."""
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        written = [out / "summary.json"]
-        written[0].write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tables = {
-            "categories.csv": self.categories_table(),
-            "units.csv": self.units,
-            "unit_performance.csv": self.performance,
-            "published_vs_ledger.csv": pd.DataFrame([c.__dict__ for c in self.comparisons]),
-            "rejected_rows.csv": self.ledger.rejected,
-            "problems.csv": self.ledger.problems,
-        }
-        for name, frame in tables.items():
-            path = out / name
-            frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-            written.append(path)
-        return written
+        summary = out / "summary.json"
+        summary.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels())]
 
     # ---- HTML fragments -----------------------------------------------------------------------
     def title_html(self) -> str:
@@ -223,7 +222,8 @@ class AnnualReport:
             row("Handling units (lead)", f"{h.handling_units}", ["handling_units"]),
             row("Replied", f"{h.replied} = {_pct(h.reply_rate)}", ["replied", "reply_rate"]),
             row("On-time replies", f"{h.on_time} = {_pct(h.on_time_rate)}", ["on_time_rate"]),
-            row("Face-to-face consultation", f"{h.f2f_consulted} = {_pct(h.f2f_rate)}", ["f2f_rate"]),
+            row("Face-to-face consultation", f"{h.f2f_consulted} = {_pct(h.f2f_rate)}"
+                + (f" ({h.f2f_not_recorded} not recorded)" if h.f2f_not_recorded else ""), ["f2f_rate"]),
             row(
                 "Satisfaction (inclusive)",
                 f"{h.satisfied_inclusive} of {h.feedback_returned} forms = {_pct(h.satisfaction_rate)}",
@@ -264,8 +264,13 @@ class AnnualReport:
     def units_html(self) -> str:
         """The report's units section as escaped HTML."""
         codes = self.params.result_scheme.codes
-        cols = ["as_lead", "as_co_handler", "separately", *codes, "replied", "f2f_consulted"]
-        rows = [[(esc(r.handling_unit), "")] + [(str(getattr(r, c)), "num") for c in cols] for r in self.units.itertuples(index=False)]
+        cols = ["as_lead", "as_co_handler", "separately", *codes, "replied"]
+
+        def f2f(r) -> str:  # blank = not recorded (F2F_BLANK_RULE), shown apart, never read as "no"
+            return f"{r.f2f_consulted}" + (f" (+{r.f2f_not_recorded} not recorded)" if r.f2f_not_recorded else "")
+
+        rows = [[(esc(r.handling_unit), "")] + [(str(getattr(r, c)), "num") for c in cols] + [(f2f(r), "num")]
+                for r in self.units.itertuples(index=False)]
         note = ""
         if "lead_unit" in self.params.synthetic_fields:
             note = "<p class='ps-banner'>Which unit led which proposal is synthetic: the number of units is real, the split between them is not.</p>"
@@ -285,11 +290,11 @@ class AnnualReport:
         t, p = self.performance, self.params
         a_code = p.result_scheme.codes[0]
 
-        def pc(x) -> str:
-            return "—" if x != x else f"{100 * x:.1f}%"
+        def pc(x) -> str:  # a proportion, as percent at 1 decimal by the one rounding rule
+            return percent_text(as_percent(x, 1), 1)
 
-        def num(x, fmt="{:.0f}") -> str:
-            return "—" if x != x else fmt.format(x)
+        def num(x) -> str:  # days, whole
+            return "—" if (d := round_half_up(x, 0)) is None else str(d)
 
         statuses = list(dict.fromkeys(c.statuses[0] for c in p.result_scheme.categories))
         rows = []
@@ -335,7 +340,7 @@ class AnnualReport:
         b = units.bunching(times)
         late = int((times["days"].notna() & ~times["on_time"] & times["allowed"].notna()).sum())
         unreplied = int(times["days"].isna().sum())
-        share = "—" if b["share"] != b["share"] else f"{b['share']:.1%}"
+        share = percent_text(as_percent(b["share"], 1), 1)
         flag = (" <span class='ps-warn'>Replies bunch just before the deadline.</span>" if b["flagged"] else "")
         return (
             "<div class='ps-report'><h2>Timeliness</h2>"
@@ -401,6 +406,7 @@ class AnnualReport:
             "rounded half-up to the number of decimals it was printed with, equals it (so “24.6%” agrees with "
             "61/248 = 24.5967…%). Only rows accepted by validation are counted; a proposal is counted once.</p>"
             + _table(["Figure", "Numerator", "Denominator", "Unit"], rows)
+            + f"<p>{esc(F2F_BLANK_RULE)}</p>"
             + "<h3>Handling-unit comparison</h3>" + _table(["Column", "Numerator", "Denominator"], [
                 [(esc(a), ""), (esc(b), ""), (esc(c), "")] for a, b, c in UNIT_DEFINITIONS])
             + f"<p>Result scheme <code>{esc(p.result_scheme.id)}</code> (source: {esc(p.result_scheme.source)}):</p>"

@@ -4,12 +4,17 @@ Every rate is ``numerator / denominator × 100`` computed exactly with :mod:`dec
 **half-up** at 2 decimals (71.37, 24.60, 4.03), the convention of Chinese official statistics. The
 numerator and denominator of each figure are listed in :data:`DEFINITIONS`, which the report's
 methods section prints.
+
+The rounding rule is one for every number the product prints or exports (HTML tables, chart
+labels, the explorer, CSV, XLSX): :func:`round_half_up` — decimal arithmetic, ties away from zero
+(6.25 → 6.3 at one decimal, never the 6.2 that binary floats and half-even rounding give).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pandas as pd
 
@@ -17,6 +22,62 @@ from ..params import ResultScheme
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
+
+
+def round_half_up(value, places: int = 2) -> Decimal | None:
+    """The one rounding rule: ``value`` rounded half-up (ties away from zero) to ``places`` decimals.
+
+    Args:
+        value: a Decimal, Fraction, int or float; ``None`` or NaN (undefined) give ``None``. A float
+            is read through its shortest decimal form (``repr``), so ``0.0625`` is exactly 0.0625 and
+            a tie stays a tie: binary noise never decides the last digit.
+        places: decimals to keep (0 for whole numbers, e.g. days).
+
+    Returns:
+        Decimal with exactly ``places`` decimals (``round_half_up(6.25, 1) == Decimal("6.3")``;
+        ``round_half_up(2.8e-17, 2) == Decimal("0.00")``), or ``None``.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, Decimal):
+        exact = value
+    else:
+        if value != value:  # NaN (float or pandas NA-like floats)
+            return None
+        exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(int(value))
+    if not exact.is_finite():
+        return None
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded + 0 if rounded else abs(rounded)  # no "-0.00"
+
+
+def as_percent(proportion, places: int = 2) -> Decimal | None:
+    """A proportion in [0, 1] (float or Decimal; NaN/None = undefined) as percent, rounded by
+    :func:`round_half_up`: ``as_percent(1 / 16, 1) == Decimal("6.3")``. The ×100 is done in decimal
+    arithmetic, after reading the float exactly, so it adds no binary noise."""
+    if proportion is None or proportion is pd.NA or proportion != proportion:
+        return None
+    exact = Decimal(repr(float(proportion))) if isinstance(proportion, float) else Decimal(proportion)
+    return round_half_up(exact * HUNDRED, places)
+
+
+def round_frame(frame: pd.DataFrame, places: int = 1) -> pd.DataFrame:
+    """A copy of ``frame`` whose float columns are rounded by :func:`round_half_up` (for display:
+    ``DataFrame.round`` rounds half-even on binary floats, so 6.25 would show as 6.2). Undefined
+    values stay NaN; other columns are unchanged."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            out[col] = [float("nan") if (r := round_half_up(v, places)) is None else float(r) for v in out[col].tolist()]
+    return out
+
+
+def percent_text(value, places: int = 2, undefined: str = "—") -> str:
+    """A percent value (already ×100) as text with a % sign: ``"6.3%"``; ``undefined`` when None/NaN."""
+    rounded = round_half_up(value, places)
+    return undefined if rounded is None else f"{rounded}%"
 
 
 def share(count: int, base: int, places: Decimal = TWO_PLACES) -> Decimal | None:
@@ -52,6 +113,14 @@ class Definition:
     denominator: str
     unit: str
 
+
+#: The one definition of a blank face-to-face cell, in the headline and in the unit tables alike
+#: (printed in the report's methods section).
+F2F_BLANK_RULE = (
+    "A blank face-to-face cell means not recorded: it counts neither as consulted nor as not consulted. "
+    "The face-to-face count is the recorded yes; a face-to-face rate (the headline's, a unit's) whose "
+    "proposals include one not recorded is undefined (—), never a rate that reads the blanks as no."
+)
 
 #: What each headline figure counts. Shown verbatim in the report's methods section.
 DEFINITIONS: dict[str, Definition] = {
@@ -123,6 +192,7 @@ class Headline:
     on_time_rate: Decimal | None
     f2f_consulted: int
     f2f_rate: Decimal | None
+    f2f_not_recorded: int
     categorised: int
     categories: tuple[CategoryFigure, ...]
     feedback_returned: int
@@ -147,6 +217,7 @@ class Headline:
             "on_time_rate": num(self.on_time_rate),
             "f2f_consulted": self.f2f_consulted,
             "f2f_rate": num(self.f2f_rate),
+            "f2f_not_recorded": self.f2f_not_recorded,
             "categorised": self.categorised,
             "categories": {
                 c.code: {"label": c.label, "count": c.count, "share": num(c.share)} for c in self.categories
@@ -197,7 +268,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFra
     replied_mask = gov["replied_at"].notna()
     on_time_mask = replied_mask & gov["due_at"].notna() & (gov["replied_at"] <= gov["due_at"])
     f2f = int(gov["f2f_consulted"].fillna(False).sum())
-    f2f_known = bool(gov["f2f_consulted"].notna().all())  # a rate over unknowns would read as "no"
+    f2f_known = bool(gov["f2f_consulted"].notna().all())  # F2F_BLANK_RULE: a rate over unknowns would read as "no"
     counts = category_counts(ledger, scheme)
     categorised = int(counts.sum())
     evaluations = gov["satisfaction"]
@@ -214,6 +285,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFra
         # Undefined, not 0, when some proposal has no due date to be on time against.
         on_time_rate=share(int(on_time_mask.sum()), assigned) if gov["due_at"].notna().all() else None,
         f2f_consulted=f2f,
+        f2f_not_recorded=int(gov["f2f_consulted"].isna().sum()),
         f2f_rate=share(f2f, assigned) if f2f_known else None,
         categorised=categorised,
         categories=tuple(
@@ -244,8 +316,9 @@ def per_unit(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: ResultS
 
     Returns:
         DataFrame, one row per unit: ``handling_unit``, ``as_lead`` (lead or sole), ``as_co_handler``,
-        ``separately`` (分办), one column per category code and ``replied`` and ``f2f_consulted``
-        (over the assignments on which the unit replies itself: lead, sole, separate). Counts are
+        ``separately`` (分办), one column per category code, ``replied``, ``f2f_consulted`` (recorded
+        yes) and ``f2f_not_recorded`` (blank: neither yes nor no, see :data:`F2F_BLANK_RULE`), over
+        the assignments on which the unit replies itself (lead, sole, separate). Counts are
         assignments; a proposal counts once per unit. Sorted by ``as_lead`` + ``separately``
         descending, then unit name.
     """
@@ -264,6 +337,7 @@ def per_unit(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: ResultS
             **{code: cats[code] for code in scheme.codes},
             "replied": replying.groupby("handling_unit")["replied_at"].count().reindex(units, fill_value=0),
             "f2f_consulted": replying.groupby("handling_unit")["f2f_consulted"].sum().reindex(units, fill_value=0),
+            "f2f_not_recorded": replying["f2f_consulted"].isna().groupby(replying["handling_unit"]).sum().reindex(units, fill_value=0),
         },
         index=pd.Index(units, name="handling_unit"),
     ).fillna(0).astype(int).reset_index()

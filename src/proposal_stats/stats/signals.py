@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import units
+from .metrics import as_percent, percent_text
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def audit_signals(report) -> list[Signal]:
         "implausible A share", "fired" if len(high) else "not fired",
         f"{len(high)} unit(s) with an A share above the funnel's upper limit" if len(high)
         else "no unit's A share lies above the funnel's upper limits",
-        high[["handling_unit", "categorised", "a_count", "a_share", "a_verdict"]],
+        high[["handling_unit", "categorised", "a_count", "a_verdict"]].assign(
+            a_share_pct=[percent_text(as_percent(x, 1), 1) for x in high["a_share"]]),
     ))
 
     out.append(Signal("B items never followed up", "not checkable",
@@ -72,12 +74,13 @@ def audit_signals(report) -> list[Signal]:
     fired = bunch["flagged"] or len(late) or len(co_late)
     parts = []
     if bunch["replies"]:
-        parts.append(f"{bunch['in_last_tenth']} of {bunch['replies']} replies ({bunch['share']:.0%}) in the last tenth of the allowed time"
+        parts.append(f"{bunch['in_last_tenth']} of {bunch['replies']} replies ({percent_text(as_percent(bunch['share'], 0), 0)}) in the last tenth of the allowed time"
                      + (" — bunched at the deadline" if bunch["flagged"] else ""))
     parts.append(f"{len(late)} late repl{'y' if len(late) == 1 else 'ies'}")
     parts.append(f"{len(co_late)} co-handler opinion(s) dated after the lead unit's reply" if ld.layout == "assignment_per_row"
                  else "co-handler opinion dates not recorded in this ledger layout")
     evidence = pd.concat([late.assign(reason="late"), times[times["in_last_tenth"]].assign(reason="last tenth")] if bunch["flagged"] else [late.assign(reason="late")])
+    evidence = evidence.astype({c: "Int64" for c in ("days", "allowed") if c in evidence.columns})  # whole days, not 54.0
     out.append(Signal("timeliness", "fired" if fired else "not fired", "; ".join(parts), pd.concat([evidence, co_late]) if len(co_late) else evidence))
 
     out.append(Signal("boilerplate replies", "not checkable", "needs the reply texts, which the ledger does not hold"))

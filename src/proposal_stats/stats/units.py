@@ -98,7 +98,8 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # At k = 0 (k = n) the bound is exactly 0 (1); floats would give 2.8e-17 (1 - 1e-16).
+    return (0.0 if k == 0 else max(0.0, centre - half), 1.0 if k == n else min(1.0, centre + half))
 
 
 def binomial_limit(n: int, p0: float, prob: float) -> float:
@@ -239,7 +240,8 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         One row per unit; counts are assignments the unit replied to itself (lead, sole or separate),
         rates proportions. Columns: ``handling_unit, as_lead, as_co_handler, separately, n``, one count
         per normalised status, ``a_count, a_share, a_low, a_high, a_verdict, replied, reply_rate,
-        on_time, with_due, on_time_rate, on_time_verdict, f2f, f2f_rate, forms, response_rate,
+        on_time, with_due, on_time_rate, on_time_verdict, f2f, f2f_recorded, f2f_rate`` (undefined when
+        any of the unit's proposals has face-to-face consultation not recorded), ``forms, response_rate,
         satisfied, basically_satisfied, dissatisfied, satisfaction_inclusive, satisfaction_strict,
         days_median, days_p90, dissatisfied_rehandled``.
     """
@@ -265,6 +267,7 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         "on_time": g["on_time"].sum().astype(int),
         "with_due": g["due_at"].count(),
         "f2f": g["f2f_consulted"].apply(lambda s: int(s.fillna(False).sum())),
+        "f2f_recorded": g["f2f_consulted"].count(),
         "satisfied": g["satisfaction"].apply(lambda s: int((s == "satisfied").sum())),
         "basically_satisfied": g["satisfaction"].apply(lambda s: int((s == "basically_satisfied").sum())),
         "dissatisfied": g["satisfaction"].apply(lambda s: int((s == "dissatisfied").sum())),
@@ -283,7 +286,8 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
     table["a_share"] = ratio("a_count", "categorised")
     table["reply_rate"] = ratio("replied", "n")
     table["on_time_rate"] = ratio("on_time", "with_due")
-    table["f2f_rate"] = ratio("f2f", "n")
+    # A blank face-to-face cell is "not recorded", as in the headline: the rate is undefined, not "no".
+    table["f2f_rate"] = ratio("f2f", "n").where(table["f2f_recorded"] == table["n"])
     table["response_rate"] = ratio("forms", "replied")
     table["satisfaction_inclusive"] = ((table["satisfied"] + table["basically_satisfied"]) / table["forms"]).where(table["forms"] > 0)
     table["satisfaction_strict"] = ratio("satisfied", "forms")
@@ -304,7 +308,7 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
     table.attrs.update(pooled_a=pooled_a, pooled_on_time=pooled_t, min_n=min_n,
                        target_a=benchmark_a if benchmark_a is not None else pooled_a,
                        target_on_time=benchmark_on_time if benchmark_on_time is not None else pooled_t)
-    ints = ["as_lead", "as_co_handler", "separately", "n", "a_count", "categorised", "replied", "on_time", "with_due", "f2f", "forms",
+    ints = ["as_lead", "as_co_handler", "separately", "n", "a_count", "categorised", "replied", "on_time", "with_due", "f2f", "f2f_recorded", "forms",
             "satisfied", "basically_satisfied", "dissatisfied", "dissatisfied_rehandled", *dict.fromkeys(status.values())]
     table[ints] = table[ints].astype(int)
     table = table.rename_axis("handling_unit").reset_index()

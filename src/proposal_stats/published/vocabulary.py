@@ -1,0 +1,210 @@
+"""The figure vocabulary: what a printed figure means, and the wordings each meaning is printed in.
+
+One table serves three readers, so they cannot disagree: the audit (which rate is made of which
+figures, whatever the figures are called), the corpus converter (``scripts/convert_published.py``:
+``statuses`` and ``derived``), and text extraction (:mod:`proposal_stats.published.extract`).
+
+A **meaning** is a count (件 proposals, 家/个 units, 名/位/人 members, 份 forms) or a rate. A rate names
+its numerator meanings (summed) and its denominator meanings, tried in order: 立案率 is filed over
+submitted (received), whatever the figures are called; 满意率 is satisfied + basically satisfied over
+the feedback forms returned. Wordings are regular expressions over *simplified* text
+(:func:`simplify` folds traditional characters, full-width forms and pinyin glosses first).
+Sources: ``domain.md`` §1.2, §1.8, §3.1 (the field's definitions), and the 61-report corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..claims_format import Figure
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One meaning of the vocabulary.
+
+    Attributes:
+        id: the name used in claims files (``filed``, ``filing_rate``).
+        kind: ``count`` or ``rate`` (a percentage).
+        english: what it is, in the glossary's terms.
+        wordings: a regular expression over simplified text that states it.
+        names: figure names hand-made claims files use for it (the corpus's descriptive names).
+        of, over: for a rate, the numerator meanings (summed) and the denominators, tried in order.
+    """
+
+    id: str
+    kind: str
+    english: str
+    wordings: str
+    names: tuple[str, ...] = ()
+    of: tuple[str, ...] = ()
+    over: tuple[str, ...] = ()
+
+
+# Order matters: the first meaning whose wording matches wins, so specific wordings come first
+# (基本满意 before 满意, 不予立案 before 立案, 立案率 before 立案).
+RATES: tuple[Meaning, ...] = (
+    Meaning("filing_rate", "rate", "filing rate (立案率): filed / submitted", r"立案率", ("filing_rate",), ("filed",), ("submitted",)),
+    Meaning("on_time_rate", "rate", "on-time reply rate: replied by the due date / assigned", r"按[时期](办复|办结|答复)率", ("on_time_rate",),
+            ("replied_on_time",), ("to_government", "filed")),
+    Meaning("reply_rate", "rate", "reply rate (办复率): replied / assigned", r"(办复|答复|办结|回复|办理|完成)率|%.{0,4}已?经?(办复|答复|办结)",
+            ("reply_rate", "completion_rate", "all_replied_rate"), ("replied",), ("to_government", "filed", "submitted")),
+    Meaning("f2f_rate", "rate", "face-to-face rate (面商率): consulted face to face / assigned", r"面商率|见面率|面办率|面复率",
+            ("f2f_rate", "face_to_face_rate"), ("f2f_consulted",), ("to_government", "filed")),
+    Meaning("basically_satisfied_rate", "rate", "basically satisfied / feedback forms returned", r"基本满意率",
+            ("basically_satisfied_pct",), ("basically_satisfied",), ("forms_returned",)),
+    Meaning("satisfaction_rate", "rate", "satisfaction rate (满意率): satisfied + basically satisfied / feedback forms returned",
+            r"满意率|满意度|满意(和|或|、|及)基本满意|基本满足率", ("satisfaction_rate", "satisfied_or_basic_pct", "satisfied_pct"),
+            ("satisfied", "basically_satisfied"), ("forms_returned",)),
+    Meaning("to_government_share", "rate", "share of proposals assigned to the government system", r"交由?.{0,8}政府.{0,12}%",
+            ("to_government_pct",), ("to_government",), ("submitted",)),
+)
+
+COUNTS: tuple[Meaning, ...] = (
+    Meaning("submitted_in_session", "count", "submitted during the session (大会提案)", r"大会提案|会议期间收到|大会期间|会期收到",
+            ("received_in_session", "in_session", "session_proposals")),
+    Meaning("submitted_between_sessions", "count", "submitted between sessions (平时提案)", r"平时提案|闭会期间|会后",
+            ("received_between_sessions", "between_sessions", "ordinary_proposals", "after_session")),
+    Meaning("not_filed", "count", "not filed (不予立案)", r"未予?立案|不予?立案", ("not_filed",)),
+    Meaning("merged", "count", "merged (并案)", r"并案", ("merged",)),
+    Meaning("converted", "count", "converted to opinions or letters (转意见建议)", r"转为?.{0,4}意见|作为.{0,4}意见|转.{0,3}(来信|建议)|社情民意",
+            ("to_opinions", "as_opinions", "social_opinions")),
+    Meaning("filed", "count", "filed (立案)", r"立案|确立提案", ("filed",)),
+    Meaning("forms_returned", "count", "feedback forms returned (征询意见表)", r"反馈|意见表|评价表", ("feedback_forms", "feedback")),
+    Meaning("dissatisfied", "count", "dissatisfied (不满意)", r"不满意", ("dissatisfied",)),
+    Meaning("basically_satisfied", "count", "basically satisfied (基本满意)", r"基本满意", ("basically_satisfied",)),
+    Meaning("satisfied", "count", "satisfied (满意)", r"满意", ("satisfied",)),
+    Meaning("lead_units", "count", "lead units (主办单位)", r"主办单位|牵头单位", ("lead_units",)),
+    Meaning("handling_units", "count", "handling units (承办单位)", r"(家|个).{0,10}(单位|部门)|承办单位", ("handling_units", "handlers")),
+    Meaning("to_government", "count", "assigned to the government system (交政府系统办理)",
+            r"政府系统|交由?.{0,8}政府.{0,8}(办理|承办)|政府.{0,6}(承办|接办|办理)|归属.{0,4}政府", ("to_government", "assigned_to_government")),
+    Meaning("replied", "count", "replied (办复)", r"办复|答复|办结|办理完毕|回复", ("replied", "all_replied")),
+    Meaning("members_proposing", "count", "members who submitted proposals", r"委员.{0,4}人次|名委员|位委员|委员\d+人",
+            ("members_proposing", "member_person_times", "person_times")),
+    Meaning("motions", "count", "motions (议案)", r"议案", ("motions",)),
+    Meaning("key_proposals", "count", "key proposals (重点提案)", r"重点", ("key_proposals",)),
+    Meaning("submitted", "count", "submitted (received) proposals or suggestions",
+            r"收到|提交|提出|征集|共有|总数|共计|材料",
+            ("submitted", "received", "total_proposals", "total_suggestions", "materials_received", "materials", "items_received", "tabled",
+             "total", "suggestions", "proposals", "items")),
+)
+
+VOCABULARY: dict[str, Meaning] = {m.id: m for m in RATES + COUNTS}
+_BY_NAME = {name: m.id for m in RATES + COUNTS for name in m.names}
+
+#: Keyword → normalised status, for printed result labels (``domain.md`` §1.4).
+STATUS_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("resolved", r"(已经|基本|得到|已|全部)解决|^解决|已落实|已采纳|已经?办结|被采纳"),
+    ("partly_resolved", r"部分(解决|采纳|落实)"),
+    ("in_progress", r"正在(?!争取)(解决|落实|办理|推进|实施)|已启动"),
+    ("planned", r"列入.{0,4}(计划|规划)|计划(逐步)?解决|逐步(争取)?解决|已制定解决措施|争取解决"),
+    ("not_feasible_now", r"条件(限制|不成熟)|暂时(无法|解决不了|难以)|难以解决|不具备条件|短期内|目前难以|无法解决|不能解决"),
+    ("for_reference", r"参考"),
+)
+
+_GLOSS = re.compile(r"\((?=[^)]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms (１２％, （）) and the ideographic space made half-width, one character for one."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" else ch for ch in text)
+
+
+def simplify(text: str) -> str:
+    """``text`` as the wordings are written: pinyin glosses removed (``規(guī)定`` → ``規定``),
+    full-width forms made half-width, traditional characters made simplified (OpenCC ``t2s``)."""
+    return _t2s().convert(fold_width(_GLOSS.sub("", text or "")))
+
+
+def statuses(label: str) -> list[str]:
+    """The normalised statuses a printed result label covers (``STATUS_PATTERNS``), in table order."""
+    text = simplify(label)
+    return [status for status, pattern in STATUS_PATTERNS if re.search(pattern, text)]
+
+
+def meaning_of_text(text: str, percent: bool) -> str:
+    """The meaning a printed wording states, or ``""``: a rate's wording when ``percent``, else a count's."""
+    plain = simplify(text)
+    for m in RATES if percent else COUNTS:
+        if re.search(m.wordings, plain):
+            return m.id
+    return ""
+
+
+def meaning_of_name(name: str) -> str:
+    """The meaning a hand-made claims file's figure name stands for (``filed_2019`` → ``filed``), or ``""``."""
+    base = re.sub(r"_(19|20)\d{2}$", "", name)
+    if base in VOCABULARY:
+        return base
+    return _BY_NAME.get(base, "")
+
+
+def meaning_of(name: str, fig: Figure) -> str:
+    """A figure's meaning: its ``meaning`` if given, else what its wording states, else what its
+    name stands for. A wording with no number in it ("均已办复完毕") says nothing: the name decides."""
+    if fig.meaning:
+        return fig.meaning
+    text = fig.text or ""
+    percent = bool(re.search(r"[%％]|百分之", text)) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
+    found = meaning_of_text(text, percent) if re.search(r"\d|百分之", text) else ""
+    return found or meaning_of_name(name)
+
+
+def is_rate(meaning: str) -> bool:
+    """Whether ``meaning`` is a rate (a percentage made of other figures)."""
+    return meaning in VOCABULARY and VOCABULARY[meaning].kind == "rate"
+
+
+def rate_parts(meaning: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A rate's numerator meanings (summed) and its denominator meanings in order of preference."""
+    m = VOCABULARY[meaning]
+    return m.of, m.over
+
+
+#: Parts of a meaning: a figure that is the sum of others when it is not printed itself.
+SUMS: dict[str, tuple[str, ...]] = {"submitted": ("submitted_in_session", "submitted_between_sessions")}
+
+
+def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...], str]]:
+    """For every rate among ``figures`` whose parts the report also prints: ``name → (numerator
+    names, denominator name)``. Parts are found by meaning (:func:`meaning_of`), the nearest figure
+    of that meaning before the rate first (then after it); a rate is linked only when every part is
+    printed. Used by the converter to write ``derived`` and by the audit for rates without one."""
+    names = list(figures)
+    meanings = {n: meaning_of(n, f) for n, f in figures.items()}
+    out = {}
+    for i, name in enumerate(names):
+        if not is_rate(meanings[name]):
+            continue
+        of, over = rate_parts(meanings[name])
+        nums = [_nearest(names, meanings, figures, i, m) for m in of]
+        den = next((d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d), None)
+        if den and all(nums):
+            out[name] = (tuple(nums), den)
+    return out
+
+
+def _nearest(names, meanings, figures, i, meaning) -> str | None:
+    """The integral figure of ``meaning`` nearest before position ``i`` (then after it); same year suffix first."""
+    suffix = re.search(r"_(19|20)\d{2}$", names[i])
+    pool = [j for j, n in enumerate(names) if meanings[n] == meaning and figures[n].value is not None and figures[n].value == figures[n].value.to_integral()]
+    if suffix:
+        pool = [j for j in pool if names[j].endswith(suffix.group(0))] or pool
+    before = [j for j in pool if j < i]
+    if before:
+        return names[before[-1]]
+    return names[pool[0]] if pool else None
+
+
+__all__ = ["COUNTS", "RATES", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate", "meaning_of",
+           "meaning_of_name", "meaning_of_text", "rate_parts", "simplify", "statuses"]

@@ -1,0 +1,491 @@
+"""Every table a report exports, as CSV and as one Excel workbook, safe to open in Excel.
+
+One function per target: :func:`write_csv` (one table), :func:`write_workbook` (several tables, one
+sheet each, after an "about" sheet), and :func:`write_tables` (both, for a report's output folder).
+A table is a :class:`Table`: a DataFrame and what its columns hold, so every export applies the same
+rules:
+
+* **Formula injection neutralised** (OWASP, "CSV Injection"): a text cell that begins with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return would run as a formula in Excel. In a CSV it is
+  written with a leading apostrophe (``'=1+2``), which Excel shows as text; in the workbook it is
+  stored as a text cell (never a formula) with Excel's quote prefix, its value unchanged. Numbers,
+  negative ones included, stay numbers: numeric columns are never touched, nor is a text cell that
+  is just a number (``-3``, ``+7.5``).
+* **One rounding rule** (:func:`proposal_stats.stats.metrics.round_half_up`, decimal, half-up):
+  percent columns to 2 decimals, days to whole days, any other decimal column to 2 decimals; no
+  binary noise (``70.60000000000001``) and no ``2.8e-17`` for a zero.
+* **Percent columns say so**: in a CSV their name ends in ``_pct`` and they hold percent numbers
+  (71.37); in the workbook they are numbers with a percent format (shown 71.37%).
+* **Dates are dates**: ``YYYY-MM-DD`` in a CSV, date cells in the workbook.
+* CSV files are UTF-8 with a byte-order mark (Excel then reads Chinese correctly), ``\\n`` line ends.
+  The workbook's header rows are frozen and filterable; its first sheet says what each sheet
+  holds and where the figures come from. The same tables give a byte-identical workbook.
+
+Header labels in the workbook come from a caller-supplied mapping or function (English column
+names by default), so a report in Chinese gets Chinese headers; CSV headers stay the stable
+machine names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from ..stats.metrics import as_percent, round_half_up
+
+#: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# Characters XML 1.0 (hence XLSX) cannot hold; shown as \xNN rather than lost.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Excel's limits: characters in a cell, rows in a sheet (the header is one), sheet-name length.
+EXCEL_CELL_CHARS = 32_767
+EXCEL_ROWS = 1_048_576
+SHEET_NAME_CHARS = 31
+PERCENT_SUFFIX = "_pct"
+PERCENT_FORMAT = "0.00%"
+DATE_FORMAT = "yyyy-mm-dd"
+#: The workbook's fixed timestamp (file entries and document properties): same tables, same bytes.
+FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def needs_neutralising(text: str) -> bool:
+    """True if a text cell would be taken as a formula by Excel: it begins with ``= + - @``, a tab or
+    a carriage return, and is not simply a number (``-3`` stays ``-3``)."""
+    return bool(text) and text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def neutralise(text: str) -> str:
+    """The CSV form of a text cell: a leading apostrophe when :func:`needs_neutralising` (Excel then
+    shows ``'=1+2`` as text and runs nothing); any other text unchanged."""
+    return "'" + text if needs_neutralising(text) else text
+
+
+@dataclass(frozen=True)
+class Table:
+    """One exported table.
+
+    Attributes:
+        name: file stem and sheet name (``unit_performance`` → ``unit_performance.csv`` and a sheet of
+            that name); at most 31 characters (Excel's limit on sheet names).
+        frame: the rows. Text columns are neutralised on export; numeric columns are kept as numbers.
+        about: one sentence for the workbook's about sheet: what a row is, what the figures count.
+        percent: columns holding percent values (already × 100: 71.37), exported rounded to
+            ``places`` decimals, named ``<column>_pct`` in the CSV.
+        proportion: columns holding proportions in [0, 1] (0.7137): exported as percent, exactly as
+            ``percent`` columns (the × 100 is done in decimal arithmetic).
+        days: columns holding days (possibly fractional, e.g. a median): exported as whole days.
+        places: decimals of percent columns and of any other non-integer number column.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    about: str = ""
+    percent: tuple[str, ...] = ()
+    proportion: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()
+    places: int = 2
+
+    def __post_init__(self) -> None:
+        if not self.name or len(self.name) > SHEET_NAME_CHARS or re.search(r"[\[\]:*?/\\]", self.name):
+            raise ValueError(f"table name {self.name!r}: 1 to {SHEET_NAME_CHARS} characters, none of [ ] : * ? / \\")
+        missing = [c for c in (*self.percent, *self.proportion, *self.days) if c not in self.frame.columns]
+        if missing:
+            raise ValueError(f"table {self.name}: no column(s) {', '.join(missing)}")
+
+    def column_kinds(self) -> dict[str, str]:
+        """Export name → kind (``percent``, ``days``, ``date``, ``integer``, ``number``, ``bool``,
+        ``text``), in column order. Percent columns get the ``_pct`` suffix."""
+        kinds = {}
+        for col in self.frame.columns:
+            kinds[export_name(self, col)] = _kind(self, col)
+        return kinds
+
+    def prepared(self) -> pd.DataFrame:
+        """The frame as exported, before neutralising: percent columns renamed and rounded
+        (Decimal), days whole (``Int64``), dates as :class:`datetime.date`, other decimals rounded,
+        text as text. Undefined values are ``None``."""
+        out = {}
+        for col in self.frame.columns:
+            kind = _kind(self, col)
+            s = self.frame[col]
+            if kind == "percent":
+                convert = (lambda v: as_percent(v, self.places)) if col in self.proportion else (lambda v: round_half_up(v, self.places))
+                values = [convert(v) for v in s.tolist()]
+            elif kind == "days":
+                values = [None if (d := round_half_up(v, 0)) is None else int(d) for v in s.tolist()]
+            elif kind == "date":
+                values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in s.tolist()]
+            elif kind == "number":
+                values = [round_half_up(v, self.places) for v in s.tolist()]
+            elif kind == "integer":
+                values = [None if pd.isna(v) else int(v) for v in s.tolist()]
+            elif kind == "bool":
+                values = [None if pd.isna(v) else bool(v) for v in s.tolist()]
+            else:
+                values = [None if _blank(v) else str(v) for v in s.tolist()]
+            out[export_name(self, col)] = pd.Series(values, index=s.index, dtype=object)
+        return pd.DataFrame(out, index=self.frame.index, columns=list(out))
+
+
+def export_name(table: Table, column) -> str:
+    """The column's name in exports: ``<name>_pct`` for percent and proportion columns."""
+    name = str(column)
+    if column in table.percent or column in table.proportion:
+        return name if name.endswith(PERCENT_SUFFIX) else name + PERCENT_SUFFIX
+    return name
+
+
+def _blank(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
+
+
+def _kind(table: Table, col) -> str:
+    if col in table.percent or col in table.proportion:
+        return "percent"
+    if col in table.days:
+        return "days"
+    dtype = table.frame[col].dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_numeric_dtype(dtype):
+        values = table.frame[col].dropna()
+        # whole numbers stored as floats because of a gap (a year, a count): integers, not 2022.00
+        return "integer" if len(values) and bool((values == values.round()).all()) else "number"
+    values = table.frame[col].dropna()
+    if len(values) and all(isinstance(v, dt.date) for v in values):
+        return "date"
+    if len(values) and all(isinstance(v, Decimal) for v in values):
+        return "number"
+    return "text"
+
+
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return neutralise(str(value))
+
+
+def csv_frame(table: Table) -> pd.DataFrame:
+    """The table as its CSV holds it: every cell as text, neutralised, numbers rounded by the rule."""
+    prepared = table.prepared()
+    cells = [[_csv_text(v) for v in prepared[c].tolist()] for c in prepared.columns]
+    # Headers too: a rejected row keeps the ledger's own header names, which are user data.
+    return pd.DataFrame(dict(zip(range(len(cells)), cells)), index=range(len(prepared))).set_axis(
+        [neutralise(c) for c in prepared.columns], axis=1)
+
+
+def write_csv(table: Table, path: str | Path) -> Path:
+    """Write ``table`` as a CSV (UTF-8 with BOM, ``\\n`` line ends); text cells neutralised.
+
+    Returns:
+        The path written.
+    """
+    path = Path(path)
+    csv_frame(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path
+
+
+Labels = Mapping[str, str] | Callable[[str], str] | None
+
+
+def _label(labels: Labels, name: str) -> str:
+    if labels is None:
+        return name
+    if callable(labels):
+        return labels(name) or name
+    return labels.get(name, name)
+
+
+@dataclass(frozen=True)
+class About:
+    """The workbook's first sheet: a title, ``(key, value)`` provenance lines (params file, ledger
+    SHA-256, version…) and notes (synthetic data, rounding, neutralising)."""
+
+    title: str
+    provenance: Sequence[tuple[str, str]] = ()
+    notes: Sequence[str] = ()
+    sheet_header: tuple[str, str, str] = ("sheet", "what it holds", "rows")
+    sheet_name: str = "about"
+
+
+def write_workbook(tables: Sequence[Table], path: str | Path, about: About | None = None, labels: Labels = None) -> Path:
+    """Write ``tables`` to one XLSX workbook, one sheet per table, after an about sheet.
+
+    Args:
+        tables: the tables, in sheet order (names must differ).
+        path: the ``.xlsx`` file to write (replaced if it exists).
+        about: the first sheet's content; ``None`` leaves it out (e.g. a one-table export).
+        labels: header label per export column name (mapping or function); default the name.
+
+    Each sheet: bold header row, frozen and with a filter; percent cells are numbers with a percent
+    format, dates date cells, text cells strings (a text starting with ``=`` is never a formula and
+    carries Excel's quote prefix). A text longer than Excel's 32,767 characters per cell is cut,
+    and a table longer than a sheet is cut, with a note in the cell or on the about sheet.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: two tables share a name.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    names = [t.name for t in tables]
+    if len(set(names)) != len(names):
+        raise ValueError(f"tables share a name: {names}")
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    cut_tables: list[str] = []
+
+    def text_cell(ws, value: str):
+        value = _ILLEGAL_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        if len(value) > EXCEL_CELL_CHARS:
+            note = f"… [cut: {len(value)} characters; the CSV holds the whole text]"
+            value = value[: EXCEL_CELL_CHARS - len(note)] + note
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # never a formula, whatever the first character
+        if needs_neutralising(value):
+            cell.quotePrefix = True
+        return cell
+
+    if about is not None:
+        ws = wb.create_sheet(about.sheet_name)
+        ws.column_dimensions["A"].width = 28
+        ws.column_dimensions["B"].width = 90
+        ws.column_dimensions["C"].width = 10
+        ws.append([_styled(text_cell(ws, about.title), Font(bold=True, size=13))])
+        ws.append([])
+        ws.append([_styled(text_cell(ws, h), bold) for h in about.sheet_header])
+        for t in tables:
+            ws.append([text_cell(ws, t.name), text_cell(ws, t.about), len(t.frame)])
+        ws.append([])
+        for key, value in about.provenance:
+            ws.append([_styled(text_cell(ws, key), bold), text_cell(ws, str(value))])
+        ws.append([])
+        for note in about.notes:
+            ws.append([text_cell(ws, note)])
+
+    for t in tables:
+        prepared = t.prepared()
+        kinds = t.column_kinds()
+        ws = wb.create_sheet(t.name)
+        ws.freeze_panes = "A2"
+        columns = list(prepared.columns)
+        widths = [min(60, max(8, _width(_label(labels, c)) + 2)) for c in columns]
+        rows = prepared.itertuples(index=False, name=None)
+        limit = EXCEL_ROWS - 1
+        body = []
+        for i, row in enumerate(rows):
+            if i >= limit:
+                cut_tables.append(t.name)
+                break
+            body.append(row)
+            if i < 200:  # widths from the first rows: enough to look right, cheap for big tables
+                for j, v in enumerate(row):
+                    if v is not None:
+                        widths[j] = min(60, max(widths[j], _width(str(v)) + 2))
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+        if columns:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
+        ws.append([_styled(text_cell(ws, _label(labels, c)), bold) for c in columns])
+        formats = [PERCENT_FORMAT if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
+        for row in body:
+            cells = []
+            for value, fmt, col in zip(row, formats, columns):
+                if value is None:
+                    cells.append(None)
+                elif isinstance(value, str):
+                    cells.append(text_cell(ws, value))
+                else:
+                    if kinds[col] == "percent":
+                        value = float(value / 100)
+                    elif isinstance(value, Decimal):
+                        value = float(value)
+                    cell = WriteOnlyCell(ws, value=value)
+                    if fmt:
+                        cell.number_format = fmt
+                    cells.append(cell)
+            ws.append(cells)
+        if t.name in cut_tables:
+            ws.append([text_cell(ws, f"… cut at Excel's {EXCEL_ROWS:,} rows: {len(t.frame):,} rows in {t.name}.csv")])
+
+    wb.properties.creator = "proposal-stats"
+    wb.properties.created = FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_deterministic(buffer.getvalue()))
+    return path
+
+
+def _styled(cell, font):
+    cell.font = font
+    return cell
+
+
+def _width(text: str) -> int:
+    """Display width in Excel's character units: CJK (wide) characters count twice."""
+    first_line = text.split("\n", 1)[0][:80]
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in first_line)
+
+
+def _deterministic(xlsx: bytes) -> bytes:
+    """The same workbook with fixed timestamps (zip entries and document properties), so the same
+    tables give the same bytes."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", lambda m: m.group(1) + stamp.encode(), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, data)
+    return out.getvalue()
+
+
+def write_tables(tables: Sequence[Table], folder: str | Path, about: About | None = None, labels: Labels = None,
+                 workbook: str | None = "tables.xlsx") -> list[Path]:
+    """Write each table as ``<name>.csv`` into ``folder`` and all of them into one workbook.
+
+    Args:
+        tables: the report's tables.
+        folder: the output folder (made if missing).
+        about: the workbook's about sheet (provenance and notes).
+        labels: the workbook's header labels (see :func:`write_workbook`).
+        workbook: the workbook's file name; ``None`` writes the CSVs only.
+
+    Returns:
+        The paths written, CSVs first.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_csv(t, folder / f"{t.name}.csv") for t in tables]
+    if workbook:
+        written.append(write_workbook(tables, folder / workbook, about, labels))
+    return written
+
+
+def export_frame(frame: pd.DataFrame, path: str | Path, name: str | None = None, about: str = "", **kinds) -> Path:
+    """Export one DataFrame ("export what you see") to ``.csv`` or ``.xlsx`` by the path's suffix,
+    with every rule of this module (neutralising, rounding, percent and date columns).
+
+    Args:
+        frame: the rows to export.
+        path: ``*.csv`` or ``*.xlsx``.
+        name: the sheet name (default: the file's stem, cut to 31 characters).
+        about: a sentence on what the rows are (the workbook's about sheet).
+        kinds: ``percent=(...)``, ``proportion=(...)``, ``days=(...)``, ``places=2`` as in :class:`Table`.
+
+    Raises:
+        ValueError: another suffix, or a column named in ``kinds`` is not in ``frame``.
+    """
+    path = Path(path)
+    sheet = re.sub(r"[\[\]:*?/\\]", "_", name or path.stem)[:SHEET_NAME_CHARS] or "table"
+    table = Table(sheet, frame, about, **kinds)
+    if path.suffix.lower() == ".csv":
+        return write_csv(table, path)
+    if path.suffix.lower() == ".xlsx":
+        return write_workbook([table], path, About(sheet, notes=[about]) if about else None)
+    raise ValueError(f"{path}: export to .csv or .xlsx")
+
+
+# ---- the tables of the reports -------------------------------------------------------------------
+
+ROUNDING_NOTE = ("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days; "
+                 "in a CSV, percent columns end in _pct and hold percent numbers (71.37 = 71.37%).")
+NEUTRALISING_NOTE = ("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
+                     "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells.")
+
+#: unit_performance columns holding proportions (exported as percent) and days.
+PERFORMANCE_PROPORTIONS = ("a_share", "a_low", "a_high", "reply_rate", "on_time_rate", "f2f_rate", "response_rate",
+                           "satisfaction_inclusive", "satisfaction_strict")
+PERFORMANCE_DAYS = ("days_median", "days_p90")
+
+
+def annual_tables(report) -> list[Table]:
+    """The annual report's tables (:class:`~proposal_stats.reporting.report.AnnualReport`), in
+    sheet order: categories, units, unit_performance, published_vs_ledger, rejected_rows, problems."""
+    a_code = report.params.result_scheme.codes[0]
+    perf = report.performance
+    return [
+        Table("categories", report.categories_table(),
+              "Result categories of government-system proposals: printed code and label, normalised statuses, "
+              "count, share of the proposals carrying a category.", percent=("share",)),
+        Table("units", report.units,
+              "One row per handling unit: assignments by role (lead or sole, co-handler, separate); per category code, "
+              "replies and face-to-face consultations over the proposals the unit replied to itself."),
+        Table("unit_performance", perf,
+              f"One row per handling unit: proposals it replied to itself (n), {a_code} share with its Wilson 95% "
+              "interval and funnel verdict, reply, on-time, face-to-face and satisfaction rates, days to reply.",
+              proportion=tuple(c for c in PERFORMANCE_PROPORTIONS if c in perf.columns),
+              days=tuple(c for c in PERFORMANCE_DAYS if c in perf.columns)),
+        Table("published_vs_ledger", pd.DataFrame([c.__dict__ for c in report.comparisons],
+                                                  columns=["figure", "ledger_text", "printed_text", "verdict", "detail"]),
+              "Each figure the government printed beside the ledger's, and the verdict."),
+        Table("rejected_rows", report.ledger.rejected,
+              "Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
+              "with the reasons; they are not counted."),
+        Table("problems", report.ledger.problems,
+              "Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."),
+    ]
+
+
+def annual_about(report) -> About:
+    """The annual report workbook's about sheet: title, provenance, synthetic-data note, rules."""
+    p = report.params
+    prov = report.provenance()
+    notes = []
+    if p.synthetic_fields:
+        notes.append(f"SYNTHETIC DATA: these ledger fields are synthetic: {', '.join(p.synthetic_fields)}. "
+                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.synthetic_note}".strip())
+    notes += [ROUNDING_NOTE, NEUTRALISING_NOTE]
+    identity = [("report", p.title), ("jurisdiction", p.jurisdiction), ("session", p.session), ("year", str(p.year))]
+    return About(title=f"{p.title} — tables", provenance=identity + [(k, str(v)) for k, v in prov.items()], notes=notes)
+
+
+def corpus_tables(corpus) -> list[Table]:
+    """The published-report audit's tables (:class:`~proposal_stats.published.corpus.Corpus`)."""
+    return [
+        Table("reports", corpus.summary_table(), "One row per published report audited: identity, reliability, findings by severity."),
+        Table("findings", corpus.findings_table(), "Every finding: report, kind, severity, where, the printed text, the explanation."),
+        Table("comparison", corpus.comparison_table(),
+              "Per report with a result breakdown: the share printed as resolved (through its own scheme), or why it "
+              "does not compare.", percent=("resolved_share",)),
+        Table("trends", corpus.trends_table(), "Proposals received and filed per jurisdiction and year, as printed."),
+    ]
+
+
+def corpus_about(corpus, params_sha256: str, version: str) -> About:
+    """The corpus workbook's about sheet."""
+    p = corpus.params
+    return About(title=f"{p.title} — tables",
+                 provenance=[("params_file", p.params_file.name), ("params_sha256", params_sha256), ("claims", p.claims.name),
+                             ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)],
+                 notes=["Real data, transcribed as printed.", ROUNDING_NOTE, NEUTRALISING_NOTE])

@@ -1,0 +1,215 @@
+"""Exports: CSV and the Excel workbook, read back as a user's tools read them.
+
+Fixtures are fictional (虚构县); each kind of fault has its own: formula-like cells in every text
+column a report exports, a unit whose share is a rounding tie (1 of 16 = 6.25%), blank cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from proposal_stats.reporting.exports import Table, export_frame, needs_neutralising, neutralise, write_csv, write_workbook
+from proposal_stats.reporting.report import build_annual_report
+from proposal_stats.stats.metrics import as_percent, percent_text, round_half_up
+
+from .conftest import ROOT
+
+HEADER = "proposal_id,title,proposer,handling_system,lead_unit,co_handling_units,assigned_at,replied_at,result_category,f2f_consulted,satisfaction\n"
+
+# Formula-like text in the title, proposer, unit and category columns; one row rejected (its unit
+# cell names two units) so the formula reaches rejected_rows and problems too.
+INJECT = HEADER + "".join([
+    '101,"=HYPERLINK(""http://example.invalid"",""x"")",=委员甲,government,县甲局,,2022-03-15,2022-05-01,A,是,满意\n',
+    "102,关于虚构事项的建议,+委员乙,government,=1+2,,2022-03-15,2022-05-02,A,是,满意\n",
+    "103,-2+3,@委员丙,government,+县乙局,,2022-03-15,2022-05-03,B,是,满意\n",
+    '104,"@SUM(1,1)",委员丁,government,-县丙局,,2022-03-15,2022-05-04,A,否,基本满意\n',
+    '105,"\tTAB开头的标题",委员戊,government,"=县丁局、县戊局",,2022-03-15,2022-05-05,A,是,满意\n',
+    "106,-5,委员己,government,县甲局,,2022-03-15,2022-05-06,C,是,满意\n",
+])
+
+
+def fictional_params(tmp_path, ledger_text: str, **overrides) -> "Path":  # noqa: F821
+    (tmp_path / "ledger.csv").write_text(ledger_text, encoding="utf-8")
+    data = {
+        "title": "虚构县人民政府办理虚构提案情况", "jurisdiction": "虚构县 (fictional)", "body": "cppcc_proposals",
+        "session": "虚构县政协一届一次会议", "year": 2022, "ledger": "ledger.csv",
+        "notebook": str(ROOT / "notebooks" / "annual_report.ipynb"), "output_dir": str(tmp_path / "out"),
+        "synthetic_fields": ["title", "proposer"], "synthetic_note": "fictional test ledger",
+        "result_scheme": {"id": "fict", "source": "fictional", "categories": [
+            {"code": "A", "label": "已解决", "statuses": ["resolved"]},
+            {"code": "B", "label": "列入计划", "statuses": ["planned"]},
+            {"code": "C", "label": "暂不能解决", "statuses": ["not_feasible_now"]}]},
+        "reply_deadline": {"months_after_assignment": 3, "source": "fictional"},
+        "as_of": dt.date(2023, 12, 31),
+        **overrides,
+    }
+    path = tmp_path / "fict-2022.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("inject")
+    report = build_annual_report(fictional_params(tmp, INJECT))
+    report.write_outputs(tmp / "out")
+    return report, tmp / "out"
+
+
+# ---- the rule, cell by cell ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["=1+2", "+市甲局", "-2+3", "@SUM(1,1)", "\tx", "\rx", "=cmd|' /C calc'!A0", "-", "+"])
+def test_formula_starts_are_neutralised(text):
+    assert needs_neutralising(text) and neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["-5", "+7.5", "-0.25", "1e5", "市甲局", "", "'=already", " =1"])
+def test_numbers_and_plain_text_stay_as_they_are(text):
+    assert not needs_neutralising(text) and neutralise(text) == text
+
+
+def test_one_rounding_rule():
+    assert round_half_up(6.25, 1) == Decimal("6.3")  # float formatting would give 6.2
+    assert as_percent(1 / 16, 1) == Decimal("6.3") and as_percent(1 / 16) == Decimal("6.25")
+    assert as_percent(0.706) == Decimal("70.60")  # not 70.60000000000001
+    assert round_half_up(2.8e-17) == Decimal("0.00") and str(round_half_up(-1e-9)) == "0.00"  # no "-0.00"
+    assert round_half_up(54.5, 0) == 55 and round_half_up(float("nan")) is None and round_half_up(None) is None
+    assert percent_text(as_percent(1 / 16, 1), 1) == "6.3%" and percent_text(None) == "—"
+
+
+# ---- CSVs of a report -----------------------------------------------------------------------------------
+
+def read_csv_cells(path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def test_every_csv_cell_is_neutralised(injected):
+    _, out = injected
+    seen = set()
+    for path in out.glob("*.csv"):
+        for row in read_csv_cells(path):
+            for cell in row:
+                assert not needs_neutralising(cell), (path.name, cell)
+                seen.add(cell)
+    # the formulas are there, as text, in the files users open
+    assert {"'=1+2", "'+县乙局", "'-县丙局", "'=委员甲"} <= seen
+    units = read_csv_cells(out / "units.csv")
+    assert "'=1+2" in [r[0] for r in units]
+    rejected = read_csv_cells(out / "rejected_rows.csv")
+    assert any("'=县丁局、县戊局" in r for r in rejected)
+    problems = read_csv_cells(out / "problems.csv")
+    assert any(r[3] == "'=县丁局、县戊局" for r in problems)
+
+
+def test_csv_percent_columns_are_named_and_rounded(injected):
+    _, out = injected
+    cats = pd.read_csv(out / "categories.csv", encoding="utf-8-sig", dtype=str)
+    assert list(cats.columns) == ["code", "label", "statuses", "count", "share_pct"]
+    # 5 accepted categorised proposals: A 3, B 1, C 1 (105 is rejected)
+    assert cats[["code", "count", "share_pct"]].values.tolist() == [["A", "3", "60.00"], ["B", "1", "20.00"], ["C", "1", "20.00"]]
+    perf = pd.read_csv(out / "unit_performance.csv", encoding="utf-8-sig", dtype=str)
+    assert {"a_share_pct", "a_low_pct", "a_high_pct", "reply_rate_pct", "f2f_rate_pct"} <= set(perf.columns)
+    assert "a_share" not in perf.columns
+    text = (out / "unit_performance.csv").read_text(encoding="utf-8-sig")
+    assert "e-" not in text and "0000000" not in text
+    assert perf["days_median"].str.fullmatch(r"\d+").all()  # whole days
+
+
+# ---- the workbook -----------------------------------------------------------------------------------------
+
+def test_workbook_sheets_headers_and_about(injected):
+    report, out = injected
+    wb = load_workbook(out / "tables.xlsx")
+    assert wb.sheetnames == ["about", "categories", "units", "unit_performance", "published_vs_ledger", "rejected_rows", "problems"]
+    for name in wb.sheetnames[1:]:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2", name
+        assert all(c.font.b for c in ws[1] if c.value is not None), name
+    about = [[c for c in row if c is not None] for row in wb["about"].iter_rows(values_only=True)]
+    flat = {cell for row in about for cell in row}
+    assert report.ledger.sha256 in flat and "ledger_sha256" in flat
+    assert "proposal_stats_version" in flat and "params/fict-2022.yaml" not in flat  # params path, relative to its project
+    assert any(str(c).endswith("fict-2022.yaml") for c in flat)
+    assert ["unit_performance", *[]] == [r[0] for r in about if r and r[0] == "unit_performance"]
+    assert any(str(c).startswith("SYNTHETIC DATA") for c in flat)
+
+
+def test_workbook_formula_cells_are_text(injected):
+    _, out = injected
+    wb = load_workbook(out / "tables.xlsx")
+    ws = wb["units"]
+    cells = {c.value: c for row in ws.iter_rows(min_row=2, max_col=1) for c in row}
+    assert cells["=1+2"].data_type == "s" and cells["=1+2"].quotePrefix  # text, shown as text
+    assert cells["+县乙局"].data_type == "s" and cells["-县丙局"].quotePrefix
+    for name in wb.sheetnames:
+        for row in wb[name].iter_rows():
+            for c in row:
+                assert c.data_type != "f", (name, c.coordinate, c.value)
+    # the raw XML holds no formula element at all
+    import zipfile
+
+    with zipfile.ZipFile(out / "tables.xlsx") as z:
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_workbook_percent_dates_and_numbers(injected):
+    _, out = injected
+    wb = load_workbook(out / "tables.xlsx")
+    cats = wb["categories"]
+    head = [c.value for c in cats[1]]
+    share = cats.cell(row=2, column=head.index("share_pct") + 1)
+    assert share.data_type == "n" and share.value == pytest.approx(0.6) and share.number_format == "0.00%"
+    count = cats.cell(row=2, column=head.index("count") + 1)
+    assert count.value == 3 and count.data_type == "n"
+    rej = wb["rejected_rows"]
+    head = [c.value for c in rej[1]]
+    assert "source_line" in head and rej.cell(row=2, column=head.index("source_line") + 1).data_type == "n"
+
+
+def test_workbook_is_byte_identical_for_the_same_tables(tmp_path):
+    frame = pd.DataFrame({"unit": ["=1", "县甲局"], "n": [1, 2], "share": [0.0625, None],
+                          "when": pd.to_datetime(["2022-03-15", None])})
+    t = Table("t", frame, "test", proportion=("share",))
+    a = write_workbook([t], tmp_path / "a.xlsx")
+    b = write_workbook([t], tmp_path / "b.xlsx")
+    assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+    ws = load_workbook(a)["t"]
+    assert ws["D2"].is_date and ws["D2"].value == dt.datetime(2022, 3, 15) and ws["D2"].number_format == "yyyy-mm-dd"
+    assert ws["C2"].value == 0.0625 and ws["C2"].number_format == "0.00%"
+    assert ws["C3"].value is None and ws["D3"].value is None
+
+
+def test_headers_from_a_caller_mapping_and_illegal_characters(tmp_path):
+    frame = pd.DataFrame({"handling_unit": ["县\x07甲局", "x" * 40_000], "n": [1, -2]})
+    path = write_workbook([Table("units", frame)], tmp_path / "l.xlsx", labels={"handling_unit": "承办单位"})
+    ws = load_workbook(path)["units"]
+    assert [c.value for c in ws[1]] == ["承办单位", "n"]
+    assert ws["A2"].value == "县\\x07甲局"  # shown, not dropped and not a broken file
+    assert len(ws["A3"].value) == 32_767 and "cut" in ws["A3"].value
+    assert ws["B3"].value == -2 and ws["B3"].data_type == "n"  # a negative number stays a number
+
+
+def test_export_frame_by_suffix(tmp_path):
+    frame = pd.DataFrame({"figure": ["@x"], "unit": [6.25]})
+    csv_path = export_frame(frame, tmp_path / "what I see.csv", percent=("unit",))
+    assert read_csv_cells(csv_path) == [["figure", "unit_pct"], ["'@x", "6.25"]]
+    xlsx = export_frame(frame, tmp_path / "what I see.xlsx", percent=("unit",), about="the explorer's selection")
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["about", "what I see"] and wb["what I see"]["A2"].value == "@x"
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        export_frame(frame, tmp_path / "x.json")
+
+
+def test_write_csv_header_from_user_data_is_neutralised(tmp_path):
+    frame = pd.DataFrame({"=HEADER()": ["a"], "ok": ["-1"]})
+    rows = read_csv_cells(write_csv(Table("t", frame), tmp_path / "t.csv"))
+    assert rows == [["'=HEADER()", "ok"], ["a", "-1"]]
