@@ -26,7 +26,8 @@ import ipywidgets as w
 import pandas as pd
 
 from ..stats import explore
-from ..stats.explore import ALL, NOT_REPLIED, ReportIndex, Selection
+from ..stats.explore import ALL, ReportIndex, Selection
+from ..stats.metrics import percent_text, round_half_up
 from .fonts import EMBEDDED_FAMILY, characters_needing_font, subset_font
 from .htmlparts import esc
 
@@ -91,8 +92,13 @@ def find_params(params=None) -> list[Path]:
     return found
 
 
-def _pct(x) -> str:
-    return "—" if x is None or x != x else f"{x:.1f}%"
+def _pct(x, places: int = 1) -> str:
+    return percent_text(x, places)
+
+
+def _pooled(r) -> str:
+    """The pooled rate, or why there is none."""
+    return f"<span class='ps-muted'>— {esc(r.pooled_undefined)}</span>" if r.pooled_undefined else _pct(r.pooled)
 
 
 def _date(x) -> str:
@@ -142,7 +148,7 @@ def figures_html(figs: pd.DataFrame) -> str:
         verdict = r.verdict or "<span class='ps-muted'>not judged</span>"
         cls = "ps-bad" if r.verdict.startswith("below") else "ps-ok" if r.verdict.startswith("above") else ""
         rows.append([(f"{esc(r.figure)}<br><span class='ps-def'>{esc(r.definition)}</span>", ""), (value, ""), (interval, "num"),
-                     (_pct(r.pooled), "num"), (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", "")])
+                     (_pooled(r), "num"), (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", "")])
     return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "4.4em"), ("Verdict", "6.2em")], rows)
 
 
@@ -151,7 +157,8 @@ def timeliness_html(t: pd.Series, deadline: str) -> str:
     if t.replied == 0:
         days = "no reply of its own yet" if t.not_replied else "no proposal to reply to (co-handler only)"
     else:
-        days = f"days from assignment to reply: median {t.days_median:.0f}, 90th percentile {t.days_p90:.0f}"
+        days = (f"days from assignment to reply: median {round_half_up(t.days_median, 0)}, "
+                f"90th percentile {round_half_up(t.days_p90, 0)}")
     bunch = (f"; {t.in_last_tenth} of {t.replied} replies came in the last tenth of the time allowed "
              f"(<span class='ps-muted'>{esc(explore.DEFINITIONS['in_last_tenth'])}</span>)") if t.replied else ""
     return (f"<p>Replied {t.replied} (on time {t.on_time}, late {t.late}), not replied {t.not_replied}; {days}{bunch}. "
@@ -386,11 +393,11 @@ class Explorer:
     def _figures_html(self, sel: Selection) -> str:
         ix = self.index
         if sel.unit == ALL:
-            pooled = ix.figures.drop_duplicates("figure")[["figure", "pooled", "definition"]]
+            pooled = ix.figures.drop_duplicates("figure")[["figure", "pooled", "pooled_undefined", "definition"]]
             pts = ix.funnel_points[ix.funnel_points["measure"] == self.measure.value]
             verdicts = pts["verdict"].value_counts()
             counts = " · ".join(f"{esc(v)} {n}" for v, n in verdicts.items())
-            rows = [[(esc(r.figure), ""), (_pct(r.pooled), "num"), (esc(r.definition), "def")] for r in pooled.itertuples()]
+            rows = [[(esc(r.figure), ""), (_pooled(r), "num"), (esc(r.definition), "def")] for r in pooled.itertuples()]
             return (f"<h3>All {len(ix.units)} units</h3><p class='ps-note'>Pick a unit in the list or click a dot on the funnel. "
                     f"Funnel verdicts ({esc(self.measure.value)}): {counts or 'none'}.</p>"
                     + _table([("Figure", "10em"), ("Pooled", "5em"), ("What it counts", "")], rows))
@@ -419,7 +426,7 @@ class Explorer:
                 cells.append((f"<span class='ps-muted'>— {esc(r.undefined)}</span>" if r.undefined else
                               f"<b>{_pct(r.unit)}</b> ({r['count']} of {r.base})<br><span class='ps-muted'>{_pct(r.low)}–{_pct(r.high)}"
                               f"{' · ' + esc(r.verdict) if r.verdict else ''}</span>", ""))
-            rows.append([(esc(fig), ""), *cells, (_pct(part.iloc[0].pooled), "num")])
+            rows.append([(esc(fig), ""), *cells, (_pooled(part.iloc[0]), "num")])
         return _table(head, rows) + "<p class='ps-note'>Intervals are 95% Wilson intervals; overlapping intervals mean the counts cannot tell the units apart.</p>"
 
     def _draw_across(self) -> None:
@@ -466,8 +473,8 @@ class Explorer:
         for r in df.itertuples(index=False):
             src = "ledger" + (" (synthetic)" if r.synthetic else "") if r.source == "ledger" else "published"
             rows.append([(esc(src), "ps-muted"), (esc(r.jurisdiction), ""), ("" if r.year != r.year or r.year is None else str(int(r.year)), "num"),
-                         (esc(r.first_class), ""), (_pct(r.resolved_share) if r.comparable else f"<span class='ps-muted'>— {esc(r.note)}</span>", ""),
-                         ("—" if r.reply_rate != r.reply_rate else _pct(r.reply_rate), "num")])
+                         (esc(r.first_class), ""), (_pct(r.resolved_share, 2) if r.comparable else f"<span class='ps-muted'>— {esc(r.note)}</span>", ""),
+                         (_pct(r.reply_rate, 2), "num")])
         intro = ("<p class='ps-note'>The share of proposals each report counts as resolved, through its own scheme: only classes whose label "
                  "means resolved (已解决/基本解决) count. A report whose first class also covers “being solved” (正在解决) or “partly solved” "
                  "(部分解决) is not comparable, and says so. Ledger rows are computed from the ledgers opened here; published rows as printed.</p>")

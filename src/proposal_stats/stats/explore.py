@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..params import ReportParams, load_params
-from .metrics import share
+from .metrics import as_percent, share
 from .units import BUNCHING_WINDOW, adjusted_limits, funnel_limits, wilson_interval
 
 ALL = "(all)"
@@ -116,15 +116,16 @@ def _codes(values, categories=None) -> tuple[np.ndarray, list[str]]:
     return np.asarray(cat.codes, dtype=np.int32), list(cat.categories)
 
 
-def _rank(values: pd.Series) -> np.ndarray:
-    """Sort rank of each value (ties share a rank); missing values and blanks rank last."""
+def _rank(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Sort rank of each value (ties share a rank; 0 the smallest); missing values and blanks rank
+    last, at the number of distinct values (returned too)."""
     missing = values.isna().to_numpy().copy()
     if values.dtype == "str" or values.dtype == object:
         missing |= (values.fillna("") == "").to_numpy()
     uniques = pd.Index(values[~missing].unique()).sort_values()
     rank = np.full(len(values), len(uniques), dtype=np.int64)
     rank[~missing] = uniques.get_indexer(values[~missing])
-    return rank
+    return rank, len(uniques)
 
 
 class ReportIndex:
@@ -208,11 +209,10 @@ class ReportIndex:
         pos = np.flatnonzero(keep)
         if sel.sort_by not in self._rank:
             raise KeyError(f"cannot sort by {sel.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
-        rank = self._rank[sel.sort_by][pos]
+        ranks, blank = self._rank[sel.sort_by]
+        rank = ranks[pos]
         if sel.descending:
-            last = rank.max(initial=0)
-            blank = rank == len(self._rank[sel.sort_by])  # blanks stay last
-            rank = np.where(blank, last + 1, last - rank)
+            rank = np.where(rank == blank, blank, blank - 1 - rank)  # blanks stay last
         return pos[np.lexsort((pos, rank))]
 
     @staticmethod
@@ -274,11 +274,11 @@ def _interval(k, n) -> tuple[float, float]:
     if not n:
         return math.nan, math.nan
     low, high = wilson_interval(int(k), int(n))
-    return (float(Decimal(repr(100 * low)).quantize(ONE_DECIMAL, ROUND_HALF_UP)),
-            float(Decimal(repr(100 * high)).quantize(ONE_DECIMAL, ROUND_HALF_UP)))
+    return float(as_percent(low, 1)), float(as_percent(high, 1))
 
 
-#: Each figure of a unit: label, numerator column, denominator column, verdict column, why undefined.
+#: Each figure of a unit: label, numerator column, denominator column, verdict column, why undefined
+#: (the first reason that applies: the base is 0, or, for face to face, not every proposal recorded).
 _FIGURES = (
     ("A share", "a_count", "categorised", "a_verdict", "no reply carries a result category"),
     ("reply rate", "replied", "n", None, "the unit leads no proposal (co-handler only)"),
@@ -286,25 +286,35 @@ _FIGURES = (
     ("face-to-face rate", "f2f", "n", None, "the unit leads no proposal (co-handler only)"),
     ("satisfaction (inclusive)", "satisfied_any", "forms", None, "no feedback form returned"),
 )
+F2F_UNRECORDED = "face-to-face consultation not recorded for {missing} of its {n} proposals"
 
 
 def _all_unit_figures(report) -> pd.DataFrame:
     """Long table of every unit's figures, indexed by unit (see :func:`unit_figures`)."""
     perf = report.performance.assign(satisfied_any=lambda d: d["satisfied"] + d["basically_satisfied"])
-    tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "forms", "satisfied_any"]].sum()
+    if "f2f_recorded" not in perf:
+        perf = perf.assign(f2f_recorded=perf["n"])
+    tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "f2f_recorded", "forms", "satisfied_any"]].sum()
     rows = []
     for r in perf.itertuples(index=False):
         for label, k, n, verdict, why in _FIGURES:
             kk, nn = int(getattr(r, k)), int(getattr(r, n))
-            low, high = _interval(kk, nn)
+            undefined = "" if nn else why
+            pooled, pooled_undefined = _pct(tot[k], tot[n]), "" if tot[n] else why.replace("the unit", "no unit")
+            if k == "f2f":  # a rate over unrecorded consultations would read blanks as "no"
+                if nn and r.f2f_recorded < nn:
+                    undefined = F2F_UNRECORDED.format(missing=nn - r.f2f_recorded, n=nn)
+                if tot["f2f_recorded"] < tot["n"]:
+                    pooled, pooled_undefined = math.nan, "face-to-face consultation not recorded for every proposal"
+            low, high = _interval(kk, nn) if not undefined else (math.nan, math.nan)
             rows.append({
-                "handling_unit": r.handling_unit, "figure": label, "count": kk, "base": nn, "unit": _pct(kk, nn),
-                "low": low, "high": high, "pooled": _pct(tot[k], tot[n]),
-                "verdict": getattr(r, verdict) if verdict and nn else "", "undefined": "" if nn else why,
+                "handling_unit": r.handling_unit, "figure": label, "count": kk, "base": nn,
+                "unit": math.nan if undefined else _pct(kk, nn), "low": low, "high": high, "pooled": pooled, "pooled_undefined": pooled_undefined,
+                "verdict": getattr(r, verdict) if verdict and nn else "", "undefined": undefined,
                 "definition": DEFINITIONS[label],
             })
-    return pd.DataFrame(rows, columns=["handling_unit", "figure", "count", "base", "unit", "low", "high", "pooled", "verdict",
-                                       "undefined", "definition"]).set_index("handling_unit")
+    return pd.DataFrame(rows, columns=["handling_unit", "figure", "count", "base", "unit", "low", "high", "pooled", "pooled_undefined",
+                                       "verdict", "undefined", "definition"]).set_index("handling_unit")
 
 
 def unit_figures(report_or_index, unit: str) -> pd.DataFrame:
@@ -318,7 +328,7 @@ def unit_figures(report_or_index, unit: str) -> pd.DataFrame:
         One row per figure (A share, reply rate, on-time rate, face-to-face rate, satisfaction
         (inclusive)); columns ``figure``, ``count`` and ``base`` (numerator and denominator, counts),
         ``unit`` (percent, 1 decimal, half-up), ``low``/``high`` (95% Wilson interval, percent),
-        ``pooled`` (percent over all units), ``verdict`` (funnel verdict, A share and on-time rate
+        ``pooled`` (percent over all units; ``pooled_undefined`` says why when it cannot be computed), ``verdict`` (funnel verdict, A share and on-time rate
         only), ``undefined`` (why the figure cannot be computed, or ""), ``definition``.
 
     Raises:
@@ -443,11 +453,12 @@ def _others(names: str, me: str) -> str:
 # ---- across reports ------------------------------------------------------------------------------
 
 def unit_trend(reports: list, unit: str) -> pd.DataFrame:
-    """A unit across years: ``year, n, a_share, on_time_rate, reply_rate`` (percent, 1 decimal) from
-    reports of one jurisdiction; years in which the unit handled nothing are left out."""
+    """A unit across years: ``year, n, a_share, on_time_rate, reply_rate`` (percent, 1 decimal; NaN in
+    a year it only co-handled) from reports of one jurisdiction; years in which the unit handled
+    nothing are left out."""
     t = trend_table(reports)
     t = t[t["handling_unit"] == unit]
-    wide = t.pivot_table(index="year", columns="measure", values="rate", aggfunc="first")
+    wide = t.set_index(["year", "measure"])["rate"].unstack("measure")
     n = t[t["measure"] == "reply rate"].set_index("year")["base"]
     out = pd.DataFrame({"year": wide.index, "n": n.reindex(wide.index).fillna(0).astype(int).to_numpy()})
     for col, measure in (("a_share", "A share"), ("on_time_rate", "on-time rate"), ("reply_rate", "reply rate")):
