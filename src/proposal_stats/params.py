@@ -130,19 +130,13 @@ Published = Claims
 #: checked when the report is rendered (proposal_stats.reporting.i18n).
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
-#: Free text a report shows, in one language (``"..."``) or several (``{en: "...", zh-CN: "..."}``).
-LocalText = str | dict[LanguageTag, str]
+class Translations(StrictModel):
+    """The params file's own text in another language (``translations: {zh-CN: {...}}``): what a
+    report in that language shows instead of ``title``, ``jurisdiction`` and ``synthetic_note``."""
 
-
-def local_text(value: LocalText, language: str) -> str:
-    """``value`` in ``language``: the text itself, or from a ``{language: text}`` mapping the entry
-    for the language, then for its base language (``zh`` for ``zh-CN``), then English, then the first."""
-    if isinstance(value, str):
-        return value
-    for key in (language, language.split("-")[0], "en"):
-        if key in value:
-            return value[key]
-    return next(iter(value.values()), "")
+    title: str | None = None
+    jurisdiction: str | None = None
+    synthetic_note: str | None = None
 
 
 #: Regional forms Chinese characters are drawn in (the font face): mainland simplified (SC),
@@ -154,7 +148,7 @@ class ReportParams(StrictModel):
     """A validated params file. Paths are absolute after :func:`load_params`."""
 
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-    title: LocalText
+    title: str
     language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
     chinese_glyphs: Glyphs | None = Field(
         default=None,
@@ -170,7 +164,10 @@ class ReportParams(StrictModel):
         default=(),
         description="ledger columns whose per-row values are synthetic; non-empty puts a banner on the report",
     )
-    synthetic_note: LocalText = Field(default="", description="how the synthetic values were made, shown in the banner")
+    synthetic_note: str = Field(default="", description="how the synthetic values were made, shown in the banner")
+    translations: dict[LanguageTag, Translations] = Field(
+        default_factory=dict, description="title, jurisdiction and synthetic_note as a report in another language shows them"
+    )
     ledger_sheet: str | None = Field(default=None, description="XLSX sheet to read (default: the first)")
     column_aliases: dict[str, list[str]] = Field(
         default_factory=dict, description="more header names per canonical column, added to the shipped table"
@@ -211,12 +208,33 @@ class ReportParams(StrictModel):
         """Files the render reads (an output folder must never contain them)."""
         return (self.params_file, self.notebook, self.ledger)
 
+    def text(self, key: str, language: str) -> str:
+        """``title``, ``jurisdiction`` or ``synthetic_note`` as a report in ``language`` shows it:
+        its ``translations`` entry for the language (or the language's base, ``zh`` for ``zh-CN``),
+        else the text as written."""
+        return _translated(self, key, language)
+
+    @property
+    def body_label(self) -> str:
+        """The body in English with its Chinese name (reports show it translated, see reporting.vocabulary)."""
+        return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
+            self.body
+        ]
+
     def glyphs(self, language: str | None = None) -> str:
         """The regional forms of Chinese characters for a report in ``language`` (default: the
         params file's): ``chinese_glyphs`` if set, else from the language tag."""
         if self.chinese_glyphs is not None:
             return self.chinese_glyphs
         return default_glyphs(language or self.language)
+
+
+def _translated(params, key: str, language: str) -> str:
+    for tag in (language, language.split("-")[0]):
+        entry = params.translations.get(tag)
+        if entry is not None and getattr(entry, key, None):
+            return getattr(entry, key)
+    return getattr(params, key)
 
 
 def default_glyphs(language: str) -> str:
@@ -234,9 +252,10 @@ class AuditReportParams(StrictModel):
 
     kind: Literal["published_audit"]
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-    title: LocalText
+    title: str
     language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
     chinese_glyphs: Glyphs | None = None
+    translations: dict[LanguageTag, Translations] = Field(default_factory=dict, description="the title as a report in another language shows it")
     claims: Path = Field(description="a claims file, or a folder of them (every *.yaml in it)")
     output_dir: Path
     notebook: Path
@@ -246,6 +265,10 @@ class AuditReportParams(StrictModel):
     @property
     def inputs(self) -> tuple[Path, ...]:
         return (self.params_file, self.notebook, self.claims)
+
+    def text(self, key: str, language: str) -> str:
+        """See :meth:`ReportParams.text`."""
+        return _translated(self, key, language)
 
     def glyphs(self, language: str | None = None) -> str:
         """See :meth:`ReportParams.glyphs`."""

@@ -16,7 +16,6 @@ import pandas as pd
 from .. import __version__
 from ..ledger.model import file_sha256
 from ..messages import Msg
-from ..params import local_text
 from ..published.audit import KINDS, comparable_resolution_share
 from ..published.corpus import Corpus, load_corpus
 from . import content
@@ -51,7 +50,7 @@ class CorpusReport(Corpus):
     def title(self) -> Section:
         """The title, with the number of reports and of error-level findings."""
         errors = sum(f.severity == "error" for _, _, found in self.reports for f in found)
-        return self._section("title", title=local_text(self.params.title, self.language), reports=len(self.reports), errors=errors)
+        return self._section("title", title=self.params.text("title", self.language), reports=len(self.reports), errors=errors)
 
     def reports_audited(self) -> Section:
         """One row per report: its identity and its findings by severity."""

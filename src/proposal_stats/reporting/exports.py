@@ -39,7 +39,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..params import local_text
 from ..stats.metrics import as_percent, round_half_up
 
 #: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
@@ -465,9 +464,9 @@ def annual_about(report) -> About:
     notes = []
     if p.synthetic_fields:
         notes.append(f"SYNTHETIC DATA: these ledger fields are synthetic: {', '.join(p.synthetic_fields)}. "
-                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {local_text(p.synthetic_note, report.language)}".strip())
+                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.text("synthetic_note", report.language)}".strip())
     notes += [ROUNDING_NOTE, NEUTRALISING_NOTE]
-    title = local_text(p.title, report.language)
+    title = p.text("title", report.language)
     identity = [("report", title), ("jurisdiction", p.jurisdiction), ("session", p.session), ("year", str(p.year))]
     return About(title=f"{title} — tables", provenance=identity + [(k, str(v)) for k, v in prov.items()], notes=notes)
 
@@ -487,7 +486,7 @@ def corpus_tables(corpus) -> list[Table]:
 def corpus_about(corpus, params_sha256: str, version: str) -> About:
     """The corpus workbook's about sheet."""
     p = corpus.params
-    return About(title=f"{local_text(p.title, corpus.language)} — tables",
+    return About(title=f"{p.text("title", corpus.language)} — tables",
                  provenance=[("params_file", p.params_file.name), ("params_sha256", params_sha256), ("claims", p.claims.name),
                              ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)],
                  notes=["Real data, transcribed as printed.", ROUNDING_NOTE, NEUTRALISING_NOTE])

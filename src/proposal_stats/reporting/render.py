@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..messages import Msg, N_
-from ..params import AuditReportParams, ParamsError, ReportParams, load_params, local_text, published_identity_warnings
+from ..params import AuditReportParams, ParamsError, ReportParams, load_params, published_identity_warnings
 from .i18n import UnknownLanguage, check_language
 
 if TYPE_CHECKING:
@@ -464,7 +464,7 @@ def render_report(
         stopping = threading.Thread(target=_shutdown, args=(km,), daemon=True)
         stopping.start()  # the kernel exits while we export
         step("export")
-        stderr = _clean(executed, local_text(params.title, language), glyphs)
+        stderr = _clean(executed, params.text("title", language), glyphs)
         font.send(characters_needing_font(_report_text(executed)))  # on the other core, while nbconvert exports
         html_exporter = exporter.get()
         html_exporter.language_code = language  # <html lang>: browsers pick regional glyphs by it

@@ -21,7 +21,7 @@ import pandas as pd
 from .. import __version__
 from ..ledger.model import Ledger, file_sha256, read_ledger
 from ..messages import Msg
-from ..params import ReportParams, load_report_params, local_text, published_identity_warnings
+from ..params import ReportParams, load_report_params, published_identity_warnings
 from ..stats.compare import Comparison, compare_headline
 from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
@@ -221,7 +221,7 @@ class AnnualReport:
     def title(self) -> Section:
         """The title: the report's name, jurisdiction, body, session and year."""
         p = self.params
-        return self._section("title", title=local_text(p.title, self.language), jurisdiction=p.jurisdiction,
+        return self._section("title", title=p.text("title", self.language), jurisdiction=p.text("jurisdiction", self.language),
                              body=term("body", p.body), session=p.session, year=p.year)
 
     def banners(self) -> Section:
@@ -231,7 +231,7 @@ class AnnualReport:
         return self._section(
             "banners",
             synthetic_fields=[column(f) for f in p.synthetic_fields],
-            synthetic_note=local_text(p.synthetic_note, self.language),
+            synthetic_note=p.text("synthetic_note", self.language),
             published_mismatches=published_identity_warnings(p),
             anonymised=p.privacy.proposer == "anonymise",
             rows_read=ld.rows_read,
