@@ -464,7 +464,7 @@ def annual_about(report) -> About:
     notes = []
     if p.synthetic_fields:
         notes.append(f"SYNTHETIC DATA: these ledger fields are synthetic: {', '.join(p.synthetic_fields)}. "
-                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.text("synthetic_note", report.language)}".strip())
+                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.text('synthetic_note', report.language)}".strip())
     notes += [ROUNDING_NOTE, NEUTRALISING_NOTE]
     title = p.text("title", report.language)
     identity = [("report", title), ("jurisdiction", p.jurisdiction), ("session", p.session), ("year", str(p.year))]
@@ -486,7 +486,7 @@ def corpus_tables(corpus) -> list[Table]:
 def corpus_about(corpus, params_sha256: str, version: str) -> About:
     """The corpus workbook's about sheet."""
     p = corpus.params
-    return About(title=f"{p.text("title", corpus.language)} — tables",
+    return About(title=f"{p.text('title', corpus.language)} — tables",
                  provenance=[("params_file", p.params_file.name), ("params_sha256", params_sha256), ("claims", p.claims.name),
                              ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)],
                  notes=["Real data, transcribed as printed.", ROUNDING_NOTE, NEUTRALISING_NOTE])
