@@ -112,7 +112,10 @@ class Translator:
         return out % {k: self.value(v) for k, v in msg.args.items()} if msg.args else out
 
     def value(self, value: Any) -> Any:
-        """A :class:`Msg` translated; anything else (data) unchanged. The templates' ``tr`` filter."""
+        """A :class:`Msg` translated, a list of them joined with the language's separator; anything
+        else (data) unchanged. The templates' ``tr`` filter."""
+        if isinstance(value, (list, tuple)):
+            return self.join(value)
         return self.message(value) if isinstance(value, Msg) else value
 
     def gettext(self, text: str) -> str:

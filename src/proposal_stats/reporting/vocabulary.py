@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..messages import Msg, N_
+from ..terms import STATUS_WORDS
 from .i18n import SOURCE_LANGUAGE, Translator, check_language
 
 #: Column names of the report's tables (ledger columns, unit comparison, audit tables) → label.
@@ -155,14 +156,7 @@ TERMS: dict[str, dict[str, str]] = {
         "no_response": N_("no form returned (未反馈)"),
         "not_recorded": N_("not recorded"),
     },
-    "status": {  # terms.RESOLUTION_STATUSES
-        "resolved": N_("resolved"),
-        "partly_resolved": N_("partly resolved"),
-        "in_progress": N_("being resolved"),
-        "planned": N_("planned"),
-        "not_feasible_now": N_("not feasible now"),
-        "for_reference": N_("for reference"),
-    },
+    "status": STATUS_WORDS,  # terms.RESOLUTION_STATUSES
     "role": {"lead": N_("lead (主办)"), "co_handler": N_("co-handler (协办)"), "separate": N_("separate (分办)"), "sole": N_("sole (独办)")},
     "system": {  # terms.HANDLING_SYSTEMS
         "government": N_("government"),
