@@ -83,7 +83,7 @@ class CorpusReport(Corpus):
         t = self.t
         df = self.comparison_table()
         shown = df[df["comparable"]]
-        fig = charts.comparison_chart(df, t("Share printed as resolved (comparable reports only)"), t=t, glyphs=self.glyphs)
+        fig = charts.comparison_chart(df, t(Msg("Share printed as resolved (comparable reports only)")), t=t, glyphs=self.glyphs)
         alt = t(Msg("Bar chart of the resolved shares of the comparable reports: %(bars)s",
                     bars="; ".join(f"{r.id} {r.resolved_share:.2f}%" for r in shown.itertuples())))
         return content.figure(fig, alt, self.language, figure_id="comparison-chart")
@@ -103,7 +103,7 @@ class CorpusReport(Corpus):
 
         t = self.t
         trends = self.trends_table()
-        fig = charts.trend_chart(trends, t("Proposals received and filed"), t=t, glyphs=self.glyphs)
+        fig = charts.trend_chart(trends, t(Msg("Proposals received and filed")), t=t, glyphs=self.glyphs)
         alt = t(Msg("Line charts of proposals received and filed per year for: %(places)s",
                     places=t.join(sorted(set(trends["jurisdiction"])))))
         return content.figure(fig, alt, self.language, figure_id="trends-chart")

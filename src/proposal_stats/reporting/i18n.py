@@ -1,7 +1,7 @@
 """The reports' languages: gettext catalogs (Babel) and the Jinja2 environment that renders with them.
 
 Every sentence a reader sees is written once, in English, as a message id: in the templates
-(``{{ _("Headline figures") }}``), in the chart code (``t("proposals")``), and below ``reporting``
+(``{{ _("Headline figures") }}``), in the chart code (``t(Msg("proposals"))``), and below ``reporting``
 as :class:`~proposal_stats.messages.Msg` / :func:`~proposal_stats.messages.N_`. A language other
 than English is a catalog, ``locale/<ll_CC>/LC_MESSAGES/messages.po`` beside this module; adding a
 language is adding a catalog (``scripts/catalogs.py init LANG``), nothing else.
@@ -87,7 +87,7 @@ def translations(language: str) -> gettext.NullTranslations:
 class Translator:
     """Translates message ids and :class:`~proposal_stats.messages.Msg` into one language.
 
-    ``t("proposals")``, ``t(Msg("%(n)s late replies", n=3))``, ``t.ngettext("%(num)s row", "%(num)s rows", n)``.
+    ``t("proposals")`` (a message id), ``t(Msg("%(n)s late replies", n=3))``, ``t.ngettext("%(num)s row", "%(num)s rows", n)``.
     Anything else (data: a unit's name, a number) is returned as it is.
     """
 
