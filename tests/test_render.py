@@ -128,7 +128,7 @@ def test_html_embeds_a_font_for_every_chinese_character_it_shows(rendered):
     from proposal_stats.reporting.fonts import EMBEDDED_FAMILY, characters_needing_font
 
     html = (rendered / "report.html").read_text(encoding="utf-8")
-    face = re.search(r"@font-face\{font-family:'([^']+)';src:url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", html)
+    face = re.search(r"@font-face\{font-family:'([^']+)';src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
     assert face and face.group(1) == EMBEDDED_FAMILY
     font = TTFont(io.BytesIO(base64.b64decode(face.group(2))))
     shown = characters_needing_font(re.sub(r"<[^>]+>", "", html[html.index("<body") :]))

@@ -30,7 +30,7 @@ from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
 from .i18n import SOURCE_LANGUAGE, Translator, check_language
 from .privacy import anonymise_proposers
-from .vocabulary import column, column_label, frame_rows, term
+from .vocabulary import column, column_label, frame_rows, term, where
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -284,7 +284,7 @@ class AnnualReport:
         compared = {c.figure for c in self.comparisons}
         findings = [
             {"severity": term("severity", f.severity), "style": _SEVERITY_STYLE.get(f.severity, ""), "kind": term("finding", f.kind),
-             "where": f.where, "message": f.message}
+             "where": where(f.where), "message": f.message}
             for f in audit(pub)
         ]
         others = [name for name in pub.figures if name not in compared]

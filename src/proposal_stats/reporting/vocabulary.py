@@ -280,6 +280,22 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
     return [[cell(v, k) for v, k in zip(row, kinds)] for row in frame.itertuples(index=False, name=None)]
 
 
+#: The parts of a claims file a finding points at (``Finding.where``: ``results: B``, ``figures.f2f_rate``).
+CLAIMS_PARTS = {"results": N_("results"), "topics": N_("topics"), "figures": N_("figures"), "breakdowns": N_("breakdowns")}
+
+
+def where(text: str) -> Msg | str:
+    """Where in a claims file a finding is, with its part named in words (``results: B`` →
+    "办理结果: B" in Chinese); the figure and class names themselves stay as written."""
+    for part, label in CLAIMS_PARTS.items():
+        if text == part:
+            return Msg(label)
+        for sep in (": ", "."):
+            if text.startswith(part + sep):
+                return Msg("%(part)s: %(rest)s", part=Msg(label), rest=text[len(part) + len(sep):])
+    return text
+
+
 def column_label(name: str, language: str = SOURCE_LANGUAGE) -> str:
     """A table column's header in ``language``: ``column_label("handling_unit", "zh-CN") == "承办单位"``,
     ``column_label("share_pct", "zh-CN") == "占比 (%)"``.
