@@ -135,8 +135,9 @@ def test_html_embeds_a_font_for_every_chinese_character_it_shows(rendered):
     assert "楚" in shown and "䶮" not in shown
     missing = [c for c in shown if ord(c) not in font.getBestCmap()]
     assert missing == []
-    stack = re.search(r"--ps-font: ([^;]+);", html).group(1)  # the report's own text uses it, after the reader's fonts
-    assert stack.index("'PingFang SC'") < stack.index(f"'{EMBEDDED_FAMILY}'")
+    stack = re.search(r"--ps-font: ([^;]+);", html).group(1)  # the report's own text uses it, first
+    assert stack.startswith(f"'{EMBEDDED_FAMILY}'")
+    assert "local('PingFang SC Regular')" in html  # the reader's own Chinese font before the embedded one
 
 
 def test_rendering_twice_gives_identical_html(tmp_path):

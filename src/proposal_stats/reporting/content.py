@@ -53,8 +53,12 @@ def png_bytes(fig, dpi: int = 110) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     rgb = Image.open(buf).convert("RGB")
     plt.close(fig)
+    quantized = rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    # The octree averages colours: put back pure white (and black) where it rounded them off by a shade.
+    palette = [255 if v >= 250 else 0 if v <= 5 else v for v in quantized.getpalette()]
+    quantized.putpalette(palette)
     out = io.BytesIO()
-    rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    quantized.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

@@ -159,7 +159,8 @@ def environment(language: str):
     )
     t = Translator(check_language(language))
     env.install_gettext_translations(translations(language), newstyle=True)
-    env.globals.update(language=language, t=t)
+    # Punctuation that differs by language: "Rule: text" / "规则：文字".
+    env.globals.update(language=language, t=t, colon=t.pgettext("label separator", ": "))
     env.filters.update(tr=t.value, join_list=t.join, code=code)
     return env
 
