@@ -159,8 +159,10 @@ def environment(language: str):
     )
     t = Translator(check_language(language))
     env.install_gettext_translations(translations(language), newstyle=True)
-    # Punctuation that differs by language: "Rule: text" / "规则：文字".
-    env.globals.update(language=language, t=t, colon=t.pgettext("label separator", ": "))
+    # Punctuation that differs by language: "Rule: text" / "规则：文字"; "One. Two." / "一。二。" (a
+    # setting, like GNOME's "default:LTR": the translation says "no" where sentences are not spaced).
+    spaced = t.pgettext("typography: answer yes or no", "sentences are separated by a space: yes") != "no"
+    env.globals.update(language=language, t=t, colon=t.pgettext("label separator", ": "), sp=" " if spaced else "")
     env.filters.update(tr=t.value, join_list=t.join, code=code)
     return env
 
