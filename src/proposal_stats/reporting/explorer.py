@@ -259,7 +259,7 @@ class Explorer:
                                      layout=w.Layout(flex_flow="row wrap")), tabs])
         self.widget.add_class("ps-x")
 
-        self.report_picker.observe(lambda ch: self.load(ch["new"]), "value")
+        self.report_picker.observe(self._pick_report, "value")
         for control in (self.unit, self.role, self.status, self.topic, self.sort_by, self.descending):
             control.observe(self._first_page, "value")
         self.page_size.observe(self._first_page, "value")
@@ -333,6 +333,18 @@ class Explorer:
         self.header.value = self._header_html()
         self.redraw()
 
+    def _pick_report(self, change) -> None:
+        """Open the report picked; one that cannot be opened says why, and the current one stays."""
+        if self._quiet:
+            return
+        try:
+            self.load(change["new"])
+        except Exception as exc:  # an unreadable ledger, a broken params file: say so, keep what works
+            with self._hold():
+                self.report_picker.value = change["old"]
+            self.header.value = (self._header_html() + f"<div class='ps-banner'><b>Could not open {esc(Path(change['new']).name)}.</b> "
+                                 f"{esc(type(exc).__name__)}: {esc(exc)}</div>")
+
     def _focus(self) -> str:
         return "" if self.unit.value in (None, ALL) else self.unit.value
 
@@ -387,6 +399,8 @@ class Explorer:
         if p.synthetic_fields:
             banner = (f"<div class='ps-banner'><b>Synthetic data.</b> These ledger fields are synthetic: {esc(', '.join(p.synthetic_fields))}. "
                       f"Figures computed from them describe the synthetic data, not the jurisdiction. {esc(p.synthetic_note)}</div>")
+        if self.index.report.ledger.rows_read == 0:
+            banner += "<div class='ps-banner'><b>Empty ledger.</b> The ledger has a header but no rows: there is nothing to explore.</div>"
         rejected = len(self.index.report.ledger.rejected)
         if rejected:
             banner += (f"<div class='ps-banner'><b>Rows rejected.</b> {rejected} of {self.index.report.ledger.rows_read} ledger rows failed "
