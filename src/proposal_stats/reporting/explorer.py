@@ -270,7 +270,7 @@ class Explorer:
         self.page_size.observe(self._first_page, "value")
         self.prev_page.on_click(lambda _: self._turn(-1))
         self.next_page.on_click(lambda _: self._turn(1))
-        self.measure.observe(lambda ch: self._set_chart_param("measure", ch["new"]), "value")
+        self.measure.observe(self._set_measure, "value")
         self.compare.observe(lambda _: self.redraw(), "value")
         self.export_csv.on_click(lambda _: self.export("csv"))
         self.export_xlsx.on_click(lambda _: self.export("xlsx"))
@@ -359,8 +359,10 @@ class Explorer:
         if picked and picked[0].get("handling_unit") in [v for _, v in self.unit.options]:
             self.unit.value = picked[0]["handling_unit"]
 
-    def _set_chart_param(self, name: str, value) -> None:
-        setattr(self.funnel.params, name, value)
+    def _set_measure(self, change) -> None:
+        """Show the other funnel (a parameter of the chart), and its verdicts in the overview."""
+        self.funnel.params.measure = change["new"]
+        self.redraw()
 
     def _first_page(self, _=None) -> None:
         self.page = 0
@@ -542,6 +544,7 @@ class Explorer:
             raise ValueError(f"export as csv or xlsx, not {kind!r}")
         ix, sel = self.index, self.selection
         p = ix.report.params
+        self.download.value = f"<span class='ps-note'>Preparing {len(self.rows):,} proposals…</span>"
         picked = ", ".join(f"{k} = {v}" for k, v in vars(sel).items() if v not in (ALL, False, "proposal_id"))
         frame = ix.rows.iloc[self.rows].reset_index(drop=True)
         tables = [Table("selection", frame, about=f"the proposals selected ({picked or 'all government-system proposals'}), one row each",
