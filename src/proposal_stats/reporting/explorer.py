@@ -173,6 +173,10 @@ def timeliness_html(t: pd.Series, deadline: str) -> str:
             f"<span class='ps-muted'>Deadline rule: {esc(deadline)}.</span></p>")
 
 
+def _dropdown(description: str, width: str = "auto") -> w.Dropdown:
+    return w.Dropdown(description=description, layout=w.Layout(width=width), style={"description_width": "initial"})
+
+
 class Explorer:
     """The explorer's widgets and what they do.
 
@@ -208,13 +212,12 @@ class Explorer:
         if start_path not in {str(p) for p, _ in self.annual}:
             raise FileNotFoundError(f"{start}: not among the params files opened")
 
-        dd = lambda desc, width="auto": w.Dropdown(description=desc, layout=w.Layout(width=width), style={"description_width": "initial"})  # noqa: E731
-        self.report_picker = dd("Report", "100%")
+        self.report_picker = _dropdown("Report", "100%")
         self.report_picker.options = [(self._report_label(p), str(path)) for path, p in self.annual]
         self.report_picker.value = start_path
-        self.unit = dd("Handling unit", "420px")
-        self.role, self.status, self.topic = dd("Role"), dd("Result"), dd("Topic")
-        self.sort_by = dd("Sort by")
+        self.unit = _dropdown("Handling unit", "420px")
+        self.role, self.status, self.topic = _dropdown("Role"), _dropdown("Result"), _dropdown("Topic")
+        self.sort_by = _dropdown("Sort by")
         self.descending = w.Checkbox(description="descending", indent=False, layout=w.Layout(width="auto"))
         self.page_size = w.Dropdown(options=PAGE_SIZES, value=page_size, description="rows", layout=w.Layout(width="110px"),
                                     style={"description_width": "initial"})
