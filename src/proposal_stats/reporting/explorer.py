@@ -226,8 +226,8 @@ class Explorer:
         self.page_label = w.HTML()
         self.measure = w.ToggleButtons(options=list(explore.FUNNELS), value="A share", style={"button_width": "auto"})
         self.compare = w.SelectMultiple(description="Compare", rows=7, layout=w.Layout(width="420px"), style={"description_width": "initial"})
-        self.export_csv = w.Button(description="Export CSV", icon="download", layout=w.Layout(width="auto"))
-        self.export_xlsx = w.Button(description="Export XLSX", icon="download", layout=w.Layout(width="auto"))
+        self.export_csv = w.Button(description="Export CSV", layout=w.Layout(width="auto"))
+        self.export_xlsx = w.Button(description="Export XLSX", layout=w.Layout(width="auto"))
         self.download = w.HTML()
         self.show_corpus = w.Checkbox(description="include the published corpus", value=bool(self.audits), indent=False,
                                       disabled=not self.audits, layout=w.Layout(width="auto"))
