@@ -91,28 +91,29 @@ def report(
     accepted row fails, with the reason, unless --allow-empty).
     """
     files = _params_to_render(list(params or []), render_all)
-    from .reporting.render import RenderError, render_report
+    from .reporting.render import RenderError, RenderSession, render_report
 
     failures = 0
-    for path in files:
-        with _progress(path.name) as on_step:
-            try:
-                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty)
-            except RenderError as exc:
-                failures += 1
-                on_step("failed")
-                _error(str(exc))
-                continue
-        for text in result.stderr:
-            err.print(Text(f"notebook stderr ({result.report_id}): ", style="yellow") + Text(text.strip()))
-        err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
-        if result.rows_rejected:
-            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(
-                f"{result.rows_rejected} of {result.rows_read} ledger rows rejected and not counted; listed in "
-                f"{result.output_dir / 'rejected_rows.csv'} and the report's data-quality section "
-                f"(`proposal-stats validate {result.ledger} --params {path}` prints each problem)"))
-        for text in result.warnings:
-            err.print(Text("warning: ", style="yellow") + Text(f"{result.report_id}: {text}"))
+    with RenderSession(files) as session:  # several files: one exporter, each kernel started ahead
+        for path in files:
+            with _progress(path.name) as on_step:
+                try:
+                    result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, session=session)
+                except RenderError as exc:
+                    failures += 1
+                    on_step("failed")
+                    _error(str(exc))
+                    continue
+            for text in result.stderr:
+                err.print(Text(f"notebook stderr ({result.report_id}): ", style="yellow") + Text(text.strip()))
+            err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
+            if result.rows_rejected:
+                err.print(Text(f"{result.report_id}: ", style="yellow") + Text(
+                    f"{result.rows_rejected} of {result.rows_read} ledger rows rejected and not counted; listed in "
+                    f"{result.output_dir / 'rejected_rows.csv'} and the report's data-quality section "
+                    f"(`proposal-stats validate {result.ledger} --params {path}` prints each problem)"))
+            for text in result.warnings:
+                err.print(Text("warning: ", style="yellow") + Text(f"{result.report_id}: {text}"))
     if failures:
         raise typer.Exit(1)
 
