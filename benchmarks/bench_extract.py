@@ -34,7 +34,7 @@ from proposal_stats.claims_format import Claims, load_claims
 from proposal_stats.published.audit import audit, max_severity
 from proposal_stats.published.extract import extract
 from proposal_stats.published.printed import parse_percent
-from proposal_stats.published.vocabulary import meaning_of_name
+from proposal_stats.published.vocabulary import meaning_of_name, meaning_of_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = ROOT.parent / "shared" / "published-reports" / "texts"
@@ -49,7 +49,9 @@ CORPUS_NAMES = {
     "npc_co": "co_items", "cppcc_co": "co_items", "filed_a": "filed", "filed_b": "filed", "cppcc_filed": "filed", "cppcc_received": "submitted",
     "key_2019": "key_proposals", "materials_prev_year": "submitted", "proposals_2018_all_replied": "replied", "first_round_satisfied_pct": "satisfaction_rate",
     "basic_satisfaction": "satisfaction_rate", "yinchuan_handled": "to_government", "yinchuan_satisfaction_pct": "satisfaction_rate", "handled": "to_government",
-    "assigned": "submitted",
+    "assigned": "submitted", "npc_suggestions": "submitted", "cppcc_proposals": "submitted", "npc_2017": "to_government", "cppcc_2017": "to_government",
+    "npc_2018": "submitted", "cppcc_2018": "submitted", "npc": "submitted", "cppcc": "submitted",
+    **{n: "submitted" for n in ("pref_npc", "pref_cppcc", "county_npc", "county_cppcc")},
 }
 #: Breakdown kinds whose classes are figures of the vocabulary in hand-made files.
 CLASS_AS_FIGURE = {"satisfaction", "filing"}
@@ -67,6 +69,9 @@ def expected_items(c: Claims) -> list[tuple[Decimal, str, str]]:
             continue
         meaning = meaning_of_name(name) or CORPUS_NAMES.get(name) or fig.meaning or f"other:{name}"
         out.append((_key(fig.value), meaning, fig.text))
+        share = parse_percent(fig.text)
+        if share is not None and _key(share.value) != _key(fig.value):
+            out.append((_key(share.value), "share", fig.text))  # "集体提案123件、占15.3%": the share printed with the count
     for kind, b in [("results", c.results), ("topics", c.topics)] + [(b.kind, b) for b in c.breakdowns]:
         if b is None:
             continue
@@ -100,18 +105,18 @@ def extracted_items(c: Claims) -> list[tuple[Decimal, tuple[str, ...], str]]:
             continue
         out.append((_key(fig.value), (fig.meaning,), fig.text))
         share = parse_percent(fig.text)
-        if share is not None and "%" not in f"{fig.value}" and str(share.value) != str(fig.value):
-            out.append((_key(share.value), (f"{fig.meaning}_share", *_RATE_OF.get(fig.meaning, ())), fig.text))
+        if share is not None and _key(share.value) != _key(fig.value):
+            out.append((_key(share.value), (f"{fig.meaning}_share", "share", *_RATE_OF.get(fig.meaning, ())), fig.text))
     for kind, b in [("results", c.results), ("topics", c.topics)] + [(b.kind, b) for b in c.breakdowns]:
         if b is None:
             continue
         for cat in b.cats:
-            names = (kind, cat.label) if kind not in CLASS_AS_FIGURE else (cat.label, kind)
+            names = (kind,) if kind not in CLASS_AS_FIGURE else (meaning_of_text(cat.label, False), kind)
             if cat.count is not None:
-                out.append((_key(cat.count), (*names, *(("proposer_types",) if kind == "proposer_types" else ())), cat.text))
+                out.append((_key(cat.count), names, cat.text))
             printed = parse_percent(cat.share_text) if cat.share_text else None
             if printed is not None:
-                out.append((_key(printed.value), (f"{kind}_share",), cat.text))
+                out.append((_key(printed.value), (f"{kind}_share", "share"), cat.text))
     return out
 
 

@@ -221,6 +221,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
     tail = before[-14:]
+    if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-24:]):
+        return "figure", "submitted"
     for key, words in _PROPOSERS:
         if re.search(words, tail):
             return "proposer_types", key
@@ -232,8 +234,13 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     for m in COUNTS:
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
-    if re.search(r"(政府|单位).{0,6}(办理|承办)", after[:14]):
+    if re.match(r"^\s*(交|由|转)[^，,；;。]{0,6}(政府|单位)[^，,；;。]{0,6}(办理|承办)", after):
         return "figure", "to_government"
+    if re.match(r"^(其中)?\s*(市|县|区|州|省)?(人大代表建议|代表建议|建议|政协提案|委员提案|提案)\s*$", before):
+        return "figure", "submitted"  # "代表建议93件": a report's count of what it covers
+    after_filing = re.match(r"^\s*(提案|建议)?[^，,；;。]{0,8}?(并案|未予?立案|不予?立案)", after)
+    if after_filing:
+        return "figure", {"并案": "merged"}.get(after_filing.group(2), "not_filed")
     if re.match(r"^\s*(件)?\s*(代表建议|建议|提案|意见)", after) and re.search(r"提出|收到|提交|征集", before):
         return "figure", "submitted"
     return "", ""
@@ -357,7 +364,12 @@ class _Extraction:
                         self.classes.append(cls)
                         last_class = cls
                         continue
-                    pending_share = m  # a share printed before its count
+                    if re.match(r"^[^，,；;。%]{0,8}?(\d+|[一二三四五六七八九十百千两]+)\s*件", after) or re.match(r"^\s*[，,]\s*(共|计|有|达|为)?\s*\d+\s*件", after):
+                        pending_share = m  # a share printed before its count
+                        continue
+                    if last_count is not None and last_count.share is not None and last_count.share.value == m.value:
+                        continue  # the same share printed again
+                    self.keep_unplaced(m, max(seg, m.start - 8), "a share whose count is not printed")
                     continue
                 self.keep_unplaced(m, max(seg, m.start - 8), "a percentage with no meaning found")
                 continue
@@ -372,14 +384,28 @@ class _Extraction:
             if m.approx in ("超过", "逾", "近", "将近", "接近", "约", "大约", "不到", "不足", "多", "余", "以上"):
                 self.keep_unplaced(m, start, f"an approximate count ({m.approx}): a bound, not a figure")
                 continue
+            depth = clause_before.count("(") + clause_before.count("（") - clause_before.count(")") - clause_before.count("）")
             fam, key = _family(before, after, m.unit, wide, clause_before)
+            if depth > 0 and (last_class is not None or last_figure is not None):
+                # "38件(联名提案10件),占84.44%": a detail in brackets; the share after it is the outer count's
+                parent = last_class if last_class is not None else None
+                if fam and parent is not None and fam == parent.family and parent.count is not None and m.value < parent.count.value:
+                    cls = _Class(fam, key, _label(before.lstrip("(（")), m, None, start, m.end, sentence=n)
+                    cls.nested_in = parent
+                    self.classes.append(cls)
+                else:
+                    outer = parent.label if parent is not None else last_figure[0]
+                    self.keep_unplaced(m, start, f"a detail in brackets of {outer}")
+                continue
             noun = re.match(r"^\s*(件)?\s*(代表建议|建议|提案|议案)", after)
             scope = _scope(noun.group(0) if noun else clause_before)
             if band and not fam:
                 fam, key = "satisfaction_bands", ""
-            if not fam and re.search(r"^[、和及与]?\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None:
+            if re.search(r"^[、和及与]\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
+                    and self.figures[last_figure[0]]["meaning"] not in ("motions",):
                 fam, key = "figure", self.figures[last_figure[0]]["meaning"]  # "建议185件、政协提案261件": the list goes on
-            if not fam and last_class is not None and last_class.family == "topics" and re.search(r"(的)?(提案|建议)$", before):
+            previous = last_class or (self.classes[-1] if self.classes and self.classes[-1].sentence >= n - 2 else None)
+            if not fam and previous is not None and previous.family == "topics" and re.search(r"(的)?(提案|建议)$", before):
                 fam = "topics"  # "城乡建设与基础设施的提案13件" after other topics
             if fam == "figure" and key in ("handling_units", "lead_units"):
                 unit_tail = re.match(r"^[^，,；;。]{0,8}?(单位|部门)", after)
@@ -426,7 +452,7 @@ class _Extraction:
             # no meaning: a repeat of a figure, or unplaced
             done = _ALL_REPLIED.match(norm[m.end: e])
             known = next((name for name, f in self.figures.items() if f["value"] == m.value), None)
-            if done and known:
+            if done:
                 self.add_figure("replied", m.value, start, m.end + done.end(), _scope(clause_before))
                 last_count = m
                 continue
