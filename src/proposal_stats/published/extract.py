@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from ..claims_format import Claims
 from .printed import parse_percent
@@ -425,7 +424,7 @@ class _Extraction:
                 letter = ""
                 if code:
                     letter = code.group(1) or _CODE_NUMBERS.get(code.group(2), code.group(2) or "") or code.group(3) or ""
-                label = band if fam == "satisfaction_bands" else _label(before)
+                label = band if fam == "satisfaction_bands" else _label(norm[max(s, prev_end): m.start] if fam == "results" else before)
                 end = m.end
                 if fam == "results" and not label:
                     words = _RESULT_AFTER.match(after)
@@ -567,7 +566,13 @@ class _Extraction:
             if b is not None:
                 b.pop("kind")
         figures = {}
+        scopes: dict[str, set] = {}
+        for f in self.figures.values():
+            scopes.setdefault(f["meaning"], set()).add(f["_scope"])
         for name, f in self.figures.items():
+            if len(scopes[f["meaning"]]) == 1 and f["_scope"] and name.startswith(f"{f['meaning']}_{f['_scope']}"):
+                plain = f["meaning"] + name[len(f"{f['meaning']}_{f['_scope']}"):]
+                name = plain if plain not in figures and plain not in self.figures else name
             figures[name] = {k: v for k, v in f.items() if not k.startswith("_")}
         self.link_rates(figures)
         scheme = []
@@ -607,9 +612,51 @@ def extract(text: str, report_id: str = "", title: str = "") -> Claims:
     return claims.model_copy(update={"id": report_id, "source": claims.source.model_copy(update={"title": title})})
 
 
-@lru_cache(maxsize=1)
-def _warm() -> None:
-    _t2s()
 
 
-__all__ = ["extract"]
+def passage(claims: Claims, where: str) -> str:
+    """The printed text a finding's ``where`` points at: a figure's, a class's or a breakdown's."""
+    if where.startswith("figures."):
+        name = where.split(".", 1)[1]
+        return claims.figures[name].text if name in claims.figures else ""
+    name, _, label = where.partition(": ")
+    for bname, b in claims.all_breakdowns():
+        if bname == name:
+            if not label:
+                return b.text or " ".join(c.text for c in b.cats)
+            return next((c.text or c.share_text for c in b.cats if (c.code or c.label) == label), b.text)
+    return ""
+
+
+def sentence_of(text: str, snippet: str) -> str:
+    """The sentence of ``text`` (between 。！？；; or line breaks) that holds ``snippet``, or
+    ``snippet`` itself when it is not found; several sentences when the snippet spans them."""
+    at = text.find(snippet) if snippet else -1
+    if at < 0:
+        return snippet
+    ends = "。！？；;\n"
+    start = max(text.rfind(ch, 0, at) for ch in ends) + 1
+    stops = [i for i in (text.find(ch, at + len(snippet)) for ch in ends) if i >= 0]
+    stop = min(stops) + 1 if stops else len(text)
+    return text[start:stop].strip()
+
+
+def claims_data(claims: Claims) -> dict:
+    """Claims as plain data for YAML or JSON (what ``load_claims`` reads back): defaults left out,
+    numbers as numbers (a whole number as an int)."""
+
+    def plain(v):
+        if isinstance(v, Decimal):
+            return int(v) if v == v.to_integral() else float(v)
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        return v
+
+    data = plain(claims.model_dump(exclude_defaults=True))
+    data.setdefault("source", {"title": ""})
+    return data
+
+
+__all__ = ["claims_data", "extract", "passage", "sentence_of"]
