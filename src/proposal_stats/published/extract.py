@@ -39,7 +39,7 @@ _MENTION = re.compile(
     rf"|(?P<count>{_NUMBER}|[{_CN_DIGITS}]+)\s*(?P<unit>{_COUNT_UNITS})"
     r"|(?P<half>(?:近|约|超过|过|逾|不到|不足)?一半|过半|近半|[一二三四五六七八九]成(?!员|立|为|绩|果|本|功|熟))"
 )
-_APPROX_BEFORE = re.compile(r"(约|大约|近|将近|接近|超过|逾|不到|不足)\s*$")
+_APPROX_BEFORE = re.compile(r"(约|大约|近|将近|接近|超过|逾|不到|不足)了?\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(以上|以下|左右|多|余)")
 _SENTENCE = re.compile(r"[。！？；;\n]+")
 _SEGMENT = re.compile(r"[，：:]|,(?!\d{3})")
@@ -138,7 +138,7 @@ def _value(text: str) -> Decimal | None:
 def _mentions(t: _Text) -> list[_Mention]:
     out = []
     for m in _MENTION.finditer(t.norm):
-        before = t.norm[max(0, m.start() - 4): m.start()]
+        before = t.norm[max(0, m.start() - 5): m.start()]
         after = t.norm[m.end(): m.end() + 4]
         approx = (_APPROX_BEFORE.search(before) or _APPROX_AFTER.search(after))
         approx_word = approx.group(1) if approx else ""
@@ -221,7 +221,7 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             return "figure", m.id
     tail = before[-14:]
     if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-24:]):
-        return "figure", "submitted"
+        return "figure", "to_government" if re.search(r"政府.{0,6}(共|总共)?(承办|接办|办理)", before[-24:]) else "submitted"
     for key, words in _PROPOSERS:
         if re.search(words, tail):
             return "proposer_types", key
@@ -245,13 +245,22 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     return "", ""
 
 
+def _fits(count: Decimal, base: Decimal, printed) -> bool:
+    """Whether count / base × 100 rounds (half-up or down) to the printed share."""
+    if not base:
+        return False
+    exact = count * 100 / base
+    unit = Decimal(1).scaleb(-printed.places)
+    return printed.value - unit / 2 <= exact < printed.value + unit
+
+
 def _label(before: str) -> str:
     """A class's printed label: its clause, without connecting words."""
     text = re.sub(r"^(其中|另外|此外|在此基础上|关于|有关|涉及|经审查分类|包括)+", "", before.strip())
     text = re.sub(r"(的提案|的建议|提案|建议|议案)?(的)?(有|共|计|为|达到?|占)?\s*$", "", text)
     text = re.sub(r"^(提案|建议)?(所提问题|所提意见建议|代表委员所提问题)?(中)?", "", text)
     text = re.sub(r"[(（]属?[A-D甲乙丙丁]类[)）]|第[一二三四五]类|[A-D]类", "", text)
-    return text.strip(" 的()（）:：")
+    return text.strip(" 的()（）:：,，、;；")
 
 
 def _scope(text: str) -> str:
@@ -268,6 +277,7 @@ class _Extraction:
         self.meanings: list[tuple[str, str, int, int]] = []  # (name, meaning, value position, end)
         self.classes: list[_Class] = []
         self.unplaced: list[dict] = []
+        self.base_marks: list[tuple[int, int]] = []  # (position, count) of "N件中": a new base begins
         self.bodies = {name for name, words in _BODIES[:1] if re.search(r"人大代表|代表建议|代表提出|议案", self.t.norm)}
         if re.search(r"政协|提案|委员", self.t.norm):
             self.bodies.add("cppcc")
@@ -378,7 +388,8 @@ class _Extraction:
                 m.threshold = True
                 continue
             if re.match(r"^\s*(提案|建议|建议提案|代表建议)?\s*中", after):
-                last_count, last_class, last_figure = m, None, None  # "245件建议中": the base of what follows
+                self.base_marks.append((m.start, int(m.value)))  # "245件建议中": the base of what follows
+                last_count, last_class, last_figure = m, None, None
                 continue
             if m.approx in ("超过", "逾", "近", "将近", "接近", "约", "大约", "不到", "不足", "多", "余", "以上"):
                 self.keep_unplaced(m, start, f"an approximate count ({m.approx}): a bound, not a figure")
@@ -426,10 +437,14 @@ class _Extraction:
                     letter = code.group(1) or _CODE_NUMBERS.get(code.group(2), code.group(2) or "") or code.group(3) or ""
                 label = band if fam == "satisfaction_bands" else _label(norm[max(s, prev_end): m.start] if fam == "results" else before)
                 end = m.end
+                if not re.search(r"[\u4e00-\u9fffA-Za-z]", label):
+                    label = ""
                 if fam == "results" and not label:
                     words = _RESULT_AFTER.match(after)
                     if words:
                         label, end = _label(after[: words.end()]), m.end + words.end()
+                if pending_share is not None:
+                    start = min(start, _segment_start(self.t, pending_share.start, s))
                 cls = _Class(fam, key, label, m, pending_share, start, end, code=letter, sentence=n)
                 band, pending_share = "", None
                 if cls.share is not None:
@@ -472,9 +487,9 @@ class _Extraction:
         lead = norm[sentence_start: first.start]
         counts = [c.count.value for c in group if c.count is not None]
         total = sum(counts) if counts else None
-        explicit = re.search(r"(\d+)\s*件\s*(提案|建议|建议提案|代表建议)?\s*中", lead) or re.search(r"(\d+)\s*件\s*(提案|建议)?\s*中", norm[max(0, sentence_start - 30): sentence_start + 1])
-        if explicit:
-            return int(explicit.group(1)), False
+        marks = [value for at, value in self.base_marks if at < first.start and at >= sentence_start - 30]
+        if marks:
+            return marks[-1], False
         share_words = " ".join(norm[c.share.start - 14: c.share.start] for c in group if c.share is not None)
         wanted = []
         if re.search(r"立案", lead[-20:]) or re.search(r"占立案", share_words):
@@ -502,6 +517,13 @@ class _Extraction:
             equal = [f for f in totals if f["value"] == total]
             if equal:
                 return int(equal[-1]["value"]), False
+            # the stated total the printed shares are of, when they say so ("占比60%、共30件" of 50)
+            with_shares = [(c.count.value, parse_percent(self.t.span(c.share.start, c.share.end))) for c in group if c.count is not None and c.share is not None]
+            if with_shares and totals:
+                score = {id(f): sum(_fits(k, f["value"], p) for k, p in with_shares if p is not None) for f in totals}
+                best = max(totals, key=lambda f: (score[id(f)], totals.index(f)))
+                if 2 * score[id(best)] >= len(with_shares):
+                    return int(best["value"]), False
         overlapping = bool(re.search(r"(包括|含|包含).{0,4}(会同|协办|会办|联合)", norm[first.start: group[-1].end + 12]))
         if totals:
             last = totals[-1]
@@ -544,7 +566,8 @@ class _Extraction:
                 nested.append(c)
                 continue
             last = groups[-1] if groups else None
-            if last and last[-1].family == c.family and last[-1].sentence >= c.sentence - 2 and not (c.code and any(x.code == c.code for x in last)):
+            new_base = last and any(last[-1].end <= at < c.start for at, _ in self.base_marks)
+            if last and not new_base and last[-1].family == c.family and last[-1].sentence >= c.sentence - 2 and not (c.code and any(x.code == c.code for x in last)):
                 last.append(c)
             else:
                 groups.append([c])

@@ -77,7 +77,7 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("dissatisfied", "count", "dissatisfied (不满意)", r"不满意", ("dissatisfied",)),
     Meaning("basically_satisfied", "count", "basically satisfied (基本满意)", r"基本满意", ("basically_satisfied",)),
     Meaning("satisfied", "count", "satisfied (满意)", r"满意", ("satisfied",)),
-    Meaning("lead_items", "count", "items a unit leads (主办件)", r"主办件|主办的?(建议|提案)|承办.{0,8}(建议|提案)", ("lead_items",)),
+    Meaning("lead_items", "count", "items a unit leads (主办件)", r"主办件|主办的?(建议|提案)|^\s*(其中)?\s*承办\s*$", ("lead_items",)),
     Meaning("co_items", "count", "items a unit co-handles (协办件, 会办件)", r"协办|会办", ("co_items",)),
     Meaning("lead_units", "count", "lead units (主办单位)", r"主办单位|牵头单位", ("lead_units",)),
     Meaning("handling_units", "count", "handling units (承办单位)", r"(家|个).{0,10}(单位|部门)|承办单位", ("handling_units", "handlers")),
