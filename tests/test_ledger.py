@@ -85,10 +85,15 @@ def test_each_warning_rule_keeps_the_row_and_flags_it(tmp_path, params, row, rul
     assert ledger.warnings["line"].tolist() == [3]
 
 
-def test_required_column_missing_rejects_every_row(tmp_path, params):
-    ledger = load(tmp_path, params, "001,x,government,2022-05-01,A\n", header="proposal_id,title,handling_system,replied_at,result_category\n")
-    assert (ledger.rows_read, len(ledger.proposals), len(ledger.rejected)) == (1, 0, 1)
-    assert "lead_unit: the file has no 'lead_unit' column" in ledger.rejected["reasons"].iloc[0]
+def test_required_column_missing_is_one_problem_of_the_file_and_rejects_every_row(tmp_path, params):
+    body = "001,x,government,2022-05-01,A\n002,y,government,2022-05-02,B\n"
+    ledger = load(tmp_path, params, body, header="proposal_id,title,handling_system,replied_at,result_category\n")
+    assert (ledger.rows_read, len(ledger.proposals), len(ledger.rejected)) == (2, 0, 2)
+    # One problem, at the header's line, in the user's words; no second error per row (no_lead_unit).
+    assert ledger.problems[["line", "column", "rule"]].values.tolist() == [[1, "lead_unit", "required_column"]]
+    assert ledger.problems["message"].iloc[0].startswith("no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位")
+    assert ledger.rejected["reasons"].str.startswith("lead_unit: no lead-unit column (主办单位").all()
+    assert ledger.acceptance().startswith("0 of 2 rows accepted: no lead-unit column (主办单位 or an alias")
 
 
 def test_duplicate_ids_reject_both_rows(tmp_path, params):

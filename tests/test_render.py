@@ -199,7 +199,8 @@ def test_rejected_rows_are_reported_or_fail_in_strict_mode(tmp_path):
     assert "not a category of scheme" in (result.output_dir / "rejected_rows.csv").read_text(encoding="utf-8-sig")
     before = (result.output_dir / "report.html").read_bytes()
     cli = run_cli("report", "--strict", str(params), cwd=tmp_path)
-    assert cli.returncode == 1 and "RowsRejected: 1 of 269 ledger rows rejected" in cli.stderr
+    assert cli.returncode == 1 and "1 of 269 ledger rows rejected (strict mode): 268 of 269 rows accepted: category_not_in_scheme on 1 row(s)" in cli.stderr
+    assert f"proposal-stats validate {ledger} --params {params}" in cli.stderr  # the hint reproduces the problem
     assert (result.output_dir / "report.html").read_bytes() == before
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import matplotlib
+import matplotlib.pyplot as plt
 
 from proposal_stats.reporting import charts
 from proposal_stats.reporting.report import build_annual_report
@@ -65,6 +66,7 @@ def test_count_and_year_axes_have_whole_ticks(tmp_path):
     fig = charts.category_chart(report.headline.categories, "t")
     fig.canvas.draw()
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    plt.close(fig)
     assert labels and all(re.fullmatch(r"\d+", t) for t in labels), labels
     import pandas as pd
 
@@ -76,3 +78,4 @@ def test_count_and_year_axes_have_whole_ticks(tmp_path):
     for labels in ([t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.get_yticklabels()]):
         assert labels and all(re.fullmatch(r"\d+", t) for t in labels), labels
     assert "2021" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)

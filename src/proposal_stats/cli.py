@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 app = typer.Typer(
     help="Reproducible, auditable reports on the handling of CPPCC proposals and NPC suggestions.",
@@ -17,7 +17,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console that prints text verbatim: file names, unit names and titles are user data, so no
+    markup (``[red]``), no emoji codes (``:cat:``) and no highlighting."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+err = _console(stderr=True)
+
+
+def _error(message: str) -> None:
+    err.print(Text("error: ", style="red") + Text(message))
 
 REFERENCE_PARAMS = Path("params") / "chuxiong-city-2022.yaml"
 
@@ -50,15 +62,15 @@ def _progress(label: str):
     """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
     log (CI, a pipe), where a redrawn bar would only print at the end."""
     if not err.is_terminal:
-        yield lambda step: err.print(escape(f"{label}: {step}"))
+        yield lambda step: err.print(f"{label}: {step}")
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(escape(f"{label}: starting"), total=len(STEPS))
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(f"{label}: starting", total=len(STEPS))
 
         def on_step(step: str) -> None:
-            bar.update(task, description=escape(f"{label}: {step}"), completed=STEPS.index(step) if step in STEPS else len(STEPS))
+            bar.update(task, description=f"{label}: {step}", completed=STEPS.index(step) if step in STEPS else len(STEPS))
 
         yield on_step
 
@@ -71,8 +83,13 @@ def report(
     ] = None,
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="make the report even when no ledger row is accepted (every figure empty)")] = False,
 ) -> None:
-    """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables)."""
+    """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables).
+
+    Exit status: 0 when every report was made, 1 when any failed (a report whose ledger has no
+    accepted row fails, with the reason, unless --allow-empty).
+    """
     files = _params_to_render(list(params or []), render_all)
     from .reporting.render import RenderError, render_report
 
@@ -80,17 +97,86 @@ def report(
     for path in files:
         with _progress(path.name) as on_step:
             try:
-                result = render_report(path, on_step=on_step, strict=strict)
+                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty)
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
-                err.print(f"[red]error:[/red] {escape(str(exc))}")
+                _error(str(exc))
                 continue
         for text in result.stderr:
-            err.print(f"[yellow]notebook stderr ({result.report_id}):[/yellow] {escape(text.strip())}")
-        err.print(escape(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)"))
+            err.print(Text(f"notebook stderr ({result.report_id}): ", style="yellow") + Text(text.strip()))
+        err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
+        if result.rows_rejected:
+            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(
+                f"{result.rows_rejected} of {result.rows_read} ledger rows rejected and not counted; listed in "
+                f"{result.output_dir / 'rejected_rows.csv'} and the report's data-quality section "
+                f"(`proposal-stats validate {result.ledger} --params {path}` prints each problem)"))
+        for text in result.warnings:
+            err.print(Text("warning: ", style="yellow") + Text(f"{result.report_id}: {text}"))
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def new(
+    target: Annotated[Path, typer.Argument(metavar="PARAMS.yaml", help="the params file to write, e.g. params/my-city-2024.yaml")],
+    ledger: Annotated[Path, typer.Option("--ledger", help="the new report's ledger (CSV, TSV, XLSX or Parquet)")],
+    from_params: Annotated[Path | None, typer.Option("--from", help="last year's params file: its result scheme and settings")] = None,
+    title: Annotated[str | None, typer.Option(help="the report's title")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="e.g. '楚雄市 (Chuxiong city, Yunnan)'")] = None,
+    body: Annotated[str | None, typer.Option(help="cppcc_proposals or npc_suggestions")] = None,
+    session: Annotated[str | None, typer.Option(help="e.g. 市政协十届二次会议")] = None,
+    year: Annotated[int | None, typer.Option(help="the year of the session whose proposals are handled")] = None,
+    published: Annotated[Path | None, typer.Option("--published", help="a claims file with the figures this report's government printed")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace PARAMS.yaml if it exists")] = False,
+) -> None:
+    """Write a params file for a new report: identity from the options (asked for when missing),
+    the result scheme from --from or inferred from the ledger's categories, no published figures
+    unless --published is given.
+
+    Exit status: 0 written, 2 not written (the reason is printed).
+    """
+    import sys
+
+    from .params import ParamsError
+    from .reporting.new_report import new_params
+
+    identity = {"title": title, "jurisdiction": jurisdiction, "body": body, "session": session, "year": year}
+    try:
+        old = {}
+        if from_params is not None:
+            from .yamlfile import read_yaml
+
+            old = read_yaml(from_params, ParamsError, "params file") or {}
+            old = old if isinstance(old, dict) else {}
+        if sys.stdin.isatty():  # ask for what is missing; last year's file suggests some answers
+            suggest = {"jurisdiction": old.get("jurisdiction"), "body": old.get("body") or "cppcc_proposals",
+                       "year": old["year"] + 1 if isinstance(old.get("year"), int) else None}
+            for key in ("title", "jurisdiction", "body", "session", "year"):
+                if identity[key] in (None, ""):
+                    identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str)
+        result = new_params(target, ledger, identity, from_params, published, overwrite=force)
+    except ParamsError as exc:
+        _fail(str(exc), False)
+    except Exception as exc:  # never a traceback, whatever the input
+        _fail(f"{ledger}: could not be read ({type(exc).__name__}: {exc})", False)
+
+    out = _console()
+    p = result.params
+    out.print(f"wrote {result.path}: {p.title} · {p.jurisdiction} · {p.body} · {p.session} · {p.year}")
+    out.print(f"result scheme {result.scheme_from}:")
+    for c in result.categories:
+        written = f" (written {', '.join(c.written)})" if c.written and c.written != (c.code,) else ""
+        guess = "  <- CHECK: a guess" if c.guessed else ""
+        out.print(f"  {c.code}  {c.label}  [{' + '.join(c.statuses)}]  {c.count} proposal(s){written}{guess}")
+    if result.scheme_from.startswith("inferred"):
+        out.print("letters mean different things in different places: check each label and status against the printed report")
+    out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected} accepted, "
+              f"{result.rows_rejected} rejected" + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
+    out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))
+    for text in result.warnings:
+        err.print(Text("warning: ", style="yellow") + Text(text))
+    out.print(f"next: proposal-stats report {target}")
 
 
 @app.command()
@@ -136,19 +222,20 @@ def validate(
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        out = Console(highlight=False, soft_wrap=True)
-        out.print(escape(
+        out = _console()
+        out.print(
             f"{ledger}: {summary['rows_read']} rows read, {summary['rows_accepted']} accepted, "
             f"{summary['rows_rejected']} rejected; {summary['errors']} error(s), {summary['warnings']} warning(s) "
             f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
-        ))
+        )
         if params is None:
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
         if result.unused_columns:
-            out.print(escape(f"columns not used (no known meaning): {', '.join(result.unused_columns)}"))
+            out.print(f"columns not used (no known meaning): {', '.join(result.unused_columns)}")
         for p in summary["problems"]:
-            shown = f" = {p['value']!r}" if p["value"] else ""
-            out.print(escape(f"{p['file']}:{p['line']}: {p['column']}{shown}: {p['rule']} ({p['severity']}): {p['message']}"))
+            out.print(problem_line(p))
+        if summary["rows_rejected"]:
+            out.print(result.acceptance())
     failed = summary["rows_rejected"] or summary["errors"] or (strict and summary["warnings"])
     raise typer.Exit(1 if failed else 0)
 
@@ -212,15 +299,15 @@ def audit(
             ensure_ascii=False, indent=2,
         ))
     else:
-        out = Console(highlight=False, soft_wrap=True)
+        out = _console()
         for path, c, text, found in results:
             extracted = f", {len(c.figures)} figure(s), {len(c.all_breakdowns())} breakdown(s), {len(c.unplaced)} unplaced number(s) extracted" if text is not None else ""
-            out.print(escape(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s){extracted}"))
+            out.print(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s){extracted}")
             for f in found:
-                out.print(escape(f"  {f.severity}: {f.kind} at {f.where}: {f.message}"))
+                out.print(f"  {f.severity}: {f.kind} at {f.where}: {f.message}")
                 if text is not None:
-                    out.print(escape(f"      「{sentence(c, text, f)}」"))
-        out.print(escape(f"{len(results)} report(s), {errors} error(s)"))
+                    out.print(f"      「{sentence(c, text, f)}」")
+        out.print(f"{len(results)} report(s), {errors} error(s)")
     raise typer.Exit(1 if errors else 0)
 
 
@@ -258,7 +345,7 @@ def extract(
             target = output / f"{path.stem}.yaml"
             header = f"# {path.name}: extracted by proposal-stats extract; every `text` is a substring of the input.\n"
             target.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
-            err.print(escape(f"{path} -> {target}"))
+            err.print(f"{path} -> {target}")
     elif as_json:
         typer.echo(json.dumps([d for _, d in done] if len(done) > 1 else done[0][1], ensure_ascii=False, indent=2))
     else:
@@ -288,8 +375,15 @@ def lab(ctx: typer.Context) -> None:
     if not (notebooks / "explore.ipynb").is_file():
         raise typer.BadParameter("notebooks/explore.ipynb not found (run from the project root)")
     where = install_kernel(sys.prefix)
-    err.print(escape(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}"))
+    err.print(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}")
     os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks.resolve()}", *ctx.args])
+
+
+def problem_line(p: dict) -> str:
+    """A ledger problem as ``file:line: proposal 004: column = 'value': rule (severity): message``."""
+    who = f" proposal {p['proposal_id']}:" if p.get("proposal_id") else ""
+    shown = f" = {p['value']!r}" if p["value"] else ""
+    return f"{p['file']}:{p['line']}:{who} {p['column']}{shown}: {p['rule']} ({p['severity']}): {p['message']}"
 
 
 def _fail(message: str, as_json: bool) -> None:
@@ -298,7 +392,7 @@ def _fail(message: str, as_json: bool) -> None:
 
         typer.echo(json.dumps({"error": message}, ensure_ascii=False))
     else:
-        err.print(f"[red]error:[/red] {escape(message)}")
+        _error(message)
     raise typer.Exit(2)
 
 

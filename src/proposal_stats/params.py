@@ -3,7 +3,7 @@
 A params file is YAML. Relative paths in it (``ledger``, ``output_dir``, ``notebook``) are resolved
 against the folder that holds the params file, so a project can be moved or cloned anywhere.
 :func:`load_params` validates it with pydantic (``extra="forbid"``: an unknown or misspelt key is an
-error) and raises :class:`ParamsError` with a one-line message naming the file and the key.
+error) and raises :class:`ParamsError` naming the file and listing every problem, one line each.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from pydantic import (
 )
 
 from .claims_format import Claims
-from .terms import LEDGER_COLUMNS
-from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
+from .terms import LEDGER_COLUMNS, place_names, short_place_form
+from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_message, validation_problems
 
 
 class ParamsError(ValueError):
-    """A params file that cannot be used; ``str(err)`` is a one-line message naming file and key."""
+    """A params file that cannot be used; ``str(err)`` names the file and each problem's key: one
+    line for one problem, else a line counting them and one line per problem."""
 
 
 class ResultCategory(StrictModel):
@@ -106,6 +107,19 @@ class UnitSettings(StrictModel):
     )
 
 
+class PrivacySettings(StrictModel):
+    """What a report may show of the people in the ledger (see :mod:`proposal_stats.reporting.privacy`)."""
+
+    proposer: Literal["keep", "anonymise"] = Field(
+        default="keep", description="anonymise: proposer names become stable pseudonyms (委员001…) in the HTML and every export"
+    )
+
+    @field_validator("proposer", mode="before")
+    @classmethod
+    def _either_spelling(cls, value):
+        return "anonymise" if value == "anonymize" else value
+
+
 # The claims format is also the params file's `published:` block.
 Published = Claims
 
@@ -140,6 +154,7 @@ class ReportParams(StrictModel):
     execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
     published: Published | None = None
     units: UnitSettings = Field(default_factory=UnitSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     params_file: Path = Field(description="set by load_params; do not write it in the file")
 
     @field_validator("column_aliases")
@@ -199,7 +214,7 @@ def load_params(path: str | Path) -> ReportParams | AuditReportParams:
         try:
             params = AuditReportParams.model_validate(data)
         except ValidationError as exc:
-            raise ParamsError(f"{path}: {validation_message(exc)}") from None
+            raise ParamsError(problems_message(path, validation_problems(exc, known=_known_keys(AuditReportParams)))) from None
         for key in ("claims", "notebook"):
             if not getattr(params, key).exists():
                 raise ParamsError(f"{path}: key '{key}': not found: {getattr(params, key)}")
@@ -247,27 +262,82 @@ def load_report_params(path: str | Path) -> ReportParams:
 
     Raises:
         ParamsError: the file is missing or not YAML, a key is unknown or missing, a value has the
-            wrong type, or the ledger file does not exist. The message is one line and names the
-            file and the key.
+            wrong type, or the ledger file does not exist. The message names the file and lists
+            every problem found, one line each (one line in all when there is one).
     """
     path = Path(path).resolve()
     raw = read_yaml(path, ParamsError, "params file")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
     data = _with_paths(path, raw, "annual_report.ipynb", ("ledger", "output_dir", "notebook"))
+    problems: list[str] = []
+    params = None
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:
-        raise ParamsError(f"{path}: {validation_message(exc)}") from None
-
-    if not params.ledger.is_file():
-        raise ParamsError(f"{path}: key 'ledger': file not found: {params.ledger}")
-    if not params.notebook.is_file():
-        raise ParamsError(f"{path}: key 'notebook': file not found: {params.notebook}")
-    if params.published and params.published.results:
+        problems += validation_problems(exc, known=_known_keys(ReportParams))
+    # Files are checked even when other keys are wrong, so one run lists every mistake.
+    for key in ("ledger", "notebook"):
+        value = data.get(key)
+        if isinstance(value, Path) and not value.is_file():
+            problems.append(f"key '{key}': file not found: {value}")
+    if params is not None and params.published and params.published.results:
         unknown = [c.code for c in params.published.results.cats if c.code and c.code not in params.result_scheme.codes]
         if unknown:
-            raise ParamsError(
-                f"{path}: key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme"
-            )
+            problems.append(f"key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme")
+    if problems:
+        raise ParamsError(problems_message(path, problems))
     return params
+
+
+def _known_keys(model, parent: str = "") -> dict[str, list[str]]:
+    """Parent key → the keys a model allows there (for "did you mean" on a misspelt key)."""
+    out = {parent: [k for k in model.model_fields if k != "params_file"]}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        for candidate in getattr(ann, "__args__", ()) or (ann,):
+            if isinstance(candidate, type) and issubclass(candidate, StrictModel):
+                out.update(_known_keys(candidate, f"{parent}.{name}" if parent else name))
+    return out
+
+
+def published_identity_warnings(params: ReportParams) -> list[str]:
+    """Why the ``published:`` block may be another report's figures (empty when it looks right).
+
+    A params file copied from last year's (or another place's) keeps that report's ``published:``
+    block, and the new report would then mark its own figures "differs" against figures that
+    were never about them. Checked, each only when the block says it:
+
+    * **year**: the block's ``year`` (a published report's year: the session's year or the next,
+      when the report is given) or, without it, the year of ``source.date``, must be the report's
+      ``year`` or the year after;
+    * **jurisdiction**: the block's ``jurisdiction`` must name the same place (楚雄彝族自治州 and
+      楚雄州 are one place); without it, the source's publisher or title must name the report's place;
+    * **session**: the block's ``session``, when given, must be the report's.
+
+    Returns:
+        One sentence per mismatch, for the report's banner and the command line.
+    """
+    pub = params.published
+    if pub is None:
+        return []
+    out = []
+    year = pub.year if pub.year is not None else (pub.source.date.year if pub.source.date else None)
+    if year is not None and year not in (params.year, params.year + 1):
+        said = f"year {pub.year}" if pub.year is not None else f"dated {pub.source.date.isoformat()}"
+        out.append(f"the published figures are {said}, but this report is on the {params.year} session "
+                   f"(a report on it is given in {params.year} or {params.year + 1})")
+    ours = place_names(params.jurisdiction)
+    if ours:
+        if pub.jurisdiction and place_names(pub.jurisdiction):
+            theirs = set(place_names(pub.jurisdiction))
+            if not theirs & set(ours):
+                out.append(f"the published figures are for {pub.jurisdiction}, but this report is for {params.jurisdiction}")
+        elif not pub.jurisdiction:
+            source = f"{pub.source.publisher} {pub.source.title}"
+            if not any(name in source or name in short_place_form(source) for name in ours):
+                out.append(f"the published figures' source ({(pub.source.publisher or pub.source.title).strip()}) does not name "
+                           f"{ours[-1]}, the place this report is for")
+    if pub.session and params.session and "".join(pub.session.split()) != "".join(params.session.split()):
+        out.append(f"the published figures are on {pub.session}, but this report is on {params.session}")
+    return out

@@ -103,6 +103,23 @@ class Ledger:
         """The warning-level problems (their rows are kept)."""
         return self.problems[self.problems["severity"] == "warning"]
 
+    def acceptance(self) -> str:
+        """One line: how many rows were accepted and, when some were rejected, why — the errors of
+        the whole file (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``),
+        else the rules that rejected most rows."""
+        accepted = self.rows_read - len(self.rejected)
+        line = f"{accepted} of {self.rows_read} rows accepted"
+        if self.rows_read == 0:
+            return line + ": the ledger has a header but no rows"
+        if not len(self.rejected):
+            return line
+        errors = self.errors
+        whole = errors[errors["rule"].map(lambda r: RULES[r].scope == "file").astype(bool)]
+        if len(whole):
+            return f"{line}: " + "; ".join(whole["message"])
+        counts = errors[errors["rule"] != "rejected_sibling"].drop_duplicates(["line", "rule"])["rule"].value_counts()
+        return f"{line}: " + ", ".join(f"{rule} on {n} row(s)" for rule, n in counts.head(3).items()) + (", …" if len(counts) > 3 else "")
+
 
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes (the provenance footer's ledger fingerprint)."""
@@ -148,14 +165,21 @@ def alias_lookup(extra: dict[str, list[str]] | None = None) -> AliasTable:
     return table
 
 
+#: ``row`` of a problem that concerns the whole file (a missing column, a hidden column), not one row.
+FILE_ROW = -1
+
+
 class _Problems:
     """Collects problems as vectorised masks, cheap for a million rows."""
 
     def __init__(self, raw: RawTable, path: Path, header_of: dict[str, str]):
         self.frames: list[pd.DataFrame] = []
         self.raw, self.path, self.header_of = raw, path, header_of
+        self.ids: pd.Series | None = None  # each row's proposal id as written, once read
 
-    def add(self, mask, rule: str, column: str, message: str, value: pd.Series | None = None) -> None:
+    def add(self, mask, rule: str, column: str, message: str | pd.Series, value: pd.Series | None = None) -> None:
+        """One problem per true row of ``mask``; ``message`` is one sentence, or one per row (a
+        Series on the rows' index) when it quotes the row's own values."""
         mask = pd.Series(mask, index=self.raw.cells.index) if not isinstance(mask, pd.Series) else mask
         rows = mask[mask.fillna(False).astype(bool)].index
         if len(rows) == 0:
@@ -170,10 +194,17 @@ class _Problems:
                     "value": values.to_numpy(),
                     "rule": rule,
                     "severity": RULES[rule].severity,
-                    "message": message,
+                    "message": message.loc[rows].astype("str").to_numpy() if isinstance(message, pd.Series) else message,
                 }
             )
         )
+
+    def add_file(self, rule: str, column: str, message: str) -> None:
+        """One problem for the whole file, reported at the header's line. An error rejects every row."""
+        self.frames.append(pd.DataFrame({
+            "row": [FILE_ROW], "line": [self.raw.header_line], "column": [self.header_of.get(column, column)], "value": [""],
+            "rule": [rule], "severity": [RULES[rule].severity], "message": [message],
+        }))
 
     def frame(self) -> pd.DataFrame:
         cols = ["row", "line", "column", "value", "rule", "severity", "message"]
@@ -182,6 +213,11 @@ class _Problems:
         else:
             out = pd.concat(self.frames, ignore_index=True)
         out.insert(0, "file", str(self.path))
+        ids = pd.Series("", index=out.index, dtype="str")
+        if self.ids is not None and len(out):
+            on_row = (out["row"] >= 0).to_numpy()
+            ids[on_row] = nz.to_text(self.ids.iloc[out["row"].to_numpy()[on_row]]).str.strip().to_numpy()
+        out.insert(3, "proposal_id", ids)  # file, row, line, proposal_id, column, value, …
         return out.sort_values(["row", "severity", "rule"], kind="stable").reset_index(drop=True)
 
 
@@ -244,9 +280,8 @@ def read_ledger(
     layout = "assignment_per_row" if "handling_unit" in canonical_at and "lead_unit" not in canonical_at else "proposal_per_row"
 
     required = REQUIRED_COLUMNS + (("handling_unit",) if layout == "assignment_per_row" else ("lead_unit",))
-    missing = [c for c in required if c not in canonical_at]
-    for column in missing:
-        problems.add(pd.Series(True, index=cells.index), "required_column", column, f"the file has no '{column}' column (or a known alias of it)")
+    for column in (c for c in required if c not in canonical_at):
+        problems.add_file("required_column", column, _missing_column_message(column))
     by_count: dict[int, dict[int, str]] = {}  # one pass per cell count, not per row: a broken file may have many
     for row, (n, written) in raw.short_rows.items():
         by_count.setdefault(n, {})[row] = written
@@ -254,6 +289,7 @@ def read_ledger(
         problems.add(cells.index.isin(list(written)), "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}",
                      pd.Series(written, dtype="str"))
 
+    problems.ids = text["proposal_id"]
     values = _normalise(text, params, problems, canonical_at)
     values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
     if layout == "assignment_per_row":
@@ -272,7 +308,7 @@ def read_ledger(
         found = problems.frame()
         bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
 
-    reasons = _reasons(found[found["severity"] == "error"])
+    reasons = _reasons(found[found["severity"] == "error"], len(ids))
     # As read, in plain text whatever the reader's storage (categoricals for repetitive columns).
     rejected = cells[bad].assign(**{c: nz.to_text(cells[c][bad]) for c in cells.columns})
     rejected.columns = _unique_names(raw.header)
@@ -296,16 +332,43 @@ def read_ledger(
     )
 
 
+#: How messages name a canonical column in words (the header a user would write is added from the aliases).
+COLUMN_WORDS = {
+    "proposal_id": "proposal-id", "lead_unit": "lead-unit", "handling_unit": "handling-unit", "unit_role": "unit-role",
+    "replied_at": "reply-date", "result_category": "result-category",
+}
+
+
+def _missing_column_message(column: str) -> str:
+    """``no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位, …)``: the fix in the user's words."""
+    names = [a for a in shipped_aliases().get(column, ()) if not a.isascii()][:4]
+    words = COLUMN_WORDS.get(column, column.replace("_", " "))
+    if not names:
+        return f"no {words} column ({column} or an alias; see README, Ledger format)"
+    return f"no {words} column ({names[0]} or an alias: {', '.join(names[1:])}, {column}, …; or add yours under column_aliases)"
+
+
 def _rows_in(rows: pd.Series, n: int) -> np.ndarray:
-    """Boolean mask of length ``n``, true at the given row positions."""
+    """Boolean mask of length ``n``, true at the given row positions (every row for a
+    problem of the whole file, :data:`FILE_ROW`)."""
+    rows = rows.to_numpy(dtype=np.int64)
+    if (rows == FILE_ROW).any():
+        return np.ones(n, dtype=bool)
     mask = np.zeros(n, dtype=bool)
-    mask[rows.to_numpy(dtype=np.int64)] = True
+    mask[rows] = True
     return mask
 
 
-def _reasons(errors: pd.DataFrame) -> pd.Series:
+def _reasons(errors: pd.DataFrame, n: int) -> pd.Series:
     """Per rejected row, its distinct error reasons ("column: message") joined with "; ", in the
-    order found. Most rows have one reason, so only the others are joined one by one."""
+    order found; an error of the whole file is a reason of every row. Most rows have one reason,
+    so only the others are joined one by one."""
+    whole = errors["row"] == FILE_ROW
+    if whole.any():
+        errors = pd.concat([
+            errors[whole].loc[errors.index[whole].repeat(n)].assign(row=np.tile(np.arange(n), int(whole.sum()))),
+            errors[~whole],
+        ])
     pairs = pd.DataFrame({"row": errors["row"].to_numpy(), "reason": (errors["column"] + ": " + errors["message"]).to_numpy()}).drop_duplicates()
     several = pairs["row"].duplicated(keep=False).to_numpy()
     single = pairs[~several].set_index("row")["reason"]
@@ -412,14 +475,16 @@ def _read_blank_roles(values: pd.DataFrame, problems: _Problems) -> None:
 
 def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layout: str, as_of: dt.date) -> None:
     ids = v["proposal_id"]
-    problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
+    present = problems.header_of  # a column the file lacks is one problem of the file, not one per row
+    if "proposal_id" in present:
+        problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
 
     if layout == "proposal_per_row":
         several = nz.by_unique(v["lead_unit"], lambda u: u.str.contains(nz._SPLIT_UNITS, regex=True).astype(bool))
         problems.add(several, "several_lead_units", "lead_unit", "the cell names more than one unit; put one lead unit here and the others under co-handling units", text["lead_unit"])
         dup = _repeated(v[_ID_CODE]) & (ids != "")
         problems.add(dup, "duplicate_id", "proposal_id", "this proposal id is on more than one row", text["proposal_id"])
-        gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "")
+        gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "") & ("lead_unit" in present)
         problems.add(gov_no_lead, "no_lead_unit", "lead_unit", "a government-system proposal needs a lead unit")
     else:
         # Per proposal, over integer codes: how many distinct values each proposal-level field takes,
@@ -442,7 +507,7 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         is_lead = np.isin(role, ["lead", "sole"])
         problems.add(pd.Series(is_lead & (per_proposal(is_lead) > 1), index=v.index), "duplicate_id", "unit_role",
                      "this proposal has more than one lead unit (主办 or 独办)", text["unit_role"])
-        problems.add(v["handling_unit"] == "", "no_lead_unit", "handling_unit", "the row names no handling unit")
+        problems.add((v["handling_unit"] == "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", "the row names no handling unit")
         unit_codes, _ = pd.factorize(v["handling_unit"], sort=False)
         twice = _repeated(pd.Series(codes.astype(np.int64) * (int(unit_codes.max(initial=0)) + 1) + unit_codes, index=v.index))
         problems.add(twice & (v["handling_unit"] != ""), "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
@@ -450,11 +515,15 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         problems.add(pd.Series(mixed, index=v.index), "duplicate_id", "unit_role",
                      "this proposal has both a lead unit (主办) and units handling it separately (分办)", text["unit_role"])
         has_lead = per_proposal(np.isin(role, ["lead", "sole", "separate"])) > 0
-        problems.add((v["handling_system"] == "government") & ~has_lead, "no_lead_unit", "unit_role",
+        problems.add((v["handling_system"] == "government") & ~has_lead & ("handling_unit" in present), "no_lead_unit", "unit_role",
                      "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
 
     early = v["replied_at"].notna() & v["assigned_at"].notna() & (v["replied_at"] < v["assigned_at"])
-    problems.add(early, "reply_before_assignment", "replied_at", "the reply date is before the assignment date", text["replied_at"])
+    if early.any():
+        when = v.loc[early, ["replied_at", "assigned_at"]]
+        said = ("the reply date " + when["replied_at"].dt.strftime("%Y-%m-%d") + " is before the assignment date "
+                + when["assigned_at"].dt.strftime("%Y-%m-%d"))
+        problems.add(early, "reply_before_assignment", "replied_at", said, text["replied_at"])
 
     limit = pd.Timestamp(as_of)
     for col in ("assigned_at", "replied_at"):

@@ -11,17 +11,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Rule:
-    """A named validation rule: its severity ("error" rejects the row, "warning" flags it) and summary."""
+    """A named validation rule: its severity ("error" rejects the row, "warning" flags it), summary,
+    and scope: "row" (one problem per row) or "file" (one problem for the file, at the header's
+    line; an error of the file rejects every row)."""
 
     name: str
     severity: str  # "error" or "warning"
     summary: str
+    scope: str = "row"
 
 
 RULES: dict[str, Rule] = {
     r.name: r
     for r in (
-        Rule("required_column", "error", "a column the report needs is not in the file; every row is rejected"),
+        Rule("required_column", "error", "a column the report needs is not in the file; one problem for the file, and every row is rejected", "file"),
         Rule("row_shape", "error", "the row has more or fewer cells than the header"),
         Rule("blank_id", "error", "the proposal id is blank"),
         Rule("duplicate_id", "error", "the same proposal id on several rows whose content conflicts (or, one row per proposal, repeated)"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..params import AuditReportParams, ParamsError, ReportParams, load_params
+from ..params import AuditReportParams, ParamsError, ReportParams, load_params, published_identity_warnings
 
 if TYPE_CHECKING:
     import nbformat
@@ -36,21 +36,27 @@ class RenderError(RuntimeError):
     """A render failed. ``step`` names the failing step; ``str(err)`` is a one-line explanation
     (for a notebook failure: the cell and the exception raised in it, not a traceback)."""
 
-    def __init__(self, report: str, step: str, message: str):
-        super().__init__(f"{report}: {step} failed: {message}")
+    def __init__(self, report: str, step: str, message: str, explained: bool = False):
+        # An explained failure (no accepted row, --strict) is the report's own verdict, not a step that broke.
+        super().__init__(f"{report}: {message}" if explained else f"{report}: {step} failed: {message}")
         self.report, self.step, self.message = report, step, message
 
 
 @dataclass
 class RenderResult:
-    """A finished render: where it went, what it wrote, how long it took (seconds), and any text
-    the notebook wrote to stderr (kept out of the HTML, reported here instead)."""
+    """A finished render: where it went, what it wrote, how long it took (seconds), any text
+    the notebook wrote to stderr (kept out of the HTML, reported here instead), and warnings for
+    the user (e.g. a ``published:`` block that seems to be another report's)."""
 
     report_id: str
     output_dir: Path
     files: list[Path]
     seconds: float
     stderr: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int | None = None  # ledger rows, from summary.json (None: no ledger)
+    rows_rejected: int | None = None
+    ledger: Path | None = None
 
 
 def _kernel_manager_class(kernel_log):
@@ -286,6 +292,10 @@ def _tail(log, lines: int = 3) -> str:
     return f" (kernel said: {' | '.join(tail)})" if tail else ""
 
 
+#: Exceptions a report raises on purpose, whose message says it all (no cell number needed).
+EXPLAINED = ("NoRowsAccepted", "RowsRejected")
+
+
 def _execution_error_message(exc) -> str:
     cell = getattr(exc, "exec_count", None)
     where = f"cell [{cell}]" if cell is not None else "a cell"
@@ -331,7 +341,8 @@ class _ExporterPreload:
         return self._result["exporter"]
 
 
-def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False) -> RenderResult:
+def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False,
+                  allow_empty: bool = False) -> RenderResult:
     """Render one report: validate params, execute the notebook, export HTML, write outputs.
 
     Args:
@@ -340,6 +351,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             step starts (the CLI uses it for progress).
         strict: fail (and keep the previous report) if any ledger row is rejected, instead of
             reporting the accepted rows with the rejected ones listed.
+        allow_empty: make the report even when no ledger row is accepted (every figure empty);
+            otherwise that fails with one line saying why.
 
     Returns:
         :class:`RenderResult`. Files: ``report.html``, ``summary.json`` and the CSV tables in
@@ -396,7 +409,7 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             executed = papermill.execute_notebook(
                 nb_in,
                 None,
-                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict},
+                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict, "allow_empty": allow_empty},
                 kernel_name=KERNEL_NAME,
                 km=km,
                 execution_timeout=params.execution_timeout,
@@ -405,6 +418,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
                 cwd=str(params.notebook.parent),
             )
         except PapermillExecutionError as exc:
+            if exc.ename in EXPLAINED:
+                raise RenderError(name, "execute", str(exc.evalue), explained=True) from None
             raise RenderError(name, "execute", _execution_error_message(exc)) from None
         except Exception as exc:  # kernel died, timeout, ...: still one line, not a traceback
             raise RenderError(name, "execute", f"{type(exc).__name__}: {exc}{_tail(kernel_log)}") from None
@@ -419,6 +434,7 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         (staging / "report.html").write_text(html, encoding="utf-8")
         (staging / MARKER).write_text(f"{name}\n", encoding="utf-8")
         files = sorted(p.name for p in staging.iterdir() if p.name != MARKER)
+        rows = _ledger_rows(staging / "summary.json")
         _swap_into_place(staging, target)
     except BaseException as exc:
         if staging is not None:
@@ -445,7 +461,22 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         files=[target / f for f in files],
         seconds=time.perf_counter() - started,
         stderr=stderr,
+        warnings=published_identity_warnings(params) if isinstance(params, ReportParams) else [],
+        rows_read=rows[0],
+        rows_rejected=rows[1],
+        ledger=getattr(params, "ledger", None),
     )
+
+
+def _ledger_rows(summary: Path) -> tuple[int | None, int | None]:
+    """Rows read and rejected, as the report's ``summary.json`` states them."""
+    import json
+
+    try:
+        data = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    return data.get("rows_read"), data.get("rows_rejected")
 
 
 def _shutdown(km) -> None:

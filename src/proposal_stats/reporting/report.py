@@ -17,12 +17,13 @@ import pandas as pd
 
 from .. import __version__
 from ..ledger.model import Ledger, file_sha256, read_ledger
-from ..params import ReportParams, load_report_params
+from ..params import ReportParams, load_report_params, published_identity_warnings
 from ..stats.compare import Comparison, compare_headline
 from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
 from .exports import Table, annual_about, annual_tables, write_tables
 from .htmlparts import STYLE, esc
+from .privacy import anonymise_proposers
 from .htmlparts import pct as _pct
 from .htmlparts import table as _table
 
@@ -69,6 +70,11 @@ class RowsRejected(RuntimeError):
     """Raised in strict mode when the ledger has rejected rows."""
 
 
+class NoRowsAccepted(RuntimeError):
+    """Raised when no ledger row is accepted (unless a report is asked for anyway): every figure
+    would be empty. ``str(err)`` says why in one line."""
+
+
 @dataclass(frozen=True)
 class AnnualReport:
     """Everything the annual report shows, computed once from a params file.
@@ -112,6 +118,7 @@ class AnnualReport:
                 "warnings": int((self.ledger.problems["severity"] == "warning").sum()),
             },
             "published_checks": {c.figure: c.verdict for c in self.comparisons},
+            "published_identity_warnings": published_identity_warnings(p),
             "synthetic_fields": list(p.synthetic_fields),
             "provenance": self.provenance(),
         }
@@ -183,6 +190,15 @@ class AnnualReport:
                 "Any figure computed from them (marked <em>synthetic</em> below) describes the synthetic "
                 f"data, not the jurisdiction. {esc(p.synthetic_note)}</div>"
             )
+        mismatches = published_identity_warnings(p)
+        if mismatches:
+            parts.append("<div class='ps-banner'><strong>Published figures from another report?</strong> "
+                         + esc("; ".join(mismatches)) + ". The comparison with them below is likely meaningless: "
+                         "give this report's own published figures under <code>published:</code>, or remove the block.</div>")
+        if p.privacy.proposer == "anonymise":
+            parts.append("<div class='ps-banner'><strong>Proposers anonymised.</strong> Proposer names are replaced by "
+                         "pseudonyms (委员001…, numbered in the order they first appear in the ledger) in this report and "
+                         "in every table exported with it.</div>")
         if self.ledger.rows_read == 0:
             parts.append("<div class='ps-banner'><strong>Empty ledger.</strong> The ledger has a header but no rows: every figure below is zero or undefined.</div>")
         if len(self.ledger.rejected):
@@ -457,13 +473,22 @@ class AnnualReport:
             text += _table(["Line", "Column", "Value", "Rule", "Severity", "Message"], rows, "problems" + more)
         return f"<div class='ps-report'><h2>Data quality</h2>{text}</div>"
 
+    def _validate_hint(self) -> str:
+        return f"`proposal-stats validate {self.ledger.path} --params {self.params.params_file}` lists every problem"
+
     def check_strict(self) -> None:
         """Raise :class:`RowsRejected` if any ledger row was rejected (the ``--strict`` mode)."""
         if len(self.ledger.rejected):
             raise RowsRejected(
                 f"{len(self.ledger.rejected)} of {self.ledger.rows_read} ledger rows rejected "
-                f"(strict mode; run `proposal-stats validate {self.ledger.path}` to list them)"
+                f"(strict mode): {self.ledger.acceptance()}; {self._validate_hint()}"
             )
+
+    def check_accepted(self) -> None:
+        """Raise :class:`NoRowsAccepted` when no ledger row was accepted, saying why
+        (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``)."""
+        if self.ledger.rows_read == len(self.ledger.rejected):
+            raise NoRowsAccepted(f"{self.ledger.acceptance()}; {self._validate_hint()}")
 
     def proposals_html(self) -> str:
         """Appendix: every accepted proposal (id, title, lead unit, category), collapsed by default."""
@@ -512,6 +537,8 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
     """
     params = load_report_params(params_file)
     ledger = read_ledger(params.ledger, params)
+    if params.privacy.proposer == "anonymise":  # before anything is computed or shown
+        ledger = anonymise_proposers(ledger, params)
     head = headline(ledger.proposals, params.result_scheme, ledger.assignments)
     return AnnualReport(
         params=params,

@@ -48,9 +48,10 @@ def audit_signals(report) -> list[Signal]:
 
     high = perf[perf["a_verdict"].str.startswith("above")]
     out.append(Signal(
-        "implausible A share", "fired" if len(high) else "not fired",
+        "implausible A share", "fired" if len(high) else "not fired" if perf["categorised"].sum() else "not checkable",
         f"{len(high)} unit(s) with an A share above the funnel's upper limit" if len(high)
-        else "no unit's A share lies above the funnel's upper limits",
+        else "no unit's A share lies above the funnel's upper limits" if perf["categorised"].sum()
+        else "no reply carries a result category",
         high[["handling_unit", "categorised", "a_count", "a_verdict"]].assign(
             a_share_pct=[percent_text(as_percent(x, 1), 1) for x in high["a_share"]]),
     ))
@@ -60,8 +61,9 @@ def audit_signals(report) -> list[Signal]:
 
     dist = units.satisfaction_distribution(ld.proposals)
     flat = units.zero_variance(dist)
+    forms = int(dist[["satisfied", "basically_satisfied", "dissatisfied"]].sum())
     out.append(Signal(
-        "satisfaction without variance", "fired" if flat else "not fired",
+        "satisfaction without variance", "fired" if flat else "not fired" if forms else "not checkable",
         f"every one of {int(dist[['satisfied', 'basically_satisfied']].sum())} returned forms is satisfied or basically satisfied"
         if flat else f"{int(dist['dissatisfied'])} dissatisfied of {int(dist[['satisfied', 'basically_satisfied', 'dissatisfied']].sum())} forms returned",
         dist.rename("forms").reset_index().rename(columns={"index": "evaluation"}),
@@ -81,7 +83,10 @@ def audit_signals(report) -> list[Signal]:
                  else "co-handler opinion dates not recorded in this ledger layout")
     evidence = pd.concat([late.assign(reason="late"), times[times["in_last_tenth"]].assign(reason="last tenth")] if bunch["flagged"] else [late.assign(reason="late")])
     evidence = evidence.astype({c: "Int64" for c in ("days", "allowed") if c in evidence.columns})  # whole days, not 54.0
-    out.append(Signal("timeliness", "fired" if fired else "not fired", "; ".join(parts), pd.concat([evidence, co_late]) if len(co_late) else evidence))
+    status = "fired" if fired else "not fired" if len(times) else "not checkable"
+    if not len(times):
+        parts = ["no government-system proposal with an assignment date"]
+    out.append(Signal("timeliness", status, "; ".join(parts), pd.concat([evidence, co_late]) if len(co_late) else evidence))
 
     out.append(Signal("boilerplate replies", "not checkable", "needs the reply texts, which the ledger does not hold"))
 
