@@ -352,31 +352,83 @@ def extract(
         typer.echo(yaml.safe_dump({"reports": [d for _, d in done]} if len(done) > 1 else done[0][1], allow_unicode=True, sort_keys=False, width=120))
 
 
-KERNEL_NAME = "proposal-stats"
+def _explorer_notebook() -> Path:
+    from .params import default_notebook
 
-
-def install_kernel(prefix: str) -> Path:
-    """Install this interpreter as the Jupyter kernel "proposal-stats" under ``prefix``; return its folder."""
-    from ipykernel.kernelspec import install
-
-    return Path(install(kernel_name=KERNEL_NAME, display_name="proposal-stats (Python 3)", prefix=prefix))
+    notebook = default_notebook("explore.ipynb")
+    if not notebook.is_file():
+        raise typer.BadParameter(f"{notebook} not found (reinstall the package, or run from a clone of the project)")
+    return notebook
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def lab(ctx: typer.Context) -> None:
-    """Start JupyterLab on notebooks/ with the project's kernel ("proposal-stats") installed.
+    """Start JupyterLab on notebooks/ with this environment's Python as its kernel. Open explore.ipynb.
 
-    Extra arguments go to JupyterLab (e.g. --no-browser --port 8890). Open explore.ipynb.
+    Extra arguments go to JupyterLab (e.g. --no-browser --port 8890). The notebooks name the
+    standard kernel ("python3"), which JupyterLab runs with the Python it was started with.
     """
     import os
     import sys
 
-    notebooks = Path("notebooks")
-    if not (notebooks / "explore.ipynb").is_file():
-        raise typer.BadParameter("notebooks/explore.ipynb not found (run from the project root)")
-    where = install_kernel(sys.prefix)
-    err.print(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}")
-    os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks.resolve()}", *ctx.args])
+    notebooks = _explorer_notebook().parent.resolve()
+    err.print(f"starting JupyterLab on {notebooks}")
+    os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks}", *ctx.args])
+
+
+def free_port(host: str, first: int, tries: int = 50) -> int:
+    """The first port from ``first`` on which ``host`` can listen (``first`` + up to ``tries``)."""
+    import socket
+
+    for port in range(first, first + tries + 1):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: a closed port in TIME_WAIT is free
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise typer.BadParameter(f"no free port on {host} from {first} to {first + tries}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def explore(
+    ctx: typer.Context,
+    params: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PARAMS]...", help="params files or folders to explore (default: ./params); "
+                       "a published-audit params file adds the published corpus"),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (default: loopback only)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port (the next free one if taken)")] = 8866,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="open it in a web browser")] = True,
+) -> None:
+    """Serve the explorer as a web app (Voilà: the notebook's widgets, no code) and print its address.
+
+    Extra arguments go to Voilà. Listens on loopback (127.0.0.1) unless --host says otherwise; Ctrl-C stops it.
+    """
+    import os
+    import sys
+
+    from .reporting.explorer import PARAMS_ENV, find_params
+    from .stats.explore import annual_params_of
+
+    notebook = _explorer_notebook().resolve()
+    try:
+        paths = find_params(list(map(str, params)) if params else None)
+        if not annual_params_of(paths):
+            raise FileNotFoundError(f"no annual-report params file in {', '.join(map(str, paths))}")
+    except Exception as exc:  # a missing or invalid params file: one line, no traceback
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    os.environ[PARAMS_ENV] = os.pathsep.join(map(str, paths))
+    port = free_port(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"explorer: http://{shown}:{port}/ ({'loopback only' if host in ('127.0.0.1', 'localhost', '::1') else 'reachable at ' + host}; "
+              f"Ctrl-C stops it) - {len(paths)} params path(s): {', '.join(map(str, paths))}")
+    args = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
+            "--strip_sources=True", *([] if browser else ["--no-browser"]), *ctx.args]
+    os.execv(sys.executable, args)
 
 
 def problem_line(p: dict) -> str:
