@@ -29,7 +29,7 @@ def test_pseudonyms_are_stable_and_per_person():
 
 
 def everything_shown(report, out) -> str:
-    html = "".join(getattr(report, name)() for name in dir(report) if name.endswith("_html"))
+    html = "".join(section.html() for section in report.sections())
     files = "".join(p.read_text(encoding="utf-8-sig") for p in out.iterdir() if p.suffix in (".csv", ".json"))
     wb = load_workbook(out / "tables.xlsx")
     cells = "".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None)
@@ -45,7 +45,7 @@ def test_no_proposer_name_in_the_report_or_any_export(tmp_path):
     assert p.loc["001", "proposer"] == "委员001、委员002" and p.loc["003", "proposer"] == "委员001"
     assert p.loc["002", "title"] == "委员003委员关于路灯的建议"
     assert "委员004" in report.ledger.rejected["proposer"].tolist()  # 周杰, on a rejected row (line 5)
-    assert "Proposers anonymised" in report.banner_html()
+    assert "Proposers anonymised" in report.banners().html()
     # nothing else changes: the figures are the same as without privacy
     plain = build_annual_report(fictional_params(tmp_path, LEDGER))
     assert plain.headline == report.headline and plain.units.equals(report.units)

@@ -6,6 +6,7 @@ face-to-face cell.
 
 from __future__ import annotations
 
+import html
 import re
 
 import matplotlib
@@ -37,7 +38,7 @@ def text(html: str) -> str:
 
 def test_unit_table_rounds_a_tie_half_up(tmp_path):
     report = build_annual_report(fictional_params(tmp_path, ROUND_MIN))
-    html = text(report.performance_html())
+    html = text(report.unit_performance().html())
     assert "6.3% [" in html and "6.2%" not in html
     assert "B 15" not in html  # statuses are named, not codes
     report.write_outputs(tmp_path / "out")
@@ -54,10 +55,10 @@ def test_f2f_blank_is_not_recorded_in_headline_and_unit_tables(tmp_path):
     perf = report.performance.set_index("handling_unit")
     assert perf.loc["县乙局", "f2f"] == 1 and perf.loc["县乙局", "f2f_rate"] != perf.loc["县乙局", "f2f_rate"]  # NaN
     assert perf.loc["县丙局", "f2f_rate"] == 0.0  # a recorded "no" is a no
-    units = text(report.units_html())
+    units = text(report.handling_units().html())
     assert "县乙局 2 0 0 2 0 0 2 1 (+1 not recorded)" in units
-    assert "1 = — (1 not recorded)" in text(report.headline_html())
-    assert F2F_BLANK_RULE in text(report.methods_html()).replace("&#x27;", "'")
+    assert "1 = — (1 not recorded)" in text(report.headline_figures().html())
+    assert F2F_BLANK_RULE in html.unescape(text(report.methods().html()))
 
 
 def test_count_and_year_axes_have_whole_ticks(tmp_path):

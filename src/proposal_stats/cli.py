@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from .messages import Msg
+
 app = typer.Typer(
     help="Reproducible, auditable reports on the handling of CPPCC proposals and NPC suggestions.",
     no_args_is_help=True,
@@ -28,8 +30,9 @@ def _console(stderr: bool = False) -> Console:
 err = _console(stderr=True)
 
 
-def _error(message: str) -> None:
-    err.print(Text("error: ", style="red") + Text(message))
+def _error(message: str, t=None) -> None:
+    """``error: message`` on standard error (``error:`` in the report's language when ``t`` is given)."""
+    err.print(Text((t("error:") if t else "error:") + " ", style="red") + Text(message))
 
 REFERENCE_PARAMS = Path("params") / "chuxiong-city-2022.yaml"
 
@@ -58,19 +61,26 @@ STEPS = ("params", "execute", "export", "write")
 
 
 @contextmanager
-def _progress(label: str):
+def _progress(label: str, t):
     """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
-    log (CI, a pipe), where a redrawn bar would only print at the end."""
+    log (CI, a pipe), where a redrawn bar would only print at the end. Step names are shown in the
+    report's language (``t``)."""
+
+    from .reporting.render import STEP_LABELS
+
+    def text(step: str) -> str:
+        return f"{label}: {t(STEP_LABELS.get(step, step))}"
+
     if not err.is_terminal:
-        yield lambda step: err.print(f"{label}: {step}")
+        yield lambda step: err.print(text(step))
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(f"{label}: starting", total=len(STEPS))
+        task = bar.add_task(text("starting"), total=len(STEPS))
 
         def on_step(step: str) -> None:
-            bar.update(task, description=f"{label}: {step}", completed=STEPS.index(step) if step in STEPS else len(STEPS))
+            bar.update(task, description=text(step), completed=STEPS.index(step) if step in STEPS else len(STEPS))
 
         yield on_step
 
@@ -84,6 +94,9 @@ def report(
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="make the report even when no ledger row is accepted (every figure empty)")] = False,
+    language: Annotated[
+        str | None, typer.Option("--language", metavar="LANG", help="the report's language: en or zh-CN (default: the params file's language)")
+    ] = None,
 ) -> None:
     """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables).
 
@@ -91,30 +104,55 @@ def report(
     accepted row fails, with the reason, unless --allow-empty).
     """
     files = _params_to_render(list(params or []), render_all)
+    from .reporting.i18n import Translator, UnknownLanguage, check_language
+
+    if language is not None:
+        try:
+            check_language(language)
+        except UnknownLanguage as exc:
+            raise typer.BadParameter(str(exc), param_hint="--language") from None
     from .reporting.render import RenderError, render_report
 
     failures = 0
     for path in files:
-        with _progress(path.name) as on_step:
+        t = Translator(language or _params_language(path))
+        with _progress(path.name, t) as on_step:
             try:
-                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty)
+                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language)
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
-                _error(str(exc))
+                _error(t(exc.explanation), t)
                 continue
         for text in result.stderr:
-            err.print(Text(f"notebook stderr ({result.report_id}): ", style="yellow") + Text(text.strip()))
-        err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
+            err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
+        seconds = round(result.seconds, 1)
+        err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
+                        seconds=seconds)))
         if result.rows_rejected:
-            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(
-                f"{result.rows_rejected} of {result.rows_read} ledger rows rejected and not counted; listed in "
-                f"{result.output_dir / 'rejected_rows.csv'} and the report's data-quality section "
-                f"(`proposal-stats validate {result.ledger} --params {path}` prints each problem)"))
+            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
+                "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
+                "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
+                rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
+                ledger=str(result.ledger), params=str(path)))))
         for text in result.warnings:
-            err.print(Text("warning: ", style="yellow") + Text(f"{result.report_id}: {text}"))
+            err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
+
+
+def _params_language(path: Path) -> str:
+    """The ``language:`` a params file asks for, for the command's own messages (``en`` when the
+    file cannot be read or names a language with no catalog: the render reports why)."""
+    from .reporting.i18n import SOURCE_LANGUAGE, available_languages
+    from .yamlfile import read_yaml
+
+    try:
+        raw = read_yaml(Path(path), ValueError, "params file")
+    except Exception:  # the render names the problem, in full
+        return SOURCE_LANGUAGE
+    language = raw.get("language") if isinstance(raw, dict) else None
+    return language if language in available_languages() else SOURCE_LANGUAGE
 
 
 @app.command()

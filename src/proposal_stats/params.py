@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .claims_format import Claims
+from .messages import Msg
 from .terms import LEDGER_COLUMNS, place_names, short_place_form
 from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_message, validation_problems
 
@@ -87,12 +88,14 @@ class ReplyDeadline(StrictModel):
             raise ValueError("give exactly one of months_after_assignment or fixed_date")
         return self
 
-    def describe(self) -> str:
-        """The rule in words, for the report's methods section."""
-        rule = (f"replies due by {self.fixed_date.isoformat()}" if self.fixed_date is not None
-                else f"replies due {self.months_after_assignment} calendar months after assignment")
+    def describe(self) -> Msg:
+        """The rule in words, for the report's methods section (a :class:`~proposal_stats.messages.Msg`)."""
+        if self.fixed_date is not None:
+            rule = Msg("replies due by %(date)s", date=self.fixed_date.isoformat())
+        else:
+            rule = Msg("replies due %(months)s calendar months after assignment", months=self.months_after_assignment)
         if self.extension_max_months:
-            rule += f"; approved extensions up to {self.extension_max_months} months after assignment"
+            return Msg("%(rule)s; approved extensions up to %(months)s months after assignment", rule=rule, months=self.extension_max_months)
         return rule
 
 
@@ -123,12 +126,35 @@ class PrivacySettings(StrictModel):
 # The claims format is also the params file's `published:` block.
 Published = Claims
 
+#: A language tag as users write it (BCP 47): ``en``, ``zh-CN``. Whether a catalog exists for it is
+#: checked when the report is rendered (proposal_stats.reporting.i18n).
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+class Translations(StrictModel):
+    """The params file's own text in another language (``translations: {zh-CN: {...}}``): what a
+    report in that language shows instead of ``title``, ``jurisdiction`` and ``synthetic_note``."""
+
+    title: str | None = None
+    jurisdiction: str | None = None
+    synthetic_note: str | None = None
+
+
+#: Regional forms Chinese characters are drawn in (the font face): mainland simplified (SC),
+#: traditional as in Taiwan (TC), or as in Hong Kong (HK).
+Glyphs = Literal["simplified", "traditional", "hong_kong"]
+
 
 class ReportParams(StrictModel):
     """A validated params file. Paths are absolute after :func:`load_params`."""
 
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     title: str
+    language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
+    chinese_glyphs: Glyphs | None = Field(
+        default=None,
+        description="the regional forms Chinese text is drawn in; default: traditional for zh-TW, "
+        "hong_kong for zh-HK, simplified otherwise",
+    )
     jurisdiction: str
     body: Literal["cppcc_proposals", "npc_suggestions"]
     session: str
@@ -139,6 +165,9 @@ class ReportParams(StrictModel):
         description="ledger columns whose per-row values are synthetic; non-empty puts a banner on the report",
     )
     synthetic_note: str = Field(default="", description="how the synthetic values were made, shown in the banner")
+    translations: dict[LanguageTag, Translations] = Field(
+        default_factory=dict, description="title, jurisdiction and synthetic_note as a report in another language shows them"
+    )
     ledger_sheet: str | None = Field(default=None, description="XLSX sheet to read (default: the first)")
     column_aliases: dict[str, list[str]] = Field(
         default_factory=dict, description="more header names per canonical column, added to the shipped table"
@@ -179,12 +208,43 @@ class ReportParams(StrictModel):
         """Files the render reads (an output folder must never contain them)."""
         return (self.params_file, self.notebook, self.ledger)
 
+    def text(self, key: str, language: str) -> str:
+        """``title``, ``jurisdiction`` or ``synthetic_note`` as a report in ``language`` shows it:
+        its ``translations`` entry for the language (or the language's base, ``zh`` for ``zh-CN``),
+        else the text as written."""
+        return _translated(self, key, language)
+
     @property
     def body_label(self) -> str:
-        """The body in English with its Chinese name."""
+        """The body in English with its Chinese name (reports show it translated, see reporting.vocabulary)."""
         return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
             self.body
         ]
+
+    def glyphs(self, language: str | None = None) -> str:
+        """The regional forms of Chinese characters for a report in ``language`` (default: the
+        params file's): ``chinese_glyphs`` if set, else from the language tag."""
+        if self.chinese_glyphs is not None:
+            return self.chinese_glyphs
+        return default_glyphs(language or self.language)
+
+
+def _translated(params, key: str, language: str) -> str:
+    for tag in (language, language.split("-")[0]):
+        entry = params.translations.get(tag)
+        if entry is not None and getattr(entry, key, None):
+            return getattr(entry, key)
+    return getattr(params, key)
+
+
+def default_glyphs(language: str) -> str:
+    """``traditional`` for zh-TW/zh-Hant, ``hong_kong`` for zh-HK/zh-MO, else ``simplified``."""
+    parts = language.split("-")
+    if parts[0] == "zh" and any(p in ("HK", "MO") for p in parts[1:]):
+        return "hong_kong"
+    if parts[0] == "zh" and any(p in ("TW", "Hant") for p in parts[1:]):
+        return "traditional"
+    return "simplified"
 
 
 class AuditReportParams(StrictModel):
@@ -193,6 +253,9 @@ class AuditReportParams(StrictModel):
     kind: Literal["published_audit"]
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     title: str
+    language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
+    chinese_glyphs: Glyphs | None = None
+    translations: dict[LanguageTag, Translations] = Field(default_factory=dict, description="the title as a report in another language shows it")
     claims: Path = Field(description="a claims file, or a folder of them (every *.yaml in it)")
     output_dir: Path
     notebook: Path
@@ -202,6 +265,14 @@ class AuditReportParams(StrictModel):
     @property
     def inputs(self) -> tuple[Path, ...]:
         return (self.params_file, self.notebook, self.claims)
+
+    def text(self, key: str, language: str) -> str:
+        """See :meth:`ReportParams.text`."""
+        return _translated(self, key, language)
+
+    def glyphs(self, language: str | None = None) -> str:
+        """See :meth:`ReportParams.glyphs`."""
+        return self.chinese_glyphs or default_glyphs(language or self.language)
 
 
 def load_params(path: str | Path) -> ReportParams | AuditReportParams:
@@ -301,7 +372,7 @@ def _known_keys(model, parent: str = "") -> dict[str, list[str]]:
     return out
 
 
-def published_identity_warnings(params: ReportParams) -> list[str]:
+def published_identity_warnings(params: ReportParams) -> list[Msg]:
     """Why the ``published:`` block may be another report's figures (empty when it looks right).
 
     A params file copied from last year's (or another place's) keeps that report's ``published:``
@@ -324,20 +395,21 @@ def published_identity_warnings(params: ReportParams) -> list[str]:
     out = []
     year = pub.year if pub.year is not None else (pub.source.date.year if pub.source.date else None)
     if year is not None and year not in (params.year, params.year + 1):
-        said = f"year {pub.year}" if pub.year is not None else f"dated {pub.source.date.isoformat()}"
-        out.append(f"the published figures are {said}, but this report is on the {params.year} session "
-                   f"(a report on it is given in {params.year} or {params.year + 1})")
+        said = Msg("year %(year)s", year=pub.year) if pub.year is not None else Msg("dated %(date)s", date=pub.source.date.isoformat())
+        out.append(Msg("the published figures are %(said)s, but this report is on the %(year)s session "
+                       "(a report on it is given in %(year)s or %(next)s)", said=said, year=params.year, next=params.year + 1))
     ours = place_names(params.jurisdiction)
     if ours:
         if pub.jurisdiction and place_names(pub.jurisdiction):
             theirs = set(place_names(pub.jurisdiction))
             if not theirs & set(ours):
-                out.append(f"the published figures are for {pub.jurisdiction}, but this report is for {params.jurisdiction}")
+                out.append(Msg("the published figures are for %(theirs)s, but this report is for %(ours)s",
+                               theirs=pub.jurisdiction, ours=params.jurisdiction))
         elif not pub.jurisdiction:
             source = f"{pub.source.publisher} {pub.source.title}"
             if not any(name in source or name in short_place_form(source) for name in ours):
-                out.append(f"the published figures' source ({(pub.source.publisher or pub.source.title).strip()}) does not name "
-                           f"{ours[-1]}, the place this report is for")
+                out.append(Msg("the published figures' source (%(source)s) does not name %(place)s, the place this report is for",
+                               source=(pub.source.publisher or pub.source.title).strip(), place=ours[-1]))
     if pub.session and params.session and "".join(pub.session.split()) != "".join(params.session.split()):
-        out.append(f"the published figures are on {pub.session}, but this report is on {params.session}")
+        out.append(Msg("the published figures are on %(theirs)s, but this report is on %(ours)s", theirs=pub.session, ours=params.session))
     return out

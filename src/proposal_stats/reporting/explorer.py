@@ -17,6 +17,7 @@ characters of the reports it shows (:mod:`proposal_stats.reporting.fonts`).
 from __future__ import annotations
 
 import base64
+import html
 import math
 import os
 from contextlib import contextmanager
@@ -29,7 +30,11 @@ from ..stats import explore
 from ..stats.explore import ALL, ReportIndex, Selection
 from ..stats.metrics import percent_text, round_half_up
 from .fonts import EMBEDDED_FAMILY, characters_needing_font, subset_font
-from .htmlparts import esc
+
+def esc(value) -> str:
+    """HTML-escape any value's text (quotes included); ``None`` is empty."""
+    return html.escape("" if value is None else str(value), quote=True)
+
 
 #: Environment variable through which ``proposal-stats explore`` names the params files to open
 #: (joined with ``os.pathsep``); the notebook's ``params`` parameter wins when set.
