@@ -288,6 +288,12 @@ def read_ledger(
     for n, written in by_count.items():
         problems.add(cells.index.isin(list(written)), "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}",
                      pd.Series(written, dtype="str"))
+    if raw.hidden_rows:
+        problems.add(cells.index.isin(raw.hidden_rows), "hidden_row", "row",
+                     "the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted")
+    for name in raw.hidden_columns:
+        problems.add_file("hidden_column", name, "the workbook hides this column: Excel does not show it, but it is read"
+                          + (" and used" if header_key(name) in aliases else ""))
 
     problems.ids = text["proposal_id"]
     values = _normalise(text, params, problems, canonical_at)
@@ -414,7 +420,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     vocab("unit_role", nz.UNIT_ROLE_WORDS)
 
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
-        parsed = nz.parse_dates(text[col])
+        parsed = nz.parse_dates(text[col], problems.raw.epoch)
         blank = nz.by_unique(text[col], lambda u: (u.str.strip() == "").astype(bool))
         problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
         out[col] = parsed
@@ -534,12 +540,26 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
                  "an evaluation is recorded but there is no reply date", text["satisfaction"])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
-            problems.add(_formula_cells(series), "spreadsheet_formula", col, "the cell holds a spreadsheet formula, not its value", series)
+            problems.add(_formula_cells(series), "spreadsheet_formula", col,
+                         "the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula", series)
+
+
+#: A plain number (``-5``, ``+3.2``, ``-1e3``, ``-5%``): a value, not a formula, whatever its sign.
+_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?"
 
 
 def _formula_cells(series: pd.Series) -> pd.Series:
-    """True where a cell's text is a spreadsheet formula ("=…")."""
-    return nz.by_unique(series, lambda u: (u.str.startswith("=") & (u.str.len() > 1)).astype(bool))
+    """True where Excel would take a cell's text for a formula (OWASP CSV injection): it starts
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain number, nor a
+    lone ``-`` (a placeholder for blank)."""
+    def formulas(u: pd.Series) -> pd.Series:
+        first = u.str[:1]
+        risky = (first.isin(["=", "+", "-", "@", "\t", "\r"]) & (u.str.len() > 1)).fillna(False).astype(bool)
+        if risky.any():  # most cells start otherwise: the number check runs on the few that do not
+            risky[risky] = ~u[risky].str.fullmatch(_NUMBER).fillna(False).astype(bool)
+        return risky
+
+    return nz.by_unique(series, formulas)
 
 
 def _repeated(values: pd.Series) -> pd.Series:

@@ -132,7 +132,7 @@ def nfkc(text: pd.Series) -> pd.Series:
     return by_unique(text, _nfkc)
 
 
-def parse_dates(text: pd.Series) -> pd.Series:
+def parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series:
     """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日``, ``20220315`` or an Excel serial.
 
     Args:
@@ -141,12 +141,13 @@ def parse_dates(text: pd.Series) -> pd.Series:
     Returns:
         ``datetime64[us]`` Series; NaT for blank cells and for text that is not a real date
         (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 20000 to 80000
-        (1954–2119); a bare year such as ``2022`` is not a date.
+        (1954–2119); a bare year such as ``2022`` is not a date. ``epoch``: the workbook's date
+        system (1904-01-01 for a workbook saved in Excel for Mac's 1904 system).
     """
-    return by_unique(text, _parse_dates)
+    return by_unique(text, lambda u: _parse_dates(u, epoch))
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
+def _parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series:
     """Parse the distinct values (see the public function of the same name)."""
     t = nfkc(text)
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
@@ -162,7 +163,7 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     serial = t.str.fullmatch(_SERIAL) & ~has
     if serial.any():
         days = t[serial].astype("float64")
-        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
+        out[serial] = (epoch + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
     return out
 
 

@@ -39,6 +39,8 @@ RULES: dict[str, Rule] = {
         Rule("due_beyond_limit", "warning", "a due date (approved extension) later than the params file's extension limit; the limit is used"),
         Rule("date_in_future", "warning", "a date after the as-of date (default: today)"),
         Rule("satisfaction_without_reply", "warning", "an evaluation is recorded but the proposal has no reply date"),
-        Rule("spreadsheet_formula", "warning", "a cell holds a spreadsheet formula (text starting with '='), not a value"),
+        Rule("spreadsheet_formula", "warning", "a cell Excel would run as a formula: it starts with = + - @, a tab or a carriage return (a plain number such as -5 is not one)"),
+        Rule("hidden_row", "warning", "the workbook hides the row (hidden, or filtered out): Excel does not show it, but it is read and counted"),
+        Rule("hidden_column", "warning", "the workbook hides a column: Excel does not show it, but it is read", "file"),
     )
 }
