@@ -8,6 +8,7 @@ change meaning: codes, numbers, dates, category letters — never to titles or u
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -62,6 +63,19 @@ UNIT_ROLE_WORDS = {
 }
 
 _SPLIT_UNITS = re.compile(r"[、，,；;\n\r]+")
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters made simplified (OpenCC ``t2s``: 主辦單位 → 主办单位, 滿意 → 满意), for
+    matching headers and words of a vocabulary only; titles and unit names are kept as written."""
+    return _t2s().convert(text) if not text.isascii() else text
 
 
 def by_unique(text: pd.Series, parse) -> pd.Series:
@@ -210,7 +224,7 @@ def parse_vocabulary(text: pd.Series, words: dict, fold_case: bool = True) -> pd
 
 
 def _parse_vocabulary(text: pd.Series, words: dict, fold_case: bool) -> pd.Series:
-    t = nfkc(text)
+    t = nfkc(text).map(simplified, na_action="ignore").astype("str")
     key = t.str.casefold() if fold_case else t
     table = {unicodedata.normalize("NFKC", k).casefold(): v for k, v in words.items()}
     return key.map(lambda v: "" if v == "" else table.get(v, None)).astype("object")

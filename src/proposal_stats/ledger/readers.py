@@ -17,6 +17,7 @@ row's true line number and reports rows of the wrong width. Columns that repeat 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .normalise import by_unique
+from .normalise import by_unique, simplified
 from .workbooks import EPOCH_1900, Sheet, WorkbookError, read_sheet, sniff
 
 #: Bytes a cell that Excel would take for a formula can start with (OWASP CSV injection: = + - @ tab CR).
@@ -75,10 +76,12 @@ _NOTE = re.compile(r"\(.*?\)$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
+@functools.lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
-    """How header cells and aliases are compared: NFKC, case-folded, without spaces, invisible
-    characters, a trailing colon, or a trailing note in brackets (是否面商（是/否） → 是否面商)."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold()
+    """How header cells and aliases are compared: NFKC, case-folded, traditional characters made
+    simplified (主辦單位 is 主办单位), without spaces, invisible characters, a trailing colon, or a
+    trailing note in brackets (是否面商（是/否） → 是否面商)."""
+    text = simplified(unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold())
     text = "".join(text.split()).rstrip(":")
     return _NOTE.sub("", text) or text
 
@@ -154,14 +157,15 @@ def detect_encoding(path: Path, data: bytes) -> str:
     head = data[:4096]
     if b"\x00" not in head and _is_utf8(data):
         return "utf-8"
-    if head.count(b"\x00") * 4 > len(head):  # ASCII characters in UTF-16 have a zero byte each
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and _looks_like_text(text[:2000]):
-                return codec
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) * 20 > len(head):  # digits, commas and line breaks in UTF-16 have a zero byte each, all on one side
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            text = "\x00"
+        if "\x00" not in text and _looks_like_text(text[:2000]):
+            return codec
     if b"\x00" not in head:
         from charset_normalizer import from_bytes
 

@@ -112,7 +112,8 @@ def read_sheet(path: Path, kind: str, sheet: str | None = None) -> Sheet:
     import python_calamine as pc
 
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as fh:  # from a file object calamine goes by the content, not the name
+            book = pc.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises its own kinds, and more for damaged files
         what = "a password-protected workbook, an old Word document or a damaged file" if kind == "xls" else f"a damaged {kind.upper()} file"
         raise WorkbookError(f"{path}: not a readable {kind.upper()} workbook ({what}: {type(exc).__name__}: {exc})") from None

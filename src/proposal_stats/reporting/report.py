@@ -442,6 +442,7 @@ class AnnualReport:
             f"rows read {ld.rows_read} = accepted {ld.rows_read - len(ld.rejected)} + rejected {len(ld.rejected)}; "
             f"{len(ld.proposals)} proposals and {len(ld.assignments)} unit assignments counted. "
             f"{int((problems['severity'] == 'error').sum())} error(s), {int((problems['severity'] == 'warning').sum())} warning(s).</p>"
+            f"<p class='ps-note'>Layout: {esc(ld.layout_note)}.</p>"
         )
         if ld.unused_columns:
             text += f"<p class='ps-note'>Columns not used (no known meaning): {esc(', '.join(ld.unused_columns))}.</p>"
