@@ -321,3 +321,33 @@ def test_read_ledger_docstring_lists_every_rule():
     doc = read_ledger.__doc__
     missing = [name for name in RULES if not re.search(rf"``{name}``", doc)]
     assert not missing
+
+
+# ---- found by trying ledgers made as offices make them -----------------------------------------------------
+
+
+def test_a_totals_row_is_rejected_as_such_and_only_as_such(tmp_path, params):
+    body = "001,a,辛局,2022-05-01,A\n002,b,辛局,2022-05-02,B\n合 计,共2件,,,\n"
+    (tmp_path / "l.csv").write_text("提案号,案由,主办单位,答复日期,类别\n" + body, encoding="utf-8")
+    ledger = read_ledger(tmp_path / "l.csv", params)
+    assert len(ledger.proposals) == 2 and ledger.rejected["source_line"].tolist() == [4]
+    assert ledger.errors[["line", "rule"]].values.tolist() == [[4, "totals_row"]]
+
+
+def test_a_workbook_opening_on_a_summary_sheet_names_the_sheet_holding_the_ledger(tmp_path, params):
+    wb = workbook([["单位", "件数"], ["辛局", 2]])
+    ledger_sheet = wb.create_sheet("明细")
+    for row in LEDGER_ROWS:
+        ledger_sheet.append(row)
+    wb.save(tmp_path / "two.xlsx")
+    with pytest.raises(LedgerError, match="the ledger looks to be on sheet '明细': name it with --sheet 明细"):
+        read_ledger(tmp_path / "two.xlsx", params)
+    assert len(read_ledger(tmp_path / "two.xlsx", params, sheet="明细").proposals) == 2
+
+
+def test_other_common_unit_headers_and_unknown_words_listed(tmp_path, params):
+    text = "提案编号,案由,主办机关,协办部门,答复日期,类别,满意度\n001,a,辛局,壬局,2022-05-01,A,一般\n"
+    (tmp_path / "l.csv").write_text(text, encoding="utf-8")
+    ledger = read_ledger(tmp_path / "l.csv", params)
+    assert ledger.layout_note == "one row per proposal: lead units in '主办机关', co-handling units in '协办部门'"
+    assert ledger.errors["message"].iloc[0].startswith("not a known satisfaction (known: 满意、非常满意、基本满意")

@@ -178,6 +178,7 @@ class _Problems:
         self.frames: list[pd.DataFrame] = []
         self.raw, self.path, self.header_of = raw, path, header_of
         self.ids: pd.Series | None = None  # each row's proposal id as written, once read
+        self.totals: np.ndarray | None = None  # totals rows (合计): their one problem is that
 
     def add(self, mask, rule: str, column: str, message: str | pd.Series, value: pd.Series | None = None) -> None:
         """One problem per true row of ``mask``; ``message`` is one sentence, or one per row (a
@@ -214,6 +215,9 @@ class _Problems:
             out = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("row", "line") else "str") for c in cols})
         else:
             out = pd.concat(self.frames, ignore_index=True)
+        if self.totals is not None and self.totals.any() and len(out):
+            on_total = (out["row"] >= 0) & self.totals[out["row"].clip(lower=0).to_numpy()]
+            out = out[~on_total.to_numpy() | (out["rule"] == "totals_row").to_numpy()].reset_index(drop=True)
         out.insert(0, "file", str(self.path))
         ids = pd.Series("", index=out.index, dtype="str")
         if self.ids is not None and len(out):
@@ -246,6 +250,7 @@ def read_ledger(
       date, result category, and the lead unit or handling unit); every row is rejected.
     - ``row_shape`` (error): more or fewer cells than the header.
     - ``blank_id`` (error): the proposal id is blank.
+    - ``totals_row`` (error): a totals row (a cell reads 合计, 总计, 小计 or 共计), not a proposal.
     - ``duplicate_id`` (error): a proposal repeated (one row per proposal), or its rows conflicting,
       two lead units, one unit twice, both 主办 and 分办 (one row per assignment).
     - ``unparseable_value`` (error): a date, yes/no, evaluation, role or handling system that
@@ -335,6 +340,11 @@ def read_ledger(
                           + (" and used" if header_key(name) in aliases else ""))
 
     problems.ids = text["proposal_id"]
+    totals = np.zeros(len(cells), dtype=bool)
+    for name in cells.columns:  # a cell reading 合计 (or 总计, 小计, 共计) marks a totals row, not a proposal
+        totals |= nz.by_unique(cells[name], lambda u: u.str.replace(r"\s+", "", regex=True).isin(TOTALS_WORDS)).to_numpy(dtype=bool)
+    problems.add(totals, "totals_row", "row", "a totals row (合计), not a proposal: not counted")
+    problems.totals = totals
     values = _normalise(text, params, problems, canonical_at)
     values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
     if layout == "assignment_per_row":
@@ -417,6 +427,9 @@ def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tupl
     return "proposal_per_row", f"one row per proposal: {where}{co}"
 
 
+#: Words of a totals row under a table (合计 = total): such a row is no proposal.
+TOTALS_WORDS = ("合计", "总计", "小计", "共计", "合計", "總計", "小計", "共計", "total", "Total", "TOTAL")
+
 #: How messages name a canonical column in words (the header a user would write is added from the aliases).
 COLUMN_WORDS = {
     "proposal_id": "proposal-id", "lead_unit": "lead-unit", "handling_unit": "handling-unit", "unit_role": "unit-role",
@@ -483,7 +496,8 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
 
     def vocab(col: str, words: dict, default: str = "", rule: str = "unparseable_value") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
-        problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')}", text[col])
+        known = "、".join(dict.fromkeys(k for k in words if not k.isascii())) or ", ".join(dict.fromkeys(words))
+        problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')} (known: {known})", text[col])
         out[col] = nz.blank_for_missing(mapped)
         if default and col not in present:
             out[col] = default
@@ -593,7 +607,7 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         is_lead = np.isin(role, ["lead", "sole"])
         problems.add(pd.Series(is_lead & (per_proposal(is_lead) > 1), index=v.index), "duplicate_id", "unit_role",
                      "this proposal has more than one lead unit (主办 or 独办)", text["unit_role"])
-        problems.add((v["handling_unit"] == "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", "the row names no handling unit")
+        problems.add((v["handling_unit"] == "") & (ids != "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", "the row names no handling unit")
         unit_codes, _ = pd.factorize(v["handling_unit"], sort=False)
         twice = _repeated(pd.Series(codes.astype(np.int64) * (int(unit_codes.max(initial=0)) + 1) + unit_codes, index=v.index))
         problems.add(twice & (v["handling_unit"] != ""), "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
@@ -602,7 +616,7 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
                      "this proposal has both a lead unit (主办) and units handling it separately (分办)", text["unit_role"])
         has_lead = per_proposal(np.isin(role, ["lead", "sole", "separate"])) > 0
         unknown_role = per_proposal(role == "") > 0  # missing_role says it already
-        problems.add((v["handling_system"] == "government") & ~has_lead & ~unknown_role & ("handling_unit" in present), "no_lead_unit", "unit_role",
+        problems.add((v["handling_system"] == "government") & ~has_lead & ~unknown_role & (ids != "") & ("handling_unit" in present), "no_lead_unit", "unit_role",
                      "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
 
     early = v["replied_at"].notna() & v["assigned_at"].notna() & (v["replied_at"] < v["assigned_at"])

@@ -111,7 +111,10 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
             return _parquet(path)
         if kind != "text":
             found = read_sheet(path, kind, sheet)
-            return _tabulate(path, found.rows, None, known_header, f"{kind}, sheet {found.title}", spreadsheet=found)
+            try:
+                return _tabulate(path, found.rows, None, known_header, f"{kind}, sheet {found.title}", spreadsheet=found)
+            except LedgerReadError as exc:
+                raise LedgerReadError(f"{exc}{_other_sheets(path, kind, found.title, known_header) if sheet is None else ''}") from None
     except WorkbookError as exc:
         raise LedgerReadError(str(exc)) from None
     data = path.read_bytes()
@@ -131,6 +134,26 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
     text = data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig")
     rows, lines = _csv_rows(path, text, delimiter)
     return _tabulate(path, rows, lines, known_header, encoding, delimiter)
+
+
+def _other_sheets(path: Path, kind: str, read: str, known_header) -> str:
+    """For a workbook whose opening sheet holds no ledger: which other sheets do, to name one."""
+    import python_calamine as pc
+
+    with open(path, "rb") as fh:
+        names = [m.name for m in pc.CalamineWorkbook.from_filelike(fh).sheets_metadata if m.name != read]
+    with_header = []
+    for name in names:
+        try:
+            rows = read_sheet(path, kind, name).rows
+        except WorkbookError:
+            continue
+        if rows and sum(bool(known_header(c)) for c in _find_header(rows, known_header)[1]) >= 2:
+            with_header.append(name)
+    if with_header:
+        return (f". The workbook opens on sheet '{read}'; the ledger looks to be on sheet '{with_header[0]}': "
+                f"name it with --sheet {with_header[0]} (validate) or ledger_sheet: {with_header[0]} (params)")
+    return f". Sheet '{read}' was read (the one the workbook opens on); other sheets: {', '.join(names) or 'none'}"
 
 
 #: Encoding name (as reported) → Python codec.
@@ -453,9 +476,10 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             if len(trimmed) != width and spreadsheet is None:
                 short[len(body)] = (len(trimmed), delimiter.join(map(str, trimmed)))
             cells = (list(trimmed) + [""] * width)[:width]
-        body.append([str(c) for c in cells])
+        body.append(cells)
         body_lines.append(line)
-    cells = _compact(pd.DataFrame(body, columns=[str(i) for i in range(width)], dtype="str"))
+    columns = list(zip(*body)) if body else [()] * width
+    cells = _compact(pd.DataFrame({str(i): pd.Series(col, dtype="str") for i, col in enumerate(columns)}, index=pd.RangeIndex(len(body))))
     table = RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
     if spreadsheet is None:
         return table

@@ -27,6 +27,7 @@ RULES: dict[str, Rule] = {
         Rule("required_column", "error", "a column the report needs is not in the file; one problem for the file, and every row is rejected", "file"),
         Rule("row_shape", "error", "the row has more or fewer cells than the header"),
         Rule("blank_id", "error", "the proposal id is blank"),
+        Rule("totals_row", "error", "a totals row under the table (a cell reads 合计, 总计, 小计 or 共计): not a proposal, not counted"),
         Rule("duplicate_id", "error", "the same proposal id on several rows whose content conflicts (or, one row per proposal, repeated)"),
         Rule("unparseable_value", "error", "a date, yes/no, evaluation, role or system the reader cannot understand"),
         Rule("category_not_in_scheme", "error", "a result category that is not a code or label of the params file's scheme"),

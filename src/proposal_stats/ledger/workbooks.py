@@ -148,7 +148,7 @@ def _text_rows(values: list[list], merged: list[tuple[int, int, int, int]], over
     """Cells as text (dates ISO, whole numbers without ``.0``); each merged range's value copied
     into the cells it covers; ``overrides`` (row, col) → text put over what calamine gave;
     trailing blank rows dropped."""
-    rows = [[cell_text(v) for v in row] for row in values]
+    rows = [[v if type(v) is str else cell_text(v) for v in row] for row in values]  # most cells are text already
     for (r, c), text in overrides.items():
         if r < len(rows) and c < len(rows[r]):
             rows[r][c] = text
