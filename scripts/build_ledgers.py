@@ -1,4 +1,5 @@
-"""Build the two reference ledgers deterministically from the figures their reports published.
+"""Build the reference ledgers deterministically from the figures their reports published (and one
+wholly synthetic example year).
 
     python scripts/build_ledgers.py            # rewrites data/ledgers/*.csv
     python scripts/build_ledgers.py --check    # exit 1 if the committed files differ
@@ -7,7 +8,8 @@ What is real and what is synthetic is stated in data/ledgers/README.md. In short
 published report states is reproduced exactly (proposals, government-system proposals, number of
 handling units, replies, face-to-face consultations, A/B/C counts); everything else (titles,
 proposers, topics, dates, satisfaction, which unit led which proposal, co-handling units) is
-synthetic. Pseudo-random choices come from SHA-256 of a fixed key, so the output is the same on
+synthetic. ``chuxiong-city-2023-synthetic.csv`` copies no published report at all: every value in it
+is synthetic (an example second year for the explorer's trends). Pseudo-random choices come from SHA-256 of a fixed key, so the output is the same on
 every machine and Python version.
 """
 
@@ -118,7 +120,8 @@ def build(spec: dict) -> str:
             co = []
             if uniform(key, "co?", i) < 0.3:
                 co = [u for u in permuted(units, key, "co", i) if u != unit][: 1 + int(uniform(key, "nco", i) * 2)]
-            days = 25 + int(uniform(key, "days", i) * 62)  # 25..86 days: all within the 3-month limit
+            first, spread = spec.get("days", (25, 62))  # reference ledgers: 25..86 days, all within the 3-month limit
+            days = first + int(uniform(key, "days", i) * spread)
             u = uniform(key, "sat", i)
             row.update(
                 handling_system="government",
@@ -190,6 +193,19 @@ SPECS = {
         "categories": {"A": 301, "B": 57, "C": 29},
         "f2f_consulted": 372,  # not published: synthetic
         "assigned_at": dt.date(2023, 3, 20),
+    },
+    # Not built from any published report: a wholly SYNTHETIC second year of the city, so the
+    # explorer's across-years view has two years of one jurisdiction. No figure in it is real.
+    "chuxiong-city-2023-synthetic.csv": {
+        "key": "chuxiong-city-2023-synthetic",
+        "submitted": 281,
+        "assigned_to_government": 259,
+        "units": CITY_UNITS,
+        "unit_weights": [1 / (r + 3) for r in range(31)],
+        "categories": {"A": 166, "B": 74, "C": 19},
+        "f2f_consulted": 247,
+        "assigned_at": dt.date(2023, 3, 14),
+        "days": (20, 80),  # 20..99 days: some replies after the 3-month limit
     },
 }
 

@@ -13,7 +13,7 @@ import pytest
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "proposal_stats"
-BOTTOM = {"params", "claims_format", "terms", "yamlfile"}
+BOTTOM = {"params", "claims_format", "terms", "yamlfile", "messages"}
 #: Layer → the layers it may import (its own included).
 ALLOWED = {
     "bottom": {"bottom"},

@@ -12,9 +12,11 @@ from proposal_stats.stats.metrics import CategoryFigure
 
 
 def test_cjk_font_comes_from_a_dependency_and_is_ofl():
+    from importlib import metadata
+
     path = charts.cjk_font_path()
-    assert path.is_file() and path.suffix == ".otf"
-    licence = (path.parent / "LICENSE").read_text(encoding="utf-8")
+    assert path.is_file() and path.suffix == ".ttc"
+    licence = next(f for f in metadata.files("noto-cjk-sans-otc") if f.name == "LICENSE").read_text(encoding="utf-8")
     assert "SIL Open Font License" in licence or "SIL OPEN FONT LICENSE" in licence
 
 
@@ -25,8 +27,8 @@ def test_chinese_chart_draws_without_missing_glyphs_after_seaborn_reset():
         warnings.simplefilter("error")  # "Glyph … missing from font" would raise here
         fig = charts.category_chart(cats, "楚雄市 提案办理结果")
         fig.canvas.draw()
-    used = {str(font_manager.findfont(t.get_fontproperties())) for t in fig.axes[0].get_yticklabels()}
-    assert used == {str(charts.cjk_font_path())}
+    used = {font_manager.findfont(t.get_fontproperties()) for t in fig.axes[0].get_yticklabels()}
+    assert {(str(f), f.face_index) for f in used} == {(str(charts.cjk_font_path()), 2)}  # the SC face, never JP (0)
 
 
 def test_show_embeds_one_png_with_escaped_alt_text(capsys):

@@ -1,9 +1,16 @@
-"""The explorer: selection functions, the notebook headless, and `proposal-stats lab`."""
+"""The explorer: selections, unit figures, funnels and trends (hand-computed on a fictional county),
+the widgets without a browser, the notebook headless, and the `lab` / `explore` commands.
+
+The real-browser test of the dashboard is in ``test_dashboard_browser.py``.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import json
-import shutil
+import os
 import socket
 import subprocess
 import sys
@@ -14,102 +21,358 @@ from pathlib import Path
 import pytest
 import yaml
 
-from proposal_stats.stats import explore
+from proposal_stats.reporting.explorer import Explorer
 from proposal_stats.reporting.report import build_annual_report
+from proposal_stats.stats import explore
+from proposal_stats.stats.explore import ALL, ReportIndex, Selection
+from proposal_stats.stats.units import binomial_limit, wilson_interval
 
-from .conftest import CITY, ROOT
+from .conftest import CITY, PREFECTURE, ROOT
+
+CLI = Path(sys.executable).parent / "proposal-stats"
+
+# ---- a fictional county, two years ---------------------------------------------------------------
+#
+# 2024: 甲局 leads 16 proposals: 1 A and 15 B (A share 1/16 = 6.25% → 6.3 half-up); 14 replied after
+# 31 days, one after 85 days (allowed 92: in the last tenth), one after 101 days (late); no feedback
+# form. 乙局 leads 4: 3 replied A and satisfied, 1 not replied; face to face recorded for 3 of 4. 丙局
+# only co-handles two of 甲局's proposals. One proposal goes to the CPPCC itself (not government).
+# 2025: 甲局 leads 4 (2 A), 乙局 2 (2 A).
+
+HEADER = ["proposal_id", "title", "topic", "handling_system", "lead_unit", "co_handling_units", "assigned_at", "replied_at",
+          "result_category", "f2f_consulted", "satisfaction"]
+
+
+def _rows_2024():
+    rows = []
+    for i in range(16):
+        days = {14: "2024-05-25", 15: "2024-06-10"}.get(i, "2024-04-01")
+        rows.append([f"{i + 1:03d}", f"关于示例事项{i + 1}的建议", "城建" if i % 2 else "教育", "government", "甲局",
+                     "丙局" if i in (3, 4) else "", "2024-03-01", days, "A" if i == 0 else "B", "是", ""])
+    for j in range(4):
+        replied = j < 3
+        title = '=HYPERLINK("http://example.invalid","点我")' if j == 0 else f"关于乙事项{j}的建议"
+        rows.append([f"1{j:02d}", title, "教育", "government", "乙局", "", "2024-03-01", "2024-04-20" if replied else "",
+                     "A" if replied else "", "" if j == 1 else "是", "满意" if replied else ""])
+    rows.append(["200", "关于政协自身建设的建议", "其他", "cppcc", "", "", "", "", "", "", ""])
+    return rows
+
+
+def _rows_2025():
+    rows = [[f"{i + 1:03d}", f"关于新事项{i + 1}的建议", "城建", "government", "甲局", "", "2025-03-01", "2025-04-01",
+             "A" if i < 2 else "B", "是", "满意"] for i in range(4)]
+    rows += [[f"1{j:02d}", f"关于乙新事项{j}的建议", "教育", "government", "乙局", "", "2025-03-01", "2025-04-10", "A", "是", "基本满意"]
+             for j in range(2)]
+    return rows
+
+
+def _write_county(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for year, rows in ((2024, _rows_2024()), (2025, _rows_2025())):
+        ledger = folder / f"county-{year}.csv"
+        with open(ledger, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(HEADER)
+            w.writerows(rows)
+        params = {
+            "title": f"示例县 {year}（虚构）", "jurisdiction": "示例县 (a fictional county)", "body": "cppcc_proposals",
+            "session": f"session {year}", "year": year, "ledger": ledger.name, "as_of": "2026-01-01",
+            "result_scheme": {"id": "fictional", "source": "fictional", "categories": [
+                {"code": "A", "label": "已解决", "statuses": ["resolved"]},
+                {"code": "B", "label": "列入计划", "statuses": ["planned"]},
+                {"code": "C", "label": "留作参考", "statuses": ["for_reference"]}]},
+            "reply_deadline": {"months_after_assignment": 3, "source": "fictional"},
+            "notebook": str(ROOT / "notebooks" / "annual_report.ipynb"), "output_dir": str(folder / f"out-{year}"),
+        }
+        path = folder / f"county-{year}.yaml"
+        path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 @pytest.fixture(scope="module")
-def report():
-    return build_annual_report(CITY)
+def county(tmp_path_factory):
+    return _write_county(tmp_path_factory.mktemp("county") / "params")
 
 
-def test_options_lead_with_all(report):
-    opts = explore.options(report)
-    assert opts["unit"][0] == explore.ALL and len(opts["unit"]) == 32  # 31 units
-    assert opts["status"] == [explore.ALL, "resolved", "planned", "not_feasible_now", "(not replied)"]
-    assert set(opts["role"]) == {explore.ALL, "lead", "co_handler"}
+@pytest.fixture(scope="module")
+def county_index(county):
+    return ReportIndex(build_annual_report(county[0]))
 
 
-def test_selection_by_unit_role_status_topic(report):
-    everything = explore.select_proposals(report, explore.Selection())
-    assert len(everything) == 248 and everything["proposal_id"].is_monotonic_increasing
-    unit = report.performance["handling_unit"].iloc[0]
-    led = explore.select_proposals(report, explore.Selection(unit=unit, role="lead"))
-    assert len(led) == int(report.performance.iloc[0]["as_lead"]) and set(led["lead_unit"]) == {unit}
-    co = explore.select_proposals(report, explore.Selection(unit=unit, role="co_handler"))
-    assert all(unit in c.split(";") for c in co["co_handling_units"])
-    resolved = explore.select_proposals(report, explore.Selection(status="resolved"))
-    assert len(resolved) == 177  # the A category's primary status
-    assert len(explore.select_proposals(report, explore.Selection(status="(not replied)"))) == 0
-    topic = everything["topic"].iloc[0]
-    assert set(explore.select_proposals(report, explore.Selection(topic=topic))["topic"]) == {topic}
+@pytest.fixture(scope="module")
+def city_index():
+    return ReportIndex(build_annual_report(CITY))
 
 
-def test_sorting(report):
-    rows = explore.select_proposals(report, explore.Selection(sort_by="days", descending=True))
-    assert rows["days"].is_monotonic_decreasing
+# ---- selections ----------------------------------------------------------------------------------
+
+def test_units_are_listed_by_size_with_their_counts(county_index, city_index):
+    opts = county_index.options()
+    assert opts["unit"] == [("(all) · 3 units", ALL), ("甲局 · 16", "甲局"), ("乙局 · 4", "乙局"), ("丙局 · 2", "丙局")]
+    assert opts["status"][1:3] == [("resolved (A) · 4", "resolved"), ("planned (B) · 15", "planned")]
+    assert opts["status"][-1] == ("(not replied) · 1", "(not replied)")
+    assert [v for _, v in opts["role"]] == [ALL, "lead", "co_handler"]
+    sizes = [int(label.rsplit("· ", 1)[1]) for label, _ in city_index.options()["unit"][1:]]
+    assert len(sizes) == 31 and sizes == sorted(sizes, reverse=True)
 
 
-def test_unit_figures_beside_the_pooled_ones(report):
-    unit = report.performance["handling_unit"].iloc[0]
-    figs = explore.unit_figures(report, unit).set_index("figure")
-    r = report.performance.iloc[0]
-    assert figs.loc["A share", "unit"] == pytest.approx(100 * r.a_count / r.categorised)
-    assert figs.loc["A share", "pooled"] == pytest.approx(100 * 177 / 248)
-    assert figs.loc["A share", "unit_low"] < figs.loc["A share", "unit"] < figs.loc["A share", "unit_high"]
+def test_selection_by_integer_codes_equals_plain_filtering(city_index):
+    """Every combination of unit (a few), role, status and topic picks exactly the proposals a plain
+    pandas filter picks; the reference ledger has 248 government-system proposals."""
+    p, a = city_index.rows, city_index.report.ledger.assignments
+    assert len(city_index.select(Selection())) == 248
+    opts = {k: [v for _, v in o] for k, o in city_index.options().items()}
+    for unit, role, status, topic in itertools.product(opts["unit"][:4], opts["role"], opts["status"], opts["topic"][:3]):
+        got = set(p["proposal_id"].iloc[city_index.select(Selection(unit=unit, role=role, status=status, topic=topic))])
+        keep = p["proposal_id"].notna()
+        if unit != ALL or role != ALL:
+            aa = a[((a["handling_unit"] == unit) | (unit == ALL)) & ((a["unit_role"] == role) | (role == ALL))]
+            keep &= p["proposal_id"].isin(set(aa["proposal_id"]))
+        if status == explore.NOT_REPLIED:
+            keep &= p["replied_at"].isna()
+        elif status != ALL:
+            keep &= p["resolution_status"] == status
+        if topic != ALL:
+            keep &= p["topic"] == topic
+        assert got == set(p.loc[keep, "proposal_id"]), (unit, role, status, topic)
+    assert len(city_index.select(Selection(status="resolved"))) == 177  # the A category
+
+
+def test_sorting_keeps_blanks_last_and_ties_in_proposal_order(county_index):
+    asc = county_index.proposals(Selection(sort_by="replied_at"))
+    desc = county_index.proposals(Selection(sort_by="replied_at", descending=True))
+    for rows in (asc, desc):
+        assert rows["proposal_id"].iloc[-1] == "103"  # the one not replied: last either way
+    assert desc["proposal_id"].iloc[0] == "016" and asc["proposal_id"].iloc[0] == "001"
+    ties = asc[asc["replied_at"] == asc["replied_at"].iloc[0]]["proposal_id"]
+    assert ties.is_monotonic_increasing
+    assert county_index.proposals(Selection(sort_by="days", descending=True))["days"].iloc[:3].tolist() == [101, 85, 50]
+    with pytest.raises(KeyError, match="no handling unit"):
+        county_index.select(Selection(unit="无此局"))
+
+
+def test_co_handler_selection(county_index):
+    rows = county_index.proposals(Selection(unit="丙局"))
+    assert rows["proposal_id"].tolist() == ["004", "005"] and set(rows["lead_unit"]) == {"甲局"}
+    assert county_index.proposals(Selection(unit="丙局", role="lead")).empty
+
+
+# ---- figures -------------------------------------------------------------------------------------
+
+def test_unit_figures_by_hand(county_index):
+    f = explore.unit_figures(county_index, "甲局").set_index("figure")
+    a = f.loc["A share"]
+    assert (a["count"], a["base"], a["unit"]) == (1, 16, 6.3)  # 6.25 rounds half-up, not to 6.2
+    low, high = wilson_interval(1, 16)
+    assert (a["low"], a["high"]) == (round(100 * low, 1), round(100 * high, 1)) == (1.1, 28.3)
+    assert a["pooled"] == 21.1  # (1 + 3) / (16 + 3) = 21.05%
+    on_time = f.loc["on-time rate"]
+    assert (on_time["count"], on_time["base"], on_time["unit"], on_time["pooled"]) == (15, 16, 93.8, 90.0)  # 18 of 20
+    assert f.loc["reply rate", "unit"] == 100.0 and f.loc["face-to-face rate", "unit"] == 100.0
+    assert f.loc["A share", "verdict"] == "within"  # P(R <= 1 | 16, 4/19) = 0.12: inside the 95% limits
+    b = explore.unit_figures(county_index, "乙局").set_index("figure")
+    assert (b.loc["reply rate", "count"], b.loc["reply rate", "base"], b.loc["reply rate", "unit"]) == (3, 4, 75.0)
+    assert b.loc["satisfaction (inclusive)", "unit"] == 100.0
+
+
+def test_an_undefined_figure_says_why(county_index):
+    co = explore.unit_figures(county_index, "丙局").set_index("figure")
+    assert co["unit"].isna().all()
+    assert co.loc["reply rate", "undefined"] == "the unit leads no proposal (co-handler only)"
+    b = explore.unit_figures(county_index, "乙局").set_index("figure")
+    assert b.loc["face-to-face rate", "undefined"] == "face-to-face consultation not recorded for 1 of its 4 proposals"
+    assert b.loc["face-to-face rate", "pooled_undefined"] == "face-to-face consultation not recorded for every proposal"
+    a = explore.unit_figures(county_index, "甲局").set_index("figure")
+    assert a.loc["satisfaction (inclusive)", "undefined"] == "no feedback form returned"
+    assert (a["undefined"] == "").sum() == 4
     with pytest.raises(KeyError):
-        explore.unit_figures(report, "no such unit")
+        explore.unit_figures(county_index, "无此局")
 
 
-def test_unit_timeliness(report):
-    unit = report.performance["handling_unit"].iloc[0]
-    t = explore.unit_timeliness(report, unit).iloc[0]
-    assert t.replied == report.performance.iloc[0].replied and t.late == 0 and t.not_replied == 0
+def test_unit_timeliness_by_hand(county_index):
+    t = county_index.timeliness.loc["甲局"]
+    assert (t.replied, t.on_time, t.late, t.not_replied, t.in_last_tenth) == (16, 15, 1, 0, 1)
+    assert t.days_median == 31
+    b = county_index.timeliness.loc["乙局"]
+    assert (b.replied, b.not_replied, b.in_last_tenth) == (3, 1, 0)
+    co = county_index.timeliness.loc["丙局"]
+    assert co.replied == 0 and co.days_median != co.days_median  # no reply of its own: no days
 
 
-def test_year_selector_and_trend(tmp_path):
-    folder = tmp_path / "params"
-    folder.mkdir()
-    for year in (2022, 2023):
-        data = yaml.safe_load(CITY.read_text(encoding="utf-8"))
-        data.update(year=year, ledger=str(ROOT / "data" / "ledgers" / "chuxiong-city-2022.csv"),
-                    notebook=str(ROOT / "notebooks" / "annual_report.ipynb"), output_dir=str(tmp_path / f"out{year}"))
-        (folder / f"city-{year}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    siblings = explore.same_jurisdiction(folder, folder / "city-2022.yaml")
-    assert [p.name for p in siblings] == ["city-2022.yaml", "city-2023.yaml"]
-    reports = [build_annual_report(p) for p in siblings]
-    unit = reports[0].performance["handling_unit"].iloc[0]
-    trend = explore.unit_trend(reports, unit)
-    assert trend["year"].tolist() == [2022, 2023] and trend["n"].nunique() == 1
+def test_funnel_points_spread_and_limits():
+    ix = ReportIndex(build_annual_report(PREFECTURE))
+    pts = ix.funnel_points[ix.funnel_points["measure"] == "A share"]
+    assert len(pts) == 65  # every unit, none lost under another
+    shared = pts[pts["same_point"] > 1]
+    assert len(shared) > 10
+    for _, group in shared.groupby(["base", "count"]):
+        assert group["x"].nunique() == len(group) == group["same_point"].iloc[0]  # spread sideways
+        assert abs(group["x"].mean() - group["base"].iloc[0]) < 1e-9  # around the true n
+        assert all(name not in others for name, others in zip(group["handling_unit"], group["others"]))
+    lines = ix.funnel_lines[ix.funnel_lines["measure"] == "A share"].set_index("n")
+    target = ix.report.performance.attrs["target_a"]
+    assert lines.loc[10, "lower_95"] == pytest.approx(100 * binomial_limit(10, target, 0.025))
+    assert lines.loc[10, "target"] == pytest.approx(100 * 301 / 387)
 
 
-def test_notebook_runs_headless_without_a_widget_front_end(tmp_path):
-    import nbformat
-    import papermill
+# ---- across reports ------------------------------------------------------------------------------
 
-    from proposal_stats.reporting.render import _kernel_manager_class
-
-    with open(tmp_path / "kernel.log", "w+") as log:
-        nb = papermill.execute_notebook(
-            str(ROOT / "notebooks" / "explore.ipynb"), None, kernel_name="python3", progress_bar=False,
-            kernel_manager_class=_kernel_manager_class(log), cwd=str(ROOT / "notebooks"),
-            parameters={"params_file": str(CITY)}, execution_timeout=300,
-        )
-    text = json.dumps(nbformat.v4.upgrade(nb), ensure_ascii=False)
-    assert "269 proposals, 31 handling units" in text
-    busiest = build_annual_report(CITY).performance["handling_unit"].iloc[0]
-    assert f"<h3>{busiest}</h3>" in text and "data:image/png;base64," in text  # the unit's figures and funnel
-    assert all(o.get("output_type") != "error" for c in nb.cells for o in c.get("outputs", []))
+def test_trend_across_years(county):
+    reports = [build_annual_report(p) for p in county]
+    trend = explore.unit_trend(reports, "甲局")
+    assert trend["year"].tolist() == [2024, 2025] and trend["n"].tolist() == [16, 4]
+    assert trend["a_share"].tolist() == [6.3, 50.0] and trend["on_time_rate"].tolist() == [93.8, 100.0]
+    assert explore.unit_trend(reports, "丙局")["year"].tolist() == [2024]  # handled nothing in 2025
+    assert [p.name for p in explore.same_jurisdiction(county[0].parent, county[0])] == ["county-2024.yaml", "county-2025.yaml"]
 
 
-def test_kernel_install_names_this_interpreter(tmp_path):
-    from proposal_stats.cli import install_kernel
+def test_shipped_params_reach_the_trend_view():
+    siblings = explore.same_jurisdiction(ROOT / "params", CITY)
+    assert [p.name for p in siblings] == ["chuxiong-city-2022.yaml", "chuxiong-city-2023-synthetic.yaml"]
+    synthetic = build_annual_report(siblings[1])
+    assert synthetic.params.synthetic_fields and "SYNTHETIC" in synthetic.params.title and synthetic.params.published is None
+    unit = "市住房和城乡建设局"
+    trend = explore.unit_trend([build_annual_report(CITY), synthetic], unit)
+    assert trend["year"].tolist() == [2022, 2023]
+    n = [int(r.performance.set_index("handling_unit").loc[unit, "n"]) for r in (build_annual_report(CITY), synthetic)]
+    assert trend["n"].tolist() == n
 
-    where = install_kernel(str(tmp_path))
-    spec = json.loads((where / "kernel.json").read_text(encoding="utf-8"))
-    assert where.name == "proposal-stats" and spec["argv"][0] == sys.executable
+
+def test_side_by_side_with_the_corpus_caveats(county):
+    from proposal_stats.published.corpus import load_corpus
+
+    corpus = load_corpus(ROOT / "params" / "published-audit.yaml")
+    df = explore.side_by_side([build_annual_report(CITY), build_annual_report(county[0])], corpus)
+    city = df[df["id"] == "chuxiong-city-2022"].iloc[0]
+    assert not city.comparable and "in_progress" in city.note and city.synthetic  # 已解决或正在解决
+    fictional = df[df["id"] == "county-2024"].iloc[0]
+    assert fictional.comparable and fictional.resolved_share == pytest.approx(100 * 4 / 19, abs=0.005)  # 21.05
+    published = df[df["source"] == "published"]
+    assert len(published) == len(corpus.comparison_table()) and published["comparable"].any() and (~published["comparable"]).any()
+
+
+# ---- the widgets, without a browser --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def app(county):
+    return Explorer([county[0].parent, ROOT / "params" / "published-audit.yaml"])
+
+
+def _widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _widgets(child)
+
+
+def test_one_output_per_selection(app):
+    import ipywidgets as w
+
+    widgets = list(_widgets(app.widget))
+    assert not [x for x in widgets if isinstance(x, w.Output)]  # no output area to pile copies into
+    app.unit.value = "甲局"
+    table, figures = app.table.value, app.figures.value
+    assert "<h3>甲局</h3>" in figures and "6.3%" in figures and "1 of 16" in figures
+    assert table.count("<tr>") == 1 + 16 and "<th>Id</th>" in table
+    app.unit.value = "乙局"
+    assert "<h3>乙局</h3>" in app.figures.value and "甲局</h3>" not in app.figures.value
+    assert app.funnel.params.focus == "乙局"
+    for text in (app.table.value, app.figures.value, app.compare_table.value):
+        assert "nan" not in text.lower().replace("nanhua", "")  # an undefined figure is a word, never NaN
+    assert "— face-to-face consultation not recorded for 1 of its 4 proposals" in app.figures.value
+
+
+def test_paging_and_page_size(app):
+    app.unit.value = ALL
+    app.page_size.value = 25
+    assert "20 proposals · rows 1–20 · page 1 of 1" in app.page_label.value and app.next_page.disabled
+    app.unit.value = "甲局"
+    app.page_size.value = 25
+    assert app.table.value.count("<tr>") == 17
+
+
+def test_a_click_on_a_dot_picks_the_unit(app):
+    from altair.jupyter.jupyter_chart import PointSelection
+
+    app.unit.value = ALL
+    app._picked({"new": PointSelection(name="pick", value=[{"handling_unit": "丙局"}], store=[])})
+    assert app.unit.value == "丙局" and "<h3>丙局</h3>" in app.figures.value and app.funnel.params.focus == "丙局"
+    app._picked({"new": PointSelection(name="pick", value=[], store=[])})  # a click off the dots changes nothing
+    assert app.unit.value == "丙局"
+
+
+def test_the_selection_is_kept_across_reports_where_the_unit_exists(app, county):
+    app.report_picker.value = str(county[0].resolve())
+    app.unit.value, app.compare.value = "甲局", ("乙局",)
+    app.report_picker.value = str(county[1].resolve())  # 2025: 甲局 and 乙局 again
+    assert app.unit.value == "甲局" and app.compare.value == ("乙局",) and "<h3>甲局</h3>" in app.figures.value
+    app.report_picker.value = str(county[0].resolve())
+    app.unit.value = "丙局"
+    app.report_picker.value = str(county[1].resolve())  # no 丙局 in 2025: back to all units
+    assert app.unit.value == ALL and "All 2 units" in app.figures.value
+    app.report_picker.value = str(county[0].resolve())
+
+
+def test_compare_and_across_reports(app):
+    app.unit.value = "甲局"
+    app.compare.value = ("乙局", "丙局")
+    html = app.compare_table.value
+    assert html.index("甲局") < html.index("乙局") < html.index("丙局") and "75.0%" in html and "co-handler only" in html
+    assert app.funnel.params.compare == ["乙局", "丙局"]
+    app.tabs.selected_index = 2
+    assert "2024" in app.trend_table.value and "2025" in app.trend_table.value and app.trend.params.focus == "甲局"
+    side = app.side.value
+    assert "示例县" in side and "not comparable" in side and "published" in side
+    app.tabs.selected_index = 0
+    app.compare.value = ()
+
+
+def test_export_neutralises_formulas_and_keeps_the_order(app):
+    app.unit.value = "乙局"
+    app.sort_by.value, app.descending.value = "proposal_id", True
+    text = app.export("csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [r[0] for r in rows[1:]] == ["103", "102", "101", "100"]
+    assert rows[-1][1] == "'=HYPERLINK(\"http://example.invalid\",\"点我\")"  # shown as text, never run
+    assert "download=" in app.download.value and "4 proposals" in app.download.value
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(app.export("xlsx")))
+    assert wb.sheetnames == ["about", "selection", "unit_figures"]
+    cell = wb["selection"]["B5"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # text, not a formula
+    app.descending.value = False
+    with pytest.raises(ValueError):
+        app.export("pdf")
+
+
+def test_the_font_is_embedded_for_every_character_shown(app):
+    from fontTools.ttLib import TTFont
+    import base64
+    import re
+
+    css = app.style.value
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    shown = "".join(app.index.unit_names) + "".join(app.index.rows["title"]) + app.header.value
+    missing = {c for c in shown if ord(c) >= 0x2E80 and ord(c) not in cmap}
+    assert not missing and "font-family" in css
+
+
+# ---- the notebook and the commands ---------------------------------------------------------------
+
+def test_notebook_runs_headless_from_the_project_root(tmp_path):
+    """The README's command, as a new user types it: no kernel to install first."""
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run([str(Path(sys.executable).parent / "papermill"), "notebooks/explore.ipynb", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert len(outputs) == 1 and "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]  # one output: the explorer
 
 
 def _free_port() -> int:
@@ -118,28 +381,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_lab_command_starts_jupyterlab_with_the_project_kernel(tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+def test_lab_command_starts_jupyterlab_with_the_standard_kernel(tmp_path):
     port = _free_port()
-    cli = Path(sys.executable).parent / "proposal-stats"
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / "data"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     proc = subprocess.Popen(
-        [str(cli), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=t", "--allow-root"],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(CLI), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=t", "--allow-root"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )
     try:
         deadline = time.time() + 90
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/kernelspecs?token=t", timeout=5) as r:
-                    specs = json.load(r)["kernelspecs"]
+                    specs = json.load(r)
                 break
             except OSError:
                 assert time.time() < deadline, "JupyterLab did not answer within 90 s"
                 time.sleep(1)
-        assert "proposal-stats" in specs
+        assert specs["default"] == "python3" and "python3" in specs["kernelspecs"]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/explore.ipynb?token=t&content=0", timeout=10) as r:
             assert json.load(r)["name"] == "explore.ipynb"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    assert not (tmp_path / "data" / "kernels" / "proposal-stats").exists()  # nothing installed behind the user's back
+
+
+def test_explore_command_names_a_bad_params_file(tmp_path):
+    missing = subprocess.run([str(CLI), "explore", str(tmp_path / "nope.yaml"), "--no-browser"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "nope.yaml: no such params file or folder" in missing.stderr and "Traceback" not in missing.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = subprocess.run([str(CLI), "explore", str(empty), "--no-browser"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert none.returncode == 2 and "no annual-report params file" in none.stderr
+
+
+def test_free_port_skips_a_taken_port():
+    from proposal_stats.cli import free_port
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        taken = s.getsockname()[1]
+        assert free_port("127.0.0.1", taken) > taken

@@ -88,8 +88,26 @@ def test_misspelt_key_is_named_as_unknown_first(tmp_path):
     path = params_copy(CITY, tmp_path)
     text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:")
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ParamsError, match="unknown key 'jurisdicton' \\(and 1 more problem"):
+    with pytest.raises(ParamsError) as info:
         load_params(path)
+    # one mistake, one line: the "missing key 'jurisdiction'" it causes is the same mistake
+    assert str(info.value) == f"{path}: unknown key 'jurisdicton' (did you mean 'jurisdiction'?)"
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    path = params_copy(CITY, tmp_path, year="last year", ledger=str(tmp_path / "nowhere.csv"))
+    text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:").replace("    label:", "    lable:", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError) as info:
+        load_params(path)
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"{path}: 4 problems:"
+    assert sorted(lines[1:]) == sorted([
+        "  - unknown key 'jurisdicton' (did you mean 'jurisdiction'?)",
+        "  - unknown key 'result_scheme.categories.0.lable' (did you mean 'label'?)",
+        "  - key 'year': Input should be a valid integer, unable to parse string as an integer (got 'last year')",
+        f"  - key 'ledger': file not found: {tmp_path / 'nowhere.csv'}",
+    ])
 
 
 def test_a_key_given_twice_is_an_error(tmp_path):

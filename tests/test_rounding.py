@@ -6,9 +6,11 @@ face-to-face cell.
 
 from __future__ import annotations
 
+import html
 import re
 
 import matplotlib
+import matplotlib.pyplot as plt
 
 from proposal_stats.reporting import charts
 from proposal_stats.reporting.report import build_annual_report
@@ -36,7 +38,7 @@ def text(html: str) -> str:
 
 def test_unit_table_rounds_a_tie_half_up(tmp_path):
     report = build_annual_report(fictional_params(tmp_path, ROUND_MIN))
-    html = text(report.performance_html())
+    html = text(report.unit_performance().html())
     assert "6.3% [" in html and "6.2%" not in html
     assert "B 15" not in html  # statuses are named, not codes
     report.write_outputs(tmp_path / "out")
@@ -44,7 +46,7 @@ def test_unit_table_rounds_a_tie_half_up(tmp_path):
     assert ",6.25," in csv  # 2 decimals in the tables
     # the explorer: the unit's A share beside the pooled one, rounded by the same rule
     figs = explore.unit_figures(report, "县甲局")
-    assert round_frame(figs, 1).loc[0, "unit"] == 6.3 and figs.round(1).loc[0, "unit"] == 6.2  # pandas: half-even
+    assert figs.loc[0, "unit"] == 6.3 and round_frame(figs, 1).loc[0, "unit"] == 6.3  # rounded half-up in stats.explore itself
 
 
 def test_f2f_blank_is_not_recorded_in_headline_and_unit_tables(tmp_path):
@@ -53,10 +55,10 @@ def test_f2f_blank_is_not_recorded_in_headline_and_unit_tables(tmp_path):
     perf = report.performance.set_index("handling_unit")
     assert perf.loc["县乙局", "f2f"] == 1 and perf.loc["县乙局", "f2f_rate"] != perf.loc["县乙局", "f2f_rate"]  # NaN
     assert perf.loc["县丙局", "f2f_rate"] == 0.0  # a recorded "no" is a no
-    units = text(report.units_html())
+    units = text(report.handling_units().html())
     assert "县乙局 2 0 0 2 0 0 2 1 (+1 not recorded)" in units
-    assert "1 = — (1 not recorded)" in text(report.headline_html())
-    assert F2F_BLANK_RULE in text(report.methods_html()).replace("&#x27;", "'")
+    assert "1 = — (1 not recorded)" in text(report.headline_figures().html())
+    assert F2F_BLANK_RULE in html.unescape(text(report.methods().html()))
 
 
 def test_count_and_year_axes_have_whole_ticks(tmp_path):
@@ -65,6 +67,7 @@ def test_count_and_year_axes_have_whole_ticks(tmp_path):
     fig = charts.category_chart(report.headline.categories, "t")
     fig.canvas.draw()
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    plt.close(fig)
     assert labels and all(re.fullmatch(r"\d+", t) for t in labels), labels
     import pandas as pd
 
@@ -76,3 +79,4 @@ def test_count_and_year_axes_have_whole_ticks(tmp_path):
     for labels in ([t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.get_yticklabels()]):
         assert labels and all(re.fullmatch(r"\d+", t) for t in labels), labels
     assert "2021" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)

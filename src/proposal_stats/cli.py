@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from .messages import Msg
+
 app = typer.Typer(
     help="Reproducible, auditable reports on the handling of CPPCC proposals and NPC suggestions.",
     no_args_is_help=True,
@@ -28,8 +30,9 @@ def _console(stderr: bool = False) -> Console:
 err = _console(stderr=True)
 
 
-def _error(message: str) -> None:
-    err.print(Text("error: ", style="red") + Text(message))
+def _error(message: str, t=None) -> None:
+    """``error: message`` on standard error (``error:`` in the report's language when ``t`` is given)."""
+    err.print(Text((t("error:") if t else "error:") + " ", style="red") + Text(message))
 
 REFERENCE_PARAMS = Path("params") / "chuxiong-city-2022.yaml"
 
@@ -58,19 +61,26 @@ STEPS = ("params", "execute", "export", "write")
 
 
 @contextmanager
-def _progress(label: str):
+def _progress(label: str, t):
     """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
-    log (CI, a pipe), where a redrawn bar would only print at the end."""
+    log (CI, a pipe), where a redrawn bar would only print at the end. Step names are shown in the
+    report's language (``t``)."""
+
+    from .reporting.render import STEP_LABELS
+
+    def text(step: str) -> str:
+        return f"{label}: {t(STEP_LABELS.get(step, step))}"
+
     if not err.is_terminal:
-        yield lambda step: err.print(f"{label}: {step}")
+        yield lambda step: err.print(text(step))
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(f"{label}: starting", total=len(STEPS))
+        task = bar.add_task(text("starting"), total=len(STEPS))
 
         def on_step(step: str) -> None:
-            bar.update(task, description=f"{label}: {step}", completed=STEPS.index(step) if step in STEPS else len(STEPS))
+            bar.update(task, description=text(step), completed=STEPS.index(step) if step in STEPS else len(STEPS))
 
         yield on_step
 
@@ -84,6 +94,9 @@ def report(
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="make the report even when no ledger row is accepted (every figure empty)")] = False,
+    language: Annotated[
+        str | None, typer.Option("--language", metavar="LANG", help="the report's language: en or zh-CN (default: the params file's language)")
+    ] = None,
 ) -> None:
     """Render annual handling reports to outputs/<report>/ (report.html, summary.json, CSV tables).
 
@@ -91,28 +104,117 @@ def report(
     accepted row fails, with the reason, unless --allow-empty).
     """
     files = _params_to_render(list(params or []), render_all)
+    from .reporting.i18n import Translator, UnknownLanguage, check_language
+
+    if language is not None:
+        try:
+            check_language(language)
+        except UnknownLanguage as exc:
+            raise typer.BadParameter(str(exc), param_hint="--language") from None
     from .reporting.render import RenderError, render_report
 
     failures = 0
     for path in files:
-        with _progress(path.name) as on_step:
+        t = Translator(language or _params_language(path))
+        with _progress(path.name, t) as on_step:
             try:
-                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty)
+                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language)
             except RenderError as exc:
                 failures += 1
                 on_step("failed")
-                _error(str(exc))
+                _error(t(exc.explanation), t)
                 continue
         for text in result.stderr:
-            err.print(Text(f"notebook stderr ({result.report_id}): ", style="yellow") + Text(text.strip()))
-        err.print(f"{result.report_id}: {result.output_dir / 'report.html'} ({result.seconds:.1f} s)")
+            err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
+        seconds = round(result.seconds, 1)
+        err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
+                        seconds=seconds)))
         if result.rows_rejected:
-            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(
-                f"{result.rows_rejected} of {result.rows_read} ledger rows rejected and not counted; listed in "
-                f"{result.output_dir / 'rejected_rows.csv'} and the report's data-quality section "
-                f"(`proposal-stats validate {result.ledger} --params {path}` prints each problem)"))
+            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
+                "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
+                "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
+                rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
+                ledger=str(result.ledger), params=str(path)))))
+        for text in result.warnings:
+            err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
+
+
+def _params_language(path: Path) -> str:
+    """The ``language:`` a params file asks for, for the command's own messages (``en`` when the
+    file cannot be read or names a language with no catalog: the render reports why)."""
+    from .reporting.i18n import SOURCE_LANGUAGE, available_languages
+    from .yamlfile import read_yaml
+
+    try:
+        raw = read_yaml(Path(path), ValueError, "params file")
+    except Exception:  # the render names the problem, in full
+        return SOURCE_LANGUAGE
+    language = raw.get("language") if isinstance(raw, dict) else None
+    return language if language in available_languages() else SOURCE_LANGUAGE
+
+
+@app.command()
+def new(
+    target: Annotated[Path, typer.Argument(metavar="PARAMS.yaml", help="the params file to write, e.g. params/my-city-2024.yaml")],
+    ledger: Annotated[Path, typer.Option("--ledger", help="the new report's ledger (CSV, TSV, XLSX or Parquet)")],
+    from_params: Annotated[Path | None, typer.Option("--from", help="last year's params file: its result scheme and settings")] = None,
+    title: Annotated[str | None, typer.Option(help="the report's title")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="e.g. '楚雄市 (Chuxiong city, Yunnan)'")] = None,
+    body: Annotated[str | None, typer.Option(help="cppcc_proposals or npc_suggestions")] = None,
+    session: Annotated[str | None, typer.Option(help="e.g. 市政协十届二次会议")] = None,
+    year: Annotated[int | None, typer.Option(help="the year of the session whose proposals are handled")] = None,
+    published: Annotated[Path | None, typer.Option("--published", help="a claims file with the figures this report's government printed")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace PARAMS.yaml if it exists")] = False,
+) -> None:
+    """Write a params file for a new report: identity from the options (asked for when missing),
+    the result scheme from --from or inferred from the ledger's categories, no published figures
+    unless --published is given.
+
+    Exit status: 0 written, 2 not written (the reason is printed).
+    """
+    import sys
+
+    from .params import ParamsError
+    from .reporting.new_report import new_params
+
+    identity = {"title": title, "jurisdiction": jurisdiction, "body": body, "session": session, "year": year}
+    try:
+        old = {}
+        if from_params is not None:
+            from .yamlfile import read_yaml
+
+            old = read_yaml(from_params, ParamsError, "params file") or {}
+            old = old if isinstance(old, dict) else {}
+        if sys.stdin.isatty():  # ask for what is missing; last year's file suggests some answers
+            suggest = {"jurisdiction": old.get("jurisdiction"), "body": old.get("body") or "cppcc_proposals",
+                       "year": old["year"] + 1 if isinstance(old.get("year"), int) else None}
+            for key in ("title", "jurisdiction", "body", "session", "year"):
+                if identity[key] in (None, ""):
+                    identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str)
+        result = new_params(target, ledger, identity, from_params, published, overwrite=force)
+    except ParamsError as exc:
+        _fail(str(exc), False)
+    except Exception as exc:  # never a traceback, whatever the input
+        _fail(f"{ledger}: could not be read ({type(exc).__name__}: {exc})", False)
+
+    out = _console()
+    p = result.params
+    out.print(f"wrote {result.path}: {p.title} · {p.jurisdiction} · {p.body} · {p.session} · {p.year}")
+    out.print(f"result scheme {result.scheme_from}:")
+    for c in result.categories:
+        written = f" (written {', '.join(c.written)})" if c.written and c.written != (c.code,) else ""
+        guess = "  <- CHECK: a guess" if c.guessed else ""
+        out.print(f"  {c.code}  {c.label}  [{' + '.join(c.statuses)}]  {c.count} proposal(s){written}{guess}")
+    if result.scheme_from.startswith("inferred"):
+        out.print("letters mean different things in different places: check each label and status against the printed report")
+    out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected} accepted, "
+              f"{result.rows_rejected} rejected" + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
+    out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))
+    for text in result.warnings:
+        err.print(Text("warning: ", style="yellow") + Text(text))
+    out.print(f"next: proposal-stats report {target}")
 
 
 @app.command()
@@ -217,31 +319,83 @@ def audit(
     raise typer.Exit(1 if errors else 0)
 
 
-KERNEL_NAME = "proposal-stats"
+def _explorer_notebook() -> Path:
+    from .params import default_notebook
 
-
-def install_kernel(prefix: str) -> Path:
-    """Install this interpreter as the Jupyter kernel "proposal-stats" under ``prefix``; return its folder."""
-    from ipykernel.kernelspec import install
-
-    return Path(install(kernel_name=KERNEL_NAME, display_name="proposal-stats (Python 3)", prefix=prefix))
+    notebook = default_notebook("explore.ipynb")
+    if not notebook.is_file():
+        raise typer.BadParameter(f"{notebook} not found (reinstall the package, or run from a clone of the project)")
+    return notebook
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def lab(ctx: typer.Context) -> None:
-    """Start JupyterLab on notebooks/ with the project's kernel ("proposal-stats") installed.
+    """Start JupyterLab on notebooks/ with this environment's Python as its kernel. Open explore.ipynb.
 
-    Extra arguments go to JupyterLab (e.g. --no-browser --port 8890). Open explore.ipynb.
+    Extra arguments go to JupyterLab (e.g. --no-browser --port 8890). The notebooks name the
+    standard kernel ("python3"), which JupyterLab runs with the Python it was started with.
     """
     import os
     import sys
 
-    notebooks = Path("notebooks")
-    if not (notebooks / "explore.ipynb").is_file():
-        raise typer.BadParameter("notebooks/explore.ipynb not found (run from the project root)")
-    where = install_kernel(sys.prefix)
-    err.print(f"kernel {KERNEL_NAME} installed in {where}; starting JupyterLab on {notebooks.resolve()}")
-    os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks.resolve()}", *ctx.args])
+    notebooks = _explorer_notebook().parent.resolve()
+    err.print(f"starting JupyterLab on {notebooks}")
+    os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks}", *ctx.args])
+
+
+def free_port(host: str, first: int, tries: int = 50) -> int:
+    """The first port from ``first`` on which ``host`` can listen (``first`` + up to ``tries``)."""
+    import socket
+
+    for port in range(first, first + tries + 1):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: a closed port in TIME_WAIT is free
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise typer.BadParameter(f"no free port on {host} from {first} to {first + tries}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def explore(
+    ctx: typer.Context,
+    params: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PARAMS]...", help="params files or folders to explore (default: ./params); "
+                       "a published-audit params file adds the published corpus"),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (default: loopback only)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port (the next free one if taken)")] = 8866,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="open it in a web browser")] = True,
+) -> None:
+    """Serve the explorer as a web app (Voilà: the notebook's widgets, no code) and print its address.
+
+    Extra arguments go to Voilà. Listens on loopback (127.0.0.1) unless --host says otherwise; Ctrl-C stops it.
+    """
+    import os
+    import sys
+
+    from .reporting.explorer import PARAMS_ENV, find_params
+    from .stats.explore import annual_params_of
+
+    notebook = _explorer_notebook().resolve()
+    try:
+        paths = find_params(list(map(str, params)) if params else None)
+        if not annual_params_of(paths):
+            raise FileNotFoundError(f"no annual-report params file in {', '.join(map(str, paths))}")
+    except Exception as exc:  # a missing or invalid params file: one line, no traceback
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    os.environ[PARAMS_ENV] = os.pathsep.join(map(str, paths))
+    port = free_port(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"explorer: http://{shown}:{port}/ ({'loopback only' if host in ('127.0.0.1', 'localhost', '::1') else 'reachable at ' + host}; "
+              f"Ctrl-C stops it) - {len(paths)} params path(s): {', '.join(map(str, paths))}")
+    args = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
+            "--strip_sources=True", *([] if browser else ["--no-browser"]), *ctx.args]
+    os.execv(sys.executable, args)
 
 
 def problem_line(p: dict) -> str:

@@ -3,7 +3,7 @@
 A params file is YAML. Relative paths in it (``ledger``, ``output_dir``, ``notebook``) are resolved
 against the folder that holds the params file, so a project can be moved or cloned anywhere.
 :func:`load_params` validates it with pydantic (``extra="forbid"``: an unknown or misspelt key is an
-error) and raises :class:`ParamsError` with a one-line message naming the file and the key.
+error) and raises :class:`ParamsError` naming the file and listing every problem, one line each.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from pydantic import (
 )
 
 from .claims_format import Claims
-from .terms import LEDGER_COLUMNS
-from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
+from .messages import Msg
+from .terms import LEDGER_COLUMNS, place_names, short_place_form
+from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_message, validation_problems
 
 
 class ParamsError(ValueError):
-    """A params file that cannot be used; ``str(err)`` is a one-line message naming file and key."""
+    """A params file that cannot be used; ``str(err)`` names the file and each problem's key: one
+    line for one problem, else a line counting them and one line per problem."""
 
 
 class ResultCategory(StrictModel):
@@ -86,12 +88,14 @@ class ReplyDeadline(StrictModel):
             raise ValueError("give exactly one of months_after_assignment or fixed_date")
         return self
 
-    def describe(self) -> str:
-        """The rule in words, for the report's methods section."""
-        rule = (f"replies due by {self.fixed_date.isoformat()}" if self.fixed_date is not None
-                else f"replies due {self.months_after_assignment} calendar months after assignment")
+    def describe(self) -> Msg:
+        """The rule in words, for the report's methods section (a :class:`~proposal_stats.messages.Msg`)."""
+        if self.fixed_date is not None:
+            rule = Msg("replies due by %(date)s", date=self.fixed_date.isoformat())
+        else:
+            rule = Msg("replies due %(months)s calendar months after assignment", months=self.months_after_assignment)
         if self.extension_max_months:
-            rule += f"; approved extensions up to {self.extension_max_months} months after assignment"
+            return Msg("%(rule)s; approved extensions up to %(months)s months after assignment", rule=rule, months=self.extension_max_months)
         return rule
 
 
@@ -106,8 +110,38 @@ class UnitSettings(StrictModel):
     )
 
 
+class PrivacySettings(StrictModel):
+    """What a report may show of the people in the ledger (see :mod:`proposal_stats.reporting.privacy`)."""
+
+    proposer: Literal["keep", "anonymise"] = Field(
+        default="keep", description="anonymise: proposer names become stable pseudonyms (委员001…) in the HTML and every export"
+    )
+
+    @field_validator("proposer", mode="before")
+    @classmethod
+    def _either_spelling(cls, value):
+        return "anonymise" if value == "anonymize" else value
+
+
 # The claims format is also the params file's `published:` block.
 Published = Claims
+
+#: A language tag as users write it (BCP 47): ``en``, ``zh-CN``. Whether a catalog exists for it is
+#: checked when the report is rendered (proposal_stats.reporting.i18n).
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+class Translations(StrictModel):
+    """The params file's own text in another language (``translations: {zh-CN: {...}}``): what a
+    report in that language shows instead of ``title``, ``jurisdiction`` and ``synthetic_note``."""
+
+    title: str | None = None
+    jurisdiction: str | None = None
+    synthetic_note: str | None = None
+
+
+#: Regional forms Chinese characters are drawn in (the font face): mainland simplified (SC),
+#: traditional as in Taiwan (TC), or as in Hong Kong (HK).
+Glyphs = Literal["simplified", "traditional", "hong_kong"]
 
 
 class ReportParams(StrictModel):
@@ -115,6 +149,12 @@ class ReportParams(StrictModel):
 
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     title: str
+    language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
+    chinese_glyphs: Glyphs | None = Field(
+        default=None,
+        description="the regional forms Chinese text is drawn in; default: traditional for zh-TW, "
+        "hong_kong for zh-HK, simplified otherwise",
+    )
     jurisdiction: str
     body: Literal["cppcc_proposals", "npc_suggestions"]
     session: str
@@ -125,6 +165,9 @@ class ReportParams(StrictModel):
         description="ledger columns whose per-row values are synthetic; non-empty puts a banner on the report",
     )
     synthetic_note: str = Field(default="", description="how the synthetic values were made, shown in the banner")
+    translations: dict[LanguageTag, Translations] = Field(
+        default_factory=dict, description="title, jurisdiction and synthetic_note as a report in another language shows them"
+    )
     ledger_sheet: str | None = Field(default=None, description="XLSX sheet to read (default: the first)")
     column_aliases: dict[str, list[str]] = Field(
         default_factory=dict, description="more header names per canonical column, added to the shipped table"
@@ -140,6 +183,7 @@ class ReportParams(StrictModel):
     execution_timeout: int = Field(default=600, ge=10, description="seconds per notebook cell")
     published: Published | None = None
     units: UnitSettings = Field(default_factory=UnitSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     params_file: Path = Field(description="set by load_params; do not write it in the file")
 
     @field_validator("column_aliases")
@@ -164,12 +208,43 @@ class ReportParams(StrictModel):
         """Files the render reads (an output folder must never contain them)."""
         return (self.params_file, self.notebook, self.ledger)
 
+    def text(self, key: str, language: str) -> str:
+        """``title``, ``jurisdiction`` or ``synthetic_note`` as a report in ``language`` shows it:
+        its ``translations`` entry for the language (or the language's base, ``zh`` for ``zh-CN``),
+        else the text as written."""
+        return _translated(self, key, language)
+
     @property
     def body_label(self) -> str:
-        """The body in English with its Chinese name."""
+        """The body in English with its Chinese name (reports show it translated, see reporting.vocabulary)."""
         return {"cppcc_proposals": "CPPCC proposals (政协提案)", "npc_suggestions": "NPC deputies' suggestions (人大代表建议)"}[
             self.body
         ]
+
+    def glyphs(self, language: str | None = None) -> str:
+        """The regional forms of Chinese characters for a report in ``language`` (default: the
+        params file's): ``chinese_glyphs`` if set, else from the language tag."""
+        if self.chinese_glyphs is not None:
+            return self.chinese_glyphs
+        return default_glyphs(language or self.language)
+
+
+def _translated(params, key: str, language: str) -> str:
+    for tag in (language, language.split("-")[0]):
+        entry = params.translations.get(tag)
+        if entry is not None and getattr(entry, key, None):
+            return getattr(entry, key)
+    return getattr(params, key)
+
+
+def default_glyphs(language: str) -> str:
+    """``traditional`` for zh-TW/zh-Hant, ``hong_kong`` for zh-HK/zh-MO, else ``simplified``."""
+    parts = language.split("-")
+    if parts[0] == "zh" and any(p in ("HK", "MO") for p in parts[1:]):
+        return "hong_kong"
+    if parts[0] == "zh" and any(p in ("TW", "Hant") for p in parts[1:]):
+        return "traditional"
+    return "simplified"
 
 
 class AuditReportParams(StrictModel):
@@ -178,6 +253,9 @@ class AuditReportParams(StrictModel):
     kind: Literal["published_audit"]
     report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     title: str
+    language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
+    chinese_glyphs: Glyphs | None = None
+    translations: dict[LanguageTag, Translations] = Field(default_factory=dict, description="the title as a report in another language shows it")
     claims: Path = Field(description="a claims file, or a folder of them (every *.yaml in it)")
     output_dir: Path
     notebook: Path
@@ -187,6 +265,14 @@ class AuditReportParams(StrictModel):
     @property
     def inputs(self) -> tuple[Path, ...]:
         return (self.params_file, self.notebook, self.claims)
+
+    def text(self, key: str, language: str) -> str:
+        """See :meth:`ReportParams.text`."""
+        return _translated(self, key, language)
+
+    def glyphs(self, language: str | None = None) -> str:
+        """See :meth:`ReportParams.glyphs`."""
+        return self.chinese_glyphs or default_glyphs(language or self.language)
 
 
 def load_params(path: str | Path) -> ReportParams | AuditReportParams:
@@ -199,7 +285,7 @@ def load_params(path: str | Path) -> ReportParams | AuditReportParams:
         try:
             params = AuditReportParams.model_validate(data)
         except ValidationError as exc:
-            raise ParamsError(f"{path}: {validation_message(exc)}") from None
+            raise ParamsError(problems_message(path, validation_problems(exc, known=_known_keys(AuditReportParams)))) from None
         for key in ("claims", "notebook"):
             if not getattr(params, key).exists():
                 raise ParamsError(f"{path}: key '{key}': not found: {getattr(params, key)}")
@@ -247,27 +333,83 @@ def load_report_params(path: str | Path) -> ReportParams:
 
     Raises:
         ParamsError: the file is missing or not YAML, a key is unknown or missing, a value has the
-            wrong type, or the ledger file does not exist. The message is one line and names the
-            file and the key.
+            wrong type, or the ledger file does not exist. The message names the file and lists
+            every problem found, one line each (one line in all when there is one).
     """
     path = Path(path).resolve()
     raw = read_yaml(path, ParamsError, "params file")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
     data = _with_paths(path, raw, "annual_report.ipynb", ("ledger", "output_dir", "notebook"))
+    problems: list[str] = []
+    params = None
     try:
         params = ReportParams.model_validate(data)
     except ValidationError as exc:
-        raise ParamsError(f"{path}: {validation_message(exc)}") from None
-
-    if not params.ledger.is_file():
-        raise ParamsError(f"{path}: key 'ledger': file not found: {params.ledger}")
-    if not params.notebook.is_file():
-        raise ParamsError(f"{path}: key 'notebook': file not found: {params.notebook}")
-    if params.published and params.published.results:
+        problems += validation_problems(exc, known=_known_keys(ReportParams))
+    # Files are checked even when other keys are wrong, so one run lists every mistake.
+    for key in ("ledger", "notebook"):
+        value = data.get(key)
+        if isinstance(value, Path) and not value.is_file():
+            problems.append(f"key '{key}': file not found: {value}")
+    if params is not None and params.published and params.published.results:
         unknown = [c.code for c in params.published.results.cats if c.code and c.code not in params.result_scheme.codes]
         if unknown:
-            raise ParamsError(
-                f"{path}: key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme"
-            )
+            problems.append(f"key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme")
+    if problems:
+        raise ParamsError(problems_message(path, problems))
     return params
+
+
+def _known_keys(model, parent: str = "") -> dict[str, list[str]]:
+    """Parent key → the keys a model allows there (for "did you mean" on a misspelt key)."""
+    out = {parent: [k for k in model.model_fields if k != "params_file"]}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        for candidate in getattr(ann, "__args__", ()) or (ann,):
+            if isinstance(candidate, type) and issubclass(candidate, StrictModel):
+                out.update(_known_keys(candidate, f"{parent}.{name}" if parent else name))
+    return out
+
+
+def published_identity_warnings(params: ReportParams) -> list[Msg]:
+    """Why the ``published:`` block may be another report's figures (empty when it looks right).
+
+    A params file copied from last year's (or another place's) keeps that report's ``published:``
+    block, and the new report would then mark its own figures "differs" against figures that
+    were never about them. Checked, each only when the block says it:
+
+    * **year**: the block's ``year`` (a published report's year: the session's year or the next,
+      when the report is given) or, without it, the year of ``source.date``, must be the report's
+      ``year`` or the year after;
+    * **jurisdiction**: the block's ``jurisdiction`` must name the same place (楚雄彝族自治州 and
+      楚雄州 are one place); without it, the source's publisher or title must name the report's place;
+    * **session**: the block's ``session``, when given, must be the report's.
+
+    Returns:
+        One sentence per mismatch, for the report's banner and the command line.
+    """
+    pub = params.published
+    if pub is None:
+        return []
+    out = []
+    year = pub.year if pub.year is not None else (pub.source.date.year if pub.source.date else None)
+    if year is not None and year not in (params.year, params.year + 1):
+        said = Msg("year %(year)s", year=pub.year) if pub.year is not None else Msg("dated %(date)s", date=pub.source.date.isoformat())
+        out.append(Msg("the published figures are %(said)s, but this report is on the %(year)s session "
+                       "(a report on it is given in %(year)s or %(next)s)", said=said, year=params.year, next=params.year + 1))
+    ours = place_names(params.jurisdiction)
+    if ours:
+        if pub.jurisdiction and place_names(pub.jurisdiction):
+            theirs = set(place_names(pub.jurisdiction))
+            if not theirs & set(ours):
+                out.append(Msg("the published figures are for %(theirs)s, but this report is for %(ours)s",
+                               theirs=pub.jurisdiction, ours=params.jurisdiction))
+        elif not pub.jurisdiction:
+            source = f"{pub.source.publisher} {pub.source.title}"
+            if not any(name in source or name in short_place_form(source) for name in ours):
+                out.append(Msg("the published figures' source (%(source)s) does not name %(place)s, the place this report is for",
+                               source=(pub.source.publisher or pub.source.title).strip(), place=ours[-1]))
+    if pub.session and params.session and "".join(pub.session.split()) != "".join(params.session.split()):
+        out.append(Msg("the published figures are on %(theirs)s, but this report is on %(ours)s", theirs=pub.session, ours=params.session))
+    return out

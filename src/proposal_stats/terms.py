@@ -70,3 +70,32 @@ RESOLUTION_STATUSES: Final[tuple[str, ...]] = (
     "not_feasible_now",
     "for_reference",
 )
+
+#: The 56 nationalities' names as they appear in autonomous place names (楚雄彝族自治州: 彝族),
+#: longest first so 哈萨克 is tried before 哈. Used to find a place's short form (楚雄州).
+ETHNIC_GROUPS: Final[tuple[str, ...]] = tuple(sorted(
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
+    "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
+    "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺".split(), key=len, reverse=True))
+
+
+def short_place_form(text: str) -> str:
+    """``text`` with the nationalities of autonomous areas removed: 楚雄彝族自治州 → 楚雄州,
+    德宏傣族景颇族自治州 → 德宏州 (how reports usually shorten them)."""
+    import re
+
+    return re.sub("(?:(?:" + "|".join(ETHNIC_GROUPS) + ")族)+自治", "", text or "")
+
+
+def place_names(text: str) -> tuple[str, ...]:
+    """The Chinese place name a jurisdiction begins with, and its short form
+    (:func:`short_place_form`): ``"楚雄彝族自治州 (Chuxiong…)"`` → ``("楚雄彝族自治州", "楚雄州")``;
+    ``"楚雄市 (Chuxiong city)"`` → ``("楚雄市",)``; no Chinese name → ``()``."""
+    import re
+
+    match = re.match(r"\s*([\u3400-\u9fff]+)", text or "")
+    if not match:
+        return ()
+    name = match.group(1)
+    short = short_place_form(name)
+    return (name, short) if short != name else (name,)

@@ -71,22 +71,63 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def validation_problems(exc: ValidationError, prefix: str = "", known: dict[str, list[str]] | None = None) -> list[str]:
+    """Every problem of a pydantic error, one short sentence each naming the key, unknown keys first
+    (a misspelt key also makes the right one "missing"; the unknown one is the cause).
+
+    Args:
+        exc: the validation error.
+        prefix: put before each key (``"reports.2."``).
+        known: parent key (``""`` for the top level) → the keys allowed there, to suggest the
+            nearest one for an unknown key ("did you mean 'jurisdiction'?").
+    """
+    out: list[str] = []
+    meant: set[str] = set()  # keys a misspelt key was suggested for: their "missing" is the same mistake
+    for err in sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden"):
+        where = prefix + _loc(err)
+        if err["type"] == "extra_forbidden":
+            close = _suggestion(err, known)
+            msg = f"unknown key '{where}'" + (f" (did you mean '{close}'?)" if close else "")
+            if close:
+                meant.add(".".join([*where.split(".")[:-1], close]))
+        elif err["type"] == "missing":
+            if where in meant:
+                continue
+            msg = f"missing key '{where}'"
+        elif where == "report_id" and err["type"] == "string_pattern_mismatch":
+            msg = (
+                f"report_id {err.get('input')!r} (the file name, unless report_id is set) may hold only "
+                "lowercase letters, digits, '.', '_' and '-'"
+            )
+        else:
+            msg = f"key '{where}': {err['msg']} (got {_short(err.get('input'))})"
+        if msg not in out:  # a union reports one problem once per branch
+            out.append(msg)
+    return out
+
+
+def _suggestion(err: dict, known: dict[str, list[str]] | None) -> str:
+    """The allowed key nearest a misspelt one, or ``""``."""
+    if not known:
+        return ""
+    import difflib
+
+    parts = [str(p) for p in err["loc"]]
+    parent = ".".join(p for p in parts[:-1] if not p.isdigit())
+    close = difflib.get_close_matches(parts[-1], known.get(parent, []), n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
+def problems_message(path, problems: list[str]) -> str:
+    """``path: problem`` for one problem; for several, a first line counting them and one indented
+    line per problem, so every mistake is fixed in one go."""
+    if len(problems) == 1:
+        return f"{path}: {problems[0]}"
+    return f"{path}: {len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems)
+
+
 def validation_message(exc: ValidationError, prefix: str = "") -> str:
-    """One line for a pydantic error: the first problem (an unknown key first, since a misspelt key
-    also makes the right one "missing"), and how many more there are."""
-    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-    err = errors[0]
-    where = prefix + _loc(err)
-    if err["type"] == "extra_forbidden":
-        msg = f"unknown key '{where}'"
-    elif err["type"] == "missing":
-        msg = f"missing key '{where}'"
-    elif where == "report_id" and err["type"] == "string_pattern_mismatch":
-        msg = (
-            f"report_id {err.get('input')!r} (the file name, unless report_id is set) may hold only "
-            "lowercase letters, digits, '.', '_' and '-'"
-        )
-    else:
-        msg = f"key '{where}': {err['msg']} (got {_short(err.get('input'))})"
-    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    return msg + more
+    """Every problem of a pydantic error (see :func:`validation_problems`): one line for one
+    problem, else one line each after a count."""
+    problems = validation_problems(exc, prefix)
+    return problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems)

@@ -1,11 +1,14 @@
 """Charts, and the one place where the CJK font is registered.
 
 A fresh machine has no CJK font, so Chinese labels would draw as empty boxes with "Glyph … missing"
-warnings. The project brings Noto Sans CJK (SIL Open Font License 1.1) through the PyPI package
-``notojp-matplotlib``: we read its font file and register it here; we never import that package
-(importing it would change matplotlib's global rc settings behind our back). Noto Sans CJK is a
-pan-CJK face: it covers GB 18030 including CJK Extension A (e.g. 䶮); for the few unified Han
-characters whose regional forms differ, this build draws the Japanese form.
+warnings. The project brings Noto Sans CJK (SIL Open Font License 1.1) as an OpenType collection
+(:mod:`proposal_stats.reporting.fonts`); :func:`register_cjk_font` adds its faces to matplotlib and
+every chart draws with the face of the report's ``chinese_glyphs`` (SC for simplified Chinese), so
+the charts and the HTML text show the same regional forms. Noto Sans CJK covers GB 18030 including
+CJK Extension A (e.g. 䶮).
+
+Every word a chart shows (titles, axes, legends) goes through ``t``, a
+:class:`~proposal_stats.reporting.i18n.Translator`, so a Chinese report has Chinese charts.
 
 :func:`set_theme` is the only theming entry point: it calls :func:`seaborn.set_theme` and then puts
 the CJK font first in the sans-serif list, because ``sns.set_theme()`` resets the font family.
@@ -23,32 +26,35 @@ import numpy as np
 import seaborn as sns
 from matplotlib import font_manager, ticker
 
+from ..messages import Msg
 from ..stats.metrics import percent_text, round_half_up
-from .fonts import CJK_FAMILY, cjk_font_path
+from .fonts import cjk_font_path, family
+from .i18n import Translator
+from .vocabulary import term
 
 PALETTE = ["#2f6f9f", "#e0a030", "#b8483d", "#6a8f4e", "#7a6aa8"]
+ENGLISH = Translator()
 
 
 @cache
-def register_cjk_font() -> str:
-    """Add the CJK font to matplotlib's font manager (idempotent); return its family name."""
+def register_cjk_font() -> None:
+    """Add the collection's faces (JP, KR, SC, TC, HK) to matplotlib's font manager (idempotent)."""
     font_manager.fontManager.addfont(str(cjk_font_path()))
-    return CJK_FAMILY
 
 
-def set_theme() -> None:
-    """Apply the report theme: seaborn "whitegrid", the CJK font first, deterministic PNGs.
+def set_theme(glyphs: str = "simplified") -> None:
+    """Apply the report theme: seaborn "whitegrid", the CJK face for ``glyphs`` first, deterministic PNGs.
 
     Call it after any ``sns.set_theme()`` of your own; it survives that reset because it re-applies
     the font list last.
     """
-    family = register_cjk_font()
+    register_cjk_font()
     sns.set_theme(
         style="whitegrid",
         palette=PALETTE,
         rc={
             "font.family": ["sans-serif"],
-            "font.sans-serif": [family, "DejaVu Sans"],
+            "font.sans-serif": [family(glyphs), "DejaVu Sans"],
             "axes.unicode_minus": False,
             "figure.dpi": 100,
             "savefig.dpi": 100,
@@ -83,17 +89,18 @@ def show(fig, alt: str, dpi: int = 110) -> None:
     display(HTML(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'))
 
 
-def category_chart(categories, title: str):
+def category_chart(categories, title: str, t: Translator = ENGLISH, glyphs: str = "simplified"):
     """Horizontal bar chart of result categories.
 
     Args:
         categories: ``Headline.categories`` (code, label, count, share in percent).
         title: chart title.
+        t: the report's language; glyphs: the regional forms of its Chinese (``chinese_glyphs``).
 
     Returns:
         The matplotlib Figure (one Axes); bars are labelled "count (share%)", first category on top.
     """
-    set_theme()
+    set_theme(glyphs)
     labels = [f"{c.code} · {c.label}" for c in categories]
     counts = [c.count for c in categories]
     height = 0.6 + 0.55 * len(labels)
@@ -107,7 +114,7 @@ def category_chart(categories, title: str):
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     ax.set_xlim(0, max(counts + [1]) * 1.25)
     whole_ticks(ax.xaxis)
-    ax.set_xlabel("proposals")
+    ax.set_xlabel(t("proposals"))
     ax.set_ylabel("")
     ax.set_title(title, loc="left", fontsize=12)
     sns.despine(ax=ax, left=True)
@@ -115,24 +122,25 @@ def category_chart(categories, title: str):
     return fig
 
 
-def comparison_chart(comparison, title: str):
+def comparison_chart(comparison, title: str, t: Translator = ENGLISH, glyphs: str = "simplified"):
     """Horizontal bars of the comparable resolved shares (percent), one per report.
 
     Args:
         comparison: :meth:`CorpusReport.comparison_table` (``id``, ``resolved_share``, ``comparable``).
         title: chart title.
+        t, glyphs: as for :func:`category_chart`.
 
     Returns:
         The Figure; reports that do not compare are left out (the table beside it says why).
     """
-    set_theme()
+    set_theme(glyphs)
     df = comparison[comparison["comparable"]].sort_values("resolved_share")
     fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(df) + 1.0)))
     ax.barh(df["id"], df["resolved_share"], color=PALETTE[0], height=0.6)
     for i, v in enumerate(df["resolved_share"]):
         ax.text(v, i, f" {percent_text(v)}", va="center", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_xlim(0, 110)
-    ax.set_xlabel("share printed as resolved (%)")
+    ax.set_xlabel(t("share printed as resolved (%)"))
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(title, loc="left", fontsize=12)
     sns.despine(ax=ax, left=True)
@@ -140,28 +148,29 @@ def comparison_chart(comparison, title: str):
     return fig
 
 
-def trend_chart(trends, title: str):
+def trend_chart(trends, title: str, t: Translator = ENGLISH, glyphs: str = "simplified"):
     """Proposals received and filed per year, one panel per jurisdiction with several years.
 
     Args:
         trends: :meth:`CorpusReport.trends_table` (``jurisdiction``, ``body``, ``year``, ``measure``, ``value``).
         title: figure title.
+        t, glyphs: as for :func:`category_chart`.
 
     Returns:
         The Figure (a row of panels; markers on every printed year, no interpolation implied).
     """
-    set_theme()
+    set_theme(glyphs)
     groups = list(trends.groupby(["jurisdiction", "body"], sort=True))
     n = max(1, len(groups))
     fig, axes = plt.subplots(1, n, figsize=(min(3.4 * n, 11), 3.2), squeeze=False)
     for ax, ((place, body), df) in zip(axes[0], groups):
         for i, (measure, part) in enumerate(df.groupby("measure")):
             part = part.sort_values("year")
-            ax.plot(part["year"], part["value"], marker="o", color=PALETTE[i], label=measure)
+            ax.plot(part["year"], part["value"], marker="o", color=PALETTE[i], label=t(term("measure", measure)))
         ax.set_title(f"{place} ({body})", fontsize=10)
         whole_ticks(ax.xaxis)
         whole_ticks(ax.yaxis)
-        ax.set_xlabel("year")
+        ax.set_xlabel(t("year"))
         ax.legend(fontsize=8)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12)
     fig.tight_layout()
@@ -169,7 +178,7 @@ def trend_chart(trends, title: str):
 
 
 def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str, title: str, xlabel: str, tau2: float = 0.0,
-                 highlight: str | None = None, size: tuple[float, float] = (7.5, 4.2)):
+                 highlight: str | None = None, size: tuple[float, float] = (7.5, 4.2), t: Translator = ENGLISH, glyphs: str = "simplified"):
     """A funnel plot: each unit's rate (k / n, percent) against n, with 95% and 99.8% limits.
 
     Args:
@@ -181,14 +190,15 @@ def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str,
         tau2: over-dispersion τ² (0 = exact binomial limits).
         highlight: a unit to ring and label (the explorer's selection).
         size: figure size in inches.
+        t, glyphs: as for :func:`category_chart`.
 
     Returns:
         The Figure. Only units outside the 95% limits are labelled (at most 12), staggered so labels
         do not overlap; with 5 to 100 units the plot stays readable.
     """
-    set_theme()
+    set_theme(glyphs)
     fig, ax = plt.subplots(figsize=size)
-    _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2)
+    _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2, t)
     row = table[(table["handling_unit"] == highlight) & (table[n_col] > 0)] if highlight else table.iloc[0:0]
     for r in row.itertuples():
         x, y = getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100
@@ -198,36 +208,36 @@ def funnel_chart(table, k_col: str, n_col: str, target: float, verdict_col: str,
     return fig
 
 
-def funnel_pair(table, panels, tau2: float = 0.0):
+def funnel_pair(table, panels, tau2: float = 0.0, t: Translator = ENGLISH, glyphs: str = "simplified"):
     """Two funnel plots side by side (one image, one render): ``panels`` is a pair of
     ``(k_col, n_col, target, verdict_col, title, xlabel)``; see :func:`funnel_chart`."""
-    set_theme()
+    set_theme(glyphs)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, (k_col, n_col, target, verdict_col, title, xlabel) in zip(axes, panels):
-        _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2 if k_col == panels[0][0] else 0.0)
+        _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2 if k_col == panels[0][0] else 0.0, t)
     fig.tight_layout()
     return fig
 
 
-def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -> None:
+def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2, t: Translator) -> None:
     from ..stats.units import adjusted_limits, funnel_limits
 
     df = table[table[n_col] > 0]
     ax.set_title(title, loc="left", fontsize=12)
     if len(df) == 0 or target != target:
-        ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, t("no data"), ha="center", transform=ax.transAxes)
         return
     top = int(df[n_col].max()) + 1
     ns = sorted(set(range(1, min(top, 60) + 1)) | set(np.unique(np.geomspace(1, top, 240).astype(int))))  # every n up to 60, then a grid
     lim = adjusted_limits(target, ns, tau2) if tau2 > 0 else funnel_limits(target, ns)
-    for col, style, label in (("lower_998", ":", "99.8% limits"), ("upper_998", ":", None), ("lower_95", "--", "95% limits"), ("upper_95", "--", None)):
+    for col, style, label in (("lower_998", ":", t("99.8% limits")), ("upper_998", ":", None), ("lower_95", "--", t("95% limits")), ("upper_95", "--", None)):
         ax.plot(lim["n"], lim[col] * 100, style, color="#555555", linewidth=1, label=label)
     ax.axhline(target * 100, color="#555555", linewidth=1)
     few = df[verdict_col] == "too few"
     rate = df[k_col] / df[n_col] * 100
-    ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label="too few to judge", zorder=2)
+    ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label=t("too few to judge"), zorder=2)
     colours = {"within": PALETTE[0], "above 95%": PALETTE[3], "above 99.8%": PALETTE[3], "below 95%": PALETTE[2], "below 99.8%": PALETTE[2]}
-    ax.scatter(df.loc[~few, n_col], rate[~few], color=[colours[v] for v in df.loc[~few, verdict_col]], s=28, zorder=3, label="units")
+    ax.scatter(df.loc[~few, n_col], rate[~few], color=[colours[v] for v in df.loc[~few, verdict_col]], s=28, zorder=3, label=t("units"))
     outliers = df[~few & (df[verdict_col] != "within")].sort_values(n_col)
     for i, r in enumerate(outliers.head(12).itertuples()):
         ax.annotate(getattr(r, "handling_unit"), (getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100),
@@ -240,21 +250,22 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2) -
     ax.legend(fontsize=8, loc="lower right")
 
 
-def days_chart(times, title: str):
+def days_chart(times, title: str, t: Translator = ENGLISH, glyphs: str = "simplified"):
     """Histogram of days from assignment to reply, the deadline marked (the median allowed days)."""
-    set_theme()
+    set_theme(glyphs)
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     days = times["days"].dropna()
     if len(days):
         ax.hist(days, bins=range(0, int(max(days.max(), times["allowed"].max()) + 8), 7), color=PALETTE[0], edgecolor="white")
         allowed = times["allowed"].dropna()
         if len(allowed):
-            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=f"deadline ({round_half_up(allowed.median(), 0)} days)")
+            days_allowed = round_half_up(allowed.median(), 0)
+            ax.axvline(allowed.median(), color=PALETTE[2], linewidth=2, label=t(Msg("deadline (%(days)s days)", days=days_allowed)))
             ax.legend(fontsize=8)
     whole_ticks(ax.xaxis)
     whole_ticks(ax.yaxis)
-    ax.set_xlabel("days from assignment to reply")
-    ax.set_ylabel("proposals")
+    ax.set_xlabel(t("days from assignment to reply"))
+    ax.set_ylabel(t("proposals"))
     ax.set_title(title, loc="left", fontsize=12)
     fig.tight_layout()
     return fig

@@ -1,84 +1,119 @@
-"""The corpus report: the published-report audit of many reports as HTML sections and CSV tables.
+"""The corpus report: the published-report audit of many reports, as sections and CSV tables.
 
-The notebook ``notebooks/published_audit.ipynb`` calls :func:`build_corpus_report` and displays what
-it returns; the figures come from :mod:`proposal_stats.published.corpus`.
+The notebook ``notebooks/published_audit.ipynb`` calls :func:`build_corpus_report` and displays its
+sections in order (templates in ``templates/corpus/``); the figures come from
+:mod:`proposal_stats.published.corpus`.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .. import __version__
 from ..ledger.model import file_sha256
-from ..published.audit import KINDS
+from ..messages import Msg
+from ..published.audit import KINDS, comparable_resolution_share
 from ..published.corpus import Corpus, load_corpus
+from . import content
+from .content import Section
 from .exports import corpus_about, corpus_tables, write_tables
-from .htmlparts import STYLE, esc, table
+from .i18n import Translator, check_language
+from .vocabulary import term
 
 
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+_SEVERITY_STYLE = {"error": "bad", "warning": "warn", "note": "muted"}
+
+
+@dataclass(frozen=True)
 class CorpusReport(Corpus):
-    """The corpus audit (:class:`~proposal_stats.published.corpus.Corpus`) with its HTML sections."""
+    """The corpus audit (:class:`~proposal_stats.published.corpus.Corpus`) with its sections, in
+    reading order, shown in ``language`` through the templates in ``templates/corpus/``."""
 
-    def title_html(self) -> str:
-        """The report's title section as escaped HTML."""
-        n = len(self.reports)
+    language: str = "en"
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.language)
+
+    @property
+    def glyphs(self) -> str:
+        return self.params.glyphs(self.language)
+
+    def _section(self, name: str, **data) -> Section:
+        return Section(f"corpus/{name}.html.j2", self.language, data)
+
+    def title(self) -> Section:
+        """The title, with the number of reports and of error-level findings."""
         errors = sum(f.severity == "error" for _, _, found in self.reports for f in found)
-        return (
-            f"{STYLE}<div class='ps-report'><h1>{esc(self.params.title)}</h1>"
-            f"<p class='ps-note'>{n} published reports · {errors} error-level findings · real data, transcribed as printed</p></div>"
-        )
+        return self._section("title", title=self.params.text("title", self.language), reports=len(self.reports), errors=errors)
 
-    def summary_html(self) -> str:
-        """The report's summary section as escaped HTML."""
+    def reports_audited(self) -> Section:
+        """One row per report: its identity and its findings by severity."""
         df = self.summary_table()
-        rows = [[(esc(r.id), ""), (esc(r.jurisdiction), ""), (esc(r.body), ""), (esc("" if pd.isna(r.year) else int(r.year)), "num"),
-                 (str(r.errors), "num bad" if r.errors else "num"), (str(r.warnings), "num"), (str(r.notes), "num")] for r in df.itertuples()]
-        return "<div class='ps-report'><h2>Reports audited</h2>" + table(
-            ["Report", "Jurisdiction", "Body", "Year", "Errors", "Warnings", "Notes"], rows,
-            "every printed figure checked against the others; notes are harmless printing habits") + "</div>"
+        rows = [{"id": r.id, "jurisdiction": r.jurisdiction, "body": term("claims_body", r.body), "year": "" if pd.isna(r.year) else int(r.year),
+                 "errors": int(r.errors), "warnings": int(r.warnings), "notes": int(r.notes)} for r in df.itertuples()]
+        return self._section("summary", rows=rows)
 
-    def findings_html(self) -> str:
-        """The report's findings section as escaped HTML."""
-        df = self.findings_table()
-        order = {"error": 0, "warning": 1, "note": 2}
-        df = df.assign(_o=df["severity"].map(order)).sort_values(["_o", "id"], kind="stable")
-        rows = [[(esc(r.id), ""), (esc(r.severity), f"ps-{'bad' if r.severity == 'error' else 'warn' if r.severity == 'warning' else 'muted'}"),
-                 (esc(r.kind), ""), (esc(r.where), ""), (esc(r.message), "")] for r in df.itertuples()]
-        kinds = [[(esc(k), ""), (esc(sev), ""), (esc(text), "")] for k, (sev, text) in KINDS.items()]
-        return ("<div class='ps-report'><h2>Findings</h2>" + table(["Report", "Severity", "Kind", "Where", "Finding"], rows)
-                + "<h2>Kinds of finding</h2>" + table(["Kind", "Severity", "Meaning"], kinds) + "</div>")
+    def findings(self) -> Section:
+        """Every finding, errors first, and what each kind of finding means."""
+        found = [(c.id, f) for _, c, fs in self.reports for f in fs]
+        found.sort(key=lambda x: (_SEVERITY_ORDER.get(x[1].severity, 3), x[0]))
+        rows = [{"id": rid, "severity": term("severity", f.severity), "style": _SEVERITY_STYLE.get(f.severity, ""),
+                 "kind": term("finding", f.kind), "where": f.where, "message": f.message} for rid, f in found]
+        kinds = [(term("finding", k), term("severity", sev), Msg(text)) for k, (sev, text) in KINDS.items()]
+        return self._section("findings", rows=rows, kinds=kinds)
 
-    def comparison_html(self) -> str:
-        """The report's comparison section as escaped HTML."""
+    def comparison(self) -> Section:
+        """The share each report prints as resolved, through its own scheme, or why it does not compare."""
+        notes = {c.id: comparable_resolution_share(c)[1] for _, c, _ in self.reports if c.results}
         df = self.comparison_table()
-        rows = [[(esc(r.id), ""), (esc(r.first_class), ""), ("—" if pd.isna(r.resolved_share) else f"{r.resolved_share:.2f}%", "num"),
-                 ("yes" if r.comparable else esc(r.note), "" if r.comparable else "ps-warn")] for r in df.itertuples()]
-        return ("<div class='ps-report'><h2>Resolution shares across places</h2><p>The share of proposals each report prints as "
-                "resolved, through its own scheme: only classes whose printed label means resolved (已解决/基本解决) count. "
-                "A report whose first class also covers “being solved” (正在解决) or “partly solved” (部分解决) is marked not "
-                "comparable.</p>" + table(["Report", "First class as printed", "Resolved share", "Comparable"], rows) + "</div>")
+        rows = [{"id": r.id, "first_class": r.first_class, "share": "—" if pd.isna(r.resolved_share) else f"{r.resolved_share:.2f}%",
+                 "comparable": bool(r.comparable), "note": notes.get(r.id, r.note)} for r in df.itertuples()]
+        return self._section("comparison", rows=rows)
 
-    def trends_html(self) -> str:
-        """The report's trends section as escaped HTML."""
+    def comparison_chart(self) -> Section:
+        """Bars of the comparable resolved shares, every bar's figure in the alternative text."""
+        from . import charts
+
+        t = self.t
+        df = self.comparison_table()
+        shown = df[df["comparable"]]
+        fig = charts.comparison_chart(df, t("Share printed as resolved (comparable reports only)"), t=t, glyphs=self.glyphs)
+        alt = t(Msg("Bar chart of the resolved shares of the comparable reports: %(bars)s",
+                    bars="; ".join(f"{r.id} {r.resolved_share:.2f}%" for r in shown.itertuples())))
+        return content.figure(fig, alt, self.language, figure_id="comparison-chart")
+
+    def trends(self) -> Section:
+        """Proposals received and filed per year, for jurisdictions with several years."""
         df = self.trends_table()
         wide = df.pivot_table(index=["jurisdiction", "body", "year"], columns="measure", values="value", aggfunc="first").reset_index()
-        rows = [[(esc(r.jurisdiction), ""), (esc(r.body), ""), (str(int(r.year)), "num"),
-                 ("—" if pd.isna(getattr(r, "received", None)) else str(int(r.received)), "num"),
-                 ("—" if pd.isna(getattr(r, "filed", None)) else str(int(r.filed)), "num")] for r in wide.itertuples()]
-        return ("<div class='ps-report'><h2>Trends</h2><p>Jurisdictions with reports for several years: proposals received and "
-                "filed, as printed. A new year appears when its claims file is added.</p>"
-                + table(["Jurisdiction", "Body", "Year", "Received", "Filed"], rows) + "</div>")
+        rows = [{"jurisdiction": r.jurisdiction, "body": term("claims_body", r.body), "year": int(r.year),
+                 "received": "—" if pd.isna(getattr(r, "received", None)) else int(r.received),
+                 "filed": "—" if pd.isna(getattr(r, "filed", None)) else int(r.filed)} for r in wide.itertuples()]
+        return self._section("trends", rows=rows)
 
-    def footer_html(self) -> str:
-        """The report's footer section as escaped HTML."""
+    def trends_chart(self) -> Section:
+        """Line charts of proposals received and filed per year, one panel per jurisdiction."""
+        from . import charts
+
+        t = self.t
+        trends = self.trends_table()
+        fig = charts.trend_chart(trends, t("Proposals received and filed"), t=t, glyphs=self.glyphs)
+        alt = t(Msg("Line charts of proposals received and filed per year for: %(places)s",
+                    places=t.join(sorted(set(trends["jurisdiction"])))))
+        return content.figure(fig, alt, self.language, figure_id="trends-chart")
+
+    def footer(self) -> Section:
+        """Provenance: the params file and its SHA-256, the claims, the number of reports, the version."""
         p = self.params
         items = [("params_file", p.params_file.name), ("params_sha256", file_sha256(p.params_file)),
                  ("claims", str(p.claims.name)), ("reports", str(len(self.reports))), ("proposal_stats_version", __version__)]
-        return "<div class='ps-report ps-footer'><strong>Provenance</strong><ul>" + "".join(
-            f"<li>{esc(k)}: <code>{esc(v)}</code></li>" for k, v in items) + "</ul></div>"
+        return Section("footer.html.j2", self.language, {"items": [(term("provenance", k), v) for k, v in items]})
 
     def write_outputs(self, output_dir: str | Path) -> None:
         """``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx`` into
@@ -95,12 +130,17 @@ class CorpusReport(Corpus):
         write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__))
 
 
-def build_corpus_report(params_file: str | Path) -> CorpusReport:
+def build_corpus_report(params_file: str | Path, language: str | None = None) -> CorpusReport:
     """Load and audit every claims file the params file names (:func:`~proposal_stats.published.corpus.load_corpus`).
+
+    Args:
+        params_file: a ``kind: published_audit`` params file.
+        language: the language of the sections (``en``, ``zh-CN``); default the params file's.
 
     Raises:
         ParamsError: the params file is invalid or not ``kind: published_audit``.
+        UnknownLanguage: no catalog for the language.
         ClaimsError: a claims file breaks the format (the message names file, report and key).
     """
     corpus = load_corpus(params_file)
-    return CorpusReport(corpus.params, corpus.reports)
+    return CorpusReport(corpus.params, corpus.reports, check_language(language or corpus.params.language))

@@ -464,10 +464,11 @@ def annual_about(report) -> About:
     notes = []
     if p.synthetic_fields:
         notes.append(f"SYNTHETIC DATA: these ledger fields are synthetic: {', '.join(p.synthetic_fields)}. "
-                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.synthetic_note}".strip())
+                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.text('synthetic_note', report.language)}".strip())
     notes += [ROUNDING_NOTE, NEUTRALISING_NOTE]
-    identity = [("report", p.title), ("jurisdiction", p.jurisdiction), ("session", p.session), ("year", str(p.year))]
-    return About(title=f"{p.title} — tables", provenance=identity + [(k, str(v)) for k, v in prov.items()], notes=notes)
+    title = p.text("title", report.language)
+    identity = [("report", title), ("jurisdiction", p.jurisdiction), ("session", p.session), ("year", str(p.year))]
+    return About(title=f"{title} — tables", provenance=identity + [(k, str(v)) for k, v in prov.items()], notes=notes)
 
 
 def corpus_tables(corpus) -> list[Table]:
@@ -485,7 +486,7 @@ def corpus_tables(corpus) -> list[Table]:
 def corpus_about(corpus, params_sha256: str, version: str) -> About:
     """The corpus workbook's about sheet."""
     p = corpus.params
-    return About(title=f"{p.title} — tables",
+    return About(title=f"{p.text('title', corpus.language)} — tables",
                  provenance=[("params_file", p.params_file.name), ("params_sha256", params_sha256), ("claims", p.claims.name),
                              ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)],
                  notes=["Real data, transcribed as printed.", ROUNDING_NOTE, NEUTRALISING_NOTE])

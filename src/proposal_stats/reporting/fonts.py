@@ -1,15 +1,22 @@
-"""The bundled CJK font: where it is, and the subset of it that the HTML report embeds.
+"""The bundled CJK font: which face draws a report's Chinese, and the subset of it the HTML embeds.
 
-A fresh machine has no CJK font. Charts draw Chinese with Noto Sans CJK (SIL Open Font License 1.1),
-installed from PyPI as ``notojp-matplotlib`` (we read its font file, we never import the package).
-The HTML report's *text* needs a font too: :func:`subset_font` cuts the characters a report uses out
-of the same font (about 50 KB for the reference report), and :func:`embed_css` turns it into an
-``@font-face`` rule the report carries inline, so it reads the same offline on any machine. A
-reader's own Chinese fonts still come first; the embedded face is the fallback.
+A fresh machine has no CJK font. The project brings Noto Sans CJK (SIL Open Font License 1.1) as the
+OpenType collection ``NotoSansCJK-Regular.ttc`` from the PyPI package ``noto-cjk-sans-otc`` (we read
+its font file, we never import the package). The collection holds one face per region, and the
+faces draw shared characters differently (直 角 骨 令 写 …): a simplified-Chinese report uses the SC
+face (index 2), a traditional one the TC face (3) or the Hong Kong face (4), never the Japanese face
+(0). :data:`FACES` maps a params file's ``chinese_glyphs`` to its face; the charts
+(:mod:`proposal_stats.reporting.charts`) and the HTML use the same one.
 
-Run as ``python -m proposal_stats.reporting.fonts``, it opens the font, then reads the characters from standard
-input and writes the subset font, base64-encoded, to standard output: the renderer starts it while the
-kernel runs the notebook and feeds it the characters afterwards, so the work overlaps the HTML export.
+The HTML report's *text* needs the font too: :func:`subset_font` cuts the characters a report uses
+out of that face, and :func:`embed_css` turns it into an ``@font-face`` rule the report carries
+inline, so it reads the same offline on any machine. A reader's own Chinese fonts of the same
+region still come first; the embedded face is the fallback.
+
+Run as ``python -m proposal_stats.reporting.fonts GLYPHS``, it opens the face, then reads the
+characters from standard input and writes the subset font, base64-encoded, to standard output: the
+renderer starts it while the kernel runs the notebook and feeds it the characters afterwards, so
+the work overlaps the HTML export.
 """
 
 from __future__ import annotations
@@ -22,27 +29,62 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-CJK_FAMILY = "Noto Sans CJK JP"
-_FONT_DISTRIBUTION = "notojp-matplotlib"
+_FONT_DISTRIBUTION = "noto-cjk-sans-otc"
+_FONT_FILE = "NotoSansCJK-Regular.ttc"
+
+#: ``chinese_glyphs`` → (family name in the collection, the reader's own fonts of that region to try first).
+FACES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "simplified": ("Noto Sans CJK SC", ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC")),
+    "traditional": ("Noto Sans CJK TC", ("PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", "Source Han Sans TC")),
+    "hong_kong": ("Noto Sans CJK HK", ("PingFang HK", "Microsoft JhengHei", "Noto Sans CJK HK", "Source Han Sans HC")),
+}
 #: The name the report's CSS gives the embedded subset (kept apart from any installed Noto font).
 EMBEDDED_FAMILY = "Proposal Stats CJK"
 
 
 @cache
 def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans CJK Regular font file.
+    """Path of the bundled Noto Sans CJK Regular collection (``.ttc``).
 
     Raises:
-        RuntimeError: the ``notojp-matplotlib`` distribution is not installed or has no .otf file.
+        RuntimeError: the ``noto-cjk-sans-otc`` distribution is not installed or has no font file.
     """
     try:
         files = metadata.files(_FONT_DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
         raise RuntimeError(f"the CJK font package {_FONT_DISTRIBUTION!r} is not installed") from None
     for f in files:
-        if f.name.endswith(".otf"):
+        if f.name == _FONT_FILE:
             return Path(str(f.locate()))
-    raise RuntimeError(f"{_FONT_DISTRIBUTION!r} has no .otf font file")
+    raise RuntimeError(f"{_FONT_DISTRIBUTION!r} has no {_FONT_FILE}")
+
+
+def family(glyphs: str = "simplified") -> str:
+    """The collection's family name for ``glyphs`` (``"Noto Sans CJK SC"`` for ``simplified``)."""
+    return FACES[glyphs][0]
+
+
+@cache
+def face_index(glyphs: str = "simplified") -> int:
+    """The index of ``glyphs``' face in the collection, found by its family name (SC is 2).
+
+    Raises:
+        RuntimeError: the collection has no such face.
+    """
+    from fontTools.ttLib import TTFont
+
+    path = cjk_font_path()
+    for i in range(_face_count(path)):
+        font = TTFont(str(path), fontNumber=i, lazy=True)
+        if font["name"].getDebugName(1) == family(glyphs):
+            return i
+    raise RuntimeError(f"{path} has no face {family(glyphs)!r}")
+
+
+def _face_count(path: Path) -> int:
+    with path.open("rb") as f:
+        header = f.read(12)
+    return int.from_bytes(header[8:12], "big") if header[:4] == b"ttcf" else 1
 
 
 def characters_needing_font(text: str) -> str:
@@ -51,19 +93,19 @@ def characters_needing_font(text: str) -> str:
     return "".join(sorted(c for c in set(text) if ord(c) >= 0x2E80))
 
 
-def open_font():
-    """The bundled font, the tables the subset needs already read (about 0.3 s, done ahead)."""
+def open_font(glyphs: str = "simplified"):
+    """The face for ``glyphs``, the tables the subset needs already read (done ahead of time)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(cjk_font_path()), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    font = TTFont(str(cjk_font_path()), fontNumber=face_index(glyphs), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
     for tag in ("cmap", "CFF ", "hmtx", "name", "OS/2", "post"):
         font[tag]
     return font
 
 
-def subset_font(characters: str, font=None) -> bytes:
-    """The bundled font (or ``font`` from :func:`open_font`, which this consumes) cut down to
-    ``characters``: OpenType/CFF bytes for horizontal text, hints kept, no layout features, the
+def subset_font(characters: str, font=None, glyphs: str = "simplified") -> bytes:
+    """The face for ``glyphs`` (or ``font`` from :func:`open_font`, which this consumes) cut down
+    to ``characters``: OpenType/CFF bytes for horizontal text, hints kept, no layout features, the
     font's own bounding boxes (not recomputed: that alone took most of the time). Deterministic:
     the same characters give the same bytes (no timestamp is written)."""
     from fontTools import subset
@@ -72,7 +114,7 @@ def subset_font(characters: str, font=None) -> bytes:
     options.layout_features = []
     options.name_IDs = ["*"]  # keep the copyright and licence names (OFL 1.1 asks for them)
     options.drop_tables += ["BASE", "VORG", "vhea", "vmtx"]  # vertical text: not in a report
-    font = font if font is not None else open_font()
+    font = font if font is not None else open_font(glyphs)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
     subsetter.subset(font)
@@ -81,26 +123,25 @@ def subset_font(characters: str, font=None) -> bytes:
     return out.getvalue()
 
 
+def font_stack(glyphs: str = "simplified") -> str:
+    """The CSS ``font-family`` list for a report's text: Latin system fonts, the reader's own
+    Chinese fonts of the region, then the embedded face."""
+    local = ", ".join(f"'{name}'" for name in FACES[glyphs][1])
+    return f"system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, {local}, '{EMBEDDED_FAMILY}', sans-serif"
+
+
 def embed_css(font_base64: str) -> str:
-    """A ``<style>`` element declaring the embedded face and adding it, after the reader's own
-    Chinese fonts, to the families the JupyterLab template uses for text."""
-    families = (
-        "system-ui, -apple-system, 'Segoe UI', helvetica, arial, 'PingFang SC', 'Microsoft YaHei', "
-        f"'Noto Sans CJK SC', 'Source Han Sans SC', '{EMBEDDED_FAMILY}', sans-serif"
-    )
-    return (
-        "<style>"
-        f"@font-face{{font-family:'{EMBEDDED_FAMILY}';src:url(data:font/otf;base64,{font_base64}) format('opentype');}}"
-        f":root{{--jp-content-font-family:{families};--jp-ui-font-family:{families};}}"
-        "</style>"
-    )
+    """A ``<style>`` element declaring the embedded face (the report's CSS already names it)."""
+    return f"<style>@font-face{{font-family:'{EMBEDDED_FAMILY}';src:url(data:font/otf;base64,{font_base64}) format('opentype');}}</style>"
 
 
 def main() -> None:
-    """Open the font, then read characters from standard input and write the subset font, base64,
-    to standard output (nothing when there are no characters)."""
+    """Open the face named by the first argument (``simplified`` by default), then read characters
+    from standard input and write the subset font, base64, to standard output (nothing when there
+    are no characters)."""
     os.nice(10)  # opening the font runs beside the kernel's start: the kernel comes first
-    font = open_font()  # while the caller is still busy: it sends the characters when it has them
+    glyphs = sys.argv[1] if len(sys.argv) > 1 else "simplified"
+    font = open_font(glyphs)  # while the caller is still busy: it sends the characters when it has them
     characters = sys.stdin.read()
     if characters:
         sys.stdout.write(base64.b64encode(subset_font(characters, font)).decode("ascii"))

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..params import AuditReportParams, ParamsError, ReportParams, load_params
+from ..messages import Msg, N_
+from ..params import AuditReportParams, ParamsError, ReportParams, load_params, published_identity_warnings
+from .i18n import UnknownLanguage, check_language
 
 if TYPE_CHECKING:
     import nbformat
@@ -32,26 +34,47 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "offline_report"
 
 
+#: What each step of a render is called in messages (the command's progress line, errors).
+STEP_LABELS = {
+    "params": N_("reading the params file"),
+    "execute": N_("computing the report"),
+    "export": N_("writing the HTML"),
+    "write": N_("saving the files"),
+    "failed": N_("failed"),
+    "starting": N_("starting"),
+}
+
+
 class RenderError(RuntimeError):
     """A render failed. ``step`` names the failing step; ``str(err)`` is a one-line explanation
-    (for a notebook failure: the cell and the exception raised in it, not a traceback)."""
+    (for a notebook failure: the cell and the exception raised in it, not a traceback), and
+    :attr:`explanation` the same as a message to show in the report's language."""
 
     def __init__(self, report: str, step: str, message: str, explained: bool = False):
         # An explained failure (no accepted row, --strict) is the report's own verdict, not a step that broke.
         super().__init__(f"{report}: {message}" if explained else f"{report}: {step} failed: {message}")
-        self.report, self.step, self.message = report, step, message
+        self.report, self.step, self.message, self.explained = report, step, message, explained
+
+    @property
+    def explanation(self) -> Msg:
+        if self.explained:  # already in the report's language (raised by the report itself)
+            return Msg("%(report)s: %(message)s", report=self.report, message=self.message)
+        return Msg("%(report)s: %(step)s failed: %(message)s", report=self.report, step=Msg(STEP_LABELS.get(self.step, self.step)),
+                   message=self.message)
 
 
 @dataclass
 class RenderResult:
-    """A finished render: where it went, what it wrote, how long it took (seconds), and any text
-    the notebook wrote to stderr (kept out of the HTML, reported here instead)."""
+    """A finished render: where it went, what it wrote, how long it took (seconds), any text
+    the notebook wrote to stderr (kept out of the HTML, reported here instead), and warnings for
+    the user (e.g. a ``published:`` block that seems to be another report's)."""
 
     report_id: str
     output_dir: Path
     files: list[Path]
     seconds: float
     stderr: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     rows_read: int | None = None  # ledger rows, from summary.json (None: no ledger)
     rows_rejected: int | None = None
     ledger: Path | None = None
@@ -103,12 +126,16 @@ def check_parameters_cell(nb: nbformat.NotebookNode, path: Path) -> None:
 HIDE_TAG = "report-hide"
 
 
-def _clean(nb: nbformat.NotebookNode, title: str) -> list[str]:
-    """Make the executed notebook deterministic and quiet; return the stderr text removed."""
+def _clean(nb: nbformat.NotebookNode, title: str, glyphs: str) -> list[str]:
+    """Make the executed notebook deterministic and quiet, and give the HTML template the title and
+    the font stack (:func:`~proposal_stats.reporting.fonts.font_stack`); return the stderr text removed."""
+    from .fonts import font_stack
+
     stderr = []
     nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
     nb.metadata.pop("papermill", None)
     nb.metadata["title"] = title
+    nb.metadata["proposal_stats"] = {"font_stack": font_stack(glyphs)}
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
         cell.metadata.pop("papermill", None)
@@ -145,7 +172,8 @@ class _FontJob:
     loaded the font by the time the notebook has run; fed the characters then, it works beside the
     HTML export."""
 
-    def __init__(self):
+    def __init__(self, glyphs: str = "simplified"):
+        self._glyphs = glyphs
         self._proc = None
         self._lock = threading.Lock()
         self._cancelled = False
@@ -162,7 +190,7 @@ class _FontJob:
             try:
                 if not self._cancelled:
                     self._proc = subprocess.Popen(
-                        [sys.executable, "-m", "proposal_stats.reporting.fonts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                        [sys.executable, "-m", "proposal_stats.reporting.fonts", self._glyphs], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
                     )
             except OSError:
                 self._proc = None  # send() reports it; the report goes out without the font
@@ -196,7 +224,7 @@ class _FontJob:
         self._thread.join()
         if self._result["code"] != 0:
             reason = self._result["error"].decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-            stderr.append(f"the report's text font was not embedded ({reason[0]})\n")
+            stderr.append(Msg("the report's text font was not embedded (%(reason)s)", reason=reason[0]))
             return html
         if not self._result["font"]:  # the report shows no CJK character
             return html
@@ -241,7 +269,7 @@ def _html_exporter():
 MARKER = ".proposal-stats-report"
 
 
-def check_output_dir(params: ReportParams | AuditReportParams) -> str | None:
+def check_output_dir(params: ReportParams | AuditReportParams) -> Msg | None:
     """Why ``params.output_dir`` must not be (re)placed, or ``None`` if it is safe.
 
     A render replaces its output folder wholesale, so the folder must be new, empty, or a report
@@ -250,14 +278,13 @@ def check_output_dir(params: ReportParams | AuditReportParams) -> str | None:
     target = params.output_dir
     for path in params.inputs:
         if path == target or target in path.parents:
-            return f"output_dir {target} contains the input {path}; choose a folder of its own, e.g. outputs/{params.report_id}"
+            return Msg("output_dir %(target)s contains the input %(input)s; choose a folder of its own, e.g. outputs/%(report)s",
+                       target=str(target), input=str(path), report=params.report_id)
     if target.exists() and not target.is_dir():
-        return f"output_dir {target} is a file, not a folder"
+        return Msg("output_dir %(target)s is a file, not a folder", target=str(target))
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        return (
-            f"output_dir {target} already holds files that proposal-stats did not write; "
-            "refusing to replace them (choose a new or empty folder)"
-        )
+        return Msg("output_dir %(target)s already holds files that proposal-stats did not write; "
+                   "refusing to replace them (choose a new or empty folder)", target=str(target))
     return None
 
 
@@ -294,10 +321,11 @@ def _tail(log, lines: int = 3) -> str:
 EXPLAINED = ("NoRowsAccepted", "RowsRejected")
 
 
-def _execution_error_message(exc) -> str:
+def _execution_error_message(exc) -> Msg:
     cell = getattr(exc, "exec_count", None)
-    where = f"cell [{cell}]" if cell is not None else "a cell"
-    return f"{where} raised {exc.ename}: {exc.evalue}"
+    if cell is None:
+        return Msg("a cell raised %(name)s: %(value)s", name=exc.ename, value=exc.evalue)
+    return Msg("cell [%(cell)s] raised %(name)s: %(value)s", cell=cell, name=exc.ename, value=exc.evalue)
 
 
 def _start_kernel(cwd: Path, kernel_log):
@@ -339,12 +367,15 @@ class _ExporterPreload:
         return self._result["exporter"]
 
 
-def render_report(params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False,
-                  allow_empty: bool = False) -> RenderResult:
+def render_report(
+    params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False, allow_empty: bool = False,
+    language: str | None = None,
+) -> RenderResult:
     """Render one report: validate params, execute the notebook, export HTML, write outputs.
 
     Args:
         params_path: the report's params YAML file.
+        language: the report's language (``en``, ``zh-CN``); default the params file's ``language``.
         on_step: called with a short step name ("params", "execute", "export", "write") as each
             step starts (the CLI uses it for progress).
         strict: fail (and keep the previous report) if any ledger row is rejected, instead of
@@ -369,6 +400,12 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
     except ParamsError as exc:
         raise RenderError(name, "params", str(exc)) from None
     name = params.report_id
+    try:
+        language = check_language(language or params.language)
+    except UnknownLanguage as exc:
+        where = f"language {language!r}" if language else f"{params.params_file}: key 'language'"
+        raise RenderError(name, "params", f"{where}: {exc}") from None
+    glyphs = params.glyphs(language)
 
     target = params.output_dir
     problem = check_output_dir(params)
@@ -379,11 +416,12 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         km = _start_kernel(params.notebook.parent, kernel_log)
     except Exception as exc:
         kernel_log.close()
-        raise RenderError(name, "execute", f"the notebook kernel did not start: {type(exc).__name__}: {exc}") from None
+        error = f"{type(exc).__name__}: {exc}"
+        raise RenderError(name, "execute", Msg("the notebook kernel did not start: %(error)s", error=error)) from None
     staging = stopping = font = None
     created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:
-        font = _FontJob()
+        font = _FontJob(glyphs)
         exporter = _ExporterPreload(then=font.start)
         import nbformat  # after the kernel launch: everything imported here overlaps its boot
 
@@ -391,7 +429,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             nb_in = nbformat.read(params.notebook, as_version=4)
             check_parameters_cell(nb_in, params.notebook)
         except ValueError as exc:
-            raise RenderError(name, "params", str(exc) if str(params.notebook) in str(exc) else f"{params.notebook}: not a readable notebook ({exc})") from None
+            raise RenderError(name, "params", str(exc) if str(params.notebook) in str(exc)
+                              else Msg("%(notebook)s: not a readable notebook (%(error)s)", notebook=str(params.notebook), error=str(exc))) from None
         except OSError as exc:
             raise RenderError(name, "params", f"{params.notebook}: {exc}") from None
         import papermill
@@ -407,7 +446,8 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
             executed = papermill.execute_notebook(
                 nb_in,
                 None,
-                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict, "allow_empty": allow_empty},
+                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict,
+                            "allow_empty": allow_empty, "language": language},
                 kernel_name=KERNEL_NAME,
                 km=km,
                 execution_timeout=params.execution_timeout,
@@ -424,9 +464,11 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         stopping = threading.Thread(target=_shutdown, args=(km,), daemon=True)
         stopping.start()  # the kernel exits while we export
         step("export")
-        stderr = _clean(executed, params.title)
+        stderr = _clean(executed, params.text("title", language), glyphs)
         font.send(characters_needing_font(_report_text(executed)))  # on the other core, while nbconvert exports
-        html, _ = exporter.get().from_notebook_node(executed)
+        html_exporter = exporter.get()
+        html_exporter.language_code = language  # <html lang>: browsers pick regional glyphs by it
+        html, _ = html_exporter.from_notebook_node(executed)
         html = font.embed(html, stderr)
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")
@@ -459,6 +501,7 @@ def render_report(params_path: str | Path, on_step: Callable[[str], None] | None
         files=[target / f for f in files],
         seconds=time.perf_counter() - started,
         stderr=stderr,
+        warnings=published_identity_warnings(params) if isinstance(params, ReportParams) else [],
         rows_read=rows[0],
         rows_rejected=rows[1],
         ledger=getattr(params, "ledger", None),

@@ -1,9 +1,12 @@
-"""The annual handling report: figures assembled from a params file, as HTML fragments and files.
+"""The annual handling report: its figures, and its sections in reading order.
 
-The notebook ``notebooks/annual_report.ipynb`` only calls :func:`build_annual_report` and displays
-the fragments this module returns; every figure is computed in :mod:`proposal_stats.stats.metrics` and
-compared in :mod:`proposal_stats.stats.compare`. Every piece of text that comes from data (unit names,
-titles, printed wording) is HTML-escaped here, so a title holding ``<script>`` shows as text.
+:func:`build_annual_report` computes everything once from a params file. Each method of
+:class:`AnnualReport` named after a section (:meth:`~AnnualReport.title`, :meth:`~AnnualReport.headline`,
+…) returns that section as a :class:`~proposal_stats.reporting.content.Section`: the data it shows
+(numbers, the ledger's text, messages to translate; no markup), rendered by its template in
+``templates/annual/`` in the report's language. The notebook ``notebooks/annual_report.ipynb`` is
+the outline: one cell per section, in order. Every figure is computed in
+:mod:`proposal_stats.stats.metrics` and compared in :mod:`proposal_stats.stats.compare`.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ import pandas as pd
 
 from .. import __version__
 from ..ledger.model import Ledger, file_sha256, read_ledger
-from ..params import ReportParams, load_report_params
+from ..messages import Msg
+from ..params import ReportParams, load_report_params, published_identity_warnings
 from ..stats.compare import Comparison, compare_headline
 from ..stats.metrics import DEFINITIONS, F2F_BLANK_RULE, Headline, as_percent, headline, per_unit, percent_text, round_half_up
 from ..stats.units import compare_units
+from . import content
+from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
-from .htmlparts import STYLE, esc
-from .htmlparts import pct as _pct
-from .htmlparts import table as _table
+from .i18n import SOURCE_LANGUAGE, Translator, check_language
+from .privacy import anonymise_proposers
+from .vocabulary import column, column_label, frame_rows, term
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -42,26 +48,25 @@ FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
 
 _VERDICT_ORDER = {"differs": 0, "missing": 1, "no ledger data": 2, "agrees": 3, "not printed": 4}
 _VERDICT_STYLE = {"agrees": "ok", "differs": "bad", "missing": "warn", "no ledger data": "warn", "not printed": "muted"}
+_SEVERITY_STYLE = {"error": "bad", "warning": "warn", "note": "muted"}
+_SIGNAL_STYLE = {"fired": "bad", "not fired": "ok", "not checkable": "muted"}
 
-SATISFACTION_LABELS = {
-    "satisfied": "satisfied (满意)", "basically_satisfied": "basically satisfied (基本满意)", "dissatisfied": "dissatisfied (不满意)",
-    "no_response": "no form returned (未反馈)", "not_recorded": "not recorded",
-}
-
-#: What each column of the unit comparison counts (printed in Methods).
+#: What each column of the unit comparison counts (printed in Methods): column, numerator, denominator.
 UNIT_DEFINITIONS = (
-    ("Lead/co/sep.", "assignments of the unit as lead (or sole), co-handler, separate handler", "—"),
-    ("n", "government-system proposals the unit replies to itself (lead, sole or separate)", "—"),
-    ("A share [95% CI]", "of those, proposals with the scheme's first category", "those carrying any category; Wilson score interval"),
-    ("A verdict", "exact binomial tail of the A count around the target", "Binomial(n, target); < 0.025 / < 0.001 = outside 95% / 99.8%"),
-    ("Replied", "proposals with a reply date", "n"),
-    ("On time", "replied on or before the due date", "proposals with a due date"),
-    ("Face to face", "consulted face to face", "n"),
-    ("Satisfied incl./strict", "satisfied + basically satisfied / satisfied", "feedback forms returned"),
-    ("Forms (response)", "feedback forms returned", "replied (the response rate)"),
-    ("Days median/p90", "days from assignment to reply", "replied proposals"),
-    ("Re-handled", "dissatisfied proposals with a second reply", "—"),
-    ("By status", "replies per normalised status (the primary status of each printed category)", "—"),
+    (Msg("Lead/co/sep."), Msg("assignments of the unit as lead (or sole), co-handler, separate handler"), "—"),
+    (Msg("n"), Msg("government-system proposals the unit replies to itself (lead, sole or separate)"), "—"),
+    (Msg("A share [95% CI]"), Msg("of those, proposals with the scheme's first category"),
+     Msg("those carrying any category; Wilson score interval")),
+    (Msg("A verdict"), Msg("exact binomial tail of the A count around the target"),
+     Msg("Binomial(n, target); < 0.025 / < 0.001 = outside 95% / 99.8%")),
+    (Msg("Replied"), Msg("proposals with a reply date"), "n"),
+    (Msg("On time"), Msg("replied on or before the due date"), Msg("proposals with a due date")),
+    (Msg("Face to face"), Msg("consulted face to face"), "n"),
+    (Msg("Satisfied incl./strict"), Msg("satisfied + basically satisfied / satisfied"), Msg("feedback forms returned")),
+    (Msg("Forms (response)"), Msg("feedback forms returned"), Msg("replied (the response rate)")),
+    (Msg("Days median/p90"), Msg("days from assignment to reply"), Msg("replied proposals")),
+    (Msg("Re-handled"), Msg("dissatisfied proposals with a second reply"), "—"),
+    (Msg("By status"), Msg("replies per normalised status (the primary status of each printed category)"), "—"),
 )
 
 
@@ -85,6 +90,7 @@ class AnnualReport:
         comparisons: each figure beside the published one.
         units: per-unit table by role (:func:`~proposal_stats.stats.metrics.per_unit`).
         performance: the unit comparison (:func:`~proposal_stats.stats.units.compare_units`).
+        language: the language the sections are shown in (``en``, ``zh-CN``).
     """
 
     params: ReportParams
@@ -93,6 +99,20 @@ class AnnualReport:
     comparisons: tuple[Comparison, ...]
     units: pd.DataFrame
     performance: pd.DataFrame
+    language: str = "en"
+
+    @property
+    def t(self) -> Translator:
+        """Translates into the report's language (see :class:`~proposal_stats.reporting.i18n.Translator`)."""
+        return Translator(self.language)
+
+    @property
+    def glyphs(self) -> str:
+        """The regional forms the report's Chinese is drawn in (``simplified``: the SC face)."""
+        return self.params.glyphs(self.language)
+
+    def _section(self, name: str, **data) -> Section:
+        return Section(f"annual/{name}.html.j2", self.language, data)
 
     # ---- data ---------------------------------------------------------------------------------
     def _synthetic(self, figure: str) -> bool:
@@ -108,6 +128,7 @@ class AnnualReport:
             "body": p.body,
             "session": p.session,
             "year": p.year,
+            "language": self.language,
             **self.headline.as_summary(),
             "rows_read": self.ledger.rows_read,
             "rows_accepted": len(self.ledger.accepted),
@@ -117,6 +138,7 @@ class AnnualReport:
                 "warnings": int((self.ledger.problems["severity"] == "warning").sum()),
             },
             "published_checks": {c.figure: c.verdict for c in self.comparisons},
+            "published_identity_warnings": published_identity_warnings(p),
             "synthetic_fields": list(p.synthetic_fields),
             "provenance": self.provenance(),
         }
@@ -145,18 +167,17 @@ class AnnualReport:
             columns=["code", "label", "statuses", "count", "share"],
         )
 
-    def category_alt_text(self) -> str:
-        """Alternative text for the result-category chart: every bar's figure in words."""
-        parts = [f"{c.code} ({c.label}) {c.count} = {_pct(c.share)}" for c in self.headline.categories]
-        return "Bar chart of result categories: " + "; ".join(parts)
-
     def tables(self) -> list[Table]:
         """The report's tables as exported (CSV and the workbook's sheets), with what each holds."""
         return annual_tables(self)
 
     def export_labels(self):
-        """Header labels of the workbook (export column name → label); ``None``: the column names."""
-        return None
+        """Header labels of the workbook: in an English report ``None`` (the column names, as in the
+        CSV files); in another language a function from an export column name to its label in that
+        language (:func:`~proposal_stats.reporting.vocabulary.column_label`: ``share_pct`` → "占比 (%)")."""
+        if self.language == SOURCE_LANGUAGE:
+            return None
+        return lambda name: column_label(name, self.language)
 
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
         """Write ``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx``
@@ -167,338 +188,300 @@ class AnnualReport:
         summary.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels())]
 
-    # ---- HTML fragments -----------------------------------------------------------------------
-    def title_html(self) -> str:
-        """The report's title section as escaped HTML."""
+    def _validate_hint(self) -> Msg:
+        return Msg("`proposal-stats validate %(ledger)s --params %(params)s` lists every problem",
+                   ledger=str(self.ledger.path), params=str(self.params.params_file))
+
+    def check_strict(self) -> None:
+        """Raise :class:`RowsRejected` if any ledger row was rejected (the ``--strict`` mode); the
+        message is in the report's language."""
+        if len(self.ledger.rejected):
+            raise RowsRejected(self.t(Msg(
+                "%(rejected)s of %(read)s ledger rows rejected (strict mode): %(acceptance)s; %(hint)s",
+                rejected=len(self.ledger.rejected), read=self.ledger.rows_read, acceptance=self.ledger.acceptance(),
+                hint=self._validate_hint(),
+            )))
+
+    def check_accepted(self) -> None:
+        """Raise :class:`NoRowsAccepted` when no ledger row was accepted, saying why in the report's
+        language (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``)."""
+        if self.ledger.rows_read == len(self.ledger.rejected):
+            raise NoRowsAccepted(self.t(Msg("%(acceptance)s; %(hint)s", acceptance=self.ledger.acceptance(), hint=self._validate_hint())))
+
+    # ---- sections, in reading order -------------------------------------------------------------
+    #: The report's sections in reading order: the notebook shows them in this order, one cell each.
+    SECTIONS = ("title", "banners", "headline_figures", "published_audit", "categories_chart", "handling_units",
+                "unit_performance", "funnel_charts", "timeliness", "days_chart", "satisfaction", "signals",
+                "data_quality", "methods", "appendix", "footer")
+
+    def sections(self) -> list[Section]:
+        """Every section, in reading order (:data:`SECTIONS`)."""
+        return [getattr(self, name)() for name in self.SECTIONS]
+
+    def title(self) -> Section:
+        """The title: the report's name, jurisdiction, body, session and year."""
         p = self.params
-        return (
-            f"{STYLE}<div class='ps-report'><h1>{esc(p.title)}</h1>"
-            f"<p class='ps-note'>{esc(p.jurisdiction)} · {esc(p.body_label)} · {esc(p.session)} · {p.year}</p></div>"
+        return self._section("title", title=p.text("title", self.language), jurisdiction=p.text("jurisdiction", self.language),
+                             body=term("body", p.body), session=p.session, year=p.year)
+
+    def banners(self) -> Section:
+        """Warnings the reader must see first: synthetic data, published figures that seem to be
+        another report's, anonymised proposers, an empty ledger, rejected rows."""
+        p, ld = self.params, self.ledger
+        return self._section(
+            "banners",
+            synthetic_fields=[column(f) for f in p.synthetic_fields],
+            synthetic_note=p.text("synthetic_note", self.language),
+            published_mismatches=published_identity_warnings(p),
+            anonymised=p.privacy.proposer == "anonymise",
+            rows_read=ld.rows_read,
+            rejected=len(ld.rejected),
         )
 
-    def banner_html(self) -> str:
-        """A visible warning when any ledger field is synthetic, or when rows were rejected."""
-        parts = []
-        p = self.params
-        if p.synthetic_fields:
-            parts.append(
-                "<div class='ps-banner'><strong>Synthetic data.</strong> The figures the government "
-                "published are real; the ledger rows behind them were generated to match those figures. "
-                f"These fields are synthetic: <code>{esc(', '.join(p.synthetic_fields))}</code>. "
-                "Any figure computed from them (marked <em>synthetic</em> below) describes the synthetic "
-                f"data, not the jurisdiction. {esc(p.synthetic_note)}</div>"
-            )
-        if self.ledger.rows_read == 0:
-            parts.append("<div class='ps-banner'><strong>Empty ledger.</strong> The ledger has a header but no rows: every figure below is zero or undefined.</div>")
-        if len(self.ledger.rejected):
-            parts.append(
-                f"<div class='ps-banner'><strong>Rows rejected.</strong> {len(self.ledger.rejected)} of "
-                f"{self.ledger.rows_read} ledger rows failed validation and are not counted; see the data-quality "
-                "section.</div>"
-            )
-        return "<div class='ps-report'>" + "".join(parts) + "</div>"
-
-    def headline_html(self) -> str:
+    def headline_figures(self) -> Section:
         """The headline table: each figure, the figure printed by the government, and the verdict."""
         by_name = {c.figure: c for c in self.comparisons}
         h = self.headline
 
-        def row(label: str, value: str, names: list[str]) -> list[tuple[str, str]]:
+        def row(label, value, names: list[str], sub: bool = False) -> dict:
             comps = [by_name[n] for n in names if n in by_name]
             worst = min(comps, key=lambda c: _VERDICT_ORDER[c.verdict]) if comps else None
-            printed = " · ".join(f"“{esc(c.printed_text)}”" for c in comps if c.printed_text) or "—"
             verdict = worst.verdict if worst else "not printed"
-            details = "; ".join(c.detail for c in comps if c.detail)
-            tag = " <span class='ps-warn'>synthetic</span>" if verdict == "not printed" and any(self._synthetic(n) for n in names) else ""
-            return [
-                (esc(label), ""),
-                (esc(value) + tag, "num"),
-                (printed, ""),
-                (f"<span class='ps-{_VERDICT_STYLE[verdict]}'>{esc(verdict)}</span>"
-                 + (f"<br><span class='ps-note'>{esc(details)}</span>" if details else ""), ""),
-            ]
+            return {
+                "label": label, "value": value, "sub": sub,
+                "printed": [c.printed_text for c in comps if c.printed_text],
+                "verdict": term("verdict", verdict), "style": _VERDICT_STYLE[verdict],
+                "details": [c.detail for c in comps if c.detail],
+                "synthetic": verdict == "not printed" and any(self._synthetic(n) for n in names),
+            }
 
         rows = [
-            row("Proposals submitted", f"{h.submitted}", ["submitted"]),
-            row("Assigned to the government system", f"{h.assigned_to_government}", ["assigned_to_government"]),
+            row(Msg("Proposals submitted"), f"{h.submitted}", ["submitted"]),
+            row(Msg("Assigned to the government system"), f"{h.assigned_to_government}", ["assigned_to_government"]),
+            row(Msg("share of proposals submitted"), by_name["assigned_to_government_share"].ledger_text, ["assigned_to_government_share"], sub=True),
+            row(Msg("Handling units (lead)"), f"{h.handling_units}", ["handling_units"]),
+            row(Msg("Replied"), f"{h.replied} = {percent_text(h.reply_rate)}", ["replied", "reply_rate"]),
+            row(Msg("On-time replies"), f"{h.on_time} = {percent_text(h.on_time_rate)}", ["on_time_rate"]),
+            row(Msg("Face-to-face consultation"),
+                Msg("%(n)s = %(rate)s (%(blank)s not recorded)", n=h.f2f_consulted, rate=percent_text(h.f2f_rate), blank=h.f2f_not_recorded)
+                if h.f2f_not_recorded else f"{h.f2f_consulted} = {percent_text(h.f2f_rate)}", ["f2f_rate"]),
+            row(Msg("Satisfaction (inclusive)"),
+                Msg("%(satisfied)s of %(forms)s forms = %(rate)s", satisfied=h.satisfied_inclusive, forms=h.feedback_returned,
+                    rate=percent_text(h.satisfaction_rate)),
+                ["satisfaction_rate"]),
         ]
-        rows.append(row("  share of proposals submitted", by_name["assigned_to_government_share"].ledger_text, ["assigned_to_government_share"]))
-        rows += [
-            row("Handling units (lead)", f"{h.handling_units}", ["handling_units"]),
-            row("Replied", f"{h.replied} = {_pct(h.reply_rate)}", ["replied", "reply_rate"]),
-            row("On-time replies", f"{h.on_time} = {_pct(h.on_time_rate)}", ["on_time_rate"]),
-            row("Face-to-face consultation", f"{h.f2f_consulted} = {_pct(h.f2f_rate)}"
-                + (f" ({h.f2f_not_recorded} not recorded)" if h.f2f_not_recorded else ""), ["f2f_rate"]),
-            row(
-                "Satisfaction (inclusive)",
-                f"{h.satisfied_inclusive} of {h.feedback_returned} forms = {_pct(h.satisfaction_rate)}",
-                ["satisfaction_rate"],
-            ),
-        ]
-        for c in h.categories:
-            rows.append(row(f"{c.code} · {c.label}", f"{c.count} = {_pct(c.share)}", [f"{c.code} count", f"{c.code} share"]))
-        note = (
-            f"Shares of the {h.categorised} government-system proposals carrying a result category; "
-            "printed percentages are checked at the precision they were printed with."
-        )
-        return "<div class='ps-report'><h2>Headline figures</h2>" + _table(
-            ["Figure", "This ledger", "Printed by the government", "Check"], rows, note
-        ) + "</div>"
+        rows += [row(f"{c.code} · {c.label}", f"{c.count} = {percent_text(c.share)}", [f"{c.code} count", f"{c.code} share"]) for c in h.categories]
+        return self._section("headline", rows=rows, categorised=h.categorised)
 
-    def published_audit_html(self) -> str:
+    def published_audit(self) -> Section:
         """The arithmetic audit of the published figures themselves (are they consistent with each
         other?), next to the headline table's check against the ledger."""
         pub = self.params.published
         if pub is None:
-            return ""
+            return self._section("published_audit", printed=False, findings=[], others=[])
         from ..published.audit import audit
 
-        found = audit(pub)
         compared = {c.figure for c in self.comparisons}
+        findings = [
+            {"severity": term("severity", f.severity), "style": _SEVERITY_STYLE.get(f.severity, ""), "kind": term("finding", f.kind),
+             "where": f.where, "message": f.message}
+            for f in audit(pub)
+        ]
         others = [name for name in pub.figures if name not in compared]
-        if found:
-            rows = [[(esc(f.severity), f"ps-{'bad' if f.severity == 'error' else 'warn' if f.severity == 'warning' else 'muted'}"),
-                     (esc(f.kind), ""), (esc(f.where), ""), (esc(f.message), "")] for f in found]
-            body = _table(["Severity", "Kind", "Where", "Finding"], rows, "notes are harmless printing habits")
-        else:
-            body = "<p>No findings: the printed figures are consistent with each other.</p>"
-        if others:
-            body += f"<p class='ps-note'>Printed figures with no ledger counterpart (audited above, not compared): {esc(', '.join(others))}.</p>"
-        return "<div class='ps-report'><h2>Audit of the published figures</h2>" + body + "</div>"
+        return self._section("published_audit", printed=True, findings=findings, others=others)
 
-    def units_html(self) -> str:
-        """The report's units section as escaped HTML."""
+    def categories_chart(self) -> Section:
+        """Bar chart of the result categories, with every bar's figure in the alternative text."""
+        from . import charts
+
+        t = self.t
+        cats = self.headline.categories
+        alt = t(Msg("Bar chart of result categories: %(bars)s",
+                    bars="; ".join(f"{c.code} ({c.label}) {c.count} = {percent_text(c.share)}" for c in cats)))
+        fig = charts.category_chart(cats, t(Msg("Result categories (government system)")), t=t, glyphs=self.glyphs)
+        return content.figure(fig, alt, self.language, figure_id="categories-chart")
+
+    def handling_units(self) -> Section:
+        """Per handling unit: assignments by role, categories, replies, face-to-face consultation."""
         codes = self.params.result_scheme.codes
-        cols = ["as_lead", "as_co_handler", "separately", *codes, "replied"]
+        cols = ["as_lead", "as_co_handler", "separately", *codes, "replied", "f2f_consulted"]
+        rows = [{"unit": r["handling_unit"], "counts": [int(r[c]) for c in cols], "f2f_not_recorded": int(r.get("f2f_not_recorded", 0))}
+                for r in self.units.to_dict("records")]
+        return self._section("units", codes=codes, rows=rows, synthetic="lead_unit" in self.params.synthetic_fields)
 
-        def f2f(r) -> str:  # blank = not recorded (F2F_BLANK_RULE), shown apart, never read as "no"
-            return f"{r.f2f_consulted}" + (f" (+{r.f2f_not_recorded} not recorded)" if r.f2f_not_recorded else "")
-
-        rows = [[(esc(r.handling_unit), "")] + [(str(getattr(r, c)), "num") for c in cols] + [(f2f(r), "num")]
-                for r in self.units.itertuples(index=False)]
-        note = ""
-        if "lead_unit" in self.params.synthetic_fields:
-            note = "<p class='ps-banner'>Which unit led which proposal is synthetic: the number of units is real, the split between them is not.</p>"
-        return (
-            f"<div class='ps-report'><h2>Handling units</h2>{note}"
-            + _table(
-                ["Handling unit", "Lead", "Co-handler", "Separate", *codes, "Replied", "Face to face"],
-                rows,
-                f"{len(self.units)} units; counts are assignments by role; categories, replies and face-to-face "
-                "consultation over the proposals the unit replied to itself (lead or separate)",
-            )
-            + "</div>"
-        )
-
-    def performance_html(self) -> str:
+    def unit_performance(self) -> Section:
         """Handling-unit performance: the comparison table (rates with intervals and funnel verdicts)."""
         t, p = self.performance, self.params
-        a_code = p.result_scheme.codes[0]
 
         def pc(x) -> str:  # a proportion, as percent at 1 decimal by the one rounding rule
             return percent_text(as_percent(x, 1), 1)
 
-        def num(x) -> str:  # days, whole
+        def days(x) -> str:  # whole days, by the one rounding rule
             return "—" if (d := round_half_up(x, 0)) is None else str(d)
 
-        statuses = list(dict.fromkeys(c.statuses[0] for c in p.result_scheme.categories))
-        rows = []
-        for r in t.itertuples(index=False):
-            grey = r.a_verdict == "too few"
-            rows.append([
-                (esc(r.handling_unit), "ps-muted" if grey else ""),
-                (f"{r.as_lead}/{r.as_co_handler}/{r.separately}", "num"),
-                (str(r.n), "num"),
-                (f"{pc(r.a_share)} [{pc(r.a_low)}–{pc(r.a_high)}]", "num"),
-                (esc(r.a_verdict), "ps-muted" if grey else "ps-bad" if r.a_verdict.startswith("below") else "ps-ok" if r.a_verdict.startswith("above") else ""),
-                (pc(r.reply_rate), "num"),
-                (pc(r.on_time_rate), "num"),
-                (esc(r.on_time_verdict), "ps-muted" if r.on_time_verdict == "too few" else "ps-bad" if r.on_time_verdict.startswith("below") else ""),
-                (pc(r.f2f_rate), "num"),
-                (f"{pc(r.satisfaction_inclusive)} / {pc(r.satisfaction_strict)}", "num"),
-                (f"{r.forms} ({pc(r.response_rate)})", "num"),
-                (f"{num(r.days_median)} / {num(r.days_p90)}", "num"),
-                (str(r.dissatisfied_rehandled), "num"),
-                (esc(" · ".join(f"{st} {getattr(r, st)}" for st in statuses if getattr(r, st))), ""),
-            ])
-        target = t.attrs.get("target_a", float("nan"))
-        bench = "a benchmark set in the params file" if p.units.benchmark_a_share is not None else "the pooled rate"
-        adjusted = " Limits are widened for over-dispersion (Spiegelhalter, Qual Saf Health Care 2005)." if t.attrs.get("adjusted") else ""
-        intro = (
-            f"<p>Each unit is judged against funnel limits around {bench} ({pc(target)} for {esc(a_code)}) that depend on its number "
-            f"of proposals (exact binomial, 95% and 99.8%; Spiegelhalter, Stat Med 2005). Units replying to fewer than "
-            f"{p.units.min_n} proposals are shown grey, without a verdict. There is no ranking: a unit inside the limits is "
-            f"not distinguishable from the others.{adjusted}</p>"
-        )
-        note = "<p class='ps-banner'>Unit figures rest on synthetic assignments of proposals to units.</p>" if "lead_unit" in p.synthetic_fields else ""
-        head = ["Unit", "Lead/co/sep.", "n", f"{a_code} share [95% CI]", f"{a_code} verdict", "Replied", "On time", "On-time verdict",
-                "Face to face", "Satisfied incl./strict", "Forms (response)", "Days median/p90", "Re-handled", "By status"]
-        return ("<div class='ps-report'><h2>Handling-unit performance</h2>" + note + intro + "</div>"
-                + "<div class='ps-report ps-wide'>"
-                + _table(head, rows, "counts are proposals the unit replied to itself; see Methods for every numerator and denominator") + "</div>")
+        def style(v: str) -> str:
+            return "muted" if v == "too few" else "bad" if v.startswith("below") else "ok" if v.startswith("above") else ""
 
-    def timeliness_html(self) -> str:
-        """The report's timeliness section as escaped HTML."""
+        statuses = list(dict.fromkeys(c.statuses[0] for c in p.result_scheme.categories))
+        rows = [
+            {
+                "unit": r.handling_unit, "grey": r.a_verdict == "too few",
+                "roles": f"{r.as_lead}/{r.as_co_handler}/{r.separately}", "n": int(r.n),
+                "a_share": f"{pc(r.a_share)} [{pc(r.a_low)}–{pc(r.a_high)}]",
+                "a_verdict": term("funnel", r.a_verdict), "a_style": style(r.a_verdict),
+                "reply_rate": pc(r.reply_rate), "on_time_rate": pc(r.on_time_rate),
+                "on_time_verdict": term("funnel", r.on_time_verdict),
+                "on_time_style": style(r.on_time_verdict) if not r.on_time_verdict.startswith("above") else "",
+                "f2f_rate": pc(r.f2f_rate),
+                "satisfaction": f"{pc(r.satisfaction_inclusive)} / {pc(r.satisfaction_strict)}",
+                "forms": f"{r.forms} ({pc(r.response_rate)})",
+                "days": f"{days(r.days_median)} / {days(r.days_p90)}",
+                "rehandled": int(r.dissatisfied_rehandled),
+                "by_status": [(term("status", st), int(getattr(r, st))) for st in statuses if getattr(r, st)],
+            }
+            for r in t.itertuples(index=False)
+        ]
+        return self._section(
+            "performance", rows=rows, a_code=p.result_scheme.codes[0], target=pc(t.attrs.get("target_a", float("nan"))),
+            benchmark=p.units.benchmark_a_share is not None, min_n=p.units.min_n, adjusted=bool(t.attrs.get("adjusted")),
+            synthetic="lead_unit" in p.synthetic_fields,
+        )
+
+    def funnel_charts(self) -> Section:
+        """Funnel plots of the A share and the on-time rate by handling unit, side by side."""
+        from . import charts
+
+        t, perf = self.t, self.performance
+        a = self.params.result_scheme.codes[0]
+        od = perf.attrs.get("a_overdispersion")
+        tau2 = od.tau2 if perf.attrs.get("adjusted") and od else 0.0
+        fig = charts.funnel_pair(perf, [
+            ("a_count", "categorised", perf.attrs["target_a"], "a_verdict", t(Msg("%(code)s share by handling unit", code=a)),
+             t(Msg("proposals with a category"))),
+            ("on_time", "with_due", perf.attrs["target_on_time"], "on_time_verdict", t(Msg("On-time replies by handling unit")),
+             t(Msg("proposals with a due date"))),
+        ], tau2, t=t, glyphs=self.glyphs)
+        counts = perf["a_verdict"].value_counts()
+        alt = t(Msg(
+            "Funnel plots of the %(code)s share and the on-time rate of %(n)s units against their number of proposals; %(code)s verdicts: %(verdicts)s",
+            code=a, n=len(perf), verdicts=t.join(f"{t(term('funnel', k))} {v}" for k, v in counts.items()),
+        ))
+        return content.figure(fig, alt, self.language, figure_id="funnel-charts")
+
+    def timeliness(self) -> Section:
+        """Late and unreplied proposals, and replies bunched just before the deadline."""
         from ..stats import units
 
         times = units.reply_times(self.ledger.proposals)
         b = units.bunching(times)
-        late = int((times["days"].notna() & ~times["on_time"] & times["allowed"].notna()).sum())
-        unreplied = int(times["days"].isna().sum())
-        share = percent_text(as_percent(b["share"], 1), 1)
-        flag = (" <span class='ps-warn'>Replies bunch just before the deadline.</span>" if b["flagged"] else "")
-        return (
-            "<div class='ps-report'><h2>Timeliness</h2>"
-            f"<p>{esc(self.params.reply_deadline.describe().capitalize())}. Replied late: {late}; not replied: {unreplied}. "
-            f"Replies in the last tenth of the allowed time: {b['in_last_tenth']} of {b['replies']} ({share}; about 10% if replies were spread "
-            f"evenly; flagged at 25% or more over at least 20 replies).{flag}</p></div>"
+        return self._section(
+            "timeliness", deadline=self.params.reply_deadline.describe(),
+            late=int((times["days"].notna() & ~times["on_time"] & times["allowed"].notna()).sum()),
+            unreplied=int(times["days"].isna().sum()), in_last_tenth=b["in_last_tenth"], replies=b["replies"],
+            share=percent_text(as_percent(b["share"], 1), 1), flagged=b["flagged"],
         )
 
-    def satisfaction_html(self) -> str:
-        """The report's satisfaction section as escaped HTML."""
+    def days_chart(self) -> Section:
+        """Histogram of days from assignment to reply, the deadline marked."""
+        from ..stats import units
+        from . import charts
+
+        t = self.t
+        times = units.reply_times(self.ledger.proposals)
+        replied = int(times["days"].notna().sum())
+        fig = charts.days_chart(times, t(Msg("Days from assignment to reply")), t=t, glyphs=self.glyphs)
+        median = round_half_up(times["days"].median(), 0) if replied else "—"
+        alt = t(Msg("Histogram of days to reply for %(n)s replies; median %(median)s days", n=replied, median=median))
+        return content.figure(fig, alt, self.language, figure_id="days-chart")
+
+    def satisfaction(self) -> Section:
+        """The evaluations, a flag for satisfaction without variance, dissatisfied proposals followed up."""
         from ..stats import units
 
         dist = units.satisfaction_distribution(self.ledger.proposals)
-        rows = [[(esc(SATISFACTION_LABELS.get(k, k)), ""), (str(v), "num")] for k, v in dist.items()]
-        flag = ("<p class='ps-warn'>100% satisfied over 30 or more forms with none dissatisfied: evaluations collected face to face by the "
-                "unit itself tend to be “被满意” (made to be satisfied); read with care.</p>" if units.zero_variance(dist) else "")
         follow = units.dissatisfied_follow_up(self.ledger.proposals)
-        frows = [[(esc(r.proposal_id), ""), (esc(r.lead_unit), ""), (esc(_date(r.replied_at)), ""), (esc(_date(r.second_replied_at)) or "no second reply", ""),
-                  ("—" if r.days_to_second_reply != r.days_to_second_reply else str(int(r.days_to_second_reply)), "num"), (esc(SATISFACTION_LABELS.get(r.second_satisfaction, r.second_satisfaction) or "—"), "")]
-                 for r in follow.itertuples()]
-        return ("<div class='ps-report'><h2>Satisfaction</h2>" + _table(["Evaluation", "Proposals"], rows, "evaluations of government-system replies") + flag
-                + "<h3>Dissatisfied proposals, followed up</h3>"
-                + (_table(["Proposal", "Lead unit", "Reply", "Second reply", "Days", "Second evaluation"], frows) if len(frows) else "<p>None.</p>")
-                + "</div>")
+        return self._section(
+            "satisfaction",
+            rows=[(term("satisfaction", k), int(v)) for k, v in dist.items()],
+            flat=units.zero_variance(dist),
+            follow=[
+                {"proposal_id": r.proposal_id, "lead_unit": r.lead_unit, "replied": _date(r.replied_at), "second": _date(r.second_replied_at),
+                 "days": "—" if r.days_to_second_reply != r.days_to_second_reply else int(r.days_to_second_reply),
+                 "evaluation": term("satisfaction", r.second_satisfaction) if r.second_satisfaction else "—"}
+                for r in follow.itertuples()
+            ],
+        )
 
-    def signals_html(self) -> str:
-        """The report's signals section as escaped HTML."""
+    def signals(self, limit: int = 50) -> Section:
+        """The audit signals (``stats.signals``): fired, not fired or not checkable, with evidence."""
         from ..stats.signals import audit_signals
 
-        parts = []
+        shown = []
         for sig in audit_signals(self):
-            cls = {"fired": "ps-bad", "not fired": "ps-ok", "not checkable": "ps-muted"}[sig.status]
-            evidence = ""
+            evidence = None
             if sig.status == "fired" and len(sig.evidence):
-                shown = sig.evidence.head(50).astype(str)
-                evidence = _table(list(shown.columns), [[(esc(v), "") for v in row] for row in shown.itertuples(index=False)],
-                                  f"evidence ({len(sig.evidence)} row(s){', first 50' if len(sig.evidence) > 50 else ''})")
-            parts.append(f"<p><span class='{cls}'>{esc(sig.status)}</span> — <strong>{esc(sig.name)}</strong>: {esc(sig.summary)}</p>{evidence}")
-        return ("<div class='ps-report'><h2>Audit signals</h2><p class='ps-note'>Heuristics an auditor runs (domain research §3.3); "
-                "each is a reason to look closer, not a verdict.</p>" + "".join(parts) + "</div>")
+                evidence = {"columns": [column(c) for c in sig.evidence.columns], "rows": frame_rows(sig.evidence.head(limit)),
+                            "total": len(sig.evidence)}
+            shown.append({"status": term("signal", sig.status), "style": _SIGNAL_STYLE[sig.status], "name": term("signal_name", sig.name),
+                          "summary": sig.summary, "evidence": evidence})
+        return self._section("signals", signals=shown, limit=limit)
 
-    def methods_html(self) -> str:
-        """The report's methods section as escaped HTML."""
-        p = self.params
-        rows = [
-            [(esc(d.label), ""), (esc(d.numerator), ""), (esc(d.denominator), ""), (esc(d.unit), "")]
-            for d in DEFINITIONS.values()
-        ]
-        scheme_rows = [
-            [(esc(c.code), ""), (esc(c.label), ""), (esc(" + ".join(c.statuses)), "")] for c in p.result_scheme.categories
-        ]
-        comparable = [c.code for c in p.result_scheme.categories if len(c.statuses) > 1]
-        caveat = (
-            f"<p class='ps-note'>Categories {esc(', '.join(comparable))} each cover more than one normalised status, "
-            "so their shares are not comparable with schemes that split them.</p>"
-            if comparable
-            else ""
-        )
-        return (
-            "<div class='ps-report'><h2>Methods</h2>"
-            "<p>Rates and shares are <code>numerator / denominator × 100</code>, computed exactly with decimal "
-            "arithmetic and rounded half-up to 2 decimals. A printed percentage agrees when the exact ratio, "
-            "rounded half-up to the number of decimals it was printed with, equals it (so “24.6%” agrees with "
-            "61/248 = 24.5967…%). Only rows accepted by validation are counted; a proposal is counted once.</p>"
-            + _table(["Figure", "Numerator", "Denominator", "Unit"], rows)
-            + f"<p>{esc(F2F_BLANK_RULE)}</p>"
-            + "<h3>Handling-unit comparison</h3>" + _table(["Column", "Numerator", "Denominator"], [
-                [(esc(a), ""), (esc(b), ""), (esc(c), "")] for a, b, c in UNIT_DEFINITIONS])
-            + f"<p>Result scheme <code>{esc(p.result_scheme.id)}</code> (source: {esc(p.result_scheme.source)}):</p>"
-            + _table(["Printed code", "Printed label", "Normalised status(es)"], scheme_rows)
-            + caveat
-            + f"<p>Reply deadline: {esc(p.reply_deadline.describe())}"
-            + (f" (source: {esc(p.reply_deadline.source)})" if p.reply_deadline.source else "")
-            + "; a blank due date in the ledger is filled from this rule.</p>"
-            + self._published_source_html()
-            + "</div>"
-        )
-
-    def _published_source_html(self) -> str:
-        """The report's  published source section as escaped HTML."""
-        pub = self.params.published
-        if pub is None:
-            return "<p>No published figures were given for comparison.</p>"
-        s = pub.source
-        where = f", {esc(s.url)}" if s.url else " (no public address recorded)"
-        return f"<p>Published figures: “{esc(s.title)}”, {esc(s.publisher)}{where}.</p>"
-
-    def data_quality_html(self, limit: int = 200) -> str:
+    def data_quality(self, limit: int = 200) -> Section:
         """Rows read, accepted and rejected; problems per rule; the first ``limit`` problems."""
+        from ..ledger.rules import RULES
+
         ld = self.ledger
         problems = ld.problems
-        text = (
-            f"<p>File <code>{esc(ld.path.name)}</code> ({esc(ld.encoding)}, {esc(ld.layout.replace('_', ' '))}): "
-            f"rows read {ld.rows_read} = accepted {ld.rows_read - len(ld.rejected)} + rejected {len(ld.rejected)}; "
-            f"{len(ld.proposals)} proposals and {len(ld.assignments)} unit assignments counted. "
-            f"{int((problems['severity'] == 'error').sum())} error(s), {int((problems['severity'] == 'warning').sum())} warning(s).</p>"
-            f"<p class='ps-note'>Layout: {esc(ld.layout_note)}.</p>"
+        by_rule = problems.groupby(["rule", "severity"]).size().reset_index(name="n") if len(problems) else problems.iloc[0:0]
+        messages = problems.attrs.get("messages", {})
+        return self._section(
+            "data_quality",
+            file=ld.path.name, encoding=ld.encoding, layout=term("layout", ld.layout), rows_read=ld.rows_read,
+            accepted=ld.rows_read - len(ld.rejected), rejected=len(ld.rejected), proposals=len(ld.proposals),
+            assignments=len(ld.assignments), errors=int((problems["severity"] == "error").sum()),
+            warnings=int((problems["severity"] == "warning").sum()), unused=list(ld.unused_columns),
+            by_rule=[{"rule": term("rule", r.rule), "severity": term("severity", r.severity), "n": int(r.n),
+                      "meaning": Msg(RULES[r.rule].summary) if r.rule in RULES else ""} for r in by_rule.itertuples()],
+            problems=[{"line": int(r.line), "column": r.column, "value": r.value, "rule": term("rule", r.rule),
+                       "severity": term("severity", r.severity), "message": messages.get(r.message, r.message)}
+                      for r in problems.head(limit).itertuples()],
+            total=len(problems), limit=limit,
         )
-        if ld.unused_columns:
-            text += f"<p class='ps-note'>Columns not used (no known meaning): {esc(', '.join(ld.unused_columns))}.</p>"
-        if len(problems):
-            from ..ledger.rules import RULES
 
-            by_rule = problems.groupby(["rule", "severity"]).size().reset_index(name="n")
-            text += _table(
-                ["Rule", "Severity", "Problems", "Meaning"],
-                [[(esc(r.rule), ""), (esc(r.severity), ""), (str(r.n), "num"), (esc(RULES[r.rule].summary), "")] for r in by_rule.itertuples()],
-            )
-            shown = problems.head(limit)
-            rows = [
-                [(str(r.line), "num"), (esc(r.column), ""), (esc(r.value), ""), (esc(r.rule), ""), (esc(r.severity), ""), (esc(r.message), "")]
-                for r in shown.itertuples()
-            ]
-            more = f" (first {limit} of {len(problems)}; all in problems.csv)" if len(problems) > limit else " (also in problems.csv)"
-            text += _table(["Line", "Column", "Value", "Rule", "Severity", "Message"], rows, "problems" + more)
-        return f"<div class='ps-report'><h2>Data quality</h2>{text}</div>"
+    def methods(self) -> Section:
+        """How every figure is computed: definitions, the unit comparison's columns, the scheme,
+        the reply deadline and the published source."""
+        p = self.params
+        pub = p.published
+        return self._section(
+            "methods",
+            definitions=[(Msg(d.label), Msg(d.numerator), Msg(d.denominator), term("unit", d.unit)) for d in DEFINITIONS.values()],
+            f2f_blank_rule=Msg(F2F_BLANK_RULE),
+            unit_definitions=UNIT_DEFINITIONS,
+            scheme_id=p.result_scheme.id, scheme_source=p.result_scheme.source,
+            scheme=[(c.code, c.label, [term("status", s) for s in c.statuses]) for c in p.result_scheme.categories],
+            mixed=[c.code for c in p.result_scheme.categories if len(c.statuses) > 1],
+            deadline=p.reply_deadline.describe(), deadline_source=p.reply_deadline.source,
+            published=None if pub is None else {"title": pub.source.title, "publisher": pub.source.publisher, "url": pub.source.url},
+        )
 
-    def _validate_hint(self) -> str:
-        return f"`proposal-stats validate {self.ledger.path} --params {self.params.params_file}` lists every problem"
-
-    def check_strict(self) -> None:
-        """Raise :class:`RowsRejected` if any ledger row was rejected (the ``--strict`` mode)."""
-        if len(self.ledger.rejected):
-            raise RowsRejected(
-                f"{len(self.ledger.rejected)} of {self.ledger.rows_read} ledger rows rejected "
-                f"(strict mode): {self.ledger.acceptance()}; {self._validate_hint()}"
-            )
-
-    def check_accepted(self) -> None:
-        """Raise :class:`NoRowsAccepted` when no ledger row was accepted, saying why
-        (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``)."""
-        if self.ledger.rows_read == len(self.ledger.rejected):
-            raise NoRowsAccepted(f"{self.ledger.acceptance()}; {self._validate_hint()}")
-
-    def proposals_html(self) -> str:
-        """Appendix: every accepted proposal (id, title, lead unit, category), collapsed by default."""
+    def appendix(self) -> Section:
+        """Appendix: every accepted proposal (id, title, lead unit, system, category), collapsed on
+        screen and printed in full."""
         acc = self.ledger.accepted
-        rows = [
-            [(esc(r.proposal_id), ""), (esc(r.title), ""), (esc(r.lead_unit or "—"), ""), (esc(r.handling_system), ""), (esc(r.result_category or "—"), "")]
-            for r in acc.itertuples()
-        ]
-        return (
-            "<div class='ps-report'><h2>Appendix: proposals</h2><details class='ps-details'>"
-            f"<summary>{len(acc)} proposals</summary>"
-            + _table(["Id", "Title", "Lead unit", "System", "Category"], rows)
-            + "</details></div>"
-        )
+        rows = [(r.proposal_id, r.title, r.lead_unit or "—", term("system", r.handling_system), r.result_category or "—")
+                for r in acc.itertuples()]
+        return self._section("appendix", rows=rows)
 
-    def footer_html(self) -> str:
-        """The report's footer section as escaped HTML."""
-        prov = self.provenance()
-        items = "".join(f"<li>{esc(k)}: <code>{esc(v)}</code></li>" for k, v in prov.items())
-        return f"<div class='ps-report ps-footer'><strong>Provenance</strong><ul>{items}</ul></div>"
+    def footer(self) -> Section:
+        """Provenance: the params file, the ledger and their SHA-256, the scheme, the package version."""
+        return Section("footer.html.j2", self.language, {"items": [(term("provenance", k), v) for k, v in self.provenance().items()]})
+
+    def table(self, frame: pd.DataFrame, caption: str = "", table_id: str = "") -> Section:
+        """Any DataFrame as a table in the report's style, its column names translated when they
+        are the package's own (for a cell of your own analysis in the notebook)."""
+        return Section("table.html.j2", self.language, {
+            "columns": [column(c) for c in frame.columns], "rows": frame_rows(frame), "caption": caption, "id": table_id})
 
 
 def _date(value) -> str:
@@ -512,21 +495,26 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def build_annual_report(params_file: str | Path) -> AnnualReport:
+def build_annual_report(params_file: str | Path, language: str | None = None) -> AnnualReport:
     """Load a params file and its ledger, and compute everything the annual report shows.
 
     Args:
         params_file: path to a params YAML file.
+        language: the language of the sections (``en``, ``zh-CN``); default the params file's.
 
     Returns:
         :class:`AnnualReport`.
 
     Raises:
         ParamsError: the params file is invalid (see :func:`~proposal_stats.params.load_report_params`).
+        UnknownLanguage: no catalog for the language.
         LedgerError: the ledger cannot be read (see :func:`~proposal_stats.ledger.model.read_ledger`).
     """
     params = load_report_params(params_file)
+    language = check_language(language or params.language)
     ledger = read_ledger(params.ledger, params)
+    if params.privacy.proposer == "anonymise":  # before anything is computed or shown
+        ledger = anonymise_proposers(ledger, params)
     head = headline(ledger.proposals, params.result_scheme, ledger.assignments)
     return AnnualReport(
         params=params,
@@ -535,4 +523,5 @@ def build_annual_report(params_file: str | Path) -> AnnualReport:
         comparisons=tuple(compare_headline(head, params.published)),
         units=per_unit(ledger.proposals, ledger.assignments, params.result_scheme),
         performance=compare_units(ledger.proposals, ledger.assignments, params.result_scheme, params.units),
+        language=language,
     )

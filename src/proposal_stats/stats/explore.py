@@ -1,29 +1,64 @@
-"""Selections for interactive exploration (``notebooks/explore.ipynb``): the logic behind the controls.
+"""The explorer's selections: which proposals a choice of controls picks, and the figures beside them.
 
-The notebook only wires ipywidgets to these functions; each takes an
-:class:`~proposal_stats.reporting.report.AnnualReport` (or several, for trends) and a :class:`Selection`, and
-returns a DataFrame. All are vectorised, so a new selection on a 100,000-row ledger redraws in well
-under 200 ms (``benchmarks/bench_explore.py``).
+The explorer (:mod:`proposal_stats.reporting.explorer`, ``notebooks/explore.ipynb``, the
+``proposal-stats explore`` dashboard) only wires widgets to these functions. Everything that does
+not depend on the selection is computed once per report in :class:`ReportIndex`: integer codes for
+units, roles, statuses and topics (a selection is a comparison of small integer arrays, not a
+string ``isin`` over every row), sort ranks, the funnel points and limits, each unit's figures. A
+redraw then costs a few array operations, whatever the ledger's size (``benchmarks/bench_explore.py``).
+
+Rates here are percent (71.4, not 0.714). Counts are whole proposals (or assignments, for a unit).
+A figure that cannot be computed is ``NaN`` in a number column *and* has its reason in the
+``undefined`` column ("no feedback forms returned"), which the explorer prints instead of a number.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..params import ReportParams, load_params
+from .metrics import as_percent, share
+from .units import BUNCHING_WINDOW, adjusted_limits, funnel_limits, wilson_interval
 
 ALL = "(all)"
-ROLES = ("lead", "co_handler", "separate", "sole")
+NOT_REPLIED = "(not replied)"
+ROLES = ("lead", "sole", "co_handler", "separate")
+ROLE_LABELS = {"lead": "lead (主办)", "sole": "sole (独办)", "co_handler": "co-handler (协办)", "separate": "separate (分办)"}
+#: Sort keys of the proposals table, in the order the control lists them.
+SORT_KEYS = ("proposal_id", "replied_at", "days", "result_category", "lead_unit", "topic")
+#: Columns of the proposals table, in the order shown.
+PROPOSAL_COLUMNS = ("proposal_id", "title", "topic", "lead_unit", "co_handling_units", "assigned_at", "due_at", "replied_at",
+                    "days", "on_time", "result_category", "resolution_status", "satisfaction")
+ONE_DECIMAL = Decimal("0.1")
+
+#: What each figure of a unit counts, shown beside it (numerator / denominator), and the funnel terms.
+DEFINITIONS = {
+    "A share": "proposals the unit replied to with the scheme's first category, over those it replied to with any category",
+    "reply rate": "proposals the unit replied to, over those it had to reply to (as lead, sole or separate handler)",
+    "on-time rate": "replies on or before the due date, over the unit's proposals that have a due date",
+    "face-to-face rate": "proposals on which the unit consulted the proposer face to face (面商), over those it had to reply to",
+    "satisfaction (inclusive)": "evaluations 'satisfied' + 'basically satisfied', over feedback forms returned",
+    "interval": "95% Wilson score interval: the range of rates compatible with the counts (wide when n is small)",
+    "pooled": "the rate over all units together (the funnel's centre line, unless the params file sets a benchmark)",
+    "verdict": "where the unit sits on the funnel: 'within' the 95% limits is not distinguishable from the pooled rate; "
+               "'above/below 95%' or '99.8%' is outside those limits (exact binomial tail); 'too few' below the params file's min_n",
+    "in_last_tenth": "replies made in the last tenth of the time allowed (an even spread puts about 10% there)",
+}
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What the user picked; :data:`ALL` means no filter on that field."""
+    """What the user picked; :data:`ALL` means no filter on that field.
+
+    ``unit``: a handling unit's name; ``status``: a normalised status or :data:`NOT_REPLIED`;
+    ``topic``; ``role``: one of :data:`ROLES`; ``sort_by``: one of :data:`SORT_KEYS`.
+    """
 
     unit: str = ALL
     status: str = ALL
@@ -36,12 +71,36 @@ class Selection:
 def annual_params(params_dir: str | Path) -> list[tuple[Path, ReportParams]]:
     """Every annual-report params file in ``params_dir`` (published-audit files are skipped), with its
     validated params, sorted by jurisdiction then year."""
+    return annual_params_of(sorted(Path(params_dir).glob("*.yaml")))
+
+
+def annual_params_of(paths) -> list[tuple[Path, ReportParams]]:
+    """The annual-report params files among ``paths`` (files or folders of ``*.yaml``), validated,
+    sorted by jurisdiction then year; published-audit params files are left out.
+
+    Raises:
+        ParamsError: a params file is invalid (the message names the file and the key).
+    """
     out = []
-    for path in sorted(Path(params_dir).glob("*.yaml")):
+    for path in _yaml_files(paths):
         p = load_params(path)
         if isinstance(p, ReportParams):
             out.append((path, p))
-    return sorted(out, key=lambda x: (x[1].jurisdiction, x[1].year))
+    return sorted(out, key=lambda x: (x[1].jurisdiction, x[1].year, x[0].name))
+
+
+def audit_params_of(paths) -> list[Path]:
+    """The published-audit params files (``kind: published_audit``) among ``paths``."""
+    from ..params import AuditReportParams
+
+    return [path for path in _yaml_files(paths) if isinstance(load_params(path), AuditReportParams)]
+
+
+def _yaml_files(paths) -> list[Path]:
+    files = []
+    for path in map(Path, [paths] if isinstance(paths, (str, Path)) else paths):
+        files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    return list(dict.fromkeys(f.resolve() for f in files))
 
 
 def same_jurisdiction(params_dir: str | Path, params_file: str | Path) -> list[Path]:
@@ -50,114 +109,434 @@ def same_jurisdiction(params_dir: str | Path, params_file: str | Path) -> list[P
     return [path for path, p in annual_params(params_dir) if (p.jurisdiction, p.body) == (target.jurisdiction, target.body)]
 
 
-def options(report) -> dict[str, list[str]]:
-    """Choices for each control: units (by assignments), statuses, topics, roles; each led by :data:`ALL`."""
-    a, p = report.ledger.assignments, report.ledger.proposals
-    return {
-        "unit": [ALL, *sorted(set(a["handling_unit"]))],
-        "status": [ALL, *[s for s in dict.fromkeys(c.statuses[0] for c in report.params.result_scheme.categories)], "(not replied)"],
-        "topic": [ALL, *sorted(t for t in set(p["topic"]) if t)],
-        "role": [ALL, *[r for r in ROLES if r in set(a["unit_role"])]],
-        "sort_by": ["proposal_id", "replied_at", "days", "result_category", "lead_unit", "topic"],
-    }
+# ---- one report, indexed once --------------------------------------------------------------------
+
+def _codes(values, categories=None) -> tuple[np.ndarray, list[str]]:
+    cat = pd.Categorical(values, categories=categories)
+    return np.asarray(cat.codes, dtype=np.int32), list(cat.categories)
+
+
+def _rank(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Sort rank of each value (ties share a rank; 0 the smallest); missing values and blanks rank
+    last, at the number of distinct values (returned too)."""
+    missing = values.isna().to_numpy().copy()
+    if values.dtype == "str" or values.dtype == object:
+        missing |= (values.fillna("") == "").to_numpy()
+    uniques = pd.Index(values[~missing].unique()).sort_values()
+    rank = np.full(len(values), len(uniques), dtype=np.int64)
+    rank[~missing] = uniques.get_indexer(values[~missing])
+    return rank, len(uniques)
+
+
+class ReportIndex:
+    """One annual report, prepared for fast selections (built once per report, about 0.1 s per
+    100,000 proposals).
+
+    Attributes:
+        report: the :class:`~proposal_stats.reporting.report.AnnualReport`.
+        rows: government-system proposals, one row each, columns :data:`PROPOSAL_COLUMNS`
+            (``days``: assignment to reply; ``on_time``: replied by the due date).
+        units: :func:`unit_list` (units by size, with counts).
+        figures: per-unit figures (:func:`unit_figures` reads them).
+        timeliness: :func:`timeliness_table`.
+        funnel_points, funnel_lines: :func:`funnel_data`.
+    """
+
+    def __init__(self, report):
+        self.report = report
+        p = report.ledger.proposals
+        gov = p[(p["handling_system"] == "government").to_numpy()].reset_index(drop=True)
+        self.rows = gov.assign(
+            days=(gov["replied_at"] - gov["assigned_at"]).dt.days,
+            on_time=gov["replied_at"].notna() & gov["due_at"].notna() & (gov["replied_at"] <= gov["due_at"]),
+        )[list(PROPOSAL_COLUMNS)]
+        a = report.ledger.assignments
+        self._a_pos = pd.Index(gov["proposal_id"]).get_indexer(a["proposal_id"]).astype(np.int64)  # -1: not government
+        self._a_unit, self.unit_names = _codes(a["handling_unit"])
+        self._a_role, self._role_names = _codes(a["unit_role"])
+        self._status, self._status_names = _codes(gov["resolution_status"])
+        self._not_replied = gov["replied_at"].isna().to_numpy()
+        self._topic, self._topic_names = _codes(gov["topic"])
+        self._rank = {key: _rank(self.rows[key]) for key in SORT_KEYS}
+        self.units = unit_list(report)
+        self.figures = _all_unit_figures(report)
+        self.timeliness = timeliness_table(report)
+        self.funnel_points, self.funnel_lines = funnel_data(report)
+
+    def options(self) -> dict[str, list[tuple[str, str]]]:
+        """Choices for each control as ``(label, value)`` pairs, each led by :data:`ALL`: units by size
+        with their counts, statuses with their printed codes, topics by size, roles, sort keys."""
+        scheme = self.report.params.result_scheme
+        codes: dict[str, list[str]] = {}
+        for c in scheme.categories:
+            codes.setdefault(c.statuses[0], []).append(c.code)
+        counts = self.rows["resolution_status"].value_counts()
+        statuses = [(f"{s} ({'/'.join(cs)}) · {int(counts.get(s, 0))}", s) for s, cs in codes.items()]
+        topics = pd.Series(self.rows["topic"]).replace("", np.nan).dropna().value_counts()
+        roles_present = set(self._role_names)
+        return {
+            "unit": [(f"{ALL} · {len(self.units)} units", ALL)] + [
+                (f"{r.handling_unit} · {r.proposals}", r.handling_unit) for r in self.units.itertuples()],
+            "status": [(ALL, ALL), *statuses, (f"{NOT_REPLIED} · {int(self._not_replied.sum())}", NOT_REPLIED)],
+            "topic": [(ALL, ALL)] + [(f"{t} · {n}", t) for t, n in topics.items()],
+            "role": [(ALL, ALL)] + [(ROLE_LABELS[r], r) for r in ROLES if r in roles_present],
+            "sort_by": [(k.replace("_", " "), k) for k in SORT_KEYS],
+        }
+
+    def select(self, sel: Selection) -> np.ndarray:
+        """Positions in :attr:`rows` of the proposals ``sel`` picks, in the order it asks for (ties in
+        proposal order; blanks last either way).
+
+        Raises:
+            KeyError: a unit, role, status or topic the report does not have.
+        """
+        keep = np.ones(len(self.rows), dtype=bool)
+        if sel.unit != ALL or sel.role != ALL:
+            hit_a = self._a_pos >= 0
+            if sel.unit != ALL:
+                hit_a &= self._a_unit == self._code(self.unit_names, sel.unit, "handling unit")
+            if sel.role != ALL:
+                hit_a &= self._a_role == self._code(self._role_names, sel.role, "role")
+            picked = np.zeros(len(self.rows), dtype=bool)
+            picked[self._a_pos[hit_a]] = True
+            keep &= picked
+        if sel.status == NOT_REPLIED:
+            keep &= self._not_replied
+        elif sel.status != ALL:
+            keep &= self._status == self._code(self._status_names, sel.status, "status", missing_ok=True)
+        if sel.topic != ALL:
+            keep &= self._topic == self._code(self._topic_names, sel.topic, "topic", missing_ok=True)
+        pos = np.flatnonzero(keep)
+        if sel.sort_by not in self._rank:
+            raise KeyError(f"cannot sort by {sel.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
+        ranks, blank = self._rank[sel.sort_by]
+        rank = ranks[pos]
+        if sel.descending:
+            rank = np.where(rank == blank, blank, blank - 1 - rank)  # blanks stay last
+        return pos[np.lexsort((pos, rank))]
+
+    @staticmethod
+    def _code(names: list[str], value: str, what: str, missing_ok: bool = False) -> int:
+        try:
+            return names.index(value)
+        except ValueError:
+            if missing_ok:  # a status or topic with no proposals selects none
+                return -2
+            raise KeyError(f"no {what} named {value!r}") from None
+
+    def proposals(self, sel: Selection) -> pd.DataFrame:
+        """The proposals ``sel`` picks, columns :data:`PROPOSAL_COLUMNS`, in order (index 0..n-1)."""
+        return self.rows.iloc[self.select(sel)].reset_index(drop=True)
+
+    def has_unit(self, unit: str) -> bool:
+        """Whether ``unit`` handled anything in this report (in any role)."""
+        return unit in self.figures.index
+
+
+def build_index(report) -> ReportIndex:
+    """:class:`ReportIndex` of an annual report."""
+    return ReportIndex(report)
 
 
 def select_proposals(report, sel: Selection) -> pd.DataFrame:
-    """The proposals a selection picks, one row each.
+    """The proposals a selection picks, one row each (columns :data:`PROPOSAL_COLUMNS`), sorted by
+    ``sel.sort_by``. A one-off convenience: the explorer keeps a :class:`ReportIndex` instead."""
+    return ReportIndex(report).proposals(sel)
 
-    Args:
-        report: an annual report.
-        sel: the selection; ``unit`` and ``role`` filter through the assignments (the proposals the unit
-            handled in that role), ``status`` is the normalised status or "(not replied)".
+
+def options(report) -> dict[str, list[str]]:
+    """Values of each control (:meth:`ReportIndex.options` without labels)."""
+    return {k: [v for _, v in opts] for k, opts in ReportIndex(report).options().items()}
+
+
+# ---- units ---------------------------------------------------------------------------------------
+
+def unit_list(report) -> pd.DataFrame:
+    """Every unit that handled a government-system proposal in any role, largest first.
 
     Returns:
-        Columns ``proposal_id, title, topic, lead_unit, co_handling_units, assigned_at, due_at,
-        replied_at, days, on_time, result_category, resolution_status, satisfaction`` (days: assignment to
-        reply), sorted by ``sel.sort_by``.
+        Columns ``handling_unit``, ``proposals`` (assignments in any role), ``n`` (those it replies to
+        itself: lead, sole, separate), ``as_lead``, ``as_co_handler``, ``separately``; sorted by
+        ``proposals`` descending, then name.
     """
-    p = report.ledger.proposals
-    keep = (p["handling_system"] == "government").to_numpy().copy()
-    if sel.unit != ALL or sel.role != ALL:
-        a = report.ledger.assignments
-        mask = pd.Series(True, index=a.index)
-        if sel.unit != ALL:
-            mask &= a["handling_unit"] == sel.unit
-        if sel.role != ALL:
-            mask &= a["unit_role"] == sel.role
-        # positions of the picked proposals: a lookup of the few picked ids, not a scan of all ids
-        hit = np.zeros(len(p), dtype=bool)
-        hit[pd.Index(p["proposal_id"]).get_indexer(a.loc[mask, "proposal_id"].unique())] = True
-        keep &= hit
-    keep = pd.Series(keep, index=p.index)
-    if sel.status == "(not replied)":
-        keep &= p["replied_at"].isna()
-    elif sel.status != ALL:
-        keep &= p["resolution_status"] == sel.status
-    if sel.topic != ALL:
-        keep &= p["topic"] == sel.topic
-    rows = p[keep]
-    out = rows[["proposal_id", "title", "topic", "lead_unit", "co_handling_units", "assigned_at", "due_at", "replied_at",
-                "result_category", "resolution_status", "satisfaction"]].assign(
-        days=(rows["replied_at"] - rows["assigned_at"]).dt.days,
-        on_time=rows["replied_at"].notna() & rows["due_at"].notna() & (rows["replied_at"] <= rows["due_at"]),
-    )
-    return out.sort_values(sel.sort_by, ascending=not sel.descending, kind="stable", na_position="last").reset_index(drop=True)
-
-
-def unit_figures(report, unit: str) -> pd.DataFrame:
-    """A unit's figures beside the pooled ones: rows A share, reply, on-time, face-to-face, satisfaction;
-    columns ``unit`` and ``pooled`` (percent), ``unit_low``/``unit_high`` (Wilson 95% for the A share)
-    and ``verdict`` (the funnel verdict, where there is one)."""
     perf = report.performance
-    row = perf[perf["handling_unit"] == unit]
-    if row.empty:
-        raise KeyError(f"no handling unit named {unit!r}")
-    r = row.iloc[0]
-    tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "f2f_recorded", "forms", "satisfied",
-                "basically_satisfied"]].sum()
-
-    def pc(num, den):
-        return math.nan if not den else 100 * num / den
-
-    return pd.DataFrame(
-        [
-            ("A share", 100 * r.a_share, 100 * r.a_low, 100 * r.a_high, pc(tot.a_count, tot.categorised), r.a_verdict),
-            ("reply rate", 100 * r.reply_rate, math.nan, math.nan, pc(tot.replied, tot.n), ""),
-            ("on-time rate", 100 * r.on_time_rate, math.nan, math.nan, pc(tot.on_time, tot.with_due), r.on_time_verdict),
-            ("face-to-face rate", 100 * r.f2f_rate, math.nan, math.nan, pc(tot.f2f, tot.n) if tot.f2f_recorded == tot.n else math.nan, ""),
-            ("satisfaction (inclusive)", 100 * r.satisfaction_inclusive, math.nan, math.nan,
-             pc(tot.satisfied + tot.basically_satisfied, tot.forms), ""),
-        ],
-        columns=["figure", "unit", "unit_low", "unit_high", "pooled", "verdict"],
-    )
+    out = perf[["handling_unit", "n", "as_lead", "as_co_handler", "separately"]].assign(
+        proposals=perf["as_lead"] + perf["as_co_handler"] + perf["separately"])
+    return out[["handling_unit", "proposals", "n", "as_lead", "as_co_handler", "separately"]].sort_values(
+        ["proposals", "handling_unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def unit_trend(reports: list, unit: str) -> pd.DataFrame:
-    """A unit across years: ``year, n, a_share, on_time_rate, reply_rate`` (percent) from reports of one
-    jurisdiction; years in which the unit handled nothing are left out."""
+def _pct(k, n) -> float:
+    return math.nan if not n else float(share(int(k), int(n), ONE_DECIMAL))
+
+
+def _interval(k, n) -> tuple[float, float]:
+    if not n:
+        return math.nan, math.nan
+    low, high = wilson_interval(int(k), int(n))
+    return float(as_percent(low, 1)), float(as_percent(high, 1))
+
+
+#: Each figure of a unit: label, numerator column, denominator column, verdict column, why undefined
+#: (the first reason that applies: the base is 0, or, for face to face, not every proposal recorded).
+_FIGURES = (
+    ("A share", "a_count", "categorised", "a_verdict", "no reply carries a result category"),
+    ("reply rate", "replied", "n", None, "the unit leads no proposal (co-handler only)"),
+    ("on-time rate", "on_time", "with_due", "on_time_verdict", "no proposal of the unit has a due date"),
+    ("face-to-face rate", "f2f", "n", None, "the unit leads no proposal (co-handler only)"),
+    ("satisfaction (inclusive)", "satisfied_any", "forms", None, "no feedback form returned"),
+)
+F2F_UNRECORDED = "face-to-face consultation not recorded for {missing} of its {n} proposals"
+
+
+def _all_unit_figures(report) -> pd.DataFrame:
+    """Long table of every unit's figures, indexed by unit (see :func:`unit_figures`)."""
+    perf = report.performance.assign(satisfied_any=lambda d: d["satisfied"] + d["basically_satisfied"])
+    if "f2f_recorded" not in perf:
+        perf = perf.assign(f2f_recorded=perf["n"])
+    tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "f2f_recorded", "forms", "satisfied_any"]].sum()
     rows = []
-    for rep in reports:
-        perf = rep.performance
-        r = perf[perf["handling_unit"] == unit]
-        if not r.empty:
-            r = r.iloc[0]
-            rows.append({"year": rep.params.year, "n": int(r.n), "a_share": 100 * r.a_share,
-                         "on_time_rate": 100 * r.on_time_rate, "reply_rate": 100 * r.reply_rate})
-    return pd.DataFrame(rows, columns=["year", "n", "a_share", "on_time_rate", "reply_rate"]).sort_values("year").reset_index(drop=True)
+    for r in perf.itertuples(index=False):
+        for label, k, n, verdict, why in _FIGURES:
+            kk, nn = int(getattr(r, k)), int(getattr(r, n))
+            undefined = "" if nn else why
+            pooled, pooled_undefined = _pct(tot[k], tot[n]), "" if tot[n] else why.replace("the unit", "no unit")
+            if k == "f2f":  # a rate over unrecorded consultations would read blanks as "no"
+                if nn and r.f2f_recorded < nn:
+                    undefined = F2F_UNRECORDED.format(missing=nn - r.f2f_recorded, n=nn)
+                if tot["f2f_recorded"] < tot["n"]:
+                    pooled, pooled_undefined = math.nan, "face-to-face consultation not recorded for every proposal"
+            low, high = _interval(kk, nn) if not undefined else (math.nan, math.nan)
+            rows.append({
+                "handling_unit": r.handling_unit, "figure": label, "count": kk, "base": nn,
+                "unit": math.nan if undefined else _pct(kk, nn), "low": low, "high": high, "pooled": pooled, "pooled_undefined": pooled_undefined,
+                "verdict": getattr(r, verdict) if verdict and nn else "", "undefined": undefined,
+                "definition": DEFINITIONS[label],
+            })
+    return pd.DataFrame(rows, columns=["handling_unit", "figure", "count", "base", "unit", "low", "high", "pooled", "pooled_undefined",
+                                       "verdict", "undefined", "definition"]).set_index("handling_unit")
+
+
+def unit_figures(report_or_index, unit: str) -> pd.DataFrame:
+    """A unit's figures beside the pooled ones.
+
+    Args:
+        report_or_index: an annual report or its :class:`ReportIndex`.
+        unit: the handling unit's name.
+
+    Returns:
+        One row per figure (A share, reply rate, on-time rate, face-to-face rate, satisfaction
+        (inclusive)); columns ``figure``, ``count`` and ``base`` (numerator and denominator, counts),
+        ``unit`` (percent, 1 decimal, half-up), ``low``/``high`` (95% Wilson interval, percent),
+        ``pooled`` (percent over all units; ``pooled_undefined`` says why when it cannot be computed), ``verdict`` (funnel verdict, A share and on-time rate
+        only), ``undefined`` (why the figure cannot be computed, or ""), ``definition``.
+
+    Raises:
+        KeyError: no unit of that name.
+    """
+    figures = report_or_index.figures if isinstance(report_or_index, ReportIndex) else _all_unit_figures(report_or_index)
+    if unit not in figures.index:
+        raise KeyError(f"no handling unit named {unit!r}")
+    return figures.loc[[unit]].reset_index(drop=True)
+
+
+def compare_units(index: ReportIndex, units: list[str]) -> pd.DataFrame:
+    """Several units side by side: one row per (figure, unit) with the :func:`unit_figures` columns
+    plus ``handling_unit``; units in the order given, unknown names left out."""
+    known = [u for u in dict.fromkeys(units) if u in index.figures.index]
+    if not known:
+        return index.figures.iloc[0:0].reset_index()
+    return index.figures.loc[known].reset_index()
 
 
 def unit_timeliness(report, unit: str) -> pd.DataFrame:
-    """A unit's timeliness as the proposals it leads or handles separately show it: one row with
-    ``replied, on_time, late, not_replied, days_median, days_p90, in_last_tenth`` (counts and days)."""
-    from . import units
+    """A unit's timeliness over the proposals it replies to itself (lead, sole, separate): one row with
+    ``replied, on_time, late, not_replied`` (counts), ``days_median, days_p90`` (days, NaN when nothing
+    was replied), ``in_last_tenth`` (replies in the last tenth of the allowed time, count)."""
+    table = timeliness_table(report)
+    if unit not in table.index:
+        raise KeyError(f"no handling unit named {unit!r}")
+    return table.loc[[unit]].reset_index(drop=True)
 
-    a = report.ledger.assignments
+
+def timeliness_table(report) -> pd.DataFrame:
+    """:func:`unit_timeliness` for every unit, indexed by unit (each unit's own reply dates)."""
     p = report.ledger.proposals
-    ids = a.loc[(a["handling_unit"] == unit) & a["unit_role"].isin(["lead", "sole", "separate"]), "proposal_id"].unique()
-    t = units.reply_times(p.iloc[pd.Index(p["proposal_id"]).get_indexer(ids)])
-    replied = t["days"].notna()
-    return pd.DataFrame([{
-        "replied": int(replied.sum()), "on_time": int(t["on_time"].sum()), "late": int((replied & ~t["on_time"]).sum()),
-        "not_replied": int((~replied).sum()), "days_median": t["days"].median(), "days_p90": t["days"].quantile(0.9),
-        "in_last_tenth": int(t["in_last_tenth"].sum()),
-    }])
+    a = report.ledger.assignments
+    gov = p.loc[(p["handling_system"] == "government").to_numpy(), ["proposal_id", "assigned_at"]]
+    rep = a[a["unit_role"].isin(["lead", "sole", "separate"]).to_numpy()].merge(gov, on="proposal_id", how="inner")
+    days = (rep["replied_at"] - rep["assigned_at"]).dt.days
+    allowed = (rep["due_at"] - rep["assigned_at"]).dt.days
+    replied = rep["replied_at"].notna()
+    on_time = replied & rep["due_at"].notna() & (rep["replied_at"] <= rep["due_at"])
+    frame = pd.DataFrame({
+        "handling_unit": rep["handling_unit"], "replied": replied, "on_time": on_time,
+        "late": replied & rep["due_at"].notna() & ~on_time, "not_replied": ~replied, "days": days,
+        "in_last_tenth": days.notna() & (days >= allowed * (1 - BUNCHING_WINDOW)) & (days <= allowed),
+    })
+    g = frame.groupby("handling_unit", sort=True)
+    out = pd.DataFrame({
+        "replied": g["replied"].sum(), "on_time": g["on_time"].sum(), "late": g["late"].sum(),
+        "not_replied": g["not_replied"].sum(), "days_median": g["days"].median(), "days_p90": g["days"].quantile(0.9),
+        "in_last_tenth": g["in_last_tenth"].sum(),
+    })
+    ints = ["replied", "on_time", "late", "not_replied", "in_last_tenth"]
+    out[ints] = out[ints].astype(int)
+    units = report.performance["handling_unit"]
+    out = out.reindex(units, fill_value=0)
+    missing = ~units.isin(frame["handling_unit"]).to_numpy()
+    out.loc[missing, ["days_median", "days_p90"]] = math.nan  # a co-handler only: no reply of its own
+    return out.rename_axis("handling_unit")
+
+
+# ---- funnel --------------------------------------------------------------------------------------
+
+#: The two funnels: measure name → (count column, base column, verdict column, target attr, x label).
+FUNNELS = {
+    "A share": ("a_count", "categorised", "a_verdict", "target_a", "proposals replied with a category"),
+    "on-time rate": ("on_time", "with_due", "on_time_verdict", "target_on_time", "proposals with a due date"),
+}
+SPREAD = 0.02  # sideways spread of units drawn at the same point, as a share of the x range
+
+
+def funnel_data(report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The funnel plots' data, for both measures (computed once per report).
+
+    Returns:
+        ``(points, lines)``. ``points``: one row per unit and measure with ``measure, handling_unit,
+        count, base, rate, low, high`` (percent), ``verdict``, ``x`` (the base, spread sideways when
+        several units share one point), ``same_point`` (how many units share it) and ``others`` (their
+        names). ``lines``: ``measure, n, target, lower_998, lower_95, upper_95, upper_998`` (percent),
+        exact binomial limits (Spiegelhalter 2005), widened for over-dispersion where the report did.
+    """
+    perf = report.performance
+    points, lines = [], []
+    for measure, (k_col, n_col, verdict_col, target_attr, _) in FUNNELS.items():
+        df = perf[perf[n_col] > 0]
+        target = float(perf.attrs.get(target_attr, math.nan))
+        if df.empty or target != target:
+            continue
+        pts = pd.DataFrame({
+            "measure": measure, "handling_unit": df["handling_unit"].to_numpy(), "count": df[k_col].to_numpy(),
+            "base": df[n_col].to_numpy(), "verdict": df[verdict_col].to_numpy(),
+        })
+        pts["rate"] = [_pct(k, n) for k, n in zip(pts["count"], pts["base"])]
+        ci = [_interval(k, n) for k, n in zip(pts["count"], pts["base"])]
+        pts["low"], pts["high"] = [c[0] for c in ci], [c[1] for c in ci]
+        group = pts.groupby(["base", "count"])["handling_unit"]
+        pts["same_point"] = group.transform("size").astype(int)
+        slot = group.cumcount().to_numpy()
+        step = SPREAD * max(1, int(pts["base"].max()))
+        pts["x"] = pts["base"] + (slot - (pts["same_point"].to_numpy() - 1) / 2) * step
+        names = group.transform(lambda s: "、".join(s))
+        pts["others"] = [_others(all_, me) for all_, me in zip(names, pts["handling_unit"])]
+        points.append(pts)
+        top = int(df[n_col].max()) + 1
+        ns = sorted(set(range(1, min(top, 60) + 1)) | set(np.unique(np.geomspace(1, top, 240).astype(int))))
+        od = perf.attrs.get("a_overdispersion") if measure == "A share" and perf.attrs.get("adjusted") else None
+        lim = adjusted_limits(target, ns, od.tau2) if od is not None and od.tau2 > 0 else funnel_limits(target, ns)
+        lim = lim.assign(measure=measure, target=100 * target)
+        for col in ("lower_998", "lower_95", "upper_95", "upper_998"):
+            lim[col] = 100 * lim[col]
+        lines.append(lim)
+    cols_p = ["measure", "handling_unit", "count", "base", "rate", "low", "high", "verdict", "x", "same_point", "others"]
+    cols_l = ["measure", "n", "target", "lower_998", "lower_95", "upper_95", "upper_998"]
+    return (pd.concat(points, ignore_index=True)[cols_p] if points else pd.DataFrame(columns=cols_p),
+            pd.concat(lines, ignore_index=True)[cols_l] if lines else pd.DataFrame(columns=cols_l))
+
+
+def _others(names: str, me: str) -> str:
+    rest = [n for n in names.split("、") if n != me]
+    return "no other unit" if not rest else "、".join(rest[:6]) + (f" and {len(rest) - 6} more" if len(rest) > 6 else "")
+
+
+# ---- across reports ------------------------------------------------------------------------------
+
+def unit_trend(reports: list, unit: str) -> pd.DataFrame:
+    """A unit across years: ``year, n, a_share, on_time_rate, reply_rate`` (percent, 1 decimal; NaN in
+    a year it only co-handled) from reports of one jurisdiction; years in which the unit handled
+    nothing are left out."""
+    t = trend_table(reports)
+    t = t[t["handling_unit"] == unit]
+    wide = t.set_index(["year", "measure"])["rate"].unstack("measure")
+    n = t[t["measure"] == "reply rate"].set_index("year")["base"]
+    out = pd.DataFrame({"year": wide.index, "n": n.reindex(wide.index).fillna(0).astype(int).to_numpy()})
+    for col, measure in (("a_share", "A share"), ("on_time_rate", "on-time rate"), ("reply_rate", "reply rate")):
+        out[col] = wide[measure].to_numpy() if measure in wide else math.nan
+    return out.sort_values("year").reset_index(drop=True)
+
+
+def trend_table(reports: list) -> pd.DataFrame:
+    """Every unit's figures in every report, for trends: ``year, report_id, handling_unit, measure,
+    count, base, rate, low, high`` (percent; rate NaN where the base is 0)."""
+    rows = []
+    for rep in reports:
+        figs = (rep.figures if isinstance(rep, ReportIndex) else _all_unit_figures(rep)).reset_index()
+        params = rep.report.params if isinstance(rep, ReportIndex) else rep.params
+        figs = figs[figs["figure"].isin(["A share", "on-time rate", "reply rate"])]
+        rows.append(pd.DataFrame({
+            "year": params.year, "report_id": params.report_id, "handling_unit": figs["handling_unit"],
+            "measure": figs["figure"], "count": figs["count"], "base": figs["base"], "rate": figs["unit"],
+            "low": figs["low"], "high": figs["high"],
+        }))
+    cols = ["year", "report_id", "handling_unit", "measure", "count", "base", "rate", "low", "high"]
+    return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
+
+
+def ledger_claims(report):
+    """An annual report's own figures in the claims format (scheme and result breakdown), so the
+    published-report rules (:func:`~proposal_stats.published.audit.comparable_resolution_share`)
+    apply to ledgers too."""
+    from ..claims_format import Breakdown, Category, Claims, SchemeEntry, Source
+
+    p, h = report.params, report.headline
+    return Claims(
+        id=p.report_id, jurisdiction=p.jurisdiction, body=p.body, session=p.session, year=p.year,
+        source=Source(title=p.title), scheme=tuple(SchemeEntry(code=c.code, label=c.label, statuses=c.statuses) for c in p.result_scheme.categories),
+        results=Breakdown(base=h.categorised, cats=tuple(Category(code=c.code, label=c.label, count=c.count) for c in h.categories)),
+    )
+
+
+def side_by_side(reports: list, corpus=None) -> pd.DataFrame:
+    """Jurisdictions side by side: each annual report (from its ledger) and each published report of
+    the corpus with a result breakdown.
+
+    Args:
+        reports: annual reports (or their :class:`ReportIndex`).
+        corpus: a :class:`~proposal_stats.published.corpus.Corpus`, or None.
+
+    Returns:
+        One row per report: ``source`` ("ledger" or "published"), ``id, jurisdiction, body, year``,
+        ``submitted, assigned_to_government, handling_units`` (counts, ledger rows only),
+        ``reply_rate`` (percent), ``first_class`` (code and label as printed), ``resolved_share``
+        (percent of the categorised proposals in classes that mean only "resolved"; NaN when the
+        scheme does not allow the comparison), ``comparable`` (bool), ``note`` (why not comparable),
+        ``synthetic`` (the ledger has synthetic fields). The rule is the corpus report's: a first class
+        that also covers "being solved" or "partly solved" does not compare.
+    """
+    from ..published.audit import comparable_resolution_share
+
+    rows = []
+    for rep in reports:
+        rep = rep.report if isinstance(rep, ReportIndex) else rep
+        p, h = rep.params, rep.headline
+        value, note = comparable_resolution_share(ledger_claims(rep))
+        first = p.result_scheme.categories[0]
+        rows.append({
+            "source": "ledger", "id": p.report_id, "jurisdiction": p.jurisdiction, "body": p.body, "year": p.year,
+            "submitted": h.submitted, "assigned_to_government": h.assigned_to_government, "handling_units": h.handling_units,
+            "reply_rate": math.nan if h.reply_rate is None else float(h.reply_rate),
+            "first_class": f"{first.code}: {first.label}", "resolved_share": math.nan if value is None else float(value),
+            "comparable": value is not None, "note": note, "synthetic": bool(p.synthetic_fields),
+        })
+    if corpus is not None:
+        for r in corpus.comparison_table().itertuples(index=False):
+            rows.append({
+                "source": "published", "id": r.id, "jurisdiction": r.jurisdiction, "body": r.body, "year": r.year,
+                "submitted": math.nan, "assigned_to_government": math.nan, "handling_units": math.nan, "reply_rate": math.nan,
+                "first_class": r.first_class, "resolved_share": math.nan if r.resolved_share is None or r.resolved_share != r.resolved_share else float(r.resolved_share),
+                "comparable": bool(r.comparable), "note": r.note, "synthetic": False,
+            })
+    cols = ["source", "id", "jurisdiction", "body", "year", "submitted", "assigned_to_government", "handling_units", "reply_rate",
+            "first_class", "resolved_share", "comparable", "note", "synthetic"]
+    return pd.DataFrame(rows, columns=cols)

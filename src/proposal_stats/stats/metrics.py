@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from ..messages import N_
 from ..params import ResultScheme
 
 HUNDRED = Decimal(100)
@@ -115,54 +116,54 @@ class Definition:
 
 
 #: The one definition of a blank face-to-face cell, in the headline and in the unit tables alike
-#: (printed in the report's methods section).
-F2F_BLANK_RULE = (
+#: (printed in the report's methods section, in the report's language).
+F2F_BLANK_RULE = N_(
     "A blank face-to-face cell means not recorded: it counts neither as consulted nor as not consulted. "
     "The face-to-face count is the recorded yes; a face-to-face rate (the headline's, a unit's) whose "
     "proposals include one not recorded is undefined (—), never a rate that reads the blanks as no."
 )
 
-#: What each headline figure counts. Shown verbatim in the report's methods section.
+#: What each headline figure counts. Shown in the report's methods section, in the report's language.
 DEFINITIONS: dict[str, Definition] = {
-    "submitted": Definition("Proposals submitted", "distinct proposal ids in the ledger", "—", "count"),
+    "submitted": Definition(N_("Proposals submitted"), N_("distinct proposal ids in the ledger"), "—", "count"),
     "assigned_to_government": Definition(
-        "Assigned to the government system",
-        "proposals whose handling_system is 'government'",
+        N_("Assigned to the government system"),
+        N_("proposals whose handling_system is 'government'"),
         "—",
         "count",
     ),
     "handling_units": Definition(
-        "Handling units",
-        "distinct units leading (or separately handling) government-system proposals",
+        N_("Handling units"),
+        N_("distinct units leading (or separately handling) government-system proposals"),
         "—",
         "count",
     ),
-    "replied": Definition("Replied", "government-system proposals with a reply date", "—", "count"),
+    "replied": Definition(N_("Replied"), N_("government-system proposals with a reply date"), "—", "count"),
     "reply_rate": Definition(
-        "Reply rate (办复率)", "government-system proposals replied", "proposals assigned to the government system", "percent"
+        N_("Reply rate (办复率)"), N_("government-system proposals replied"), N_("proposals assigned to the government system"), "percent"
     ),
     "on_time_rate": Definition(
-        "On-time rate (按时办复率)",
-        "government-system proposals replied on or before their due date",
-        "proposals assigned to the government system (undefined if any lacks a due date)",
+        N_("On-time rate (按时办复率)"),
+        N_("government-system proposals replied on or before their due date"),
+        N_("proposals assigned to the government system (undefined if any lacks a due date)"),
         "percent",
     ),
     "f2f_rate": Definition(
-        "Face-to-face rate (面商率)",
-        "government-system proposals consulted face to face",
-        "proposals assigned to the government system (undefined if any is not recorded)",
+        N_("Face-to-face rate (面商率)"),
+        N_("government-system proposals consulted face to face"),
+        N_("proposals assigned to the government system (undefined if any is not recorded)"),
         "percent",
     ),
     "satisfaction_rate": Definition(
-        "Satisfaction (满意率, inclusive)",
-        "evaluations 'satisfied' + 'basically satisfied'",
-        "feedback forms returned (evaluations other than 'no_response' or blank)",
+        N_("Satisfaction (满意率, inclusive)"),
+        N_("evaluations 'satisfied' + 'basically satisfied'"),
+        N_("feedback forms returned (evaluations other than 'no_response' or blank)"),
         "percent",
     ),
     "category_share": Definition(
-        "Result-category share",
-        "government-system proposals with that printed category",
-        "government-system proposals carrying any result category",
+        N_("Result-category share"),
+        N_("government-system proposals with that printed category"),
+        N_("government-system proposals carrying any result category"),
         "percent",
     ),
 }

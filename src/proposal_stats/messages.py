@@ -1,0 +1,48 @@
+"""Sentences for people, written once in English and shown in the report's language.
+
+Code below ``reporting`` (the ledger reader, the published-report audit, the statistics) writes the
+sentences a reader sees: a rejected row's reason, an audit finding, a signal's summary. It writes
+them as :class:`Msg`: an English ``str`` (so logs, CSV files, JSON and the console keep working
+unchanged) that also remembers its message id (the English template) and its arguments, so that
+:mod:`proposal_stats.reporting.i18n` can show the same sentence from a translation catalog.
+
+Fixed terms that are looked up rather than written out (a rule's summary, a finding kind's meaning,
+a figure's definition) are marked with :func:`N_`, which returns its argument unchanged: it only
+tells the catalog extractor (Babel, ``scripts/catalogs.py``) that the string is to be translated.
+
+Message ids use Python's ``%(name)s`` placeholders, the form gettext tools check: a translation
+that drops or renames a placeholder fails ``scripts/catalogs.py check`` and the test suite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation; return it unchanged (gettext's ``gettext_noop``)."""
+    return message
+
+
+class Msg(str):
+    """An English sentence that keeps its message id and arguments for translation.
+
+    ``Msg("the row has %(n)s cells", n=3) == "the row has 3 cells"``; ``.msgid`` is the template,
+    ``.args`` the arguments (themselves ``Msg`` when they are words to translate). A message with no
+    arguments is not formatted, so a literal ``%`` needs no escaping there.
+    """
+
+    msgid: str
+    args: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **args: Any) -> Msg:
+        self = super().__new__(cls, msgid % args if args else msgid)
+        self.msgid, self.args = msgid, args
+        return self
+
+    def __reduce__(self):  # pickling (multiprocessing, caches) keeps the message id
+        return (_rebuild, (self.msgid, self.args))
+
+
+def _rebuild(msgid: str, args: dict[str, Any]) -> Msg:
+    return Msg(msgid, **args)

@@ -1,0 +1,60 @@
+"""The report's content model: sections (a template and the data it shows) and figures.
+
+A section holds data only — numbers, the ledger's text, and :class:`~proposal_stats.messages.Msg`
+for words to translate — never markup. It becomes HTML when displayed, through its Jinja2
+template (``templates/``) in its language, so the notebook, JupyterLab and the exported report
+all show the same thing and escaping is the template engine's job, not each call site's.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import render
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a report: ``template`` (a path under ``templates/``) rendered in ``language``
+    with ``data``. Displays as HTML in a notebook; ``str(section)`` is the HTML too."""
+
+    template: str
+    language: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def html(self) -> str:
+        """The section as HTML (the template's output; every value escaped unless it is Markup)."""
+        return render(self.template, self.language, **self.data)
+
+    __str__ = html
+
+    def __html__(self) -> str:  # a section inside another template is trusted markup
+        return self.html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        # HTML only: a text/plain repr would land in the executed notebook for nothing.
+        return {"text/html": self.html()}
+
+    def __repr__(self) -> str:
+        return f"Section({self.template!r}, {self.language!r})"
+
+
+def png_bytes(fig, dpi: int = 110) -> bytes:
+    """A matplotlib figure as PNG bytes, then closed: one render (``bbox_inches="tight"`` would
+    draw it twice) and no timestamp, so the same inputs give the same bytes."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def figure(fig, alt: str, language: str, caption: str = "", figure_id: str = "", dpi: int = 110) -> Section:
+    """A chart as a section: the PNG embedded (``data:`` URL), its alternative text and caption
+    (both already in ``language``), and a fixed ``id`` so the HTML stays byte-identical."""
+    data = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
+    return Section("figure.html.j2", language, {"src": f"data:image/png;base64,{data}", "alt": alt, "caption": caption, "id": figure_id})

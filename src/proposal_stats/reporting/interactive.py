@@ -1,0 +1,117 @@
+"""Interactive charts for the explorer (Vega-Altair): hover for the figures, click to pick a unit.
+
+The static reports keep their seaborn charts (:mod:`proposal_stats.reporting.charts`); the explorer
+shows these as :class:`altair.JupyterChart` widgets, which report clicks back to Python and take new
+parameter values from it without being drawn again. Each chart is built once per report; what the
+user picks afterwards only changes its parameters:
+
+* ``focus``: the unit picked (ringed and named; its trend drawn);
+* ``compare``: the units being compared (named);
+* ``measure``: which funnel is shown ("A share" or "on-time rate").
+
+``pick`` is the click selection: its value is the clicked unit's name. The charts' JavaScript is
+bundled (``vl-convert``), not fetched from a CDN, so they draw offline like the HTML report.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .fonts import EMBEDDED_FAMILY
+
+#: Text fonts of the charts: the reader's own Chinese fonts, then the explorer's embedded subset.
+FONT = f"'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', '{EMBEDDED_FAMILY}', system-ui, sans-serif"
+VERDICT_COLOURS = {"within": "#2f6f9f", "above 95%": "#6a8f4e", "above 99.8%": "#3f6b2a", "below 95%": "#b8483d",
+                   "below 99.8%": "#8a2018", "too few": "#b0b0b0"}
+FOCUS = "#e0a030"
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def _config(chart):
+    return chart.configure(font=FONT).configure_view(strokeWidth=0).configure_axis(labelFont=FONT, titleFont=FONT, grid=True, gridColor="#eceff3")
+
+
+def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A share", focus: str = "", compare=(),
+                 width: int = 520, height: int = 330) -> alt.LayerChart:
+    """The funnel plot of every unit, for both measures (a parameter picks one).
+
+    Args:
+        points, lines: :func:`proposal_stats.stats.explore.funnel_data` (percent).
+        measure, focus, compare: the parameters' first values.
+
+    Returns:
+        A layered chart: 99.8% (dotted) and 95% (dashed) limits, the target line, one dot per unit
+        coloured by verdict (grey: too few to judge), units sharing a point spread sideways; the
+        focus unit ringed and named, compared units named. Hovering a dot shows the unit, its count
+        over its base, rate, 95% interval, verdict and the units drawn at the same point.
+    """
+    p_measure = alt.param(name="measure", value=measure)
+    p_focus = alt.param(name="focus", value=focus)
+    p_compare = alt.param(name="compare", value=list(compare))
+    pick = alt.selection_point(name="pick", fields=["handling_unit"], on="click", clear="mouseout", empty=False)
+    this_measure = alt.datum.measure == p_measure
+    x = alt.X("x:Q", title="proposals in the base (n)", scale=alt.Scale(zero=True, nice=True))
+    y = alt.Y("rate:Q", title="rate (%)", scale=alt.Scale(domain=[0, 100]))
+
+    long = lines.melt(id_vars=["measure", "n"], value_vars=["lower_998", "upper_998", "lower_95", "upper_95"], var_name="limit", value_name="value")
+    long["band"] = long["limit"].map({"lower_998": "99.8% limits", "upper_998": "99.8% limits", "lower_95": "95% limits", "upper_95": "95% limits"})
+    limits = alt.Chart(long).mark_line(color="#666666", strokeWidth=1).encode(
+        x=alt.X("n:Q"), y=alt.Y("value:Q"), detail="limit:N",
+        strokeDash=alt.StrokeDash("band:N", scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[5, 3], [1, 3]]),
+                                  legend=alt.Legend(title=None, orient="bottom-right")),
+    ).transform_filter(this_measure)
+    target = alt.Chart(lines.drop_duplicates("measure")).mark_rule(color="#444444", strokeWidth=1).encode(
+        y="target:Q", tooltip=[alt.Tooltip("target:Q", title="pooled (or benchmark) rate, %", format=".1f")],
+    ).transform_filter(this_measure)
+
+    pts = points.assign(interval=[f"{lo:.1f}–{hi:.1f}%" for lo, hi in zip(points["low"], points["high"])],
+                        of=[f"{k} of {n}" for k, n in zip(points["count"], points["base"])])
+    tooltip = [alt.Tooltip("handling_unit:N", title="unit"), alt.Tooltip("of:N", title="count"),
+               alt.Tooltip("rate:Q", title="rate, %", format=".1f"), alt.Tooltip("interval:N", title="95% interval"),
+               alt.Tooltip("verdict:N"), alt.Tooltip("others:N", title="same point as")]
+    base = alt.Chart(pts).transform_filter(this_measure)
+    dots = base.mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=0.5, cursor="pointer").encode(
+        x=x, y=y, tooltip=tooltip,
+        color=alt.Color("verdict:N", scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
+                        legend=alt.Legend(title="verdict", orient="bottom", columns=3)),
+    ).add_params(pick)
+    ring = base.mark_circle(size=260, fillOpacity=0, stroke=FOCUS, strokeWidth=2.5).encode(x=x, y=y, tooltip=tooltip).transform_filter(
+        alt.datum.handling_unit == p_focus)
+    named = (alt.datum.handling_unit == p_focus) | (alt.expr.indexof(p_compare, alt.datum.handling_unit) >= 0)
+    label = base.mark_text(align="left", dx=9, dy=-9, fontSize=12, fontWeight="bold", color="#333333").encode(
+        x=x, y=y, text="handling_unit:N").transform_filter(named)
+    layers = alt.layer(limits, target, dots, ring, label).add_params(p_measure, p_focus, p_compare)
+    return _config(layers.properties(width=width, height=height))
+
+
+def trend_chart(trends: pd.DataFrame, focus: str = "", width: int = 420, height: int = 220) -> alt.LayerChart:
+    """A unit's rates across years (the ``focus`` parameter picks the unit), with 95% intervals.
+
+    Args:
+        trends: :func:`proposal_stats.stats.explore.trend_table` (percent).
+    """
+    p_focus = alt.param(name="focus", value=focus)
+    data = trends.dropna(subset=["rate"]).assign(of=lambda d: [f"{k} of {n}" for k, n in zip(d["count"], d["base"])])
+    base = alt.Chart(data).transform_filter(alt.datum.handling_unit == p_focus)
+    x = alt.X("year:O", title="year")
+    colour = alt.Color("measure:N", legend=alt.Legend(title=None, orient="bottom"))
+    tooltip = [alt.Tooltip("year:O"), alt.Tooltip("measure:N"), alt.Tooltip("of:N", title="count"),
+               alt.Tooltip("rate:Q", title="rate, %", format=".1f"), alt.Tooltip("low:Q", title="95% low", format=".1f"),
+               alt.Tooltip("high:Q", title="95% high", format=".1f")]
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=60)).encode(x=x, y=alt.Y("rate:Q", title="rate (%)", scale=alt.Scale(domain=[0, 100])),
+                                                                     color=colour, tooltip=tooltip)
+    bars = base.mark_rule(strokeWidth=2, opacity=0.4).encode(x=x, y="low:Q", y2="high:Q", color=colour)
+    return _config(alt.layer(bars, lines).add_params(p_focus).properties(width=width, height=height))
+
+
+def jupyter_chart(chart) -> alt.JupyterChart:
+    """The chart as a widget whose JavaScript comes bundled (offline), drawn as SVG."""
+    offline()
+    return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
+
+
+def offline() -> None:
+    """Bundle the charts' JavaScript (Vega, Vega-Lite, vega-embed) from ``vl-convert`` instead of
+    loading it from a CDN; once per process (about 2 s)."""
+    alt.JupyterChart.enable_offline(True)

@@ -1,0 +1,107 @@
+"""The dashboard in a real browser: `proposal-stats explore` served by Voilà, driven in headless
+Chromium (the Debian package ``chromium``; Playwright is pointed at it and never downloads a
+browser). One browser session: the page loads with its table and funnel; changing the unit changes
+the table, the unit's figures and the ringed dot; hovering a dot shows its figures; clicking another
+dot picks that unit.
+
+Skipped where no Chromium is installed, except under CI (``CI`` set), where that is a failure:
+``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _chromium_or_skip() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium: .ci/run installs the Debian package `chromium`")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    """The dashboard on a free loopback port, serving the shipped params files; its address."""
+    _chromium_or_skip()
+    from proposal_stats.cli import free_port
+
+    port = free_port("127.0.0.1", 18866)
+    log = tmp_path_factory.mktemp("dashboard") / "voila.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "proposal-stats"), "explore", "params", "--no-browser", f"--port={port}"],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=60).close()
+                break
+            except OSError:
+                assert proc.poll() is None, log.read_text()
+                assert time.time() < deadline, "the dashboard did not answer within 90 s:\n" + log.read_text()
+                time.sleep(0.5)
+        assert f"explorer: {url}" in log.read_text() and "loopback only" in log.read_text()
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_dashboard_in_a_real_browser(dashboard):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page.set_default_timeout(60_000)
+            page.goto(dashboard)
+            table = page.locator("table.ps-t").last  # the proposals table
+            figures = page.locator(".ps-x h3").first
+            expect(table).to_contain_text("Title")
+            expect(figures).to_have_text(re.compile(r"All 31 units"))
+            assert "import " not in page.inner_text("body")  # no code cells in the dashboard
+            dots = page.locator(".vega-embed svg g.mark-symbol.role-mark path")
+            expect(dots.first).to_be_visible()
+            ring_layer = page.locator(".vega-embed svg g.mark-symbol.role-mark").nth(1)
+            assert ring_layer.locator("path").count() == 0  # no unit ringed yet
+
+            first_rows = table.inner_text()
+            unit = page.locator("select").nth(1)
+            unit.select_option(value=unit.locator("option", has_text="市教育体育局").get_attribute("value"))
+            expect(figures).to_have_text("市教育体育局")
+            expect(table).not_to_have_text(first_rows)
+            assert set(re.findall(r"市[^\s、]*局", table.inner_text())) >= {"市教育体育局"}
+            expect(ring_layer.locator("path")).to_have_count(1)  # the chart rings the unit picked
+            expect(page.locator(".vega-embed svg g.mark-text.role-mark text")).to_have_text(["市教育体育局"])
+
+            tooltip = page.locator("#vg-tooltip-element")
+            for i in range(dots.count()):  # hover dots until one is another unit
+                other = dots.nth(i)
+                other.hover()
+                expect(tooltip).to_contain_text("95% interval")
+                name = re.search(r"unit\s+(\S+)", tooltip.inner_text()).group(1)
+                if name != "市教育体育局":
+                    break
+            assert re.search(r"count\s+\d+ of \d+", tooltip.inner_text()) and "verdict" in tooltip.inner_text()
+            other.click()  # a click picks the unit: the controls and the table follow
+            expect(figures).to_have_text(name)
+            expect(page.locator(".vega-embed svg g.mark-text.role-mark text")).to_have_text([name])
+            assert unit.locator("option:checked").inner_text().startswith(name)
+        finally:
+            browser.close()

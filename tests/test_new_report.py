@@ -1,0 +1,123 @@
+"""`proposal-stats new`: a params file for a new report, from a ledger and optionally last year's file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from proposal_stats.params import ParamsError, load_params, published_identity_warnings
+from proposal_stats.reporting.new_report import infer_scheme, new_params
+
+from .conftest import CITY, PREFECTURE, ROOT, params_copy
+from .test_exports import HEADER
+
+CLI = str(Path(sys.executable).parent / "proposal-stats")
+IDENTITY = {"title": "虚构县人民政府办理县政协一届二次会议提案情况", "jurisdiction": "虚构县 (fictional)", "body": "cppcc_proposals",
+            "session": "虚构县政协一届二次会议", "year": 2023}
+LETTERS = HEADER + "".join(
+    f"{i:03d},t{i},p{i},government,县甲局,,2023-03-15,2023-05-01,{c},是,满意\n" for i, c in enumerate(["A", "a", "Ａ类", "B", "丙", "Z"], 1))
+LABELS = HEADER + "".join(
+    f"{i:03d},t{i},p{i},government,县甲局,,2023-03-15,2023-05-01,{c},是,满意\n"
+    for i, c in enumerate(["已解决或正在解决", "正在争取解决或列入计划解决", "因政策原因或目前条件限制，暂时解决不了", "已解决或正在解决", "留作参考"], 1))
+
+
+def test_infer_letters_guesses_and_marks_them():
+    cats = infer_scheme(Counter({"A": 3, "a": 1, "Ａ类": 1, "B": 2, "丙": 1, "Z": 1}))
+    assert [(c.code, c.count, c.statuses, c.guessed) for c in cats] == [
+        ("A", 5, ("resolved",), True), ("B", 2, ("planned",), True), ("C", 1, ("not_feasible_now",), True)]  # Z left out
+
+
+def test_infer_labels_reads_their_words_like_the_reference_scheme():
+    cats = infer_scheme(Counter({"已解决或正在解决": 177, "正在争取解决或列入计划解决": 61, "因政策原因或目前条件限制，暂时解决不了": 10}))
+    reference = yaml.safe_load(CITY.read_text(encoding="utf-8"))["result_scheme"]["categories"]
+    assert [(c.code, c.label, list(c.statuses)) for c in cats] == [(r["code"], r["label"], r["statuses"]) for r in reference]
+    assert not any(c.guessed for c in cats)
+
+
+def test_new_from_last_year_keeps_scheme_and_settings_not_published_or_synthetic(tmp_path):
+    (tmp_path / "params").mkdir()
+    (tmp_path / "ledger.csv").write_text(LETTERS.replace(",Z,", ",C,"), encoding="utf-8")
+    old = params_copy(CITY, tmp_path, privacy={"proposer": "anonymise"}, ledger=str(tmp_path / "gone.csv"))  # old ledger gone: fine
+    target = tmp_path / "params" / "fict-2023.yaml"
+    result = new_params(target, tmp_path / "ledger.csv", {**IDENTITY, "jurisdiction": None, "body": None}, from_params=old)
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    city = yaml.safe_load(CITY.read_text(encoding="utf-8"))
+    assert data["result_scheme"] == city["result_scheme"] and data["reply_deadline"] == city["reply_deadline"]
+    assert data["jurisdiction"] == city["jurisdiction"] and data["year"] == 2023 and data["ledger"] == "../ledger.csv"
+    assert data["privacy"] == {"proposer": "anonymise"}
+    for dropped in ("published", "synthetic_fields", "synthetic_note", "as_of", "output_dir", "report_id"):
+        assert dropped not in data, dropped
+    assert result.params.report_id == "fict-2023" and (result.rows_read, result.rows_rejected) == (6, 0)
+    assert [(c.code, c.count) for c in result.categories] == [("A", 3), ("B", 1), ("C", 2)]
+    assert result.warnings == []
+
+
+def test_new_infers_and_flags_a_category_left_out(tmp_path):
+    (tmp_path / "ledger.csv").write_text(LETTERS, encoding="utf-8")
+    result = new_params(tmp_path / "p.yaml", tmp_path / "ledger.csv", IDENTITY)
+    text = (tmp_path / "p.yaml").read_text(encoding="utf-8")
+    assert "label: A类  # CHECK" in text and "statuses:  # CHECK: a guess" in text
+    assert load_params(tmp_path / "p.yaml").result_scheme.codes == ["A", "B", "C"]
+    assert result.rows_rejected == 1 and "category the scheme does not have (Z)" in result.warnings[0]
+    with pytest.raises(ParamsError, match="already exists"):
+        new_params(tmp_path / "p.yaml", tmp_path / "ledger.csv", IDENTITY)
+
+
+def test_new_with_printed_labels_reads_every_row(tmp_path):
+    (tmp_path / "ledger.csv").write_text(LABELS, encoding="utf-8")
+    result = new_params(tmp_path / "p.yaml", tmp_path / "ledger.csv", IDENTITY)
+    assert (result.rows_read, result.rows_rejected) == (5, 0)
+    assert [(c.code, c.count) for c in result.categories] == [("A", 2), ("B", 1), ("C", 1), ("D", 1)]
+
+
+def test_published_block_of_another_report_is_warned(tmp_path):
+    assert published_identity_warnings(load_params(CITY)) == [] and published_identity_warnings(load_params(PREFECTURE)) == []
+    moved = load_params(params_copy(CITY, tmp_path, year=2024, jurisdiction="虚构县 (fictional)"))
+    warnings = published_identity_warnings(moved)
+    assert len(warnings) == 2
+    assert "dated 2023-02-21, but this report is on the 2024 session" in warnings[0]
+    assert "does not name 虚构县" in warnings[1]
+    pub = yaml.safe_load(CITY.read_text(encoding="utf-8"))["published"]
+    named = load_params(params_copy(CITY, tmp_path, published={**pub, "jurisdiction": "楚雄彝族自治州", "year": 2022,
+                                                                "session": "州政协十一届二次会议"}))
+    assert [w.split(",")[0] for w in published_identity_warnings(named)] == [
+        "the published figures are for 楚雄彝族自治州", "the published figures are on 州政协十一届二次会议"]
+
+
+def test_cli_new_then_report_as_a_new_user(tmp_path):
+    """From a project folder: `new` without the identity fails and says what to give; with it, the
+    written file renders, and a copied file with last year's published block warns on the command line."""
+    for folder in ("notebooks",):
+        (tmp_path / folder).mkdir()
+        for f in (ROOT / folder).glob("annual_report.ipynb"):
+            (tmp_path / folder / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "fict-2023.csv").write_text(LABELS, encoding="utf-8")
+
+    def run(*args):
+        return subprocess.run([CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+    missing = run("new", "params/fict-2023.yaml", "--ledger", "data/fict-2023.csv", "--year", "2023")
+    assert missing.returncode == 2 and "give --title, --jurisdiction, --body, --session" in missing.stderr
+    args = [f"--{k}={v}" for k, v in IDENTITY.items()]
+    made = run("new", "params/fict-2023.yaml", "--ledger", "data/fict-2023.csv", *args)
+    assert made.returncode == 0, made.stderr
+    assert "result scheme inferred from the ledger:" in made.stdout and "A  已解决或正在解决  [resolved + in_progress]  2 proposal(s)" in made.stdout
+    assert "next: proposal-stats report params/fict-2023.yaml" in made.stdout
+    copied = params_copy(CITY, tmp_path / "params", year=2023, ledger="../data/fict-2023.csv", output_dir="../outputs/copied",
+                         result_scheme=yaml.safe_load((tmp_path / "params" / "fict-2023.yaml").read_text(encoding="utf-8"))["result_scheme"],
+                         notebook="../notebooks/annual_report.ipynb", jurisdiction="虚构县 (fictional)")
+    copied.rename(tmp_path / "params" / "copied.yaml")
+    rendered = run("report", "params/fict-2023.yaml", "params/copied.yaml")
+    assert rendered.returncode == 0, rendered.stderr
+    assert (tmp_path / "outputs" / "fict-2023" / "report.html").is_file()
+    assert "warning: fict-2023" not in rendered.stderr
+    assert "warning: copied: the published figures' source (楚雄市人民政府" in rendered.stderr
+    html = (tmp_path / "outputs" / "copied" / "report.html").read_text(encoding="utf-8")
+    assert "Published figures from another report?" in html
