@@ -53,7 +53,7 @@ CSS = """
 .ps-x table.ps-t { border-collapse: collapse; width: 100%%; table-layout: fixed; font-size: 0.84rem; margin: 0.2rem 0 0.5rem; }
 .ps-x table.ps-t th, .ps-x table.ps-t td { border: 1px solid #d6dae1; padding: 0.2rem 0.35rem; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; white-space: normal; }
-.ps-x table.ps-t th { background: #eef1f6; font-weight: 600; }
+.ps-x table.ps-t th { background: #eef1f6; font-weight: 600; overflow-wrap: normal; }
 .ps-x table.ps-t td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ps-x table.ps-t td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .ps-x table.ps-t td.def, .ps-x .ps-muted { color: #5b6472; } .ps-x .ps-def { color: #5b6472; font-size: 0.78rem; } .ps-x .ps-bad { color: #b3261e; font-weight: 600; }
@@ -154,11 +154,14 @@ def figures_html(figs: pd.DataFrame) -> str:
         cls = "ps-bad" if r.verdict.startswith("below") else "ps-ok" if r.verdict.startswith("above") else ""
         rows.append([(f"{esc(r.figure)}<br><span class='ps-def'>{esc(r.definition)}</span>", ""), (value, ""), (interval, "num"),
                      (_pooled(r), "num"), (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", "")])
-    return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "4.4em"), ("Verdict", "6.2em")], rows)
+    return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "5em"), ("Verdict", "6.2em")], rows)
 
 
 def timeliness_html(t: pd.Series, deadline: str) -> str:
     """One unit's timeliness in words (counts and days; nothing undefined is shown as a number)."""
+    t = t.copy()
+    for col in ("replied", "on_time", "late", "not_replied", "in_last_tenth"):
+        t[col] = int(t[col])
     if t.replied == 0:
         days = "no reply of its own yet" if t.not_replied else "no proposal to reply to (co-handler only)"
     else:
@@ -238,7 +241,7 @@ class Explorer:
         self.funnel_note = w.HTML(
             "<p class='ps-note'>Each dot is a unit: its rate against its number of proposals. Dotted lines: 99.8% limits; dashed: "
             "95% limits, around the pooled rate (solid line). A unit inside the limits is not distinguishable from the others; "
-            "grey units have too few proposals to judge. Units at the same point are spread sideways (the tooltip names them). "
+            "grey units have too few proposals to judge. Units at the same point are spread a little sideways and counted (×3); the tooltip names them. "
             "Hover a dot for its figures; click it to pick the unit.</p>")
 
         tabs = w.Tab(children=[
@@ -261,7 +264,7 @@ class Explorer:
                                      layout=w.Layout(flex_flow="row wrap")), tabs])
         self.widget.add_class("ps-x")
 
-        self.report_picker.observe(lambda ch: self.load(ch["new"]), "value")
+        self.report_picker.observe(self._pick_report, "value")
         for control in (self.unit, self.role, self.status, self.topic, self.sort_by, self.descending):
             control.observe(self._first_page, "value")
         self.page_size.observe(self._first_page, "value")
@@ -335,6 +338,18 @@ class Explorer:
         self.header.value = self._header_html()
         self.redraw()
 
+    def _pick_report(self, change) -> None:
+        """Open the report picked; one that cannot be opened says why, and the current one stays."""
+        if self._quiet:
+            return
+        try:
+            self.load(change["new"])
+        except Exception as exc:  # an unreadable ledger, a broken params file: say so, keep what works
+            with self._hold():
+                self.report_picker.value = change["old"]
+            self.header.value = (self._header_html() + f"<div class='ps-banner'><b>Could not open {esc(Path(change['new']).name)}.</b> "
+                                 f"{esc(type(exc).__name__)}: {esc(exc)}</div>")
+
     def _focus(self) -> str:
         return "" if self.unit.value in (None, ALL) else self.unit.value
 
@@ -389,6 +404,8 @@ class Explorer:
         if p.synthetic_fields:
             banner = (f"<div class='ps-banner'><b>Synthetic data.</b> These ledger fields are synthetic: {esc(', '.join(p.synthetic_fields))}. "
                       f"Figures computed from them describe the synthetic data, not the jurisdiction. {esc(p.synthetic_note)}</div>")
+        if self.index.report.ledger.rows_read == 0:
+            banner += "<div class='ps-banner'><b>Empty ledger.</b> The ledger has a header but no rows: there is nothing to explore.</div>"
         rejected = len(self.index.report.ledger.rejected)
         if rejected:
             banner += (f"<div class='ps-banner'><b>Rows rejected.</b> {rejected} of {self.index.report.ledger.rows_read} ledger rows failed "
@@ -461,7 +478,7 @@ class Explorer:
             t = explore.unit_trend([self.index_of(s) for s in siblings], self._focus())
             rows = [[(str(r.year), ""), (str(r.n), "num"), (_pct(r.a_share), "num"), (_pct(r.on_time_rate), "num"), (_pct(r.reply_rate), "num")]
                     for r in t.itertuples()]
-            self.trend_table.value = _table([("Year", "5em"), ("n", "4em"), ("A share", ""), ("On time", ""), ("Replied", "")], rows) + (
+            self.trend_table.value = "<div style='max-width:36rem'>" + _table([("Year", "5em"), ("n", "4em"), ("A share", ""), ("On time", ""), ("Replied", "")], rows) + "</div>" + (
                 "<p class='ps-note'>Years in which the unit handled nothing are left out; the A share is each year's own scheme.</p>")
         self.side.value = self._side_html()
 
