@@ -10,6 +10,10 @@ rounds), and the timer covers everything that action redraws — the selection, 
 and the unit's figures as HTML, the funnel chart's parameters, the comparison table — including the
 widgets' state serialised as it would be sent to the browser. Prints each redraw and the median.
 Target: under 200 ms per redraw.
+
+With ``--browser`` it then serves the same ledger as the dashboard (``proposal-stats explore``) and
+times, in headless Chromium (Debian's ``chromium``), each pick of a unit until the page shows that
+unit's figures: the redraw plus the round trip to the kernel and the browser's drawing.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile-open", action="store_true", help="print a profile of opening the report")
+    parser.add_argument("--browser", action="store_true", help="also time redraws in the dashboard, in headless Chromium")
     args = parser.parse_args()
 
     from proposal_stats.reporting.explorer import Explorer
@@ -98,7 +103,52 @@ def main() -> int:
             print(f"redraw {i + 1:>2}: {1000 * times[-1]:6.1f} ms  ({len(app.rows):,} proposals; unit {app.unit.value}; "
                   f"{(wire.bytes - sent) / 1024:.0f} KB to the browser)", flush=True)
         print(f"median redraw {1000 * statistics.median(times):.1f} ms over {args.rounds} rounds (target < 200 ms)")
+        if args.browser:
+            browser_times = in_browser(path, units, args.rounds)
+            print(f"median redraw in the browser {1000 * statistics.median(browser_times):.1f} ms over {len(browser_times)} picks "
+                  "(choice of unit → its figures on the page)")
     return 0
+
+
+def in_browser(params: Path, units: list[str], rounds: int) -> list[float]:
+    """Serve ``params`` as the dashboard and time picks of a unit in headless Chromium."""
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from proposal_stats.cli import free_port
+
+    port = free_port("127.0.0.1", 18900)
+    server = subprocess.Popen([str(Path(sys.executable).parent / "proposal-stats"), "explore", str(params), "--no-browser", f"--port={port}"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times = []
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=180_000)
+            page.wait_for_selector("table.ps-t", timeout=180_000)
+            select = page.locator("select").nth(1)
+            for i in range(rounds):
+                unit = units[(i + 1) % len(units)]
+                value = select.locator("option", has_text=unit).first.get_attribute("value")
+                t = time.perf_counter()
+                select.select_option(value=value)
+                page.wait_for_function("u => [...document.querySelectorAll('.ps-x h3')].some(h => h.textContent === u)", arg=unit)
+                times.append(time.perf_counter() - t)
+                print(f"browser redraw {i + 1:>2}: {1000 * times[-1]:6.1f} ms  (unit {unit})", flush=True)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return times
 
 
 if __name__ == "__main__":

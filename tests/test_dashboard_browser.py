@@ -2,7 +2,7 @@
 Chromium (the Debian package ``chromium``; Playwright is pointed at it and never downloads a
 browser). One browser session: the page loads with its table and funnel; changing the unit changes
 the table, the unit's figures and the ringed dot; hovering a dot shows its figures; clicking another
-dot picks that unit.
+dot picks that unit; its proposals export to a CSV the browser downloads.
 
 Skipped where no Chromium is installed, except under CI (``CI`` set), where that is a failure:
 ``.ci/run`` installs it.
@@ -68,7 +68,7 @@ def test_dashboard_in_a_real_browser(dashboard):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page = browser.new_page(viewport={"width": 1280, "height": 1200}, accept_downloads=True)
             page.set_default_timeout(60_000)
             page.goto(dashboard)
             table = page.locator("table.ps-t").last  # the proposals table
@@ -76,9 +76,12 @@ def test_dashboard_in_a_real_browser(dashboard):
             expect(table).to_contain_text("Title")
             expect(figures).to_have_text(re.compile(r"All 31 units"))
             assert "import " not in page.inner_text("body")  # no code cells in the dashboard
-            dots = page.locator(".vega-embed svg g.mark-symbol.role-mark path")
+            # Chinese draws with the embedded font: the machine has no CJK font of its own
+            faces = page.evaluate("async () => (await document.fonts.load(\"14px 'Proposal Stats CJK'\", '楚雄市教育体育局')).length")
+            assert faces == 1
+            dots = page.locator(".vega-embed svg g.units_marks path")
             expect(dots.first).to_be_visible()
-            ring_layer = page.locator(".vega-embed svg g.mark-symbol.role-mark").nth(1)
+            ring_layer = page.locator(".vega-embed svg g.focus_ring_marks")
             assert ring_layer.locator("path").count() == 0  # no unit ringed yet
 
             first_rows = table.inner_text()
@@ -88,7 +91,7 @@ def test_dashboard_in_a_real_browser(dashboard):
             expect(table).not_to_have_text(first_rows)
             assert set(re.findall(r"市[^\s、]*局", table.inner_text())) >= {"市教育体育局"}
             expect(ring_layer.locator("path")).to_have_count(1)  # the chart rings the unit picked
-            expect(page.locator(".vega-embed svg g.mark-text.role-mark text")).to_have_text(["市教育体育局"])
+            expect(page.locator(".vega-embed svg g.names_marks text")).to_have_text(["市教育体育局"])
 
             tooltip = page.locator("#vg-tooltip-element")
             for i in range(dots.count()):  # hover dots until one is another unit
@@ -101,7 +104,15 @@ def test_dashboard_in_a_real_browser(dashboard):
             assert re.search(r"count\s+\d+ of \d+", tooltip.inner_text()) and "verdict" in tooltip.inner_text()
             other.click()  # a click picks the unit: the controls and the table follow
             expect(figures).to_have_text(name)
-            expect(page.locator(".vega-embed svg g.mark-text.role-mark text")).to_have_text([name])
+            expect(page.locator(".vega-embed svg g.names_marks text")).to_have_text([name])
             assert unit.locator("option:checked").inner_text().startswith(name)
+
+            page.get_by_role("button", name="Export CSV").click()  # what you see, as a file
+            link = page.get_by_role("link", name=re.compile(r"Download .*\.csv"))
+            with page.expect_download() as download:
+                link.click()
+            text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+            shown = int(re.search(r"([\d,]+) proposals ·", page.locator(".ps-x").first.inner_text()).group(1).replace(",", ""))
+            assert text.startswith("proposal_id,title,") and len(text.strip().splitlines()) == 1 + shown
         finally:
             browser.close()

@@ -292,6 +292,14 @@ def test_paging_and_page_size(app):
     assert app.table.value.count("<tr>") == 17
 
 
+def test_the_measure_toggle_switches_the_funnel_and_its_verdicts(app):
+    app.unit.value = ALL
+    app.measure.value = "on-time rate"
+    assert app.funnel.params.measure == "on-time rate" and "Funnel verdicts (on-time rate)" in app.figures.value
+    app.measure.value = "A share"
+    assert "Funnel verdicts (A share)" in app.figures.value
+
+
 def test_a_click_on_a_dot_picks_the_unit(app):
     from altair.jupyter.jupyter_chart import PointSelection
 
@@ -425,3 +433,17 @@ def test_free_port_skips_a_taken_port():
         s.listen()
         taken = s.getsockname()[1]
         assert free_port("127.0.0.1", taken) > taken
+
+
+def test_a_report_that_cannot_be_opened_says_why_and_the_current_one_stays(tmp_path, county):
+    folder = tmp_path / "params"
+    _write_county(folder)
+    (folder / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    data = yaml.safe_load((folder / "county-2025.yaml").read_text(encoding="utf-8"))
+    data.update(ledger="broken.xlsx", year=2026, title="示例县 2026（虚构）")
+    (folder / "county-2026.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    app = Explorer([folder])
+    first = app.report_picker.value
+    app.report_picker.value = str((folder / "county-2026.yaml").resolve())
+    assert app.report_picker.value == first and "Could not open county-2026.yaml" in app.header.value
+    assert "broken.xlsx" in app.header.value and "示例县 2024" in app.header.value

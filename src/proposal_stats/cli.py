@@ -111,32 +111,34 @@ def report(
             check_language(language)
         except UnknownLanguage as exc:
             raise typer.BadParameter(str(exc), param_hint="--language") from None
-    from .reporting.render import RenderError, render_report
+    from .reporting.render import RenderError, RenderSession, render_report
 
     failures = 0
-    for path in files:
-        t = Translator(language or _params_language(path))
-        with _progress(path.name, t) as on_step:
-            try:
-                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language)
-            except RenderError as exc:
-                failures += 1
-                on_step("failed")
-                _error(t(exc.explanation), t)
-                continue
-        for text in result.stderr:
-            err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
-        seconds = round(result.seconds, 1)
-        err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
-                        seconds=seconds)))
-        if result.rows_rejected:
-            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
-                "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
-                "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
-                rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
-                ledger=str(result.ledger), params=str(path)))))
-        for text in result.warnings:
-            err.print(Text(t(Msg("warning:")) + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
+    with RenderSession(files) as session:  # several files: one exporter, each kernel started ahead
+        for path in files:
+            t = Translator(language or _params_language(path))
+            with _progress(path.name, t) as on_step:
+                try:
+                    result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language,
+                                           session=session)
+                except RenderError as exc:
+                    failures += 1
+                    on_step("failed")
+                    _error(t(exc.explanation), t)
+                    continue
+            for text in result.stderr:
+                err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
+            seconds = round(result.seconds, 1)
+            err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
+                            seconds=seconds)))
+            if result.rows_rejected:
+                err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
+                    "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
+                    "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
+                    rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
+                    ledger=str(result.ledger), params=str(path)))))
+            for text in result.warnings:
+                err.print(Text(t(Msg("warning:")) + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
 
@@ -248,6 +250,7 @@ def validate(
         "file": str(ledger),
         "encoding": result.encoding,
         "layout": result.layout,
+        "layout_note": result.layout_note,
         "rows_read": result.rows_read,
         "rows_accepted": result.rows_read - len(result.rejected),
         "rows_rejected": len(result.rejected),
@@ -266,6 +269,7 @@ def validate(
             f"{summary['rows_rejected']} rejected; {summary['errors']} error(s), {summary['warnings']} warning(s) "
             f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
         )
+        out.print(f"layout: {result.layout_note}")
         if params is None:
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
         if result.unused_columns:
@@ -278,43 +282,116 @@ def validate(
     raise typer.Exit(1 if failed else 0)
 
 
+def _report_texts(path: Path):
+    """A report file's text and its extracted claims (a .txt/.html/.docx/.pdf file)."""
+    from .published.extract import extract
+    from .published.textread import read_report
+
+    read = read_report(path)
+    return read, extract(read.text, report_id=path.stem, title=read.title or path.name)
+
+
+def _is_text(path: Path) -> bool:
+    from .published.textread import SUFFIXES
+
+    return path.suffix.lower() in SUFFIXES
+
+
 @app.command()
 def audit(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="claims files (YAML: one report, or reports: [...])")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="claims files (YAML), or report texts (.txt, .html, .docx, .pdf)")],
     as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
 ) -> None:
     """Check every printed figure of published reports against the others.
 
-    Exit status: 1 if any finding is an error, 0 otherwise, 2 when a file cannot be read.
+    A report text (.txt in UTF-8, GB18030 or Big5; .html; .docx; .pdf with a text layer) is read and
+    its figures extracted first (as `proposal-stats extract` does); each finding is shown beside the
+    sentence it comes from. Exit status: 1 if any finding is an error, 0 otherwise, 2 when a file
+    cannot be read.
     """
     import json
 
     from .claims_format import ClaimsError, load_claims
     from .published.audit import audit as audit_claims
+    from .published.extract import passage, sentence_of
+    from .published.textread import ReportReadError
 
-    reports = []
+    reports = []  # (path, claims, the report's text or None)
     for path in files:
         try:
-            reports += [(path, c) for c in load_claims(path)]
-        except ClaimsError as exc:
+            if _is_text(path):
+                read, claims = _report_texts(path)
+                reports.append((path, claims, read.text))
+            else:
+                reports += [(path, c, None) for c in load_claims(path)]
+        except (ClaimsError, ReportReadError) as exc:
             _fail(str(exc), as_json)
         except Exception as exc:  # never a traceback, whatever the input
             _fail(f"{path}: could not be read ({type(exc).__name__}: {exc})", as_json)
-    results = [(path, c, audit_claims(c)) for path, c in reports]
-    errors = sum(f.severity == "error" for _, _, found in results for f in found)
+    results = [(path, c, text, audit_claims(c)) for path, c, text in reports]
+    errors = sum(f.severity == "error" for *_, found in results for f in found)
+
+    def sentence(c, text, f) -> str:
+        return sentence_of(text, passage(c, f.where)) if text is not None else ""
+
     if as_json:
         typer.echo(json.dumps(
-            [{"file": str(path), "id": c.id, "findings": [f.as_dict() for f in found]} for path, c, found in results],
+            [{"file": str(path), "id": c.id, "findings": [f.as_dict() | ({"sentence": sentence(c, text, f)} if text is not None else {}) for f in found]}
+             for path, c, text, found in results],
             ensure_ascii=False, indent=2,
         ))
     else:
         out = _console()
-        for path, c, found in results:
-            out.print(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s)")
+        for path, c, text, found in results:
+            extracted = f", {len(c.figures)} figure(s), {len(c.all_breakdowns())} breakdown(s), {len(c.unplaced)} unplaced number(s) extracted" if text is not None else ""
+            out.print(f"{c.id or path} ({path}): {len(found) or 'no'} finding(s){extracted}")
             for f in found:
                 out.print(f"  {f.severity}: {f.kind} at {f.where}: {f.message}")
+                if text is not None:
+                    out.print(f"      「{sentence(c, text, f)}」")
         out.print(f"{len(results)} report(s), {errors} error(s)")
     raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="report texts: .txt (UTF-8, GB18030, Big5), .html, .docx, .pdf")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="folder to write <name>.yaml claims files into (default: print)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the claims as JSON")] = False,
+) -> None:
+    """Read report texts and write their claims: every printed figure with the substring that states it.
+
+    Figures get a meaning from the figure vocabulary; breakdowns keep their base, classes and text;
+    numbers that cannot be placed are kept under `unplaced`. The output is the claims format
+    `proposal-stats audit` reads. Exit status: 0, or 2 when a file cannot be read.
+    """
+    import json
+
+    import yaml
+
+    from .published.extract import claims_data
+    from .published.textread import ReportReadError
+
+    done = []
+    for path in files:
+        try:
+            _, claims = _report_texts(path)
+        except ReportReadError as exc:
+            _fail(str(exc), as_json)
+        except Exception as exc:  # never a traceback, whatever the input
+            _fail(f"{path}: could not be read ({type(exc).__name__}: {exc})", as_json)
+        done.append((path, claims_data(claims)))
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        for path, data in done:
+            target = output / f"{path.stem}.yaml"
+            header = f"# {path.name}: extracted by proposal-stats extract; every `text` is a substring of the input.\n"
+            target.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+            err.print(f"{path} -> {target}")
+    elif as_json:
+        typer.echo(json.dumps([d for _, d in done] if len(done) > 1 else done[0][1], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(yaml.safe_dump({"reports": [d for _, d in done]} if len(done) > 1 else done[0][1], allow_unicode=True, sort_keys=False, width=120))
 
 
 def _explorer_notebook() -> Path:

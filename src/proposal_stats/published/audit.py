@@ -224,6 +224,11 @@ class _Report:
             found = self.find(meaning)
             if found:
                 out.add(found[1])
+        by_meaning: dict[str, list[int]] = {}
+        for n, v in self.ints.items():
+            if self.meaning[n]:
+                by_meaning.setdefault(self.meaning[n], []).append(v)
+        out |= {sum(vs) for vs in by_meaning.values() if len(vs) > 1}  # 承办总数: NPC suggestions + CPPCC proposals
         return out
 
 
@@ -400,8 +405,9 @@ def _trailing_zeros(report_id: str, shares, base: int) -> list[Finding]:
     out = []
     for c, p, where in shares:
         if p.places < most and c.count is not None:
-            at_most = rounded(Fraction(100 * c.count, base), most, "half-up")
-            if at_most == p.value:  # e.g. 24.60 printed as 24.6
+            exact = Fraction(100 * c.count, base)
+            at_most = rounded(exact, most, "half-up")
+            if at_most == p.value and exact != Fraction(p.value):  # 24.5968 → 24.60 printed 24.6; 77/140 = 55 exactly is simply 55%
                 out.append(Finding(report_id, "dropped_trailing_zero", "note", where, c.share_text,
                                    Msg("“%(printed)s” is %(value)s%% with its trailing zero dropped (others have %(places)s decimals)",
                                        printed=c.share_text, value=at_most, places=most)))

@@ -53,7 +53,7 @@ CSS = """
 .ps-x table.ps-t { border-collapse: collapse; width: 100%%; table-layout: fixed; font-size: 0.84rem; margin: 0.2rem 0 0.5rem; }
 .ps-x table.ps-t th, .ps-x table.ps-t td { border: 1px solid #d6dae1; padding: 0.2rem 0.35rem; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; white-space: normal; }
-.ps-x table.ps-t th { background: #eef1f6; font-weight: 600; }
+.ps-x table.ps-t th { background: #eef1f6; font-weight: 600; overflow-wrap: normal; }
 .ps-x table.ps-t td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ps-x table.ps-t td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .ps-x table.ps-t td.def, .ps-x .ps-muted { color: #5b6472; } .ps-x .ps-def { color: #5b6472; font-size: 0.78rem; } .ps-x .ps-bad { color: #b3261e; font-weight: 600; }
@@ -154,11 +154,14 @@ def figures_html(figs: pd.DataFrame) -> str:
         cls = "ps-bad" if r.verdict.startswith("below") else "ps-ok" if r.verdict.startswith("above") else ""
         rows.append([(f"{esc(r.figure)}<br><span class='ps-def'>{esc(r.definition)}</span>", ""), (value, ""), (interval, "num"),
                      (_pooled(r), "num"), (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", "")])
-    return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "4.4em"), ("Verdict", "6.2em")], rows)
+    return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "5em"), ("Verdict", "6.2em")], rows)
 
 
 def timeliness_html(t: pd.Series, deadline: str) -> str:
     """One unit's timeliness in words (counts and days; nothing undefined is shown as a number)."""
+    t = t.copy()
+    for col in ("replied", "on_time", "late", "not_replied", "in_last_tenth"):
+        t[col] = int(t[col])
     if t.replied == 0:
         days = "no reply of its own yet" if t.not_replied else "no proposal to reply to (co-handler only)"
     else:
@@ -168,6 +171,10 @@ def timeliness_html(t: pd.Series, deadline: str) -> str:
              f"(<span class='ps-muted'>{esc(explore.DEFINITIONS['in_last_tenth'])}</span>)") if t.replied else ""
     return (f"<p>Replied {t.replied} (on time {t.on_time}, late {t.late}), not replied {t.not_replied}; {days}{bunch}. "
             f"<span class='ps-muted'>Deadline rule: {esc(deadline)}.</span></p>")
+
+
+def _dropdown(description: str, width: str = "auto") -> w.Dropdown:
+    return w.Dropdown(description=description, layout=w.Layout(width=width), style={"description_width": "initial"})
 
 
 class Explorer:
@@ -205,13 +212,12 @@ class Explorer:
         if start_path not in {str(p) for p, _ in self.annual}:
             raise FileNotFoundError(f"{start}: not among the params files opened")
 
-        dd = lambda desc, width="auto": w.Dropdown(description=desc, layout=w.Layout(width=width), style={"description_width": "initial"})  # noqa: E731
-        self.report_picker = dd("Report", "100%")
+        self.report_picker = _dropdown("Report", "100%")
         self.report_picker.options = [(self._report_label(p), str(path)) for path, p in self.annual]
         self.report_picker.value = start_path
-        self.unit = dd("Handling unit", "420px")
-        self.role, self.status, self.topic = dd("Role"), dd("Result"), dd("Topic")
-        self.sort_by = dd("Sort by")
+        self.unit = _dropdown("Handling unit", "420px")
+        self.role, self.status, self.topic = _dropdown("Role"), _dropdown("Result"), _dropdown("Topic")
+        self.sort_by = _dropdown("Sort by")
         self.descending = w.Checkbox(description="descending", indent=False, layout=w.Layout(width="auto"))
         self.page_size = w.Dropdown(options=PAGE_SIZES, value=page_size, description="rows", layout=w.Layout(width="110px"),
                                     style={"description_width": "initial"})
@@ -220,8 +226,8 @@ class Explorer:
         self.page_label = w.HTML()
         self.measure = w.ToggleButtons(options=list(explore.FUNNELS), value="A share", style={"button_width": "auto"})
         self.compare = w.SelectMultiple(description="Compare", rows=7, layout=w.Layout(width="420px"), style={"description_width": "initial"})
-        self.export_csv = w.Button(description="Export CSV", icon="download", layout=w.Layout(width="auto"))
-        self.export_xlsx = w.Button(description="Export XLSX", icon="download", layout=w.Layout(width="auto"))
+        self.export_csv = w.Button(description="Export CSV", layout=w.Layout(width="auto"))
+        self.export_xlsx = w.Button(description="Export XLSX", layout=w.Layout(width="auto"))
         self.download = w.HTML()
         self.show_corpus = w.Checkbox(description="include the published corpus", value=bool(self.audits), indent=False,
                                       disabled=not self.audits, layout=w.Layout(width="auto"))
@@ -238,7 +244,7 @@ class Explorer:
         self.funnel_note = w.HTML(
             "<p class='ps-note'>Each dot is a unit: its rate against its number of proposals. Dotted lines: 99.8% limits; dashed: "
             "95% limits, around the pooled rate (solid line). A unit inside the limits is not distinguishable from the others; "
-            "grey units have too few proposals to judge. Units at the same point are spread sideways (the tooltip names them). "
+            "grey units have too few proposals to judge. Units at the same point are spread a little sideways and counted (×3); the tooltip names them. "
             "Hover a dot for its figures; click it to pick the unit.</p>")
 
         tabs = w.Tab(children=[
@@ -261,13 +267,13 @@ class Explorer:
                                      layout=w.Layout(flex_flow="row wrap")), tabs])
         self.widget.add_class("ps-x")
 
-        self.report_picker.observe(lambda ch: self.load(ch["new"]), "value")
+        self.report_picker.observe(self._pick_report, "value")
         for control in (self.unit, self.role, self.status, self.topic, self.sort_by, self.descending):
             control.observe(self._first_page, "value")
         self.page_size.observe(self._first_page, "value")
         self.prev_page.on_click(lambda _: self._turn(-1))
         self.next_page.on_click(lambda _: self._turn(1))
-        self.measure.observe(lambda ch: self._set_chart_param("measure", ch["new"]), "value")
+        self.measure.observe(self._set_measure, "value")
         self.compare.observe(lambda _: self.redraw(), "value")
         self.export_csv.on_click(lambda _: self.export("csv"))
         self.export_xlsx.on_click(lambda _: self.export("xlsx"))
@@ -335,6 +341,18 @@ class Explorer:
         self.header.value = self._header_html()
         self.redraw()
 
+    def _pick_report(self, change) -> None:
+        """Open the report picked; one that cannot be opened says why, and the current one stays."""
+        if self._quiet:
+            return
+        try:
+            self.load(change["new"])
+        except Exception as exc:  # an unreadable ledger, a broken params file: say so, keep what works
+            with self._hold():
+                self.report_picker.value = change["old"]
+            self.header.value = (self._header_html() + f"<div class='ps-banner'><b>Could not open {esc(Path(change['new']).name)}.</b> "
+                                 f"{esc(type(exc).__name__)}: {esc(exc)}</div>")
+
     def _focus(self) -> str:
         return "" if self.unit.value in (None, ALL) else self.unit.value
 
@@ -344,8 +362,10 @@ class Explorer:
         if picked and picked[0].get("handling_unit") in [v for _, v in self.unit.options]:
             self.unit.value = picked[0]["handling_unit"]
 
-    def _set_chart_param(self, name: str, value) -> None:
-        setattr(self.funnel.params, name, value)
+    def _set_measure(self, change) -> None:
+        """Show the other funnel (a parameter of the chart), and its verdicts in the overview."""
+        self.funnel.params.measure = change["new"]
+        self.redraw()
 
     def _first_page(self, _=None) -> None:
         self.page = 0
@@ -389,6 +409,8 @@ class Explorer:
         if p.synthetic_fields:
             banner = (f"<div class='ps-banner'><b>Synthetic data.</b> These ledger fields are synthetic: {esc(', '.join(p.synthetic_fields))}. "
                       f"Figures computed from them describe the synthetic data, not the jurisdiction. {esc(p.synthetic_note)}</div>")
+        if self.index.report.ledger.rows_read == 0:
+            banner += "<div class='ps-banner'><b>Empty ledger.</b> The ledger has a header but no rows: there is nothing to explore.</div>"
         rejected = len(self.index.report.ledger.rejected)
         if rejected:
             banner += (f"<div class='ps-banner'><b>Rows rejected.</b> {rejected} of {self.index.report.ledger.rows_read} ledger rows failed "
@@ -461,7 +483,7 @@ class Explorer:
             t = explore.unit_trend([self.index_of(s) for s in siblings], self._focus())
             rows = [[(str(r.year), ""), (str(r.n), "num"), (_pct(r.a_share), "num"), (_pct(r.on_time_rate), "num"), (_pct(r.reply_rate), "num")]
                     for r in t.itertuples()]
-            self.trend_table.value = _table([("Year", "5em"), ("n", "4em"), ("A share", ""), ("On time", ""), ("Replied", "")], rows) + (
+            self.trend_table.value = "<div style='max-width:36rem'>" + _table([("Year", "5em"), ("n", "4em"), ("A share", ""), ("On time", ""), ("Replied", "")], rows) + "</div>" + (
                 "<p class='ps-note'>Years in which the unit handled nothing are left out; the A share is each year's own scheme.</p>")
         self.side.value = self._side_html()
 
@@ -525,6 +547,7 @@ class Explorer:
             raise ValueError(f"export as csv or xlsx, not {kind!r}")
         ix, sel = self.index, self.selection
         p = ix.report.params
+        self.download.value = f"<span class='ps-note'>Preparing {len(self.rows):,} proposals…</span>"
         picked = ", ".join(f"{k} = {v}" for k, v in vars(sel).items() if v not in (ALL, False, "proposal_id"))
         frame = ix.rows.iloc[self.rows].reset_index(drop=True)
         tables = [Table("selection", frame, about=f"the proposals selected ({picked or 'all government-system proposals'}), one row each",

@@ -9,6 +9,9 @@ user picks afterwards only changes its parameters:
 * ``compare``: the units being compared (named);
 * ``measure``: which funnel is shown ("A share" or "on-time rate").
 
+The funnel's marks are named (SVG classes ``units_marks``, ``focus_ring_marks``, ``names_marks``,
+``counts_marks``), so a browser test can find them.
+
 ``pick`` is the click selection: its value is the clicked unit's name. The charts' JavaScript is
 bundled (``vl-convert``), not fetched from a CDN, so they draw offline like the HTML report.
 """
@@ -42,7 +45,8 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
 
     Returns:
         A layered chart: 99.8% (dotted) and 95% (dashed) limits, the target line, one dot per unit
-        coloured by verdict (grey: too few to judge), units sharing a point spread sideways; the
+        coloured by verdict (grey: too few to judge), units sharing a point spread sideways (at most
+        ±0.35 of a proposal) with their number drawn above them ("×3"); the
         focus unit ringed and named, compared units named. Hovering a dot shows the unit, its count
         over its base, rate, 95% interval, verdict and the units drawn at the same point.
     """
@@ -51,7 +55,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
     p_compare = alt.param(name="compare", value=list(compare))
     pick = alt.selection_point(name="pick", fields=["handling_unit"], on="click", clear="mouseout", empty=False)
     this_measure = alt.datum.measure == p_measure
-    x = alt.X("x:Q", title="proposals in the base (n)", scale=alt.Scale(zero=True, nice=True))
+    x = alt.X("x:Q", title="proposals in the base (n)", scale=alt.Scale(domainMin=0, nice=True))
     y = alt.Y("rate:Q", title="rate (%)", scale=alt.Scale(domain=[0, 100]))
 
     long = lines.melt(id_vars=["measure", "n"], value_vars=["lower_998", "upper_998", "lower_95", "upper_95"], var_name="limit", value_name="value")
@@ -65,7 +69,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
         y="target:Q", tooltip=[alt.Tooltip("target:Q", title="pooled (or benchmark) rate, %", format=".1f")],
     ).transform_filter(this_measure)
 
-    pts = points.assign(interval=[f"{lo:.1f}–{hi:.1f}%" for lo, hi in zip(points["low"], points["high"])],
+    pts = points.assign(count_label=[f"×{m}" for m in points["same_point"]], interval=[f"{lo:.1f}–{hi:.1f}%" for lo, hi in zip(points["low"], points["high"])],
                         of=[f"{k} of {n}" for k, n in zip(points["count"], points["base"])])
     tooltip = [alt.Tooltip("handling_unit:N", title="unit"), alt.Tooltip("of:N", title="count"),
                alt.Tooltip("rate:Q", title="rate, %", format=".1f"), alt.Tooltip("interval:N", title="95% interval"),
@@ -75,14 +79,19 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
         x=x, y=y, tooltip=tooltip,
         color=alt.Color("verdict:N", scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
                         legend=alt.Legend(title="verdict", orient="bottom", columns=3)),
-    ).add_params(pick)
+    ).add_params(pick).properties(name="units")
     ring = base.mark_circle(size=260, fillOpacity=0, stroke=FOCUS, strokeWidth=2.5).encode(x=x, y=y, tooltip=tooltip).transform_filter(
-        alt.datum.handling_unit == p_focus)
+        alt.datum.handling_unit == p_focus).properties(name="focus_ring")
     named = (alt.datum.handling_unit == p_focus) | (alt.expr.indexof(p_compare, alt.datum.handling_unit) >= 0)
     label = base.mark_text(align="left", dx=9, dy=-9, fontSize=12, fontWeight="bold", color="#333333").encode(
-        x=x, y=y, text="handling_unit:N").transform_filter(named)
-    layers = alt.layer(limits, target, dots, ring, label).add_params(p_measure, p_focus, p_compare)
-    return _config(layers.properties(width=width, height=height))
+        x=x, y=y, text="handling_unit:N").transform_filter(named).properties(name="names")
+    counted = base.mark_text(align="center", dy=-11, fontSize=10, color="#555555").encode(
+        x=alt.X("base:Q"), y=y, text=alt.Text("count_label:N")).transform_filter(alt.datum.group_first & (alt.datum.same_point > 1)).properties(name="counts")
+    layers = alt.layer(limits, target, dots, counted, ring, label).add_params(p_measure, p_focus, p_compare)
+    units = points["handling_unit"].nunique()
+    about = (f"Funnel plot of {units} handling units: each unit's rate (the A share, or the on-time rate) against its number "
+             "of proposals, with 95% and 99.8% control limits around the pooled rate. Hover a dot for the unit's figures; click it to pick the unit.")
+    return _config(layers.properties(width=width, height=height, description=about))
 
 
 def trend_chart(trends: pd.DataFrame, focus: str = "", width: int = 420, height: int = 220) -> alt.LayerChart:
@@ -94,7 +103,7 @@ def trend_chart(trends: pd.DataFrame, focus: str = "", width: int = 420, height:
     p_focus = alt.param(name="focus", value=focus)
     data = trends.dropna(subset=["rate"]).assign(of=lambda d: [f"{k} of {n}" for k, n in zip(d["count"], d["base"])])
     base = alt.Chart(data).transform_filter(alt.datum.handling_unit == p_focus)
-    x = alt.X("year:O", title="year")
+    x = alt.X("year:O", title="year", axis=alt.Axis(labelAngle=0))
     colour = alt.Color("measure:N", legend=alt.Legend(title=None, orient="bottom"))
     tooltip = [alt.Tooltip("year:O"), alt.Tooltip("measure:N"), alt.Tooltip("of:N", title="count"),
                alt.Tooltip("rate:Q", title="rate, %", format=".1f"), alt.Tooltip("low:Q", title="95% low", format=".1f"),

@@ -1,0 +1,121 @@
+"""A published report's text from the file it comes in: plain text, an HTML page, a Word file, a PDF.
+
+Maintained readers do the work: charset-normalizer guesses a text file's encoding (UTF-8 first;
+GB18030 and Big5 judged by what they decode to, since Big5 bytes often decode as GB18030 nonsense),
+BeautifulSoup with lxml takes an HTML page's text (scripts, styles, navigation, headers and footers
+left out), python-docx reads paragraphs and table cells of a ``.docx``, pypdf the text layer of a PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: File kinds :func:`read_report` takes, by suffix.
+SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
+
+
+class ReportReadError(ValueError):
+    """A report file that cannot be read; ``str(err)`` is one line naming the file and why."""
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A report's text as read: ``text``, the ``title`` found in the file (HTML ``<title>``, a
+    document's title) or ``""``, and how it was read (``encoding`` or the reader used)."""
+
+    path: Path
+    text: str
+    title: str
+    how: str
+
+
+def decode(data: bytes, path: Path | str = "") -> tuple[str, str]:
+    """Bytes of a text file as text and the encoding used: UTF-8 (with or without BOM) when it
+    decodes, else the best of GB18030 and Big5 by charset-normalizer.
+
+    Raises:
+        ReportReadError: neither decodes the bytes.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_8"]).best()
+    if best is None:
+        raise ReportReadError(f"{path}: not UTF-8, GB18030 or Big5 text")
+    return str(best), best.encoding
+
+
+def _html(data: bytes) -> tuple[str, str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template"]):
+        tag.decompose()
+    for tag in soup.select('[class*="nav"], [id*="nav"], [class*="menu"], [id*="menu"], [class*="breadcrumb"], [role="navigation"]'):
+        tag.decompose()
+    body = soup.find("article") or soup.find("main") or soup.body or soup
+    lines = [line.strip() for line in body.get_text("\n").splitlines()]
+    return "\n".join(line for line in lines if line), title
+
+
+def _docx(path: Path) -> tuple[str, str]:
+    import docx
+
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t".join(cell.text for cell in row.cells))
+    return "\n".join(line for line in lines if line.strip()), document.core_properties.title or ""
+
+
+def _pdf(path: Path) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    if not text.strip():
+        raise ReportReadError(f"{path}: the PDF has no text layer (a scan): extract its text with OCR first")
+    title = (reader.metadata.title if reader.metadata else None) or ""
+    return text, str(title)
+
+
+def read_report(path: str | Path) -> ReportText:
+    """Read a report file by its suffix (:data:`SUFFIXES`).
+
+    Raises:
+        ReportReadError: missing file, unknown suffix, undecodable text, a broken Word or PDF file,
+            or a PDF without a text layer; the message is one line naming the file.
+    """
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ReportReadError(f"{path}: not a report text ({', '.join(sorted(SUFFIXES))}); claims files are .yaml")
+    if not path.is_file():
+        raise ReportReadError(f"{path}: file not found")
+    try:
+        if kind == "text":
+            text, encoding = decode(path.read_bytes(), path)
+            return ReportText(path, text, "", encoding)
+        if kind == "html":
+            text, title = _html(path.read_bytes())
+            return ReportText(path, text, title, "html (BeautifulSoup + lxml)")
+        if kind == "docx":
+            text, title = _docx(path)
+            return ReportText(path, text, title, "docx (python-docx)")
+        text, title = _pdf(path)
+        return ReportText(path, text, title, "pdf text layer (pypdf)")
+    except ReportReadError:
+        raise
+    except Exception as exc:  # a broken file of a known kind: one line, never a traceback
+        raise ReportReadError(f"{path}: could not be read as {kind} ({type(exc).__name__}: {exc})") from None
+
+
+__all__ = ["ReportReadError", "ReportText", "SUFFIXES", "decode", "read_report"]
