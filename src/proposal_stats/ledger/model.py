@@ -644,6 +644,10 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
                          Msg("the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula"), series)
 
 
+#: A plain number (``-5``, ``+3.2``, ``-1e3``, ``-5%``): a value, not a formula, whatever its sign.
+_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?"
+
+
 def _formula_cells(series: pd.Series) -> pd.Series:
     """True where Excel would take a cell's text for a formula (OWASP CSV injection): it starts
     with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain number, nor a
