@@ -178,7 +178,7 @@ def _segment_start(t: _Text, pos: int, floor: int) -> int:
     return starts[-1] if starts else floor
 
 
-_RESULT_AFTER = re.compile(r"^\s*(提案|建议|议案)?[^，,；;。]{0,4}?(所提问题|所提意见建议|所提)?[^，,；;。]{0,24}?(解决|落实|采纳|列入.{0,4}(计划|规划)|留作参考|留做参考)")
+_RESULT_AFTER = re.compile(r"^\s*(提案|建议|议案)?[^，,；;。]{0,4}?(所提问题|所提意见建议|所提)?[^；;。\d%]{0,40}?(解决|落实|采纳|列入.{0,6}(计划|规划)|留作参考|留做参考)[^，,；;。\d%]*")
 _VERB_ONLY = re.compile(r"^[\s的]*(有|共|计|达|为|是|约|其中|达到)?[\s的]*$")
 
 
