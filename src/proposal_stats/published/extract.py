@@ -208,7 +208,10 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     if _VERB_ONLY.match(before) and wide:
         before = wide + before
     code = _CODE.search(before[-16:] + after[:6])
-    if code or _RESULT_CUE.search(before[-30:]) and not re.search(r"立案|收到|提交|提出|交办|承办", before[-8:]) or _RESULT_AFTER.match(after):
+    cue_after = _RESULT_AFTER.match(after)
+    if cue_after and re.match(r"^\s*(\d+|[一二三四五六七八九十百]+)\s*件", after[cue_after.end():]):
+        cue_after = None  # "…11件,已经解决或基本解决11件": the words name the count after them
+    if code or _RESULT_CUE.search(before[-30:]) and not re.search(r"立案|收到|提交|提出|交办|承办", before[-8:]) or cue_after:
         return "results", ""
     for key, words in _SATISFACTION:
         if re.search(words + r"(?!率|度)", before[-10:]) and not re.search(r"满意率|满意度", before[-10:]):
@@ -220,7 +223,7 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
     tail = before[-14:]
-    if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-24:]):
+    if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-40:]) and not re.search(r"期间收到|闭会", before[-12:]):
         return "figure", "to_government" if re.search(r"政府.{0,6}(共|总共)?(承办|接办|办理)", before[-24:]) else "submitted"
     for key, words in _PROPOSERS:
         if re.search(words, tail):
@@ -231,12 +234,16 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     if entity and _ENTITY.search(entity.group(0)) and not re.search(r"^\s*(交|由|转)?(由)?\d", entity.group(0)):
         return "handling_systems", "government" if "政府" in entity.group(0) else ""
     for m in COUNTS:
-        if re.search(m.wordings, before[-14:]):
+        if re.search(m.wordings, before[-24:] if m.id == "to_government" else before[-14:]):
             return "figure", m.id
     if re.match(r"^\s*(交|由|转)[^，,；;。]{0,6}(政府|单位)[^，,；;。]{0,6}(办理|承办)", after):
         return "figure", "to_government"
     if re.match(r"^(其中)?\s*(市|县|区|州|省)?(人大代表建议|代表建议|建议|政协提案|委员提案|提案)\s*$", before):
         return "figure", "submitted"  # "代表建议93件": a report's count of what it covers
+    if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。]{0,8}?(确定为|列为|作为)?重点", after):
+        return "figure", "key_proposals"
+    if re.match(r"^\s*(件)?\s*优秀提案", after):
+        return "figure", "excellent_proposals"
     after_filing = re.match(r"^\s*(提案|建议)?[^，,；;。]{0,8}?(并案|未予?立案|不予?立案)", after)
     if after_filing:
         return "figure", {"并案": "merged"}.get(after_filing.group(2), "not_filed")
@@ -287,8 +294,9 @@ class _Extraction:
     def add_figure(self, meaning: str, value: Decimal, a: int, b: int, scope: str = "") -> str:
         text = self.t.span(a, b)
         for name, f in self.figures.items():
-            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope:
-                return name  # the same figure stated again
+            between = self.t.norm[f["_at"]: a]
+            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope and not re.search(r"(19|20)\d\d年", between):
+                return name  # the same figure stated again (not a figure of another year)
         base = meaning + (f"_{scope}" if scope and len(self.bodies) > 1 else "")
         name, n = base, 2
         while name in self.figures:
@@ -411,7 +419,7 @@ class _Extraction:
             scope = _scope(noun.group(0) if noun else clause_before)
             if band and not fam:
                 fam, key = "satisfaction_bands", ""
-            if re.search(r"^[、和及与]\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
+            if re.search(r"^([、和及与]|(承办|办理|交办|接办)了?)\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
                     and self.figures[last_figure[0]]["meaning"] not in ("motions",):
                 fam, key = "figure", self.figures[last_figure[0]]["meaning"]  # "建议185件、政协提案261件": the list goes on
             previous = last_class or (self.classes[-1] if self.classes and self.classes[-1].sentence >= n - 2 else None)
