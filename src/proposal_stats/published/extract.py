@@ -244,6 +244,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return "figure", "key_proposals"
     if re.match(r"^\s*(件)?\s*优秀提案", after):
         return "figure", "excellent_proposals"
+    if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。]{0,10}(予以)?(全部)?立案\s*$|^\s*(件)?\s*(提案|建议)?[^，,；;。]{0,10}[，,]\s*(予以)?(全部)?立案", after):
+        return "figure", "filed"
     after_filing = re.match(r"^\s*(提案|建议)?[^，,；;。]{0,8}?(并案|未予?立案|不予?立案)", after)
     if after_filing:
         return "figure", {"并案": "merged"}.get(after_filing.group(2), "not_filed")
@@ -274,6 +276,32 @@ def _scope(text: str) -> str:
     """The body the words nearest before a figure name: ``npc`` (代表建议), ``cppcc`` (政协提案), or ``""``."""
     last = max(((m.end(), name) for name, words in _BODIES for m in re.finditer(words, text)), default=(0, ""))
     return last[1]
+
+
+# English and French news copies (national reports picked up by China Daily, CGTN, Xinhua French):
+# a segment's first number and the words around it. Ordered: the first pattern that matches wins.
+_LATIN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?![,\d])|\d{1,3}(?:\.\d{3})+(?![.\d%])|\d+(?:[.,]\d{1,2})?)\s*(%|percent|per cent|pour cent)?", re.I)
+_LATIN = (
+    (r"handling rate|received feedback|were handled", "reply_rate", "%"),
+    (r"solved|accepted|adopted", "results", "%"),
+    (r"satisf", "satisfaction_rate", "%"),
+    (r"[ée]conom|politi|social|[ée]colog|cultur", "topics", "%"),
+    (r"undertaking units|handling units", "handling_units", "count"),
+    (r"put on file|registered|deemed useful|officialis|were filed", "filed", "count"),
+    (r"from (cppcc )?members|democratic parties|people's organi[sz]ations|sectoral groups|special committees", "proposer_types", "count"),
+    (r"tabled|raised|submitted|received|propositions|proposals", "submitted", "count"),
+    (r"conseillers|advisors|members", "members_proposing", "count"),
+)
+
+
+# Segments between commas, except a thousands comma (5,621) or a French decimal comma (34,72%).
+_LATIN_SEGMENT = re.compile(r"(?:[^,，。；;\n\x00]|,(?=\d{3}(?!\d))|,(?=\d{1,2}\s*%))+")
+
+
+def _latin_value(digits: str, percent: bool) -> Decimal:
+    if percent or re.fullmatch(r"\d+[.,]\d{1,2}", digits):
+        return Decimal(digits.replace(",", "."))
+    return Decimal(digits.replace(",", "").replace(".", ""))
 
 
 class _Extraction:
@@ -317,9 +345,40 @@ class _Extraction:
             if m.start() > pos:
                 sentences.append((pos, m.start()))
             pos = m.end()
+        self.marked = "".join("\x00" if self.t.original[self.t.index[i]] in "，、；" else ch for i, ch in enumerate(norm))  # full-width separators
+        latin = [(seg.start(), seg.end()) for seg in _LATIN_SEGMENT.finditer(self.marked)
+                 if not re.search(r"[\u4e00-\u9fff]", seg.group(0)) and re.search(r"[A-Za-z]{3}", seg.group(0))]
+        self.mentions = [m for m in self.mentions if not any(a <= m.start < b for a, b in latin)]  # read by latin()
         for n, (s, e) in enumerate(sentences):
             self.sentence(n, s, e, [m for m in self.mentions if s <= m.start < e])
+        self.latin()
         return self.claims()
+
+    def latin(self) -> None:
+        """Segments in English or French (no Chinese in them): their first number, by the words around it."""
+        norm = self.t.norm
+        for seg in _LATIN_SEGMENT.finditer(self.marked):
+            text = seg.group(0)
+            if re.search(r"[\u4e00-\u9fff]", text) or not re.search(r"[A-Za-z]{3}", text):
+                continue
+            number = _LATIN_NUMBER.search(text)
+            if number is None:
+                continue
+            percent = bool(number.group(2))
+            meaning = next(((m, kind) for words, m, kind in _LATIN if re.search(words, text, re.I) and (kind == "%") == percent), None)
+            a, b = seg.start(), seg.end()
+            value = _latin_value(number.group(1), percent)
+            if meaning is None:
+                self.unplaced.append({"value": value, "unit": "%" if percent else "", "text": self.t.span(a, b), "note": "a number with no meaning found"})
+                continue
+            name, kind = meaning
+            if name in ("results", "topics", "proposer_types"):
+                count = None if percent else _Mention(a + number.start(), a + number.end(), value, "件")
+                share = _Mention(a + number.start(), a + number.end(), value, "%") if percent else None
+                self.classes.append(_Class(name, "", text.strip()[:40], count, share, a, b, sentence=10**6))
+                continue
+            key = self.add_figure(name, value, a, b)
+            self.figures[key]["_latin"] = True
 
     def sentence(self, n: int, s: int, e: int, mentions: list[_Mention]) -> None:
         norm = self.t.norm
@@ -353,6 +412,9 @@ class _Extraction:
                     continue
                 done = re.match(r"^\s*(以上)?\s*的?(提案|建议)?\s*(已经?|均已|已全部)(办复|答复|办结|办理完毕)", after)
                 rate = next((r for r in RATES if re.search(r.wordings, before)), None)
+                if rate is None and re.match(r"^\s*[、和及与]\s*$", norm[prev_end: m.start]) and last_figure is not None and last_figure[1] is mentions[i - 1] \
+                        and self.figures[last_figure[0]]["meaning"] == "previous_share":
+                    rate = next(r for r in RATES if r.id == "previous_share")  # "比去年的47.47%、7.53%": the list goes on
                 if done and rate is None:
                     rate = next(r for r in RATES if r.id == "reply_rate")
                     tail = done.end()

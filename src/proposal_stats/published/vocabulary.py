@@ -62,6 +62,8 @@ RATES: tuple[Meaning, ...] = (
     Meaning("assignment_rate", "rate", "assignment rate (交办率): assigned / filed", r"交办率", ("assignment_rate",), ("to_government",), ("filed",)),
     Meaning("review_rate", "rate", "replies reviewed by a unit leader (审核率) / replied", r"审核率|审签率", ("review_rate",), (), ("replied",)),
     Meaning("increase_rate", "rate", "growth over the previous session or term (增幅, 增长)", r"增幅|增长了?\s*$|同比增长|比.{0,12}增长", ("increase_pct",), ("increase",), ()),
+    Meaning("previous_share", "rate", "a share of the year before, printed for comparison (比去年的…%)", r"比(去年|上年|上届)的?\s*$",
+            ("prev_year_A_pct", "prev_year_B_pct", "prev_year_C_pct"), (), ()),
     Meaning("to_government_share", "rate", "share of proposals assigned to the government system", r"交由?.{0,8}政府.{0,12}%",
             ("to_government_pct",), ("to_government",), ("submitted",)),
 )
@@ -196,7 +198,7 @@ def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...],
         of, over = rate_parts(meanings[name])
         nums = [_nearest(names, meanings, figures, i, m) for m in of]
         den = next((d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d), None)
-        if den and all(nums):
+        if den and nums and all(nums):
             out[name] = (tuple(nums), den)
     return out
 
