@@ -240,7 +240,7 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return "figure", "to_government"
     if re.match(r"^(其中)?\s*(市|县|区|州|省)?(人大代表建议|代表建议|建议|政协提案|委员提案|提案)\s*$", before):
         return "figure", "submitted"  # "代表建议93件": a report's count of what it covers
-    if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。]{0,8}?(确定为|列为|作为)?重点", after):
+    if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
         return "figure", "key_proposals"
     if re.match(r"^\s*(件)?\s*优秀提案", after):
         return "figure", "excellent_proposals"
@@ -412,6 +412,8 @@ class _Extraction:
                     continue
                 done = re.match(r"^\s*(以上)?\s*的?(提案|建议)?\s*(已经?|均已|已全部)(办复|答复|办结|办理完毕)", after)
                 rate = next((r for r in RATES if re.search(r.wordings, before)), None)
+                if rate is None and re.search(r"(办复|答复|办结|办理完毕)\s*[,，]?\s*$", before):
+                    rate = next(r for r in RATES if r.id == "reply_rate")  # "已经全部按规定时限办结,100%"
                 if rate is None and re.match(r"^\s*[、和及与]\s*$", norm[prev_end: m.start]) and last_figure is not None and last_figure[1] is mentions[i - 1] \
                         and self.figures[last_figure[0]]["meaning"] == "previous_share":
                     rate = next(r for r in RATES if r.id == "previous_share")  # "比去年的47.47%、7.53%": the list goes on
@@ -483,7 +485,10 @@ class _Extraction:
                 fam, key = "satisfaction_bands", ""
             if re.search(r"^([、和及与]|(承办|办理|交办|接办)了?)\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
                     and self.figures[last_figure[0]]["meaning"] not in ("motions",):
-                fam, key = "figure", self.figures[last_figure[0]]["meaning"]  # "建议185件、政协提案261件": the list goes on
+                verb = re.match(r"^(承办|办理|交办|接办)", before)
+                same = [f for f in self.figures.values() if verb and verb.group(1) in f["text"]] if verb else [self.figures[last_figure[0]]]
+                if same:
+                    fam, key = "figure", same[-1]["meaning"]  # "建议185件、政协提案261件", "承办…117件,…承办政协提案139件": the list goes on
             previous = last_class or (self.classes[-1] if self.classes and self.classes[-1].sentence >= n - 2 else None)
             if not fam and previous is not None and previous.family == "topics" and re.search(r"(的)?(提案|建议)$", before):
                 fam = "topics"  # "城乡建设与基础设施的提案13件" after other topics
@@ -644,6 +649,10 @@ class _Extraction:
         breakdowns = []
         for g in groups:
             if g[0].family == "handling_systems" and len(g) == 1:
+                only = g[0]
+                figure = next((f for f in self.figures.values() if f["meaning"] == "to_government" and only.count is not None and f["value"] == only.count.value), None)
+                if figure is not None and only.share is not None:  # "649件交由省政府系统办理,占提案总数的94.3%"
+                    figure["text"] = self.t.span(figure["_at"], only.share.end)
                 continue
             if g[0].family in ("satisfaction",) and len(g) == 1 and g[0].share is None:
                 self.add_figure(g[0].key, g[0].count.value, g[0].start, g[0].end)
