@@ -49,7 +49,7 @@ CORPUS_NAMES = {
     "npc_co": "co_items", "cppcc_co": "co_items", "filed_a": "filed", "filed_b": "filed", "cppcc_filed": "filed", "cppcc_received": "submitted",
     "key_2019": "key_proposals", "materials_prev_year": "submitted", "proposals_2018_all_replied": "replied", "first_round_satisfied_pct": "satisfaction_rate",
     "basic_satisfaction": "satisfaction_rate", "yinchuan_handled": "to_government", "yinchuan_satisfaction_pct": "satisfaction_rate", "handled": "to_government",
-    "assigned": "submitted", "satisfied_attitude_pct": "satisfaction_rate", "satisfied_response_pct": "satisfaction_rate",
+    "important_supervised": "key_proposals", "satisfied_attitude_pct": "satisfaction_rate", "satisfied_response_pct": "satisfaction_rate",
     **{n: "topics_share" for n in ("economic_pct", "political_pct", "social_pct", "ecological_pct")}, "npc_suggestions": "submitted", "cppcc_proposals": "submitted", "npc_2017": "to_government", "cppcc_2017": "to_government",
     "npc_2018": "submitted", "cppcc_2018": "submitted", "npc": "submitted", "cppcc": "submitted",
     **{n: "submitted" for n in ("pref_npc", "pref_cppcc", "county_npc", "county_cppcc")},

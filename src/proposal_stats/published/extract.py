@@ -202,6 +202,10 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|征求|征询", before + after[:8]) else ("", "")
     if re.match(r"^\s*议案", after) or re.search(r"议案$", before):
         return "figure", "motions"
+    if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
+        return "figure", "key_proposals"
+    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
+        return "figure", "submitted"  # "议案建议共17件"
     noun = re.match(r"^\s*(件)?\s*(代表建议|建议|提案|意见)", after)
     if noun and re.search(r"提出|收到|提交|征集", (clause or before)[-30:]) and not re.search(r"立案|交由|交办|承办", before[-8:]):
         return "figure", "submitted"

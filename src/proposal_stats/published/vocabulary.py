@@ -65,7 +65,7 @@ RATES: tuple[Meaning, ...] = (
     Meaning("previous_share", "rate", "a share of the year before, printed for comparison (比去年的…%)", r"比(去年|上年|上届)的?\s*$",
             ("prev_year_A_pct", "prev_year_B_pct", "prev_year_C_pct"), (), ()),
     Meaning("to_government_share", "rate", "share of proposals assigned to the government system", r"交由?.{0,8}政府.{0,12}%",
-            ("to_government_pct",), ("to_government",), ("submitted",)),
+            ("to_government_pct",), ("to_government",), ("submitted", "assigned")),
 )
 
 COUNTS: tuple[Meaning, ...] = (
@@ -88,6 +88,7 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("handling_units", "count", "handling units (承办单位)", r"(家|个).{0,10}(单位|部门)|承办单位", ("handling_units", "handlers")),
     Meaning("to_government", "count", "assigned to the government system (交政府系统办理)",
             r"政府系统|交由?.{0,8}政府.{0,10}(办理|承办)|政府.{0,6}(承办|接办|办理)|归属.{0,4}政府", ("to_government", "assigned_to_government")),
+    Meaning("assigned", "count", "assigned to handling units (交办)", r"交办(?!率|会)", ("assigned",)),
     Meaning("replied", "count", "replied (办复)", r"办复|答复|办结|办理完毕|回复", ("replied", "all_replied")),
     Meaning("members_proposing", "count", "members who submitted proposals", r"委员.{0,4}人次|名委员|位委员|委员\d+人",
             ("members_proposing", "member_person_times", "person_times")),
