@@ -204,8 +204,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return "figure", "motions"
     if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
         return "figure", "key_proposals"
-    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
-        return "figure", "submitted"  # "议案建议共17件"
+    if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。\d]{0,10}[，,]?\s*予以(全部)?立案", after):
+        return "figure", "filed"  # "98件提案均符合立案标准,予以全部立案"
     noun = re.match(r"^\s*(件)?\s*(代表建议|建议|提案|意见)", after)
     if noun and re.search(r"提出|收到|提交|征集", (clause or before)[-30:]) and not re.search(r"立案|交由|交办|承办", before[-8:]):
         return "figure", "submitted"
@@ -226,6 +226,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             continue
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
+    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
+        return "figure", "submitted"  # "议案建议共17件"
     tail = before[-14:]
     if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-40:]) and not re.search(r"期间收到|闭会", before[-12:]):
         return "figure", "to_government" if re.search(r"政府.{0,6}(共|总共)?(承办|接办|办理)", before[-24:]) else "submitted"
@@ -248,8 +250,6 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return "figure", "key_proposals"
     if re.match(r"^\s*(件)?\s*优秀提案", after):
         return "figure", "excellent_proposals"
-    if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。]{0,10}(予以)?(全部)?立案\s*$|^\s*(件)?\s*(提案|建议)?[^，,；;。]{0,10}[，,]\s*(予以)?(全部)?立案", after):
-        return "figure", "filed"
     after_filing = re.match(r"^\s*(提案|建议)?[^，,；;。]{0,8}?(并案|未予?立案|不予?立案)", after)
     if after_filing:
         return "figure", {"并案": "merged"}.get(after_filing.group(2), "not_filed")
