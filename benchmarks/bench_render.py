@@ -11,6 +11,13 @@ Each round times, as separate processes and alternately (so machine noise hits b
 
 It prints every round, the medians, and ``ratio = median(report) / median(floor)``. Target: ≤ 1.0.
 One untimed warm-up round runs first (bytecode and font caches).
+
+    .venv/bin/python benchmarks/bench_render.py --batch [--rounds N]
+
+times instead, alternately, ``proposal-stats report --all`` over every params file in ``params/``
+(in a copy of the project) and the same files rendered one command each, and prints
+``ratio = median(--all) / median(sum of single renders)``. Target: ≤ 0.6 (the start-up a batch
+shares: the interpreter, imports, the HTML exporter, kernels started ahead).
 """
 
 from __future__ import annotations
@@ -39,10 +46,41 @@ def timed(cmds: list[list[str]], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def batch(rounds: int) -> int:
+    """``report --all`` against the sum of single renders, in a copy of the project."""
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        for folder in ("params", "data", "notebooks"):
+            shutil.copytree(ROOT / folder, work / folder)
+        files = sorted(p.relative_to(work).as_posix() for p in (work / "params").glob("*.yaml"))
+        cli = str(BIN / "proposal-stats")
+        all_cmd = [[cli, "report", "--all"]]
+        singles = [[cli, "report", f] for f in files]
+        timed(all_cmd, work), timed(singles, work)  # warm-up
+        all_t, sum_t = [], []
+        print(f"{len(files)} params files: {', '.join(files)}")
+        print(f"{'round':>5} {'--all s':>8} {'singles s':>10}")
+        for i in range(rounds):
+            all_t.append(timed(all_cmd, work))
+            sum_t.append(timed(singles, work))
+            print(f"{i + 1:>5} {all_t[-1]:>8.2f} {sum_t[-1]:>10.2f}", flush=True)
+        a, b = statistics.median(all_t), statistics.median(sum_t)
+        print(f"median --all {a:.2f} s, sum of single renders {b:.2f} s, ratio {a / b:.2f} (target ≤ 0.60)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--batch", action="store_true", help="report --all against the sum of single renders")
     args = parser.parse_args()
+    if args.batch:
+        import compileall
+
+        compileall.compile_dir(str(ROOT / "src"), quiet=1)
+        return batch(args.rounds)
     # Bytecode for the project's own modules, as any installed package has (an editable install
     # under PYTHONDONTWRITEBYTECODE=1 would otherwise recompile them in every process).
     import compileall

@@ -111,32 +111,34 @@ def report(
             check_language(language)
         except UnknownLanguage as exc:
             raise typer.BadParameter(str(exc), param_hint="--language") from None
-    from .reporting.render import RenderError, render_report
+    from .reporting.render import RenderError, RenderSession, render_report
 
     failures = 0
-    for path in files:
-        t = Translator(language or _params_language(path))
-        with _progress(path.name, t) as on_step:
-            try:
-                result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language)
-            except RenderError as exc:
-                failures += 1
-                on_step("failed")
-                _error(t(exc.explanation), t)
-                continue
-        for text in result.stderr:
-            err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
-        seconds = round(result.seconds, 1)
-        err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
-                        seconds=seconds)))
-        if result.rows_rejected:
-            err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
-                "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
-                "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
-                rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
-                ledger=str(result.ledger), params=str(path)))))
-        for text in result.warnings:
-            err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
+    with RenderSession(files) as session:  # several files: one exporter, each kernel started ahead
+        for path in files:
+            t = Translator(language or _params_language(path))
+            with _progress(path.name, t) as on_step:
+                try:
+                    result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language,
+                                           session=session)
+                except RenderError as exc:
+                    failures += 1
+                    on_step("failed")
+                    _error(t(exc.explanation), t)
+                    continue
+            for text in result.stderr:
+                err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
+            seconds = round(result.seconds, 1)
+            err.print(t(Msg("%(report)s: %(path)s (%(seconds)s s)", report=result.report_id, path=str(result.output_dir / "report.html"),
+                            seconds=seconds)))
+            if result.rows_rejected:
+                err.print(Text(f"{result.report_id}: ", style="yellow") + Text(t(Msg(
+                    "%(rejected)s of %(read)s ledger rows rejected and not counted; listed in %(csv)s and the report's data-quality "
+                    "section (`proposal-stats validate %(ledger)s --params %(params)s` prints each problem)",
+                    rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
+                    ledger=str(result.ledger), params=str(path)))))
+            for text in result.warnings:
+                err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
 

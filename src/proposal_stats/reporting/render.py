@@ -340,14 +340,143 @@ def _start_kernel(cwd: Path, kernel_log):
     return km
 
 
+#: What the report notebooks' first cells import: imported in a kernel as soon as it starts, so the
+#: imports overlap this process's own preparation (and, in a batch, the report before). Silent: no
+#: execution count, nothing in the notebook.
+WARM_IMPORTS = ("import IPython.display, proposal_stats.reporting.report, proposal_stats.reporting.charts, "
+                "proposal_stats.reporting.corpus_report")
+
+
+def _warm(km, stop: threading.Event) -> None:
+    """Run :data:`WARM_IMPORTS` in the kernel and wait for it, or until ``stop`` is set (never
+    raises: a failing import fails again, reported, in the notebook's own cell)."""
+    from queue import Empty
+
+    from jupyter_core.utils import run_sync
+
+    from jupyter_client.session import Session
+
+    # A session of its own: sharing the manager's would share its record of seen messages with the
+    # notebook's client.
+    kc = km.client(session=Session(key=km.session.key, signature_scheme=km.session.signature_scheme))
+    try:
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        msg_id = kc.execute(WARM_IMPORTS, silent=True, store_history=False)
+        deadline = time.monotonic() + 300
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                if run_sync(kc.get_shell_msg)(timeout=0.5)["parent_header"].get("msg_id") == msg_id:
+                    return
+            except Empty:
+                if not run_sync(km.is_alive)():  # died: the render says so
+                    return
+    except Exception:  # the render's own execution reports what is wrong with the kernel
+        pass
+    finally:
+        kc.stop_channels()
+
+
+class _Kernel:
+    """A notebook kernel started in ``cwd``, with its log, warming up (:data:`WARM_IMPORTS`) in a thread."""
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        try:
+            self.km = _start_kernel(cwd, self.log)
+        except BaseException:
+            self.log.close()
+            raise
+        self._stop = threading.Event()
+        self.warming = threading.Thread(target=_warm, args=(self.km, self._stop), daemon=True)
+        self.warming.start()
+
+    def ready(self) -> None:
+        """Wait for the warm-up: one client at a time talks to the kernel."""
+        self.warming.join()
+
+    def close(self) -> None:
+        """Stop the kernel (and its warm-up, if a failure cut the run short) and close its log."""
+        self._stop.set()
+        _shutdown(self.km)
+        self.warming.join(timeout=5)
+        self.log.close()
+
+
+class RenderSession:
+    """Start-up shared by the renders of one batch (``proposal-stats report --all``): one HTML
+    exporter for all, and each report's kernel started and warmed while the report before it
+    runs. Use as a context manager; pass it to :func:`render_report` for each file, in order.
+
+    A report gets a fresh kernel of its own all the same (nothing of one report's run is seen by
+    the next), so a report rendered in a batch is byte-identical to the same report rendered alone.
+    """
+
+    def __init__(self, params_files: list[Path]):
+        self._files = [Path(p) for p in params_files]
+        self._exporter: _ExporterPreload | None = None
+        self._prepared: dict[Path, tuple[threading.Thread, dict]] = {}
+
+    def __enter__(self) -> "RenderSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def exporter(self) -> "_ExporterPreload":
+        """The batch's HTML exporter, built once (in a background thread)."""
+        if self._exporter is None:
+            self._exporter = _ExporterPreload()
+        return self._exporter
+
+    def started(self, params_path: Path) -> None:
+        """``params_path`` started executing: start the next file's kernel now, beside it."""
+        files = [p.resolve() for p in self._files]
+        here = Path(params_path).resolve()
+        if here not in files or files.index(here) + 1 >= len(files):
+            return
+        nxt = files[files.index(here) + 1]
+        if nxt in self._prepared:
+            return
+        box: dict = {}
+
+        def prepare() -> None:
+            try:
+                box["kernel"] = _Kernel(load_params(nxt).notebook.parent)
+            except Exception:  # that render starts its own kernel and reports any problem
+                pass
+
+        thread = threading.Thread(target=prepare, daemon=True)
+        thread.start()
+        self._prepared[nxt] = (thread, box)
+
+    def kernel(self, params_path: Path, cwd: Path) -> "_Kernel | None":
+        """The kernel started ahead for ``params_path`` (if it runs in ``cwd``), or ``None``."""
+        thread, box = self._prepared.pop(Path(params_path).resolve(), (None, {}))
+        if thread is not None:
+            thread.join()
+        kernel = box.get("kernel")
+        if kernel is not None and kernel.cwd != cwd:
+            kernel.close()
+            return None
+        return kernel
+
+    def close(self) -> None:
+        """Stop any kernel started ahead and not used (a render that failed before using it)."""
+        for thread, box in self._prepared.values():
+            thread.join()
+            if box.get("kernel") is not None:
+                box["kernel"].close()
+        self._prepared.clear()
+
+
 class _ExporterPreload:
     """Import nbconvert and build the HTML exporter in a background thread while the kernel runs
-    the notebook (this process is idle then), then call ``then`` (in that thread); :meth:`get`
-    waits for the exporter."""
+    the notebook (this process is idle then); :meth:`get` waits for the exporter."""
 
-    def __init__(self, then: Callable[[], None] | None = None):
+    def __init__(self):
         self._result: dict = {}
-        self._then = then
         self._thread = threading.Thread(target=self._load, daemon=True)
         self._thread.start()
 
@@ -356,9 +485,10 @@ class _ExporterPreload:
             self._result["exporter"] = _html_exporter()
         except BaseException as exc:  # re-raised in the caller's thread by get()
             self._result["error"] = exc
-        finally:
-            if self._then is not None:
-                self._then()
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (in a thread) once the exporter is built, or at once if it is."""
+        threading.Thread(target=lambda: (self._thread.join(), callback()), daemon=True).start()
 
     def get(self):
         self._thread.join()
@@ -369,7 +499,7 @@ class _ExporterPreload:
 
 def render_report(
     params_path: str | Path, on_step: Callable[[str], None] | None = None, strict: bool = False, allow_empty: bool = False,
-    language: str | None = None,
+    language: str | None = None, session: RenderSession | None = None,
 ) -> RenderResult:
     """Render one report: validate params, execute the notebook, export HTML, write outputs.
 
@@ -382,6 +512,7 @@ def render_report(
             reporting the accepted rows with the rejected ones listed.
         allow_empty: make the report even when no ledger row is accepted (every figure empty);
             otherwise that fails with one line saying why.
+        session: a :class:`RenderSession` when rendering several reports in one process.
 
     Returns:
         :class:`RenderResult`. Files: ``report.html``, ``summary.json`` and the CSV tables in
@@ -411,18 +542,19 @@ def render_report(
     problem = check_output_dir(params)
     if problem:
         raise RenderError(name, "params", problem)
-    kernel_log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+    kernel = session.kernel(params_path, params.notebook.parent) if session is not None else None
     try:
-        km = _start_kernel(params.notebook.parent, kernel_log)
+        kernel = kernel or _Kernel(params.notebook.parent)
     except Exception as exc:
-        kernel_log.close()
         error = f"{type(exc).__name__}: {exc}"
         raise RenderError(name, "execute", Msg("the notebook kernel did not start: %(error)s", error=error)) from None
+    km, kernel_log = kernel.km, kernel.log
     staging = stopping = font = None
     created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     try:
         font = _FontJob(glyphs)
-        exporter = _ExporterPreload(then=font.start)
+        exporter = session.exporter() if session is not None else _ExporterPreload()
+        exporter.when_ready(font.start)  # not before: the font child would compete with the kernel's boot
         import nbformat  # after the kernel launch: everything imported here overlaps its boot
 
         try:
@@ -442,6 +574,9 @@ def render_report(
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the report folder should not be
         step("execute")
+        if session is not None:
+            session.started(params_path)  # the next report's kernel boots beside this one's run
+        kernel.ready()
         try:
             executed = papermill.execute_notebook(
                 nb_in,
@@ -461,7 +596,7 @@ def render_report(
             raise RenderError(name, "execute", _execution_error_message(exc)) from None
         except Exception as exc:  # kernel died, timeout, ...: still one line, not a traceback
             raise RenderError(name, "execute", f"{type(exc).__name__}: {exc}{_tail(kernel_log)}") from None
-        stopping = threading.Thread(target=_shutdown, args=(km,), daemon=True)
+        stopping = threading.Thread(target=kernel.close, daemon=True)
         stopping.start()  # the kernel exits while we export
         step("export")
         stderr = _clean(executed, params.text("title", language), glyphs)
@@ -491,10 +626,9 @@ def render_report(
         if font is not None:
             font.cancel()
         if stopping is None:
-            _shutdown(km)
+            kernel.close()
         else:
             stopping.join()
-        kernel_log.close()
     return RenderResult(
         report_id=name,
         output_dir=target,
