@@ -92,3 +92,61 @@ def test_a_term_total_before_the_session_figures_is_its_own_scope():
     c = extract(text)
     assert {f.meaning: int(f.value) for f in c.figures.values()}.get("submitted_in_session") == 67
     assert [f for f in audit(c) if f.kind == "conflicting_figures"] == []
+
+
+# ---- the parts of a total (vocabulary.PARTITIONS) ----------------------------------------------------
+
+
+def test_filing_outcomes_that_exceed_what_was_received():
+    # Redfield district: 52 filed + 5 merged + 4 not filed = 61 outcomes for 60 proposals received
+    c = claims(figures=figs((60, "共收到提案60件"), (52, "经审查立案52件"), (5, "并案5件"), (4, "不予立案4件")))
+    (f,) = audit(c)
+    assert (f.kind, f.severity, f.where) == ("parts_mismatch", "error", "figures.x4")
+    assert "filed 52 + merged 5 + not_filed 4 = 61, more than submitted 60 (“共收到提案60件”)" in f.message
+
+
+def test_filing_outcomes_all_printed_must_add_up():
+    # 50 + 4 + 3 + 2 = 59 of 60: every outcome is printed, one proposal is missing
+    c = claims(figures=figs((60, "共收到提案60件"), (50, "立案50件"), (4, "并案4件"), (3, "转为意见建议3件"), (2, "不予立案2件")))
+    assert found(c) == [("parts_mismatch", "error", "figures.x5")]
+    # 50 + 5 + 3 + 2 = 60: a report whose outcomes add up has no finding
+    c = claims(figures=figs((60, "共收到提案60件"), (50, "立案50件"), (5, "并案5件"), (3, "转为意见建议3件"), (2, "不予立案2件")))
+    assert found(c) == []
+
+
+def test_some_outcomes_printed_may_fall_short():
+    # 52 + 4 = 56 of 60: the other 4 may be merged or converted, which the report does not print
+    c = claims(figures=figs((60, "共收到提案60件"), (52, "立案52件"), (4, "不予立案4件")))
+    assert found(c) == []
+
+
+def test_session_and_between_session_proposals_are_the_whole():
+    # 80 at the session + 10 between sessions = 90, printed total 92
+    c = claims(figures=figs((92, "共收到提案92件"), (80, "大会期间收到提案80件"), (10, "闭会期间收到提案10件")))
+    assert found(c) == [("parts_mismatch", "error", "figures.x3")]
+
+
+def test_evaluations_of_the_forms_returned():
+    # 30 satisfied + 8 basically satisfied + 1 dissatisfied = 39 of 40 forms
+    c = claims(figures=figs((40, "收回征询意见表40份"), (30, "满意30份"), (8, "基本满意8份"), (1, "不满意1份")))
+    assert found(c) == [("parts_mismatch", "error", "figures.x4")]
+
+
+def test_more_replied_than_assigned():
+    c = claims(figures=figs((80, "交由县政府系统办理80件"), (82, "已办复82件")))
+    (f,) = audit(c)
+    assert f.kind == "parts_mismatch" and "replied 82 = 82, more than to_government 80" in f.message
+
+
+def test_parts_and_totals_of_different_scopes_are_not_added():
+    c = claims(figures=figs((60, "2023年共收到提案60件"), (52, "2023年立案52件"), (70, "2022年共收到提案70件"), (66, "2022年立案66件"),
+                            (10, "2022年不予立案10件")))
+    assert [f for f in audit(c) if f.kind == "parts_mismatch"] == [f for f in audit(c) if f.where == "figures.x5"]
+    (f,) = [f for f in audit(c) if f.kind == "parts_mismatch"]
+    assert "filed 66 + not_filed 10 = 76, more than submitted 70" in f.message  # 2022 only; 2023's 52 is not added
+
+
+def test_a_text_whose_filing_outcomes_exceed_the_received():
+    text = "西岭区政协六届三次会议共收到提案120件。经审查,立案110件,并案6件,不予立案5件。"
+    c = extract(text)
+    assert [(f.kind, f.severity) for f in audit(c)] == [("parts_mismatch", "error")]  # 110 + 6 + 5 = 121 > 120

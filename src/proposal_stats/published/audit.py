@@ -24,7 +24,7 @@ from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, parse_percent
-from .vocabulary import SUMS, derive_links, is_rate, meaning_of, own_words, rate_parts, scope_of, simplify
+from .vocabulary import PARTITIONS, SUMS, derive_links, is_rate, meaning_of, own_words, rate_parts, scope_of, simplify
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -46,6 +46,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "share_base_unknown": ("note", N_("a count printed with a share (占…%) of a total the report does not print")),
     "overlapping_classes": ("note", N_("the classes add up to more than the base because the text counts an item in several classes (包括会同办理)")),
     "conflicting_figures": ("error", N_("one meaning printed with two values, and no year, term, body, round or subset in the words tells them apart")),
+    "parts_mismatch": ("error", N_("the printed parts of a total (filed, merged, converted and not filed of the received; …) add up to more "
+                                   "than it, or, every part printed, not to it")),
 }
 
 #: Meanings that state a total a share may be taken over (a breakdown's base, another stated total).
@@ -628,31 +630,73 @@ def _parts(rep: _Report, names: list[str]) -> bool:
     return values[1] - values[0] in rest
 
 
-def _conflicts(rep: _Report) -> list[Finding]:
-    """Figures of one meaning and one scope (:func:`~proposal_stats.published.vocabulary.scope_of`)
-    printed with different values: at most one of them is right. A figure that names no body is of
-    the report's one body when its figures name at most one; bounds (约, 以上) are not values."""
+def _scoped(rep: _Report) -> dict[tuple, dict[str, list[str]]]:
+    """Figures grouped by scope (year, scope words, and the body when the report's figures name
+    several), then by meaning: the names, in report order. Bounds (约, 以上) are left out."""
     figures = rep.c.figures
-    scopes = {n: scope_of(n, f) for n, f in figures.items() if f.value is not None}
+    scopes = {n: scope_of(n, f, rep.meaning[n]) for n, f in figures.items() if f.value is not None}
     bodies = {s[-1] for s in scopes.values() if s[-1] and "+" not in s[-1]}
-    groups: dict[tuple, list[str]] = {}
+    out: dict[tuple, dict[str, list[str]]] = {}
     for name in rep.names:
         meaning, fig = rep.meaning[name], figures[name]
-        if not meaning or meaning in SEVERAL_VALUES or fig.value is None or not fig.text or _approximate(fig):
+        if not meaning or fig.value is None or not fig.text or _approximate(fig):
             continue
         scope = scopes[name][:-1] if len(bodies) <= 1 else scopes[name]
-        groups.setdefault((meaning, *scope), []).append(name)
+        out.setdefault(tuple(scope), {}).setdefault(meaning, []).append(name)
+    return out
+
+
+def _partitions(rep: _Report) -> list[Finding]:
+    """The printed parts of a total (:data:`~proposal_stats.published.vocabulary.PARTITIONS`), within
+    one scope: more than the total is an error whatever is not printed; every part printed, the sum
+    must be the total. A meaning printed with several values in the scope is left to
+    ``conflicting_figures``."""
     out = []
-    for (meaning, *scope), names in groups.items():
-        first = figures[names[0]].value
-        rate = is_rate(meaning)
-        others = [n for n in names[1:] if not (_same_rate(first, figures[n].value) if rate else figures[n].value == first)]
-        if not others or not rate and _parts(rep, names):
-            continue
-        shown = [f"{figures[n].value.normalize():f} (“{figures[n].text}”)" for n in [names[0], *others]]
-        out.append(Finding(rep.c.id, "conflicting_figures", "error", f"figures.{others[0]}", figures[others[0]].text,
-                           Msg("%(meaning)s is printed as %(shown)s, and no year, term, body, round or subset in the words tells them apart: "
-                               "at most one is right", meaning=meaning, shown=shown)))
+    for by_meaning in _scoped(rep).values():
+
+        def one(meaning):
+            names = by_meaning.get(meaning, [])
+            values = {rep.c.figures[n].value for n in names}
+            return (names[0], int(values.pop())) if len(values) == 1 and names[0] in rep.ints else None
+
+        for p in PARTITIONS:
+            whole = next((w for w in (one(m) for m in p.whole) if w), None)
+            parts = [(m, *one(m)) for m in p.parts if one(m)]
+            if whole is None or not parts or any(by_meaning.get(m) and not one(m) for m in p.parts):
+                continue
+            total = sum(v for _, _, v in parts)
+            if total <= whole[1] and (len(parts) < len(p.parts) or total == whole[1]):
+                continue
+            args = dict(listed=" + ".join(f"{m} {v}" for m, _, v in parts), total=total, whole=rep.meaning[whole[0]], value=whole[1],
+                        text=rep.c.figures[whole[0]].text)
+            if total > whole[1]:
+                message = Msg("%(listed)s = %(total)s, more than %(whole)s %(value)s (“%(text)s”): the parts of a total cannot exceed it", **args)
+            else:
+                message = Msg("%(listed)s = %(total)s, not %(whole)s %(value)s (“%(text)s”): every part is printed, so they add up to it", **args)
+            out.append(Finding(rep.c.id, "parts_mismatch", "error", f"figures.{parts[-1][1]}",
+                               " + ".join(rep.c.figures[n].text for _, n, _ in parts), message))
+    return out
+
+
+def _conflicts(rep: _Report) -> list[Finding]:
+    """Figures of one meaning and one scope (:func:`_scoped`) printed with different values: at most
+    one of them is right. A figure that names no body is of the report's one body when its figures
+    name at most one."""
+    figures = rep.c.figures
+    out = []
+    for scope in _scoped(rep).values():
+        for meaning, names in scope.items():
+            if meaning in SEVERAL_VALUES:
+                continue
+            first = figures[names[0]].value
+            rate = is_rate(meaning)
+            others = [n for n in names[1:] if not (_same_rate(first, figures[n].value) if rate else figures[n].value == first)]
+            if not others or not rate and _parts(rep, names):
+                continue
+            shown = [f"{figures[n].value.normalize():f} (“{figures[n].text}”)" for n in [names[0], *others]]
+            out.append(Finding(rep.c.id, "conflicting_figures", "error", f"figures.{others[0]}", figures[others[0]].text,
+                               Msg("%(meaning)s is printed as %(shown)s, and no year, term, body, round or subset in the words tells them apart: "
+                                   "at most one is right", meaning=meaning, shown=shown)))
     return out
 
 
@@ -667,7 +711,7 @@ def audit(c: Claims) -> list[Finding]:
         list means the printed figures are consistent with each other.
     """
     rep = _Report(c)
-    out = _figures(rep) + _conflicts(rep)
+    out = _figures(rep) + _conflicts(rep) + _partitions(rep)
     for name, b in rep.breakdowns:
         out += _breakdown(rep, name, b)
     return out

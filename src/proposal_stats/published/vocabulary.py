@@ -229,6 +229,36 @@ def rate_parts(meaning: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return m.of, m.over
 
 
+@dataclass(frozen=True)
+class Partition:
+    """Meanings whose counts are the parts of another's: every item of the whole is in exactly one part.
+
+    Attributes:
+        whole: the meanings of the total, tried in order (the first the report states is used).
+        parts: the meanings of the parts; the report may print only some of them.
+        source: where the partition is stated.
+    """
+
+    whole: tuple[str, ...]
+    parts: tuple[str, ...]
+    source: str
+
+
+#: The partitions the audit checks (``parts_mismatch``): printed parts may never add up to more than
+#: their total, and when every part is printed they add up to it.
+PARTITIONS: tuple[Partition, ...] = (
+    Partition(("submitted",), ("filed", "merged", "converted", "not_filed"),
+              "domain.md §1.2 (review ends in filed, merged, converted or not filed), §1.8 (national 2025: 5,890 received, 5,002 "
+              "filed, the rest merged or converted; Kunming 2020: filing rate = filed / received, merged outside it), §2 filing_status"),
+    Partition(("submitted",), ("submitted_in_session", "submitted_between_sessions"),
+              "domain.md §1.2, §2 submission_window: a proposal is submitted at the session (大会提案) or between sessions (平时提案)"),
+    Partition(("forms_returned",), ("satisfied", "basically_satisfied", "dissatisfied"),
+              "domain.md §1.5: the feedback form's scale is 满意 / 基本满意 / 不满意, one answer per form"),
+    Partition(("to_government", "assigned", "filed"), ("replied",),
+              "domain.md §3.1: reply rate = replied / assigned; a proposal is replied only after it is filed and assigned"),
+)
+
+
 #: Words that set a figure's scope apart from another figure of the same meaning: two values of one
 #: meaning contradict each other only when no scope tells them apart. A year (2018年), a term or a
 #: running total (五年来, 本届以来, 累计), the year or session before (上届, 去年), a round of handling
@@ -245,14 +275,21 @@ SCOPES: tuple[tuple[str, str], ...] = (
 _BODY_WORDS = (("npc", r"人大|代表|(?<!建)议案"), ("cppcc", r"政协|委员(?!会)|提案"))
 
 
-def scope_of(name: str, fig: Figure) -> tuple[str, ...]:
+#: Scope words a meaning's own wording carries (政府 in 交政府系统办理): they set no scope apart for it.
+IMPLIED_SCOPES: dict[str, tuple[str, ...]] = {"to_government": ("government",), "to_government_share": ("government",),
+                                              "key_proposals": ("key",), "previous_share": ("previous",)}
+
+
+def scope_of(name: str, fig: Figure, meaning: str = "") -> tuple[str, ...]:
     """What sets a figure's scope apart, from its own words and its name (:data:`SCOPES`): the year
     (2019年 in its words, ``_2019`` in its name), the scopes its words state or its name carries
     (``_term``, ``_previous``: extraction names a figure so when its sentence opens with 五年来 or
-    去年), and the bodies it names (``npc``, ``cppcc``, both, or none; ``_npc`` in a name too)."""
+    去年), and the bodies it names (``npc``, ``cppcc``, both, or none; ``_npc`` in a name too). Scope
+    words the ``meaning`` itself carries (:data:`IMPLIED_SCOPES`) are left out."""
     text = simplify(own_words(fig.text or "", fig.value))
     year = re.search(r"_((?:19|20)\d{2})(?=_|$)", name) or re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", text)
-    words = tuple(scope for scope, pattern in SCOPES if re.search(pattern, text) or re.search(rf"(^|_){scope}(_|$)", name))
+    words = tuple(scope for scope, pattern in SCOPES if (re.search(pattern, text) or re.search(rf"(^|_){scope}(_|$)", name))
+                  and scope not in IMPLIED_SCOPES.get(meaning, ()))
     bodies = {body for body, pattern in _BODY_WORDS if re.search(pattern, text) or re.search(rf"(^|_){body}(_|$)", name)}
     return (year.group(1) if year else "", *words, "+".join(sorted(bodies)))
 
@@ -292,5 +329,5 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
     return names[pool[0]] if pool else None
 
 
-__all__ = ["COUNTS", "RATES", "SCOPES", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
+__all__ = ["COUNTS", "PARTITIONS", "RATES", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
            "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "rate_parts", "scope_of", "simplify", "statuses"]
