@@ -500,7 +500,9 @@ def test_xlsx_zero_padded_ids_read_as_shown(tmp_path, params):
     ws.append(["007", "市水务局", "2022-05-02", "B"])
     wb.save(tmp_path / "ids.xlsx")
     ledger = read_ledger(tmp_path / "ids.xlsx", params)
-    assert set(ledger.errors["rule"]) == {"duplicate_id"}  # 007 twice, as the user sees it
+    # 007 twice, as the user sees it, naming two units: read as two assignments whose roles are missing
+    assert set(ledger.errors["rule"]) == {"missing_role"} and set(ledger.errors["proposal_id"]) == {"007"}
+    assert ledger.layout == "assignment_per_row" and ledger.layout_note.startswith("assumed one row per unit assignment")
 
 
 def test_separator_only_lines_are_not_rows_on_either_path(tmp_path, params):

@@ -253,6 +253,7 @@ def validate(
         "file": str(ledger),
         "encoding": result.encoding,
         "layout": result.layout,
+        "layout_note": result.layout_note,
         "rows_read": result.rows_read,
         "rows_accepted": result.rows_read - len(result.rejected),
         "rows_rejected": len(result.rejected),
@@ -271,6 +272,7 @@ def validate(
             f"{summary['rows_rejected']} rejected; {summary['errors']} error(s), {summary['warnings']} warning(s) "
             f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
         )
+        out.print(f"layout: {result.layout_note}")
         if params is None:
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
         if result.unused_columns:

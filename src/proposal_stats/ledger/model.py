@@ -74,7 +74,8 @@ class Ledger:
             severity, message`` (``line`` as the user sees it in a text editor or Excel).
         rows_read: data rows in the file; ``path``, ``sha256`` (hex of the file's bytes),
         ``encoding``, ``layout`` (``"proposal_per_row"`` or ``"assignment_per_row"``),
-        ``unused_columns``: headers that name no known column (read, not used).
+        ``unused_columns``: headers that name no known column (read, not used), ``layout_note``:
+        which layout was read and why (which columns hold the units and roles).
     """
 
     proposals: pd.DataFrame
@@ -87,6 +88,7 @@ class Ledger:
     encoding: str
     layout: str
     unused_columns: tuple[str, ...] = ()
+    layout_note: str = ""
 
     @property
     def accepted(self) -> pd.DataFrame:
@@ -176,6 +178,7 @@ class _Problems:
         self.frames: list[pd.DataFrame] = []
         self.raw, self.path, self.header_of = raw, path, header_of
         self.ids: pd.Series | None = None  # each row's proposal id as written, once read
+        self.totals: np.ndarray | None = None  # totals rows (合计): their one problem is that
 
     def add(self, mask, rule: str, column: str, message: str | pd.Series, value: pd.Series | None = None) -> None:
         """One problem per true row of ``mask``; ``message`` is one sentence, or one per row (a
@@ -212,6 +215,9 @@ class _Problems:
             out = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("row", "line") else "str") for c in cols})
         else:
             out = pd.concat(self.frames, ignore_index=True)
+        if self.totals is not None and self.totals.any() and len(out):
+            on_total = (out["row"] >= 0) & self.totals[out["row"].clip(lower=0).to_numpy()]
+            out = out[~on_total.to_numpy() | (out["rule"] == "totals_row").to_numpy()].reset_index(drop=True)
         out.insert(0, "file", str(self.path))
         ids = pd.Series("", index=out.index, dtype="str")
         if self.ids is not None and len(out):
@@ -228,23 +234,61 @@ def read_ledger(
     sheet: str | None = None,
     as_of: dt.date | None = None,
 ) -> Ledger:
-    """Read, normalise and validate a ledger file.
+    """Read, normalise and validate a ledger file (台账): ``read_ledger("台账.xlsx", load_params("p.yaml"))``.
+
+    What is read (by content, whatever the file's name): CSV/TSV text in UTF-8 (with or without
+    BOM), UTF-16, GB18030/GBK or Big5 (detected; text that reads as none of them is refused, never
+    read garbled); workbooks — XLSX/XLSM, XLSB, old XLS, ODS, Strict Open XML — from the sheet they
+    open on (never a hidden sheet unless named), hidden and filtered rows included; Parquet. The
+    header may sit below title rows or span two rows (group cells only group). Headers match
+    canonical columns through ``aliases.yaml`` plus ``params.column_aliases`` (traditional
+    characters too). A role column (办理方式) means one row per unit assignment.
+
+    Rules (:data:`~proposal_stats.ledger.rules.RULES`; an error rejects the row, a warning keeps it):
+
+    - ``required_column`` (error, whole file): a needed column is missing (proposal id, reply
+      date, result category, and the lead unit or handling unit); every row is rejected.
+    - ``row_shape`` (error): more or fewer cells than the header.
+    - ``blank_id`` (error): the proposal id is blank.
+    - ``totals_row`` (error): a totals row (a cell reads 合计, 总计, 小计 or 共计), not a proposal.
+    - ``duplicate_id`` (error): a proposal repeated (one row per proposal), or its rows conflicting,
+      two lead units, one unit twice, both 主办 and 分办 (one row per assignment).
+    - ``unparseable_value`` (error): a date, yes/no, evaluation, role or handling system that
+      cannot be read.
+    - ``category_not_in_scheme`` (error): a result category not in the params file's scheme.
+    - ``no_lead_unit`` (error): a government-system proposal without a lead unit.
+    - ``reply_before_assignment`` (error): the reply is dated before the assignment.
+    - ``missing_role`` (error): one row per assignment, a proposal with several rows and a row
+      with no role.
+    - ``several_lead_units`` (error): the lead-unit cell names several units.
+    - ``rejected_sibling`` (error): another row of the same proposal was rejected.
+    - ``unknown_value`` (warning): a descriptive value the reader does not know (kept blank).
+    - ``due_beyond_limit`` (warning): a due date beyond ``reply_deadline.extension_max_months``.
+    - ``date_in_future`` (warning): a date after ``as_of``.
+    - ``satisfaction_without_reply`` (warning): an evaluation with no reply date.
+    - ``spreadsheet_formula`` (warning): a cell starting with = + - @, tab or CR (a formula to
+      Excel; a plain number such as -5 is not one).
+    - ``hidden_row`` (warning): a workbook row hidden or filtered out (read and counted).
+    - ``hidden_column`` (warning, whole file): a hidden workbook column (read).
 
     Args:
-        path: CSV/TSV (UTF-8, UTF-8 BOM or GB18030), XLSX or Parquet.
+        path: the ledger file.
         params: supplies the result scheme (codes and printed labels), the reply-deadline rule (fills
             blank due dates), and the ``column_aliases`` / ``unit_aliases`` extensions. Without it,
-            any category letter is accepted and due dates are 3 months after assignment.
-        sheet: XLSX sheet (default: params' ``ledger_sheet``, else the first sheet).
+            any category letter A-D is accepted and due dates are 3 months after assignment.
+        sheet: workbook sheet (default: params' ``ledger_sheet``, else the sheet the workbook opens on).
         as_of: dates after this day get a ``date_in_future`` warning (default: params' ``as_of``,
             else today).
 
     Returns:
-        :class:`Ledger`.
+        :class:`Ledger`: ``proposals`` and ``assignments`` (accepted rows), ``rejected`` rows with
+        their reasons, and ``problems`` (``file, line, proposal_id, column, value, rule, severity,
+        message``); ``rows_read == len(accepted rows) + len(rejected)`` always.
 
     Raises:
         LedgerError: the file cannot be read at all (missing, empty, not text in a known encoding,
-            not a table, a column named twice). Row problems never raise.
+            not a table, a kind of file that is no ledger, two columns of the same meaning);
+            the message says what the file is. Row problems never raise.
     """
     path = Path(path)
     aliases = alias_lookup(params.column_aliases if params else None)
@@ -272,12 +316,12 @@ def read_ledger(
                 unused.append(name)
             continue
         canonical_at[canonical] = i
+    layout, layout_note = _decide_layout(canonical_at, raw, unused)
     header_of = {c: raw.header[i] for c, i in canonical_at.items()}
     cells = raw.cells
     text = {c: (cells[str(i)] if c in canonical_at and str(i) in cells else pd.Series("", index=cells.index, dtype="str"))
             for c, i in {**{c: canonical_at.get(c, -1) for c in (*LEDGER_COLUMNS, "handling_unit", "unit_role")}}.items()}
     problems = _Problems(raw, path, header_of)
-    layout = "assignment_per_row" if "handling_unit" in canonical_at and "lead_unit" not in canonical_at else "proposal_per_row"
 
     required = REQUIRED_COLUMNS + (("handling_unit",) if layout == "assignment_per_row" else ("lead_unit",))
     for column in (c for c in required if c not in canonical_at):
@@ -288,8 +332,19 @@ def read_ledger(
     for n, written in by_count.items():
         problems.add(cells.index.isin(list(written)), "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}",
                      pd.Series(written, dtype="str"))
+    if raw.hidden_rows:
+        problems.add(cells.index.isin(raw.hidden_rows), "hidden_row", "row",
+                     "the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted")
+    for name in raw.hidden_columns:
+        problems.add_file("hidden_column", name, "the workbook hides this column: Excel does not show it, but it is read"
+                          + (" and used" if header_key(name) in aliases else ""))
 
     problems.ids = text["proposal_id"]
+    totals = np.zeros(len(cells), dtype=bool)
+    for name in cells.columns:  # a cell reading 合计 (or 总计, 小计, 共计) marks a totals row, not a proposal
+        totals |= nz.by_unique(cells[name], lambda u: u.str.replace(r"\s+", "", regex=True).isin(TOTALS_WORDS)).to_numpy(dtype=bool)
+    problems.add(totals, "totals_row", "row", "a totals row (合计), not a proposal: not counted")
+    problems.totals = totals
     values = _normalise(text, params, problems, canonical_at)
     values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
     if layout == "assignment_per_row":
@@ -329,8 +384,51 @@ def read_ledger(
         encoding=raw.encoding,
         layout=layout,
         unused_columns=tuple(unused),
+        layout_note=layout_note,
     )
 
+
+def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tuple[str, str]:
+    """One row per proposal or one row per unit assignment, and why, in a sentence.
+
+    A role column (办理方式, 承办方式, 主协办, …) means one row per assignment, whichever header
+    names the unit (承办单位 and 主办单位 as well as 办理单位); so does a handling-unit column with
+    no lead-unit column. Without a role column, proposal ids repeated on rows naming different
+    units (and no co-handling column) are read as assignments too, and the note says so: the
+    roles are then missing. ``at`` (canonical column → position) is updated: the unit column
+    becomes ``handling_unit`` in the assignment layout.
+    """
+    def name(column: str) -> str:
+        return raw.header[at[column]]
+
+    unit = "handling_unit" if "handling_unit" in at else "lead_unit" if "lead_unit" in at else None
+    if "unit_role" in at and "co_handling_units" not in at and unit is not None:
+        if unit == "lead_unit":
+            at["handling_unit"] = at.pop("lead_unit")
+        elif "lead_unit" in at:
+            unused.append(raw.header[at.pop("lead_unit")])
+        return "assignment_per_row", f"one row per unit assignment: units in '{name('handling_unit')}', roles in '{name('unit_role')}'"
+    if unit == "handling_unit" and "lead_unit" not in at:
+        return "assignment_per_row", (f"one row per unit assignment: units in '{name('handling_unit')}'; no role column "
+                                      "(办理方式), so a proposal's only row is its sole unit (独办)")
+    if "unit_role" in at:
+        unused.append(raw.header[at.pop("unit_role")])  # roles beside lead and co-handling columns say nothing more
+    if unit == "lead_unit" and "co_handling_units" not in at and "proposal_id" in at:
+        ids, units = raw.cells[str(at["proposal_id"])], raw.cells[str(at["lead_unit"])]
+        pairs = pd.DataFrame({"id": nz.to_text(ids).str.strip(), "unit": nz.to_text(units).str.strip()})
+        pairs = pairs[pairs["id"] != ""].drop_duplicates()
+        if pairs["id"].duplicated().any():
+            at["handling_unit"] = at.pop("lead_unit")
+            return "assignment_per_row", (
+                f"assumed one row per unit assignment: proposal ids repeat on rows naming different units in '{name('handling_unit')}', "
+                "and there is no role column (办理方式) to say which unit leads; add one (主办/协办) or keep one row per proposal")
+    where = f"lead units in '{name('lead_unit')}'" if "lead_unit" in at else "no unit column"
+    co = f", co-handling units in '{name('co_handling_units')}'" if "co_handling_units" in at else ""
+    return "proposal_per_row", f"one row per proposal: {where}{co}"
+
+
+#: Words of a totals row under a table (合计 = total): such a row is no proposal.
+TOTALS_WORDS = ("合计", "总计", "小计", "共计", "合計", "總計", "小計", "共計", "total", "Total", "TOTAL")
 
 #: How messages name a canonical column in words (the header a user would write is added from the aliases).
 COLUMN_WORDS = {
@@ -398,7 +496,8 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
 
     def vocab(col: str, words: dict, default: str = "", rule: str = "unparseable_value") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
-        problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')}", text[col])
+        known = "、".join(dict.fromkeys(k for k in words if not k.isascii())) or ", ".join(dict.fromkeys(words))
+        problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')} (known: {known})", text[col])
         out[col] = nz.blank_for_missing(mapped)
         if default and col not in present:
             out[col] = default
@@ -414,7 +513,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     vocab("unit_role", nz.UNIT_ROLE_WORDS)
 
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
-        parsed = nz.parse_dates(text[col])
+        parsed = nz.parse_dates(text[col], problems.raw.epoch)
         blank = nz.by_unique(text[col], lambda u: (u.str.strip() == "").astype(bool))
         problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
         out[col] = parsed
@@ -469,8 +568,9 @@ def _read_blank_roles(values: pd.DataFrame, problems: _Problems) -> None:
     only_row = blank & (rows_of_proposal == 1)
     if only_row.any():
         values["unit_role"] = nz.to_text(values["unit_role"]).where(~only_row, "sole")
-    problems.add(pd.Series(blank & ~only_row, index=values.index), "missing_role", "unit_role",
-                 "this proposal has several rows, and this one does not say the unit's role (主办, 协办, 分办 or 独办)")
+    say = ("this proposal has several rows, and this one does not say the unit's role (主办, 协办, 分办 or 独办)"
+           + ("" if "unit_role" in problems.header_of else "; the file has no role column (办理方式)"))
+    problems.add(pd.Series(blank & ~only_row, index=values.index), "missing_role", "unit_role", say)
 
 
 def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layout: str, as_of: dt.date) -> None:
@@ -507,7 +607,7 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         is_lead = np.isin(role, ["lead", "sole"])
         problems.add(pd.Series(is_lead & (per_proposal(is_lead) > 1), index=v.index), "duplicate_id", "unit_role",
                      "this proposal has more than one lead unit (主办 or 独办)", text["unit_role"])
-        problems.add((v["handling_unit"] == "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", "the row names no handling unit")
+        problems.add((v["handling_unit"] == "") & (ids != "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", "the row names no handling unit")
         unit_codes, _ = pd.factorize(v["handling_unit"], sort=False)
         twice = _repeated(pd.Series(codes.astype(np.int64) * (int(unit_codes.max(initial=0)) + 1) + unit_codes, index=v.index))
         problems.add(twice & (v["handling_unit"] != ""), "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
@@ -515,7 +615,8 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         problems.add(pd.Series(mixed, index=v.index), "duplicate_id", "unit_role",
                      "this proposal has both a lead unit (主办) and units handling it separately (分办)", text["unit_role"])
         has_lead = per_proposal(np.isin(role, ["lead", "sole", "separate"])) > 0
-        problems.add((v["handling_system"] == "government") & ~has_lead & ("handling_unit" in present), "no_lead_unit", "unit_role",
+        unknown_role = per_proposal(role == "") > 0  # missing_role says it already
+        problems.add((v["handling_system"] == "government") & ~has_lead & ~unknown_role & (ids != "") & ("handling_unit" in present), "no_lead_unit", "unit_role",
                      "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
 
     early = v["replied_at"].notna() & v["assigned_at"].notna() & (v["replied_at"] < v["assigned_at"])
@@ -534,12 +635,26 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
                  "an evaluation is recorded but there is no reply date", text["satisfaction"])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
-            problems.add(_formula_cells(series), "spreadsheet_formula", col, "the cell holds a spreadsheet formula, not its value", series)
+            problems.add(_formula_cells(series), "spreadsheet_formula", col,
+                         "the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula", series)
+
+
+#: A plain number (``-5``, ``+3.2``, ``-1e3``, ``-5%``): a value, not a formula, whatever its sign.
+_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?"
 
 
 def _formula_cells(series: pd.Series) -> pd.Series:
-    """True where a cell's text is a spreadsheet formula ("=…")."""
-    return nz.by_unique(series, lambda u: (u.str.startswith("=") & (u.str.len() > 1)).astype(bool))
+    """True where Excel would take a cell's text for a formula (OWASP CSV injection): it starts
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain number, nor a
+    lone ``-`` (a placeholder for blank)."""
+    def formulas(u: pd.Series) -> pd.Series:
+        first = u.str[:1]
+        risky = (first.isin(["=", "+", "-", "@", "\t", "\r"]) & (u.str.len() > 1)).fillna(False).astype(bool)
+        if risky.any():  # most cells start otherwise: the number check runs on the few that do not
+            risky[risky] = ~u[risky].str.fullmatch(_NUMBER).fillna(False).astype(bool)
+        return risky
+
+    return nz.by_unique(series, formulas)
 
 
 def _repeated(values: pd.Series) -> pd.Series:

@@ -8,6 +8,7 @@ change meaning: codes, numbers, dates, category letters — never to titles or u
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -62,6 +63,19 @@ UNIT_ROLE_WORDS = {
 }
 
 _SPLIT_UNITS = re.compile(r"[、，,；;\n\r]+")
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters made simplified (OpenCC ``t2s``: 主辦單位 → 主办单位, 滿意 → 满意), for
+    matching headers and words of a vocabulary only; titles and unit names are kept as written."""
+    return _t2s().convert(text) if not text.isascii() else text
 
 
 def by_unique(text: pd.Series, parse) -> pd.Series:
@@ -132,7 +146,7 @@ def nfkc(text: pd.Series) -> pd.Series:
     return by_unique(text, _nfkc)
 
 
-def parse_dates(text: pd.Series) -> pd.Series:
+def parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series:
     """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日``, ``20220315`` or an Excel serial.
 
     Args:
@@ -141,12 +155,13 @@ def parse_dates(text: pd.Series) -> pd.Series:
     Returns:
         ``datetime64[us]`` Series; NaT for blank cells and for text that is not a real date
         (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 20000 to 80000
-        (1954–2119); a bare year such as ``2022`` is not a date.
+        (1954–2119); a bare year such as ``2022`` is not a date. ``epoch``: the workbook's date
+        system (1904-01-01 for a workbook saved in Excel for Mac's 1904 system).
     """
-    return by_unique(text, _parse_dates)
+    return by_unique(text, lambda u: _parse_dates(u, epoch))
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
+def _parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series:
     """Parse the distinct values (see the public function of the same name)."""
     t = nfkc(text)
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
@@ -162,7 +177,7 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     serial = t.str.fullmatch(_SERIAL) & ~has
     if serial.any():
         days = t[serial].astype("float64")
-        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
+        out[serial] = (epoch + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
     return out
 
 
@@ -209,7 +224,7 @@ def parse_vocabulary(text: pd.Series, words: dict, fold_case: bool = True) -> pd
 
 
 def _parse_vocabulary(text: pd.Series, words: dict, fold_case: bool) -> pd.Series:
-    t = nfkc(text)
+    t = nfkc(text).map(simplified, na_action="ignore").astype("str")
     key = t.str.casefold() if fold_case else t
     table = {unicodedata.normalize("NFKC", k).casefold(): v for k, v in words.items()}
     return key.map(lambda v: "" if v == "" else table.get(v, None)).astype("object")

@@ -1,9 +1,11 @@
 """Reading a ledger file, whatever its format, into a table of text cells with their line numbers.
 
-Formats: CSV and TSV (UTF-8, UTF-8 with BOM, or GB18030/GBK — tried in that order, because GB18030
-accepts almost any byte string and would mis-decode UTF-8), XLSX (first sheet or a named one; the
-header may sit on any of the first rows; a two-row header with merged group cells is joined), and
-Parquet. Every cell is kept as text; nothing is converted here.
+What a file is comes from its bytes, not its name (:func:`~proposal_stats.ledger.workbooks.sniff`):
+CSV and TSV text, a workbook (XLSX, XLSB, old XLS, ODS: :mod:`proposal_stats.ledger.workbooks`), or
+Parquet. A text file's encoding is detected (:func:`detect_encoding`): a byte-order mark, else
+UTF-8 when the bytes are UTF-8, else GB18030 or Big5 as charset-normalizer judges the decoded text
+(both decode almost any byte string, so decoding without error is no proof); text that reads as
+neither is refused rather than read garbled. Every cell is kept as text; nothing is converted here.
 
 Two CSV paths give the same table: Arrow's multi-threaded parser for a plain file (header on line
 1, every row as wide as the header, no quoted line break), which is what makes a
@@ -15,16 +17,21 @@ row's true line number and reports rows of the wrong width. Columns that repeat 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .normalise import by_unique
+from .normalise import by_unique, simplified
+from .workbooks import EPOCH_1900, Sheet, WorkbookError, read_sheet, sniff
+
+#: Bytes a cell that Excel would take for a formula can start with (OWASP CSV injection: = + - @ tab CR).
+FORMULA_BYTES = (b"=", b"+", b"-", b"@", b"\t", b"\r")
 
 #: Header rows searched for the header in a spreadsheet or CSV (title rows often come first).
 HEADER_SEARCH_ROWS = 15
@@ -47,7 +54,10 @@ class RawTable:
             row's cells as written, joined by the separator)).
         encoding: the text encoding used, or the format ("xlsx, sheet NAME", "parquet").
         header_line: the line or row of the (last) header row.
-        maybe_formulas: False when no cell can start with "=" (checked on the raw bytes).
+        maybe_formulas: False when no cell can start with a formula character (checked on the raw bytes).
+        hidden_rows: positions in ``cells`` of rows a workbook hides (hidden or filtered out).
+        hidden_columns: header names of columns a workbook hides.
+        epoch: the date system bare serial numbers count from (a workbook's own; 1899-12-30 otherwise).
     """
 
     header: list[str]
@@ -57,68 +67,150 @@ class RawTable:
     encoding: str
     header_line: int
     maybe_formulas: bool = True
+    hidden_rows: tuple[int, ...] = ()
+    hidden_columns: tuple[str, ...] = ()
+    epoch: pd.Timestamp = EPOCH_1900
 
 
 _NOTE = re.compile(r"\(.*?\)$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
+@functools.lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
-    """How header cells and aliases are compared: NFKC, case-folded, without spaces, invisible
-    characters, a trailing colon, or a trailing note in brackets (是否面商（是/否） → 是否面商)."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold()
+    """How header cells and aliases are compared: NFKC, case-folded, traditional characters made
+    simplified (主辦單位 is 主办单位), without spaces, invisible characters, a trailing colon, or a
+    trailing note in brackets (是否面商（是/否） → 是否面商)."""
+    text = simplified(unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold())
     text = "".join(text.split()).rstrip(":")
     return _NOTE.sub("", text) or text
 
 
 def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
-    """Read ``path`` into a :class:`RawTable`.
+    """Read ``path`` into a :class:`RawTable`, by what its bytes hold (whatever its name).
 
     Args:
-        path: a .csv, .tsv/.tab/.txt, .xlsx/.xlsm or .parquet file.
+        path: a CSV/TSV text file, a workbook (XLSX/XLSM, XLSB, XLS, ODS) or a Parquet file.
         known_header: ``callable(str) -> bool``, true for a cell that names a known column; used
             to find the header row and to join two-row headers.
-        sheet: XLSX sheet name (default: the first sheet).
+        sheet: workbook sheet name (default: the sheet the workbook opens on).
 
     Raises:
-        LedgerReadError: missing, empty, undecodable, or not a table.
+        LedgerReadError: missing, empty, undecodable, garbled, not a table, or a kind of file that
+            is no ledger (PDF, Word, an HTML page); the message says what the file is.
     """
     if not path.exists():
         raise LedgerReadError(f"{path}: ledger file not found")
     if path.is_dir():
         raise LedgerReadError(f"{path}: is a folder, not a ledger file")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows, title = _xlsx_rows(path, sheet)
-        lines, encoding, delimiter = None, f"xlsx, sheet {title}", ","
-    elif suffix == ".parquet":
-        return _parquet(path)
-    else:
-        data = path.read_bytes()
-        if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy)
-            raise LedgerReadError(f"{path}: the file is empty")
-        # Tab or comma: counted over the top lines, as a title row above the header may hold neither.
-        top = data[: 1 << 16].split(b"\n", HEADER_SEARCH_ROWS + 1)[: HEADER_SEARCH_ROWS + 1]
-        tabbed = suffix in (".tsv", ".tab") or sum(t.count(b"\t") for t in top) > sum(t.count(b",") for t in top)
-        delimiter = "\t" if tabbed else ","
-        fast = _fast_csv(path, data, delimiter, known_header)
-        if fast is not None:
-            return fast
-        text, encoding = _decode(path, data)
-        rows, lines = _csv_rows(path, text, delimiter)
+    if path.stat().st_size == 0:
+        raise LedgerReadError(f"{path}: the file is empty")
+    try:
+        kind = sniff(path)
+        if kind == "parquet":
+            return _parquet(path)
+        if kind != "text":
+            found = read_sheet(path, kind, sheet)
+            try:
+                return _tabulate(path, found.rows, None, known_header, f"{kind}, sheet {found.title}", spreadsheet=found)
+            except LedgerReadError as exc:
+                raise LedgerReadError(f"{exc}{_other_sheets(path, kind, found.title, known_header) if sheet is None else ''}") from None
+    except WorkbookError as exc:
+        raise LedgerReadError(str(exc)) from None
+    data = path.read_bytes()
+    if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy)
+        raise LedgerReadError(f"{path}: the file is empty")
+    encoding = detect_encoding(path, data)
+    if encoding not in ("utf-8", "gb18030"):  # Arrow and the line scans work on UTF-8 or GB18030 bytes
+        data = data.decode(_CODECS[encoding]).encode("utf-8")
+    # Tab or comma: counted over the top lines, as a title row above the header may hold neither.
+    top = data[: 1 << 16].split(b"\n", HEADER_SEARCH_ROWS + 1)[: HEADER_SEARCH_ROWS + 1]
+    tabbed = path.suffix.lower() in (".tsv", ".tab") or sum(t.count(b"\t") for t in top) > sum(t.count(b",") for t in top)
+    delimiter = "\t" if tabbed else ","
+    bytes_are = "gb18030" if encoding == "gb18030" else "utf-8"
+    fast = _fast_csv(path, data, delimiter, known_header, bytes_are)
+    if fast is not None:
+        return fast if fast.encoding == encoding else replace(fast, encoding=encoding)
+    text = data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig")
+    rows, lines = _csv_rows(path, text, delimiter)
     return _tabulate(path, rows, lines, known_header, encoding, delimiter)
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "gb18030"):
+def _other_sheets(path: Path, kind: str, read: str, known_header) -> str:
+    """For a workbook whose opening sheet holds no ledger: which other sheets do, to name one."""
+    import python_calamine as pc
+
+    with open(path, "rb") as fh:
+        names = [m.name for m in pc.CalamineWorkbook.from_filelike(fh).sheets_metadata if m.name != read]
+    with_header = []
+    for name in names:
         try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
-        except UnicodeDecodeError:
+            rows = read_sheet(path, kind, name).rows
+        except WorkbookError:
             continue
-    raise LedgerReadError(f"{path}: neither UTF-8 nor GB18030/GBK text; save the ledger as UTF-8 CSV or XLSX")
+        if rows and sum(bool(known_header(c)) for c in _find_header(rows, known_header)[1]) >= 2:
+            with_header.append(name)
+    if with_header:
+        return (f". The workbook opens on sheet '{read}'; the ledger looks to be on sheet '{with_header[0]}': "
+                f"name it with --sheet {with_header[0]} (validate) or ledger_sheet: {with_header[0]} (params)")
+    return f". Sheet '{read}' was read (the one the workbook opens on); other sheets: {', '.join(names) or 'none'}"
 
 
-def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable | None:
+#: Encoding name (as reported) → Python codec.
+_CODECS = {"utf-8": "utf-8-sig", "gb18030": "gb18030", "big5": "big5hkscs", "utf-16": "utf-16", "utf-32": "utf-32",
+           "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}
+
+
+def detect_encoding(path: Path, data: bytes) -> str:
+    """The encoding of a text ledger: ``utf-8``, ``utf-16`` (``-le``/``-be`` without a byte-order
+    mark), ``utf-32``, ``gb18030`` or ``big5``.
+
+    A byte-order mark decides; else bytes that are valid UTF-8 are UTF-8 (GB18030 would accept
+    them too, and garble them); else charset-normalizer judges which of GB18030 and Big5 gives
+    coherent text — each decodes the other's bytes without error, into nonsense (Big5 read as
+    GB18030 gives 矗腹 for 提案號). UTF-16 without a mark is recognised by its zero bytes.
+
+    Raises:
+        LedgerReadError: none of these reads as text (a binary file, or another encoding).
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if b"\x00" not in head and _is_utf8(data):
+        return "utf-8"
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) * 20 > len(head):  # digits, commas and line breaks in UTF-16 have a zero byte each, all on one side
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            text = "\x00"
+        if "\x00" not in text and _looks_like_text(text[:2000]):
+            return codec
+    if b"\x00" not in head:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+        if best is not None and best.encoding in ("gb18030", "big5"):
+            return best.encoding
+    raise LedgerReadError(
+        f"{path}: not text in a known encoding (as UTF-8, UTF-16, GB18030/GBK or Big5 it reads only as garbled or binary); "
+        "save the ledger as UTF-8 CSV or XLSX"
+    )
+
+
+def _looks_like_text(text: str) -> bool:
+    """Mostly letters, digits, punctuation and spaces, with a separator, as a decoded table is
+    (not a binary file that happened to decode)."""
+    import unicodedata
+
+    plain = sum(unicodedata.category(ch)[0] in "LNPSZ" or ch in "\r\n\t" for ch in text)
+    return plain >= 0.95 * len(text) and any(sep in text for sep in ",\t\n")
+
+
+def _fast_csv(path: Path, data: bytes, delimiter: str, known_header, encoding: str = "utf-8") -> RawTable | None:
     """Arrow's multi-threaded CSV parser when the file is plain below its header: every row with as
     many cells as the header. The header may sit below title rows, or be two rows, as the careful
     path finds it. ``None`` otherwise (the careful path then reads the file and reports its rows).
@@ -135,7 +227,7 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
     head = data[: 1 << 20]
     top = head.split(b"\n", HEADER_SEARCH_ROWS + 2001)
     complete = top if len(head) == len(data) else top[:-1]  # the last piece may be cut mid-line
-    for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
+    for encoding, codec in ((encoding, "utf-8-sig" if encoding == "utf-8" else "gb18030"),):
         try:
             first = [line.decode(codec).rstrip("\r") for line in complete]
         except UnicodeDecodeError:
@@ -192,7 +284,7 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header) -> RawTable
             cells, lines = cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)
         if left_out:
             cells, lines, short = _put_back(found, codec, delimiter, len(names), at, cells, lines)
-        maybe_formulas = b"=" in data
+        maybe_formulas = any(ch in data for ch in FORMULA_BYTES)
         return RawTable(header, cells, lines, short, encoding, at + 1, maybe_formulas)
     return None
 
@@ -301,8 +393,14 @@ def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int],
 
 
 def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8, checked a block at a time (no copy of a large file as text)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
+        for start in range(0, len(data), 1 << 22):
+            decoder.decode(data[start : start + (1 << 22)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
@@ -349,76 +447,11 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], l
     return rows, lines
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
-    """The cells of the named sheet, or of the sheet the workbook opens on (else the first visible
-    one; a hidden sheet is never read by default), as text; and that sheet's name."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=False, data_only=True)  # cached values of formulas
-    except Exception as exc:  # openpyxl raises many kinds for a broken or mislabelled file
-        raise LedgerReadError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise LedgerReadError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    if sheet:
-        ws = book[sheet]
-    elif book.active is not None and book.active.sheet_state == "visible":
-        ws = book.active  # the sheet the workbook opens on, as the user sees it
-    elif visible:
-        ws = visible[0]
-    else:
-        raise LedgerReadError(f"{path}: the workbook has no visible sheet")
-    ws_formulas = None
-    if _has_formulas(path):
-        ws_formulas = load_workbook(path, read_only=False, data_only=False)[ws.title]
-    merged_values = {}
-    for rng in ws.merged_cells.ranges:  # a merged cell's value belongs to every cell it covers
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                merged_values[(r, c)] = value
-    rows = []
-    for r, row in enumerate(ws.iter_rows(), start=1):
-        values = []
-        for c in row:
-            value = merged_values.get((r, c.column), c.value)
-            if value is None and ws_formulas is not None:  # a formula never calculated: keep its text, to be flagged
-                formula = ws_formulas.cell(r, c.column).value
-                value = formula if isinstance(formula, str) and formula.startswith("=") else None
-            text = _xlsx_text(value)
-            fmt = getattr(c, "number_format", "") or ""
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and re.fullmatch(r"0+", fmt) and text.isdigit():
-                text = text.zfill(len(fmt))  # shown as 007 in Excel: read as 007
-            values.append(text)
-        rows.append(values)
-    return rows, ws.title
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the workbook holds a formula (an <f> element), without parsing it."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as z:
-        return any(b"<f" in z.read(name) for name in z.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
-
-
-def _xlsx_text(value) -> str:
-    """A spreadsheet cell as text: dates as ISO, whole numbers without '.0'."""
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_header, encoding: str, delimiter: str = ",") -> RawTable:
+def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_header, encoding: str, delimiter: str = ",",
+              spreadsheet: Sheet | None = None) -> RawTable:
+    """Header and body of a table given as rows of cells (``lines``: each row's line; ``None``
+    for a spreadsheet, whose row numbers are the lines and whose hidden rows and columns, date
+    system and merged header cells ``spreadsheet`` describes)."""
     if lines is None:  # spreadsheet: the row number is the line
         lines = list(range(1, len(rows) + 1))
         keep = [i for i, r in enumerate(rows) if any(str(c).strip() for c in r)]
@@ -440,13 +473,22 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             trimmed = list(cells)
             while len(trimmed) > width and not str(trimmed[-1]).strip():
                 trimmed.pop()
-            if len(trimmed) != width and not encoding.startswith("xlsx"):
+            if len(trimmed) != width and spreadsheet is None:
                 short[len(body)] = (len(trimmed), delimiter.join(map(str, trimmed)))
             cells = (list(trimmed) + [""] * width)[:width]
-        body.append([str(c) for c in cells])
+        body.append(cells)
         body_lines.append(line)
-    cells = _compact(pd.DataFrame(body, columns=[str(i) for i in range(width)], dtype="str"))
-    return RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
+    columns = list(zip(*body)) if body else [()] * width
+    cells = _compact(pd.DataFrame({str(i): pd.Series(col, dtype="str") for i, col in enumerate(columns)}, index=pd.RangeIndex(len(body))))
+    table = RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
+    if spreadsheet is None:
+        return table
+    return replace(
+        table,
+        hidden_rows=tuple(i for i, line in enumerate(body_lines) if line in spreadsheet.hidden_rows),
+        hidden_columns=tuple(header[c] or f"column {c + 1}" for c in sorted(spreadsheet.hidden_columns) if c < width),
+        epoch=spreadsheet.epoch,
+    )
 
 
 def _allow_long_cells() -> None:
@@ -455,8 +497,14 @@ def _allow_long_cells() -> None:
 
 
 def _find_header(rows: list[list[str]], known_header) -> tuple[int, list[str]]:
-    """The header row (the first of the top rows naming ≥ 2 known columns) and its names; a group
-    row above sub-headers ("办理情况" over "答复日期 | 类别") is joined as "办理情况/答复日期"."""
+    """The header row (the first of the top rows naming ≥ 2 known columns) and its names.
+
+    A two-row header is joined: a group cell above sub-headers ("办理情况" over "答复日期 | 类别")
+    leaves the sub-headers, which name the columns. A group cell spans several columns — merged
+    across them in a workbook (its value is then in each), or in a CSV followed by blank or
+    repeated cells — and may itself be a column name (承办单位 over 主办单位 | 协办单位): it only
+    groups. A cell merged down both rows (提案号) is the same in both.
+    """
     best, best_hits = 0, -1
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         hits = sum(bool(known_header(c)) for c in row if str(c).strip())
@@ -468,17 +516,40 @@ def _find_header(rows: list[list[str]], known_header) -> tuple[int, list[str]]:
     header = [str(c).strip() for c in rows[best]]
     if best + 1 < len(rows):  # a second header row under merged group cells?
         below = [str(c).strip() for c in rows[best + 1]]
-        gains = sum(1 for a, b in zip(header, below) if b and known_header(b) and not known_header(a))
+        below += [""] * (len(header) - len(below))
+        grouped = _group_cells(header, below)
+        subs = [i for i, b in enumerate(below[: len(header)]) if b and known_header(b)]
+        gains = sum(1 for i in subs if (not known_header(header[i]) or i in grouped) and below[i] != header[i])
         # A data row can hold header words too (主办, 面商): a sub-header sits only under a group
-        # cell (blank or unknown) or repeats the cell above it (a vertical merge).
-        under_group = all(not known_header(a) or a == b for a, b in zip(header, below) if b and known_header(b))
-        if gains >= 1 and under_group and sum(bool(known_header(b)) for b in below) >= 2:
+        # cell (blank, unknown, or spanning columns) or repeats the cell above it (a vertical merge).
+        under_group = all(not known_header(header[i]) or header[i] == below[i] or i in grouped for i in subs)
+        if gains >= 1 and under_group and len(subs) >= 2:
             joined = []
             for i, top in enumerate(header):
-                sub = below[i] if i < len(below) else ""
-                joined.append(sub if sub and known_header(sub) else top or sub)
+                sub = below[i]
+                if i in grouped:
+                    joined.append(sub or top)
+                else:
+                    joined.append(sub if sub and known_header(sub) else top or sub)
             return best + 1, joined
     return best, header
+
+
+def _group_cells(top: list[str], below: list[str]) -> set[int]:
+    """Columns under a group cell of ``top``: a cell followed by blank cells or by copies of
+    itself (a merged range, as a workbook or a CSV export writes it), over at least two distinct
+    sub-header cells in ``below``."""
+    grouped: set[int] = set()
+    i = 0
+    while i < len(top):
+        j = i + 1
+        while top[i] and j < len(top) and top[j] in ("", top[i]):
+            j += 1
+        span = range(i, j)
+        if j - i >= 2 and len({below[k] for k in span if below[k]} - {top[i]}) >= 2:
+            grouped.update(span)
+        i = j
+    return grouped
 
 
 def _parquet(path: Path) -> RawTable:

@@ -27,6 +27,7 @@ RULES: dict[str, Rule] = {
         Rule("required_column", "error", "a column the report needs is not in the file; one problem for the file, and every row is rejected", "file"),
         Rule("row_shape", "error", "the row has more or fewer cells than the header"),
         Rule("blank_id", "error", "the proposal id is blank"),
+        Rule("totals_row", "error", "a totals row under the table (a cell reads 合计, 总计, 小计 or 共计): not a proposal, not counted"),
         Rule("duplicate_id", "error", "the same proposal id on several rows whose content conflicts (or, one row per proposal, repeated)"),
         Rule("unparseable_value", "error", "a date, yes/no, evaluation, role or system the reader cannot understand"),
         Rule("category_not_in_scheme", "error", "a result category that is not a code or label of the params file's scheme"),
@@ -39,6 +40,8 @@ RULES: dict[str, Rule] = {
         Rule("due_beyond_limit", "warning", "a due date (approved extension) later than the params file's extension limit; the limit is used"),
         Rule("date_in_future", "warning", "a date after the as-of date (default: today)"),
         Rule("satisfaction_without_reply", "warning", "an evaluation is recorded but the proposal has no reply date"),
-        Rule("spreadsheet_formula", "warning", "a cell holds a spreadsheet formula (text starting with '='), not a value"),
+        Rule("spreadsheet_formula", "warning", "a cell Excel would run as a formula: it starts with = + - @, a tab or a carriage return (a plain number such as -5 is not one)"),
+        Rule("hidden_row", "warning", "the workbook hides the row (hidden, or filtered out): Excel does not show it, but it is read and counted"),
+        Rule("hidden_column", "warning", "the workbook hides a column: Excel does not show it, but it is read", "file"),
     )
 }

@@ -211,6 +211,9 @@ TERMS: dict[str, dict[str, str]] = {
         "date_in_future": N_("date in future"),
         "satisfaction_without_reply": N_("satisfaction without reply"),
         "spreadsheet_formula": N_("spreadsheet formula"),
+        "totals_row": N_("totals row"),
+        "hidden_row": N_("hidden row"),
+        "hidden_column": N_("hidden column"),
     },
     "finding": {  # published.audit.KINDS
         "sum_mismatch": N_("sum mismatch"),
