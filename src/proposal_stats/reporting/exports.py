@@ -424,10 +424,10 @@ def export_frame(frame: pd.DataFrame, path: str | Path, name: str | None = None,
 def _notes(t) -> list[str]:
     """The rules every workbook states, in the report's language."""
     return [
-        t("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days; "
-          "in a CSV, percent columns end in _pct and hold percent numbers (71.37 = 71.37%)."),
-        t("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
-          "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells."),
+        t(Msg("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days; "
+          "in a CSV, percent columns end in _pct and hold percent numbers (71.37 = 71.37%).")),
+        t(Msg("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
+          "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells.")),
     ]
 
 
@@ -451,11 +451,11 @@ def annual_tables(report) -> list[Table]:
     perf = report.performance
     return [
         Table("categories", report.categories_table(),
-              t("Result categories of government-system proposals: printed code and label, normalised statuses, "
-                "count, share of the proposals carrying a category."), percent=("share",)),
+              t(Msg("Result categories of government-system proposals: printed code and label, normalised statuses, "
+                "count, share of the proposals carrying a category.")), percent=("share",)),
         Table("units", report.units,
-              t("One row per handling unit: assignments by role (lead or sole, co-handler, separate); per category code, "
-                "replies and face-to-face consultations over the proposals the unit replied to itself.")),
+              t(Msg("One row per handling unit: assignments by role (lead or sole, co-handler, separate); per category code, "
+                "replies and face-to-face consultations over the proposals the unit replied to itself."))),
         Table("unit_performance", perf,
               t(Msg("One row per handling unit: proposals it replied to itself (n), %(code)s share with its Wilson 95%% "
                     "interval and funnel verdict, reply, on-time, face-to-face and satisfaction rates, days to reply.", code=a_code)),
@@ -463,12 +463,12 @@ def annual_tables(report) -> list[Table]:
               days=tuple(c for c in PERFORMANCE_DAYS if c in perf.columns)),
         Table("published_vs_ledger", pd.DataFrame([c.__dict__ for c in report.comparisons],
                                                   columns=["figure", "ledger_text", "printed_text", "verdict", "detail"]),
-              t("Each figure the government printed beside the ledger's, and the verdict.")),
+              t(Msg("Each figure the government printed beside the ledger's, and the verdict."))),
         Table("rejected_rows", report.ledger.rejected,
-              t("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
-                "with the reasons; they are not counted.")),
+              t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
+                "with the reasons; they are not counted."))),
         Table("problems", report.ledger.problems,
-              t("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message.")),
+              t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."))),
     ]
 
 
@@ -483,23 +483,23 @@ def annual_about(report) -> About:
                            "the synthetic data, not the jurisdiction. %(note)s", fields=", ".join(p.synthetic_fields),
                            note=p.text("synthetic_note", report.language))).strip())
     title = p.text("title", report.language)
-    identity = [(_key(t, "report", "Report"), title), (_key(t, "jurisdiction", "Jurisdiction"), p.text("jurisdiction", report.language)),
-                (_key(t, "session", "Session"), p.session), (_key(t, "year", "Year"), str(p.year))]
+    identity = [(_key(t, "report", Msg("Report")), title), (_key(t, "jurisdiction", Msg("Jurisdiction")), p.text("jurisdiction", report.language)),
+                (_key(t, "session", Msg("Session")), p.session), (_key(t, "year", Msg("Year")), str(p.year))]
     provenance = [(_key(t, k, term("provenance", k)), str(v)) for k, v in report.provenance().items()]
     return About(title=t(Msg("%(title)s — tables", title=title)), provenance=identity + provenance, notes=notes + _notes(t),
-                 sheet_header=(t("sheet"), t("what it holds"), t("rows")))
+                 sheet_header=(t(Msg("sheet")), t(Msg("what it holds")), t(Msg("rows"))))
 
 
 def corpus_tables(corpus) -> list[Table]:
     """The published-report audit's tables (:class:`~proposal_stats.published.corpus.Corpus`)."""
     t = Translator(corpus.language)
     return [
-        Table("reports", corpus.summary_table(), t("One row per published report audited: identity, reliability, findings by severity.")),
-        Table("findings", corpus.findings_table(), t("Every finding: report, kind, severity, where, the printed text, the explanation.")),
+        Table("reports", corpus.summary_table(), t(Msg("One row per published report audited: identity, reliability, findings by severity."))),
+        Table("findings", corpus.findings_table(), t(Msg("Every finding: report, kind, severity, where, the printed text, the explanation."))),
         Table("comparison", corpus.comparison_table(),
-              t("Per report with a result breakdown: the share printed as resolved (through its own scheme), or why it "
-                "does not compare."), percent=("resolved_share",)),
-        Table("trends", corpus.trends_table(), t("Proposals received and filed per jurisdiction and year, as printed.")),
+              t(Msg("Per report with a result breakdown: the share printed as resolved (through its own scheme), or why it "
+                "does not compare.")), percent=("resolved_share",)),
+        Table("trends", corpus.trends_table(), t(Msg("Proposals received and filed per jurisdiction and year, as printed."))),
     ]
 
 
@@ -511,5 +511,5 @@ def corpus_about(corpus, params_sha256: str, version: str) -> About:
              ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)]
     return About(title=t(Msg("%(title)s — tables", title=p.text("title", corpus.language))),
                  provenance=[(_key(t, k, term("provenance", k)), v) for k, v in items],
-                 notes=[t("Real data, transcribed as printed."), *_notes(t)],
-                 sheet_header=(t("sheet"), t("what it holds"), t("rows")))
+                 notes=[t(Msg("Real data, transcribed as printed.")), *_notes(t)],
+                 sheet_header=(t(Msg("sheet")), t(Msg("what it holds")), t(Msg("rows"))))
