@@ -395,3 +395,30 @@ def test_a_cell_of_ones_own_shows_in_the_report(tmp_path):
     assert "<th>主办单位</th>" in html  # the package's column names in the report's language
     assert html.index("我的分析") < html.index('id="satisfaction"')  # where it was put
     assert "days = report" not in html  # code is never shown
+
+
+def test_printed_report_expands_the_appendix_and_turns_the_wide_table(rendered_zh, tmp_path):
+    """Printed by headless Chromium (no CJK font on the machine): every proposal of the collapsed
+    appendix is on paper, the unit comparison has a landscape page, Chinese text is real text."""
+    import os
+    import shutil
+
+    from pypdf import PdfReader
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium: .ci/run installs the Debian package `chromium`")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", (rendered_zh[0] / "report.html").as_uri()],
+                   capture_output=True, timeout=180, check=True)
+    pages = PdfReader(pdf).pages
+    text = "".join(p.extract_text() for p in pages)
+    assert "附录：提案清单" in text and "关于" in text
+    appendix = text[text.index("附录：提案清单"):]
+    ids = json.loads((rendered_zh[0] / "summary.json").read_text(encoding="utf-8"))["rows_accepted"]
+    assert all(f"{i:03d}" in appendix for i in (1, ids // 2, ids))  # first, middle and last proposal printed
+    wide = [i for i, p in enumerate(pages) if p.mediabox.width > p.mediabox.height]
+    assert wide and "承办单位办理情况" in pages[wide[0]].extract_text()
