@@ -119,6 +119,70 @@ def test_npc_suggestions_beside_cppcc_proposals():
 
 # ---- issue 11, item 3: inputs as they come ---------------------------------------------------------------
 
+# ---- what a count is: the words after it, who reports, the session, the list it belongs to --------------
+
+
+def meanings(c) -> list[tuple[str, int]]:
+    return [(f.meaning, int(f.value)) for f in c.figures.values()]
+
+
+def test_words_after_the_count_name_it():
+    c = extract("松岗县发改局共收到代表建议和政协提案20件,主办件13件,协办件7件。13件主办件已全部办结。")
+    assert meanings(c) == [("submitted", 20), ("lead_items", 13), ("co_items", 7)]  # 13件主办件 is the 13 lead items again
+
+
+UNIT_REPORT = ("2023年我局承办的建议、提案共15件,州人大代表建议2件(主办件2件、会办件0件),州政协提案3件(主办件2件、会办件1件),"
+               "县人大代表建议4件(主办件3件、会办件1件),县政协提案6件(主办件3件、会办件3件)。")
+
+
+def test_a_handling_units_own_report_counts_what_was_assigned_to_it():
+    c = extract(UNIT_REPORT)
+    # the unit's 15 items and their parts by body (2 + 3 + 4 + 6 = 15) are what was assigned to it, not what deputies submitted
+    assert sorted(meanings(c)) == [("assigned", 2), ("assigned", 3), ("assigned", 4), ("assigned", 6), ("assigned", 15)]
+    assert [u.text for u in c.unplaced][:2] == ["(主办件2件", "会办件0件"]
+
+
+def test_handled_by_a_unit_or_by_the_government():
+    unit = extract("共办理政协提案58件,办复率100%。对住建局主办的38件提案,委员反馈征求意见表28份。")
+    assert ("assigned", 58) in meanings(unit)  # 住建局主办: the housing bureau reports on itself
+    city = extract("市政府共办理政协提案58件,办复率100%。")
+    assert ("to_government", 58) in meanings(city)
+    titled = extract("共承办人大代表建议和政协委员提案31件,其中承办27件,协办4件。", title="局机关人大建议和政协提案办理工作总结")
+    assert ("assigned", 31) in meanings(titled)  # the title says who reports
+
+
+def test_lead_items_by_body_after_a_lead_and_co_split():
+    c = extract("共接收人大代表建议、政协委员提案31件,其中承办27件,协办4件。承办人大代表建议11件,已经解决或基本解决11件;"
+                "承办政协委员提案16件,已经解决或基本解决14件,正在解决2件。")
+    assert [(f.meaning, int(f.value)) for f in c.figures.values() if f.meaning == "lead_items"] == [("lead_items", 27), ("lead_items", 11),
+                                                                                                      ("lead_items", 16)]
+
+
+def test_counts_of_the_two_bodies_in_a_list():
+    c = extract("2024年县政府承办人大代表建议117件,重点督办建议7件,承办政协提案139件。新一届会议收到代表建议88件,委员提案107件。")
+    assert ("submitted", 107) in meanings(c) and not c.breakdowns  # 委员提案 beside 代表建议: the CPPCC's count, not a proposer type
+
+
+def test_an_earlier_sessions_class_b_items_followed_up():
+    c = extract("共收到区政协四届二次会议提案90件。区政协四届一次会议政协提案23件B类件,已经解决或基本解决16件,占69.6%。")
+    assert ("followed_up", 23) in meanings(c)
+    assert c.results.base == 23 and cats(c.results) == [("class 1", 16, "69.6%")]  # 16/23 = 69.57% → 69.6
+    assert audit(c) == []
+
+
+def test_committees_counted_are_kept_with_their_noun():
+    c = extract("常委会听取了9个专门委员会的审议结果报告。确定12项重点督办建议,由6个专门委员会负责督办。")
+    assert [(f.meaning, int(f.value), f.text) for f in c.figures.values()] == [
+        ("committee_count", 9, "常委会听取了9个专门委员会"), ("key_proposals", 12, "确定12项重点督办建议"), ("committee_count", 6, "由6个专门委员会")]
+    assert audit(c) == []  # 9 and 6 committees do different things: not two values of one figure
+
+
+def test_words_after_a_share_name_the_next_share():
+    c = extract("五年来代表共提出建议2000件,有800件…占建议总数的40%,得到解决或计划逐步解决的占建议总数的78.9%。")
+    assert [cat.share_text for cat in c.results.cats] == ["78.9%"]  # 40% is not a result class
+    assert [u.value for u in c.unplaced] == [800, 40]
+
+
 TRADITIONAL = "澤湖縣政協(xié)共收到提案１２０件,立案一百件,立案率為83.3%%。委員滿(mǎn)意、基本滿意率達到百分之九十八以上。"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import asdict, dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -599,14 +600,19 @@ def _check_rate(report_id, name, fig, printed, num, over, num_label, over_label,
 
 
 #: Meanings a report may print several values of in one scope: each is one of many by nature.
-SEVERAL_VALUES = frozenset({"increase", "increase_rate", "previous_share", "lead_items", "co_items"})
+SEVERAL_VALUES = frozenset({"increase", "increase_rate", "previous_share", "lead_items", "co_items", "committee_count"})
 _APPROX_NUMBER = r"(约|大约|近|将近|接近|超过|逾|不到|不足|达到?)?\s*{n}\s*(?:%|件|个|家|名|位|人次|人|项|份|条)?\s*(以上|以下|左右|多|余)?"
 
 
 def _approximate(fig: Figure) -> bool:
     """Whether a figure's number is printed as a bound (约, 超过…以上): not a value to contradict."""
-    number = f"{fig.value.normalize():f}"
-    found = re.search(_APPROX_NUMBER.format(n=re.escape(number)), simplify(fig.text))
+    return _bound(fig.text, fig.value)
+
+
+@lru_cache(maxsize=65536)
+def _bound(text: str, value: Decimal) -> bool:
+    number = f"{value.normalize():f}"
+    found = re.search(_APPROX_NUMBER.format(n=re.escape(number)), simplify(text))
     return bool(found and ((found.group(1) or "").startswith(("约", "大约", "近", "将近", "接近", "超过", "逾", "不到", "不足")) or found.group(2)))
 
 
@@ -646,13 +652,13 @@ def _scoped(rep: _Report) -> dict[tuple, dict[str, list[str]]]:
     return out
 
 
-def _partitions(rep: _Report) -> list[Finding]:
+def _partitions(rep: _Report, scoped: dict) -> list[Finding]:
     """The printed parts of a total (:data:`~proposal_stats.published.vocabulary.PARTITIONS`), within
     one scope: more than the total is an error whatever is not printed; every part printed, the sum
     must be the total. A meaning printed with several values in the scope is left to
     ``conflicting_figures``."""
     out = []
-    for by_meaning in _scoped(rep).values():
+    for by_meaning in scoped.values():
 
         def one(meaning):
             names = by_meaning.get(meaning, [])
@@ -678,13 +684,13 @@ def _partitions(rep: _Report) -> list[Finding]:
     return out
 
 
-def _conflicts(rep: _Report) -> list[Finding]:
+def _conflicts(rep: _Report, scoped: dict) -> list[Finding]:
     """Figures of one meaning and one scope (:func:`_scoped`) printed with different values: at most
     one of them is right. A figure that names no body is of the report's one body when its figures
     name at most one."""
     figures = rep.c.figures
     out = []
-    for scope in _scoped(rep).values():
+    for scope in scoped.values():
         for meaning, names in scope.items():
             if meaning in SEVERAL_VALUES:
                 continue
@@ -711,7 +717,8 @@ def audit(c: Claims) -> list[Finding]:
         list means the printed figures are consistent with each other.
     """
     rep = _Report(c)
-    out = _figures(rep) + _conflicts(rep) + _partitions(rep)
+    scoped = _scoped(rep)
+    out = _figures(rep) + _conflicts(rep, scoped) + _partitions(rep, scoped)
     for name, b in rep.breakdowns:
         out += _breakdown(rep, name, b)
     return out

@@ -61,6 +61,10 @@ _TOPIC_END = re.compile(r"([^，,、；;。：:]{1,30}?)(方面|类别|类|领�
 _ENTITY = re.compile(r"(政府|法院|检察院|机关|组织|部门|单位|委员会|党委|人大|政协|机构)")
 _ALL_REPLIED = re.compile(r"^[^，,；;。]{0,12}?(均已|全部|已全部|均)(办复|答复|办理完毕|办结|办理答复)")
 _BODIES = (("npc", r"人大代表|代表建议|代表提出|议案|建议"), ("cppcc", r"政协|提案|委员"))
+_BODY_NOUNS = r"人大代表议案建议|人大代表建议|代表议案建议|代表建议|政协委员提案|政协提案|委员提案|议案建议|建议提案|建议和提案|建议、提案|提案|建议"
+_BODY_COUNT = re.compile(rf"^\s*(州|县|市|区|省)?({_BODY_NOUNS})\s*$")
+# A handling unit reporting on itself (我局承办, 住建局主办的38件): its intake is what was assigned to it.
+_UNIT_REPORTER = r"我局|本局|我单位|本单位|局机关|我委(?!员)|我办(?!理)|[\u4e00-\u9fff]{1,6}局(主办|承办)"
 
 
 @dataclass
@@ -182,12 +186,15 @@ _RESULT_AFTER = re.compile(r"^\s*(提案|建议|议案)?[^，,；;。]{0,4}?(所
 _VERB_ONLY = re.compile(r"^[\s的]*(有|共|计|达|为|是|约|其中|达到)?[\s的]*$")
 
 
-def _family(before: str, after: str, unit: str, wide: str = "", clause: str = "") -> tuple[str, str]:
+def _family(before: str, after: str, unit: str, wide: str = "", clause: str = "", earlier: bool = False) -> tuple[str, str]:
     """(family, key) of a count from its clause (``before`` it, ``after`` it, ``wide``: the clause
-    before this one too): ``results``, ``proposer_types``, ``satisfaction``, ``topics``,
-    ``handling_systems``, or ``figure`` with a vocabulary meaning; ``("", "")`` if none."""
+    before this one too; ``earlier``: the clause names a session before the report's): ``results``,
+    ``proposer_types``, ``satisfaction``, ``topics``, ``handling_systems``, or ``figure`` with a
+    vocabulary meaning; ``("", "")`` if none."""
     if unit in ("家", "个"):
         around = before[-12:] + after[:12]
+        if re.match(r"^\s*(专门委员会|专委会)", after):
+            return "figure", "committee_count"  # "9个专门委员会", "全国人大7个专门委员会负责督办"
         if re.search(r"主办单位|牵头单位|主办.{0,2}$", before[-8:]) or re.search(r"^.{0,4}(主办|牵头)", after):
             return "figure", "lead_units"
         if re.search(r"单位|部门", after[:10]) or re.search(r"(承办)?单位$|部门$", before[-6:]) or "县市" in around:
@@ -202,6 +209,13 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|征求|征询", before + after[:8]) else ("", "")
     if re.match(r"^\s*议案", after) or re.search(r"(?<!建)议案$", before):
         return "figure", "motions"
+    named = re.match(r"^\s*(主办件|主办的?(提案|建议)|协办件|会办件|[A-D乙丙]类(件|提案|建议))", after)
+    if named and named.group(1).startswith("主办"):
+        return "figure", "lead_items"  # "13件主办件已办结": the words after the count name it
+    if named and named.group(1)[0] in "协会":
+        return "figure", "co_items"
+    if named and (earlier or re.search(r"上届|上年度?|去年|往年|历年|以前|跟踪|续办|回头看", before + after[:16])):
+        return "figure", "followed_up"  # "上年度23件B类件": an earlier session's class-B items, followed up
     if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
         return "figure", "key_proposals"
     if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。\d]{0,10}[，,]?\s*予以(全部)?立案", after):
@@ -216,8 +230,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         before = wide + before
     code = _CODE.search(before[-16:] + after[:6])
     cue_after = _RESULT_AFTER.match(after)
-    if cue_after and re.match(r"^\s*(\d+|[一二三四五六七八九十百]+)\s*件", after[cue_after.end():]):
-        cue_after = None  # "…11件,已经解决或基本解决11件": the words name the count after them
+    if cue_after and re.match(r"^\s*(\d+|[一二三四五六七八九十百]+)\s*件|^\s*[\d.]+\s*%", after[cue_after.end():]):
+        cue_after = None  # "…11件,已经解决或基本解决11件": the words name the count (or share) after them
     if code or _RESULT_CUE.search(before[-30:]) and not re.search(r"立案|收到|提交|提出|交办|承办", before[-8:]) or cue_after:
         return "results", ""
     for key, words in _SATISFACTION:
@@ -232,8 +246,13 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
         return "figure", "submitted"  # "议案建议共17件"
     tail = before[-14:]
-    if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-40:]) and not re.search(r"期间收到|闭会", before[-12:]):
+    handled = re.search(rf"(共|总共)?(承办|办理|交办|接收|收到)了?的?\s*(州|县|市|区|省)?({_BODY_NOUNS}|、|和|及)*\s*(共|总共|共计)?\s*$", before[-30:])
+    if handled and re.search(_UNIT_REPORTER, before[-30:]):
+        return "figure", "assigned"  # "我局承办的建议、提案共15件": the items given to the reporting unit
+    if re.search(r"(共|总共)(收到|提交|征集|提出|接收)|收到|征集|共有|接收", before[-40:]) and not re.search(r"期间收到|闭会", before[-12:]):
         return "figure", "to_government" if re.search(r"政府.{0,6}(共|总共)?(承办|接办|办理)", before[-24:]) else "submitted"
+    if handled and handled.group(1) and handled.group(2) in ("承办", "办理"):
+        return "figure", "handled"  # "共承办…88件", "共办理政协提案58件": the government's, or a unit's (decided by the report)
     for key, words in _PROPOSERS:
         if re.search(words, tail):
             return "proposer_types", key
@@ -328,9 +347,26 @@ def _period(lead: str) -> str:
     return year.group(1) if year else ""
 
 
+_SESSION = re.compile(r"([一二三四五六七八九十\d]+)\s*届\s*(?:([一二三四五六七八九十\d]+)\s*次)?")
+
+
+def _session(text: str) -> tuple[int, int] | None:
+    """The first session a text names, as (term, sitting): 三届四次 → (3, 4), 十三届 → (13, 0)."""
+    found = _SESSION.search(text)
+    if not found:
+        return None
+    term, sitting = _value(found.group(1)), _value(found.group(2)) if found.group(2) else Decimal(0)
+    return (int(term), int(sitting)) if term is not None and sitting is not None else None
+
+
+_NOUN_TAIL = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?=[，,、；;。：:（()）\s]|的|提出|负责|涉及|交由|进行|均|全部|已|和|及|与|并|$)")
+
+
 class _Extraction:
-    def __init__(self, text: str):
+    def __init__(self, text: str, title: str = ""):
         self.t = _Text(text)
+        self.unit_report = bool(re.search(_UNIT_REPORTER, self.t.norm + _t2s().convert(fold_width(title or ""))))
+        self.session = _session(self.t.norm)
         self.mentions = _mentions(self.t)
         self.figures: dict[str, dict] = {}
         self.meanings: list[tuple[str, str, int, int]] = []  # (name, meaning, value position, end)
@@ -348,7 +384,7 @@ class _Extraction:
         text = self.t.span(a, b)
         for name, f in self.figures.items():
             between = self.t.norm[f["_at"]: a]
-            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope and f["_period"] == self.period \
+            if f["meaning"] == meaning and f["value"] == value and (f["_scope"] == scope or not scope or not f["_scope"]) and f["_period"] == self.period \
                     and not re.search(r"(19|20)\d\d年", between):
                 return name  # the same figure stated again (not a figure of another year)
         base = meaning + (f"_{scope}" if scope and len(self.bodies) > 1 else "")
@@ -357,6 +393,12 @@ class _Extraction:
             name, n = f"{base}_{n}", n + 1
         self.figures[name] = {"value": value, "text": text, "meaning": meaning, "_scope": scope, "_at": a, "_period": self.period}
         return name
+
+    def earlier_session(self, words: str) -> bool:
+        """Whether ``words`` name a session before the report's own (the first one its text names):
+        "三届三次会议" in a report on 三届四次, "十二届" in one on 十三届."""
+        here = _session(words)
+        return bool(here and self.session and here < self.session)
 
     def keep_unplaced(self, m: _Mention, a: int, note: str) -> None:
         self.unplaced.append({"value": m.value, "unit": m.unit, "text": self.t.span(a, m.end), "note": note})
@@ -496,7 +538,7 @@ class _Extraction:
                 self.keep_unplaced(m, start, f"an approximate count ({m.approx}): a bound, not a figure")
                 continue
             depth = clause_before.count("(") + clause_before.count("（") - clause_before.count(")") - clause_before.count("）")
-            fam, key = _family(before, after, m.unit, wide, clause_before)
+            fam, key = _family(before, after, m.unit, wide, clause_before, self.earlier_session(clause_before[-30:]))
             if depth > 0 and (last_class is not None or last_figure is not None):
                 # "38件(联名提案10件),占84.44%": a detail in brackets; the share after it is the outer count's
                 parent = last_class if last_class is not None else None
@@ -512,12 +554,20 @@ class _Extraction:
             scope = _scope(noun.group(0) if noun else clause_before)
             if band and not fam:
                 fam, key = "satisfaction_bands", ""
-            if re.search(r"^([、和及与]|(承办|办理|交办|接办)了?)\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
-                    and self.figures[last_figure[0]]["meaning"] not in ("motions",):
-                verb = re.match(r"^(承办|办理|交办|接办)", before)
+            body_count = bool(_BODY_COUNT.match(before))
+            verb = re.match(r"^(承办|办理|交办|接办)", before)
+            if re.search(rf"^([、和及与]|(承办|办理|交办|接办)了?)\s*(市|县|区|州|省)?({_BODY_NOUNS})\s*$", before) \
+                    and (verb or last_figure is not None and self.figures[last_figure[0]]["meaning"] not in ("motions",)):
                 same = [f for f in self.figures.values() if verb and verb.group(1) in f["text"]] if verb else [self.figures[last_figure[0]]]
                 if same:
-                    fam, key = "figure", same[-1]["meaning"]  # "建议185件、政协提案261件", "承办…117件,…承办政协提案139件": the list goes on
+                    # "建议185件、政协提案261件", "承办…117件,…承办政协提案139件", "其中承办27件,协办4件,承办人大代表建议11件":
+                    # the list goes on
+                    fam, key = "figure", same[-1]["meaning"]
+            elif body_count and last_figure is not None and self.figures[last_figure[0]].get("_body_noun") and scope \
+                    and self.figures[last_figure[0]]["_scope"] not in ("", scope) and self.figures[last_figure[0]]["meaning"] not in ("motions",):
+                fam, key = "figure", self.figures[last_figure[0]]["meaning"]  # "代表建议88件,委员提案107件": the other body's count
+            if fam == "figure" and key == "handled":
+                key = "assigned" if self.unit_report else "to_government"
             previous = last_class or (self.classes[-1] if self.classes and self.classes[-1].sentence >= n - 2 else None)
             if not fam and previous is not None and previous.family == "topics" and re.search(r"(的)?(提案|建议)$", before):
                 fam = "topics"  # "城乡建设与基础设施的提案13件" after other topics
@@ -526,7 +576,17 @@ class _Extraction:
                 if unit_tail:
                     m.end += unit_tail.end()
             if fam == "figure":
-                name = self.add_figure(key, m.value, start, m.end + (noun.end() if noun and key == "submitted" else 0), scope)
+                tail = noun.end() if noun and key == "submitted" else 0
+                if not tail and key not in ("handling_units", "lead_units"):
+                    words = _NOUN_TAIL.match(after)  # "22项重点督办建议": the text runs to the noun the count counts
+                    tail = words.end() if words else 0
+                name = self.add_figure(key, m.value, start, m.end + tail, scope)
+                self.figures[name].setdefault("_body_count", body_count)
+                # a count of one body's items, plainly ("代表建议88件", "收到代表建议88件"), that a count of the other body may follow
+                self.figures[name].setdefault("_body_noun", bool(re.search(rf"^([^，,；;。]{{0,8}}?(收到|承办|办理|交办|提出|接收))?\s*(州|县|市|区|省)?"
+                                                                         rf"({_BODY_NOUNS})\s*$", before)))
+                if key == "followed_up":
+                    self.base_marks.append((m.start, int(m.value)))  # what follows is of these items
                 last_count, last_figure, last_class = m, (name, m), None
                 done = _ALL_REPLIED.match(after)
                 if done and key in ("submitted", "to_government", "filed"):
@@ -577,6 +637,9 @@ class _Extraction:
             if known:
                 last_count, last_class, last_figure = m, None, (known, m)
                 continue
+            words = _NOUN_TAIL.match(after)
+            if words:
+                m.end += words.end()  # "9个专门委员会": kept with the noun it counts
             self.keep_unplaced(m, start, "a count with no meaning found")
             last_count, last_class, last_figure = m, None, None
 
@@ -696,6 +759,7 @@ class _Extraction:
         for b in (results, topics):
             if b is not None:
                 b.pop("kind")
+        self.parts_by_body()
         figures = {}
         bodies: dict[str, set] = {}
         periods: dict[str, set] = {}
@@ -724,6 +788,20 @@ class _Extraction:
                 "breakdowns": others, "unplaced": self.unplaced}
         return Claims.model_validate(data)
 
+    def parts_by_body(self) -> None:
+        """Counts by body printed right after a total they add up to are its parts and share its
+        meaning ("我局承办的建议、提案共15件,州人大代表建议2件,州政协提案3件,县人大代表建议4件,县政协提案6件")."""
+        items = list(self.figures.values())
+        for i, total in enumerate(items):
+            run = []
+            for f in items[i + 1:]:
+                if not f.get("_body_count"):
+                    break
+                run.append(f)
+            if len(run) > 1 and sum(f["value"] for f in run) == total["value"] and any(f["meaning"] != total["meaning"] for f in run):
+                for f in run:
+                    f["meaning"] = total["meaning"]
+
     def link_rates(self, figures: dict) -> None:
         """``derived`` for each rate whose parts the text prints (the vocabulary's rule)."""
         from ..claims_format import Figure
@@ -745,7 +823,7 @@ def extract(text: str, report_id: str = "", title: str = "") -> Claims:
         Claims in the claims format: ``figures``, ``results``/``topics``/``breakdowns``, ``unplaced``;
         every ``text`` is an exact substring of ``text``.
     """
-    claims = _Extraction(text).run()
+    claims = _Extraction(text, title).run()
     return claims.model_copy(update={"id": report_id, "source": claims.source.model_copy(update={"title": title})})
 
 

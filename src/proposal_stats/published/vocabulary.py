@@ -51,7 +51,7 @@ RATES: tuple[Meaning, ...] = (
     Meaning("on_time_rate", "rate", "on-time reply rate: replied by the due date / assigned", r"按[时期](办复|办结|答复)率", ("on_time_rate",),
             ("replied_on_time",), ("to_government", "filed")),
     Meaning("reply_rate", "rate", "reply rate (办复率): replied / assigned", r"(办复|答复|办结|回复|办理|完成)率|%.{0,4}已?经?(办复|答复|办结)",
-            ("reply_rate", "completion_rate", "all_replied_rate"), ("replied",), ("to_government", "filed", "submitted")),
+            ("reply_rate", "completion_rate", "all_replied_rate"), ("replied",), ("to_government", "assigned", "filed", "submitted")),
     Meaning("f2f_rate", "rate", "face-to-face rate (面商率): consulted face to face / assigned", r"面商率|见面率|面办率|面复率",
             ("f2f_rate", "face_to_face_rate"), ("f2f_consulted",), ("to_government", "filed")),
     Meaning("satisfaction_rate", "rate", "satisfaction rate (满意率): satisfied + basically satisfied / feedback forms returned",
@@ -95,6 +95,10 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("motions", "count", "motions (议案; not a CPPCC recommendation, 建议案)", r"(?<!建)议案(?!建议|和建议|、建议)", ("motions",)),
     Meaning("increase", "count", "more than the previous session or term (比上届增加)", r"比.{0,14}(增加|增|多)了?\s*$", ("increase", "collective_increase")),
     Meaning("excellent_proposals", "count", "proposals commended as excellent (优秀提案)", r"优秀提案", ("excellent_proposals",)),
+    Meaning("followed_up", "count", "an earlier session's class-B (planned) items followed up this year (上届B类件, 续办; domain.md §3.3.3)",
+            r"(上届|上年度?|去年|往年|历年)[^，,；;。]{0,16}(B|乙|二)类|续办件|跟踪督办", ("followed_up", "carried_over")),
+    Meaning("committee_count", "count", "special committees (专门委员会) counted: committees, not proposals", r"\d+\s*个\s*(专门委员会|专委会)",
+            ("committee_count",)),
     Meaning("key_proposals", "count", "key proposals (重点提案)", r"重点", ("key_proposals",)),
     Meaning("submitted", "count", "submitted (received) proposals or suggestions",
             r"收到|提交|提出|征集|共有|总数|共计|材料",
@@ -130,6 +134,7 @@ def fold_width(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" else ch for ch in text)
 
 
+@lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """``text`` as the wordings are written: pinyin glosses removed (``規(guī)定`` → ``規定``),
     full-width forms made half-width, traditional characters made simplified (OpenCC ``t2s``)."""
@@ -162,6 +167,7 @@ def meaning_of_name(name: str) -> str:
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
 
 
+@lru_cache(maxsize=65536)
 def own_words(text: str, value=None) -> str:
     """A figure's own words: ``text`` without what states other figures — details in brackets
     ("立案11件(5件未立案提案以书面形式答复)" → "立案11件": the 5 not filed are another count; when the
@@ -286,7 +292,12 @@ def scope_of(name: str, fig: Figure, meaning: str = "") -> tuple[str, ...]:
     (``_term``, ``_previous``: extraction names a figure so when its sentence opens with 五年来 or
     去年), and the bodies it names (``npc``, ``cppcc``, both, or none; ``_npc`` in a name too). Scope
     words the ``meaning`` itself carries (:data:`IMPLIED_SCOPES`) are left out."""
-    text = simplify(own_words(fig.text or "", fig.value))
+    return _scope(name, fig.text or "", fig.value, meaning)
+
+
+@lru_cache(maxsize=65536)
+def _scope(name: str, text: str, value, meaning: str) -> tuple[str, ...]:
+    text = simplify(own_words(text, value))
     year = re.search(r"_((?:19|20)\d{2})(?=_|$)", name) or re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", text)
     words = tuple(scope for scope, pattern in SCOPES if (re.search(pattern, text) or re.search(rf"(^|_){scope}(_|$)", name))
                   and scope not in IMPLIED_SCOPES.get(meaning, ()))
