@@ -6,21 +6,10 @@ means comes from its printed words through the figure vocabulary, and so does it
 
 from __future__ import annotations
 
-from proposal_stats.claims_format import Claims
 from proposal_stats.published.audit import KINDS, audit
 from proposal_stats.published.extract import extract
 
-
-def claims(**kw) -> Claims:
-    return Claims.model_validate({"id": "fixture", "source": {"title": "fictional"}, **kw})
-
-
-def figs(*rows) -> dict:
-    return {f"x{n}": {"value": v, "text": t} for n, (v, t) in enumerate(rows, 1)}
-
-
-def found(c: Claims) -> list[tuple[str, str, str]]:
-    return sorted((f.kind, f.severity, f.where) for f in audit(c))
+from .test_audit_round2 import claims, figs, found
 
 
 # ---- one meaning, two values -------------------------------------------------------------------------
