@@ -14,6 +14,13 @@ returns :class:`~proposal_stats.claims_format.Claims`:
 - ``unplaced``: every number it could not place (a threshold such as 委员3人以上, a share in words
   such as 近一半, a count with no known meaning), with its text: kept, never dropped or guessed.
 
+A count is read by the words around it: the words after it can name it (13件主办件, 9个专门委员会; its
+``text`` then runs to that noun), 交办 is ``assigned``, 承办/办理 with no other subject ``to_government``
+except in a handling unit's report on itself (我局, 住建局主办, or a title naming 局机关), where it and its
+parts by body are ``assigned``; a count of the other body after 代表建议N件 continues the list; class-B
+items of a session before the report's own are ``followed_up``. Figures of one meaning in several
+bodies or periods are named ``_npc``/``_cppcc`` and ``_2023``/``_term``/``_previous``.
+
 Text as it comes is read as printed: traditional characters (OpenCC), full-width digits and percent
 signs, pinyin glosses (``規(guī)定``), Chinese numerals (cn2an: 二百六十九件, 百分之九十五), thousands
 separators, ``%%`` and approximate wording (约, 近, 以上, 超过, 逾, 不到), which the audit checks as
