@@ -2,7 +2,7 @@
 Chromium (the Debian package ``chromium``; Playwright is pointed at it and never downloads a
 browser). One browser session: the page loads with its table and funnel; changing the unit changes
 the table, the unit's figures and the ringed dot; hovering a dot shows its figures; clicking another
-dot picks that unit.
+dot picks that unit; its proposals export to a CSV the browser downloads.
 
 Skipped where no Chromium is installed, except under CI (``CI`` set), where that is a failure:
 ``.ci/run`` installs it.
@@ -68,7 +68,7 @@ def test_dashboard_in_a_real_browser(dashboard):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page = browser.new_page(viewport={"width": 1280, "height": 1200}, accept_downloads=True)
             page.set_default_timeout(60_000)
             page.goto(dashboard)
             table = page.locator("table.ps-t").last  # the proposals table
@@ -106,5 +106,13 @@ def test_dashboard_in_a_real_browser(dashboard):
             expect(figures).to_have_text(name)
             expect(page.locator(".vega-embed svg g.names_marks text")).to_have_text([name])
             assert unit.locator("option:checked").inner_text().startswith(name)
+
+            page.get_by_role("button", name="Export CSV").click()  # what you see, as a file
+            link = page.get_by_role("link", name=re.compile(r"Download .*\.csv"))
+            with page.expect_download() as download:
+                link.click()
+            text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+            shown = int(re.search(r"([\d,]+) proposals ·", page.locator(".ps-x").first.inner_text()).group(1).replace(",", ""))
+            assert text.startswith("proposal_id,title,") and len(text.strip().splitlines()) == 1 + shown
         finally:
             browser.close()

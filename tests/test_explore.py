@@ -292,6 +292,14 @@ def test_paging_and_page_size(app):
     assert app.table.value.count("<tr>") == 17
 
 
+def test_the_measure_toggle_switches_the_funnel_and_its_verdicts(app):
+    app.unit.value = ALL
+    app.measure.value = "on-time rate"
+    assert app.funnel.params.measure == "on-time rate" and "Funnel verdicts (on-time rate)" in app.figures.value
+    app.measure.value = "A share"
+    assert "Funnel verdicts (A share)" in app.figures.value
+
+
 def test_a_click_on_a_dot_picks_the_unit(app):
     from altair.jupyter.jupyter_chart import PointSelection
 

@@ -6,6 +6,7 @@ Each test states what the text prints and the arithmetic the audit then does on 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +237,14 @@ def test_claims_data_round_trips_through_the_claims_format(tmp_path):
     path.write_text(yaml.safe_dump(claims_data(c), allow_unicode=True), encoding="utf-8")
     (back,) = load_claims(path)
     assert back == c
+
+
+def test_english_and_french_copies():
+    # Fictional wire copies: "registered 4,791" of "5,621" received; a French decimal comma and thousands dot
+    c = extract("Westbridge advisors submitted 5,621 proposals，registered 4,791，achieved a handling rate of 99.9 percent。")
+    assert {f.meaning: f.value for f in c.figures.values()} == {"submitted": 5621, "filed": 4791, "reply_rate": Decimal("99.9")}
+    fr = extract("Un total de 5.210 propositions，4.156 ont été officialisées，34,72% ont trait aux affaires économiques。")
+    assert {f.meaning: f.value for f in fr.figures.values()} == {"submitted": 5210, "filed": 4156}
+    assert [x.share_text for x in fr.topics.cats] == ["34,72%"]
+    # 34.72% of 4156: 1443/4156 = 34.7209% → 34.72
+    assert audit(fr) == []

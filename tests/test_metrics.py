@@ -148,3 +148,16 @@ def test_on_time_rate_is_undefined_without_due_dates(tmp_path):
     params = load_params(params_copy(CITY, tmp_path, ledger=str(tmp_path / "nodue.csv")))
     h = headline(read_ledger(params.ledger, params).accepted, params.result_scheme)
     assert (h.on_time, h.on_time_rate) == (0, None)
+
+
+def test_among_is_isin_without_the_python_objects():
+    import numpy as np
+    import pandas as pd
+
+    from proposal_stats.stats.metrics import among
+
+    values = pd.Series(["001", "002", None, "007", "", "002"], dtype="str")
+    for ids in ({"002", "007"}, pd.Series(["002", "007", "009"], dtype="str"), ["", "001"]):
+        expected = values.isin(set(ids)).to_numpy() & values.notna().to_numpy()
+        assert np.array_equal(among(values, ids), expected), ids
+    assert among(values, set()).tolist() == [False] * 6

@@ -437,7 +437,7 @@ def _rate(rep: _Report, name, fig, printed, cats, links) -> list[Finding]:
     if den is None:
         return []
     nums = [rep.find(m, name) for m in of]
-    if all(nums):
+    if nums and all(nums):
         num = sum(v for _, v in nums)
         return _check_rate(rep.c.id, name, fig, printed, num, den[1], " + ".join(n for n, _ in nums), den[0], cats, of)
     if printed is None:

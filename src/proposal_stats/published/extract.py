@@ -178,7 +178,7 @@ def _segment_start(t: _Text, pos: int, floor: int) -> int:
     return starts[-1] if starts else floor
 
 
-_RESULT_AFTER = re.compile(r"^\s*(提案|建议|议案)?[^，,；;。]{0,4}?(所提问题|所提意见建议|所提)?[^，,；;。]{0,24}?(解决|落实|采纳|列入.{0,4}(计划|规划)|留作参考|留做参考)")
+_RESULT_AFTER = re.compile(r"^\s*(提案|建议|议案)?[^，,；;。]{0,4}?(所提问题|所提意见建议|所提)?[^；;。\d%]{0,40}?(解决|落实|采纳|列入.{0,6}(计划|规划)|留作参考|留做参考)[^，,；;。\d%]*")
 _VERB_ONLY = re.compile(r"^[\s的]*(有|共|计|达|为|是|约|其中|达到)?[\s的]*$")
 
 
@@ -202,13 +202,20 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|征求|征询", before + after[:8]) else ("", "")
     if re.match(r"^\s*议案", after) or re.search(r"议案$", before):
         return "figure", "motions"
+    if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
+        return "figure", "key_proposals"
+    if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。\d]{0,10}[，,]?\s*予以(全部)?立案", after):
+        return "figure", "filed"  # "98件提案均符合立案标准,予以全部立案"
     noun = re.match(r"^\s*(件)?\s*(代表建议|建议|提案|意见)", after)
     if noun and re.search(r"提出|收到|提交|征集", (clause or before)[-30:]) and not re.search(r"立案|交由|交办|承办", before[-8:]):
         return "figure", "submitted"
     if _VERB_ONLY.match(before) and wide:
         before = wide + before
     code = _CODE.search(before[-16:] + after[:6])
-    if code or _RESULT_CUE.search(before[-30:]) and not re.search(r"立案|收到|提交|提出|交办|承办", before[-8:]) or _RESULT_AFTER.match(after):
+    cue_after = _RESULT_AFTER.match(after)
+    if cue_after and re.match(r"^\s*(\d+|[一二三四五六七八九十百]+)\s*件", after[cue_after.end():]):
+        cue_after = None  # "…11件,已经解决或基本解决11件": the words name the count after them
+    if code or _RESULT_CUE.search(before[-30:]) and not re.search(r"立案|收到|提交|提出|交办|承办", before[-8:]) or cue_after:
         return "results", ""
     for key, words in _SATISFACTION:
         if re.search(words + r"(?!率|度)", before[-10:]) and not re.search(r"满意率|满意度", before[-10:]):
@@ -219,8 +226,10 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             continue
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
+    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
+        return "figure", "submitted"  # "议案建议共17件"
     tail = before[-14:]
-    if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-24:]):
+    if re.search(r"(共|总共)(收到|提交|征集|提出|接收|承办)|收到|征集|共有|接收", before[-40:]) and not re.search(r"期间收到|闭会", before[-12:]):
         return "figure", "to_government" if re.search(r"政府.{0,6}(共|总共)?(承办|接办|办理)", before[-24:]) else "submitted"
     for key, words in _PROPOSERS:
         if re.search(words, tail):
@@ -231,12 +240,16 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     if entity and _ENTITY.search(entity.group(0)) and not re.search(r"^\s*(交|由|转)?(由)?\d", entity.group(0)):
         return "handling_systems", "government" if "政府" in entity.group(0) else ""
     for m in COUNTS:
-        if re.search(m.wordings, before[-14:]):
+        if re.search(m.wordings, before[-24:] if m.id == "to_government" else before[-14:]):
             return "figure", m.id
     if re.match(r"^\s*(交|由|转)[^，,；;。]{0,6}(政府|单位)[^，,；;。]{0,6}(办理|承办)", after):
         return "figure", "to_government"
     if re.match(r"^(其中)?\s*(市|县|区|州|省)?(人大代表建议|代表建议|建议|政协提案|委员提案|提案)\s*$", before):
         return "figure", "submitted"  # "代表建议93件": a report's count of what it covers
+    if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
+        return "figure", "key_proposals"
+    if re.match(r"^\s*(件)?\s*优秀提案", after):
+        return "figure", "excellent_proposals"
     after_filing = re.match(r"^\s*(提案|建议)?[^，,；;。]{0,8}?(并案|未予?立案|不予?立案)", after)
     if after_filing:
         return "figure", {"并案": "merged"}.get(after_filing.group(2), "not_filed")
@@ -269,6 +282,32 @@ def _scope(text: str) -> str:
     return last[1]
 
 
+# English and French news copies (national reports picked up by China Daily, CGTN, Xinhua French):
+# a segment's first number and the words around it. Ordered: the first pattern that matches wins.
+_LATIN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?![,\d])|\d{1,3}(?:\.\d{3})+(?![.\d%])|\d+(?:[.,]\d{1,2})?)\s*(%|percent|per cent|pour cent)?", re.I)
+_LATIN = (
+    (r"handling rate|received feedback|were handled", "reply_rate", "%"),
+    (r"solved|accepted|adopted", "results", "%"),
+    (r"satisf", "satisfaction_rate", "%"),
+    (r"[ée]conom|politi|social|[ée]colog|cultur", "topics", "%"),
+    (r"undertaking units|handling units", "handling_units", "count"),
+    (r"put on file|registered|deemed useful|officialis|were filed", "filed", "count"),
+    (r"from (cppcc )?members|democratic parties|people's organi[sz]ations|sectoral groups|special committees", "proposer_types", "count"),
+    (r"tabled|raised|submitted|received|propositions|proposals", "submitted", "count"),
+    (r"conseillers|advisors|members", "members_proposing", "count"),
+)
+
+
+# Segments between commas, except a thousands comma (5,621) or a French decimal comma (34,72%).
+_LATIN_SEGMENT = re.compile(r"(?:[^,，。；;\n\x00]|,(?=\d{3}(?!\d))|,(?=\d{1,2}\s*%))+")
+
+
+def _latin_value(digits: str, percent: bool) -> Decimal:
+    if percent or re.fullmatch(r"\d+[.,]\d{1,2}", digits):
+        return Decimal(digits.replace(",", "."))
+    return Decimal(digits.replace(",", "").replace(".", ""))
+
+
 class _Extraction:
     def __init__(self, text: str):
         self.t = _Text(text)
@@ -287,8 +326,9 @@ class _Extraction:
     def add_figure(self, meaning: str, value: Decimal, a: int, b: int, scope: str = "") -> str:
         text = self.t.span(a, b)
         for name, f in self.figures.items():
-            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope:
-                return name  # the same figure stated again
+            between = self.t.norm[f["_at"]: a]
+            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope and not re.search(r"(19|20)\d\d年", between):
+                return name  # the same figure stated again (not a figure of another year)
         base = meaning + (f"_{scope}" if scope and len(self.bodies) > 1 else "")
         name, n = base, 2
         while name in self.figures:
@@ -309,9 +349,40 @@ class _Extraction:
             if m.start() > pos:
                 sentences.append((pos, m.start()))
             pos = m.end()
+        self.marked = "".join("\x00" if self.t.original[self.t.index[i]] in "，、；" else ch for i, ch in enumerate(norm))  # full-width separators
+        latin = [(seg.start(), seg.end()) for seg in _LATIN_SEGMENT.finditer(self.marked)
+                 if not re.search(r"[\u4e00-\u9fff]", seg.group(0)) and re.search(r"[A-Za-z]{3}", seg.group(0))]
+        self.mentions = [m for m in self.mentions if not any(a <= m.start < b for a, b in latin)]  # read by latin()
         for n, (s, e) in enumerate(sentences):
             self.sentence(n, s, e, [m for m in self.mentions if s <= m.start < e])
+        self.latin()
         return self.claims()
+
+    def latin(self) -> None:
+        """Segments in English or French (no Chinese in them): their first number, by the words around it."""
+        norm = self.t.norm
+        for seg in _LATIN_SEGMENT.finditer(self.marked):
+            text = seg.group(0)
+            if re.search(r"[\u4e00-\u9fff]", text) or not re.search(r"[A-Za-z]{3}", text):
+                continue
+            number = _LATIN_NUMBER.search(text)
+            if number is None:
+                continue
+            percent = bool(number.group(2))
+            meaning = next(((m, kind) for words, m, kind in _LATIN if re.search(words, text, re.I) and (kind == "%") == percent), None)
+            a, b = seg.start(), seg.end()
+            value = _latin_value(number.group(1), percent)
+            if meaning is None:
+                self.unplaced.append({"value": value, "unit": "%" if percent else "", "text": self.t.span(a, b), "note": "a number with no meaning found"})
+                continue
+            name, kind = meaning
+            if name in ("results", "topics", "proposer_types"):
+                count = None if percent else _Mention(a + number.start(), a + number.end(), value, "件")
+                share = _Mention(a + number.start(), a + number.end(), value, "%") if percent else None
+                self.classes.append(_Class(name, "", text.strip()[:40], count, share, a, b, sentence=10**6))
+                continue
+            key = self.add_figure(name, value, a, b)
+            self.figures[key]["_latin"] = True
 
     def sentence(self, n: int, s: int, e: int, mentions: list[_Mention]) -> None:
         norm = self.t.norm
@@ -345,6 +416,11 @@ class _Extraction:
                     continue
                 done = re.match(r"^\s*(以上)?\s*的?(提案|建议)?\s*(已经?|均已|已全部)(办复|答复|办结|办理完毕)", after)
                 rate = next((r for r in RATES if re.search(r.wordings, before)), None)
+                if rate is None and re.search(r"(办复|答复|办结|办理完毕)\s*[,，]?\s*$", before):
+                    rate = next(r for r in RATES if r.id == "reply_rate")  # "已经全部按规定时限办结,100%"
+                if rate is None and re.match(r"^\s*[、和及与]\s*$", norm[prev_end: m.start]) and last_figure is not None and last_figure[1] is mentions[i - 1] \
+                        and self.figures[last_figure[0]]["meaning"] == "previous_share":
+                    rate = next(r for r in RATES if r.id == "previous_share")  # "比去年的47.47%、7.53%": the list goes on
                 if done and rate is None:
                     rate = next(r for r in RATES if r.id == "reply_rate")
                     tail = done.end()
@@ -411,9 +487,12 @@ class _Extraction:
             scope = _scope(noun.group(0) if noun else clause_before)
             if band and not fam:
                 fam, key = "satisfaction_bands", ""
-            if re.search(r"^[、和及与]\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
+            if re.search(r"^([、和及与]|(承办|办理|交办|接办)了?)\s*(市|县|区|州|省)?(人大代表建议|代表建议|政协提案|委员提案|提案|建议)$", before) and last_figure is not None \
                     and self.figures[last_figure[0]]["meaning"] not in ("motions",):
-                fam, key = "figure", self.figures[last_figure[0]]["meaning"]  # "建议185件、政协提案261件": the list goes on
+                verb = re.match(r"^(承办|办理|交办|接办)", before)
+                same = [f for f in self.figures.values() if verb and verb.group(1) in f["text"]] if verb else [self.figures[last_figure[0]]]
+                if same:
+                    fam, key = "figure", same[-1]["meaning"]  # "建议185件、政协提案261件", "承办…117件,…承办政协提案139件": the list goes on
             previous = last_class or (self.classes[-1] if self.classes and self.classes[-1].sentence >= n - 2 else None)
             if not fam and previous is not None and previous.family == "topics" and re.search(r"(的)?(提案|建议)$", before):
                 fam = "topics"  # "城乡建设与基础设施的提案13件" after other topics
@@ -574,6 +653,10 @@ class _Extraction:
         breakdowns = []
         for g in groups:
             if g[0].family == "handling_systems" and len(g) == 1:
+                only = g[0]
+                figure = next((f for f in self.figures.values() if f["meaning"] == "to_government" and only.count is not None and f["value"] == only.count.value), None)
+                if figure is not None and only.share is not None:  # "649件交由省政府系统办理,占提案总数的94.3%"
+                    figure["text"] = self.t.span(figure["_at"], only.share.end)
                 continue
             if g[0].family in ("satisfaction",) and len(g) == 1 and g[0].share is None:
                 self.add_figure(g[0].key, g[0].count.value, g[0].start, g[0].end)

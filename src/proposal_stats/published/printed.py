@@ -12,7 +12,8 @@ from fractions import Fraction
 
 # A number followed by a percent sign, allowing the printing quirks seen in real reports:
 # a space before the sign ("77.8 %"), a doubled sign ("98%%"), full-width signs ("％").
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+# English and French copies print "99.9 percent" and "34,72%" (a decimal comma).
+_PERCENT = re.compile(r"(\d+(?:\.\d+|,\d{1,2}(?=\s*%))?)\s*(?:[%％]|percent\b|per cent\b|pour cent\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,14 @@ class PrintedNumber:
 def parse_percent(text: str) -> PrintedNumber | None:
     """The last percentage printed in ``text``, or ``None`` if it prints none.
 
-    ``"占比24.6%"`` → 24.6 at 1 place; ``"77.8 %"`` → 77.8; ``"98%%"`` → 98 at 0 places.
+    ``"占比24.6%"`` → 24.6 at 1 place; ``"77.8 %"`` → 77.8; ``"98%%"`` → 98 at 0 places; ``"34,72%"``
+    (a decimal comma) → 34.72; ``"99.9 percent"`` → 99.9.
     A blank where the number was stripped (``"率为%"``) gives ``None``: missing, never 0.
     """
     found = _PERCENT.findall(text or "")
     if not found:
         return None
-    digits = found[-1]
+    digits = found[-1].replace(",", ".")
     return PrintedNumber(Decimal(digits), len(digits.split(".")[1]) if "." in digits else 0)
 
 

@@ -59,8 +59,13 @@ RATES: tuple[Meaning, ...] = (
             ("satisfaction_rate", "satisfied_or_basic_pct", "satisfied_pct"), ("satisfied", "basically_satisfied"), ("forms_returned",)),
     Meaning("basically_satisfied_rate", "rate", "basically satisfied / feedback forms returned", r"基本满意率",
             ("basically_satisfied_pct",), ("basically_satisfied",), ("forms_returned",)),
+    Meaning("assignment_rate", "rate", "assignment rate (交办率): assigned / filed", r"交办率", ("assignment_rate",), ("to_government",), ("filed",)),
+    Meaning("review_rate", "rate", "replies reviewed by a unit leader (审核率) / replied", r"审核率|审签率", ("review_rate",), (), ("replied",)),
+    Meaning("increase_rate", "rate", "growth over the previous session or term (增幅, 增长)", r"增幅|增长了?\s*$|同比增长|比.{0,12}增长", ("increase_pct",), ("increase",), ()),
+    Meaning("previous_share", "rate", "a share of the year before, printed for comparison (比去年的…%)", r"比(去年|上年|上届)的?\s*$",
+            ("prev_year_A_pct", "prev_year_B_pct", "prev_year_C_pct"), (), ()),
     Meaning("to_government_share", "rate", "share of proposals assigned to the government system", r"交由?.{0,8}政府.{0,12}%",
-            ("to_government_pct",), ("to_government",), ("submitted",)),
+            ("to_government_pct",), ("to_government",), ("submitted", "assigned")),
 )
 
 COUNTS: tuple[Meaning, ...] = (
@@ -77,16 +82,19 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("dissatisfied", "count", "dissatisfied (不满意)", r"不满意", ("dissatisfied",)),
     Meaning("basically_satisfied", "count", "basically satisfied (基本满意)", r"基本满意", ("basically_satisfied",)),
     Meaning("satisfied", "count", "satisfied (满意)", r"满意", ("satisfied",)),
-    Meaning("lead_items", "count", "items a unit leads (主办件)", r"主办件|主办的?(建议|提案)|^\s*(其中)?\s*承办\s*$", ("lead_items",)),
+    Meaning("lead_items", "count", "items a unit leads (主办件)", r"主办件|主办的?(建议|提案)|主办的\s*$|^\s*(其中)?\s*承办\s*$", ("lead_items",)),
     Meaning("co_items", "count", "items a unit co-handles (协办件, 会办件)", r"协办|会办", ("co_items",)),
     Meaning("lead_units", "count", "lead units (主办单位)", r"主办单位|牵头单位", ("lead_units",)),
     Meaning("handling_units", "count", "handling units (承办单位)", r"(家|个).{0,10}(单位|部门)|承办单位", ("handling_units", "handlers")),
     Meaning("to_government", "count", "assigned to the government system (交政府系统办理)",
-            r"政府系统|交由?.{0,8}政府.{0,8}(办理|承办)|政府.{0,6}(承办|接办|办理)|归属.{0,4}政府", ("to_government", "assigned_to_government")),
+            r"政府系统|交由?.{0,8}政府.{0,10}(办理|承办)|政府.{0,6}(承办|接办|办理)|归属.{0,4}政府", ("to_government", "assigned_to_government")),
+    Meaning("assigned", "count", "assigned to handling units (交办)", r"交办(?!率|会)", ("assigned",)),
     Meaning("replied", "count", "replied (办复)", r"办复|答复|办结|办理完毕|回复", ("replied", "all_replied")),
     Meaning("members_proposing", "count", "members who submitted proposals", r"委员.{0,4}人次|名委员|位委员|委员\d+人",
             ("members_proposing", "member_person_times", "person_times")),
-    Meaning("motions", "count", "motions (议案)", r"议案", ("motions",)),
+    Meaning("motions", "count", "motions (议案)", r"议案(?!建议|和建议|、建议)", ("motions",)),
+    Meaning("increase", "count", "more than the previous session or term (比上届增加)", r"比.{0,14}(增加|增|多)了?\s*$", ("increase", "collective_increase")),
+    Meaning("excellent_proposals", "count", "proposals commended as excellent (优秀提案)", r"优秀提案", ("excellent_proposals",)),
     Meaning("key_proposals", "count", "key proposals (重点提案)", r"重点", ("key_proposals",)),
     Meaning("submitted", "count", "submitted (received) proposals or suggestions",
             r"收到|提交|提出|征集|共有|总数|共计|材料",
@@ -191,7 +199,7 @@ def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...],
         of, over = rate_parts(meanings[name])
         nums = [_nearest(names, meanings, figures, i, m) for m in of]
         den = next((d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d), None)
-        if den and all(nums):
+        if den and nums and all(nums):
             out[name] = (tuple(nums), den)
     return out
 

@@ -173,6 +173,10 @@ def timeliness_html(t: pd.Series, deadline: str) -> str:
             f"<span class='ps-muted'>Deadline rule: {esc(deadline)}.</span></p>")
 
 
+def _dropdown(description: str, width: str = "auto") -> w.Dropdown:
+    return w.Dropdown(description=description, layout=w.Layout(width=width), style={"description_width": "initial"})
+
+
 class Explorer:
     """The explorer's widgets and what they do.
 
@@ -208,13 +212,12 @@ class Explorer:
         if start_path not in {str(p) for p, _ in self.annual}:
             raise FileNotFoundError(f"{start}: not among the params files opened")
 
-        dd = lambda desc, width="auto": w.Dropdown(description=desc, layout=w.Layout(width=width), style={"description_width": "initial"})  # noqa: E731
-        self.report_picker = dd("Report", "100%")
+        self.report_picker = _dropdown("Report", "100%")
         self.report_picker.options = [(self._report_label(p), str(path)) for path, p in self.annual]
         self.report_picker.value = start_path
-        self.unit = dd("Handling unit", "420px")
-        self.role, self.status, self.topic = dd("Role"), dd("Result"), dd("Topic")
-        self.sort_by = dd("Sort by")
+        self.unit = _dropdown("Handling unit", "420px")
+        self.role, self.status, self.topic = _dropdown("Role"), _dropdown("Result"), _dropdown("Topic")
+        self.sort_by = _dropdown("Sort by")
         self.descending = w.Checkbox(description="descending", indent=False, layout=w.Layout(width="auto"))
         self.page_size = w.Dropdown(options=PAGE_SIZES, value=page_size, description="rows", layout=w.Layout(width="110px"),
                                     style={"description_width": "initial"})
@@ -223,8 +226,8 @@ class Explorer:
         self.page_label = w.HTML()
         self.measure = w.ToggleButtons(options=list(explore.FUNNELS), value="A share", style={"button_width": "auto"})
         self.compare = w.SelectMultiple(description="Compare", rows=7, layout=w.Layout(width="420px"), style={"description_width": "initial"})
-        self.export_csv = w.Button(description="Export CSV", icon="download", layout=w.Layout(width="auto"))
-        self.export_xlsx = w.Button(description="Export XLSX", icon="download", layout=w.Layout(width="auto"))
+        self.export_csv = w.Button(description="Export CSV", layout=w.Layout(width="auto"))
+        self.export_xlsx = w.Button(description="Export XLSX", layout=w.Layout(width="auto"))
         self.download = w.HTML()
         self.show_corpus = w.Checkbox(description="include the published corpus", value=bool(self.audits), indent=False,
                                       disabled=not self.audits, layout=w.Layout(width="auto"))
@@ -270,7 +273,7 @@ class Explorer:
         self.page_size.observe(self._first_page, "value")
         self.prev_page.on_click(lambda _: self._turn(-1))
         self.next_page.on_click(lambda _: self._turn(1))
-        self.measure.observe(lambda ch: self._set_chart_param("measure", ch["new"]), "value")
+        self.measure.observe(self._set_measure, "value")
         self.compare.observe(lambda _: self.redraw(), "value")
         self.export_csv.on_click(lambda _: self.export("csv"))
         self.export_xlsx.on_click(lambda _: self.export("xlsx"))
@@ -359,8 +362,10 @@ class Explorer:
         if picked and picked[0].get("handling_unit") in [v for _, v in self.unit.options]:
             self.unit.value = picked[0]["handling_unit"]
 
-    def _set_chart_param(self, name: str, value) -> None:
-        setattr(self.funnel.params, name, value)
+    def _set_measure(self, change) -> None:
+        """Show the other funnel (a parameter of the chart), and its verdicts in the overview."""
+        self.funnel.params.measure = change["new"]
+        self.redraw()
 
     def _first_page(self, _=None) -> None:
         self.page = 0
@@ -542,6 +547,7 @@ class Explorer:
             raise ValueError(f"export as csv or xlsx, not {kind!r}")
         ix, sel = self.index, self.selection
         p = ix.report.params
+        self.download.value = f"<span class='ps-note'>Preparing {len(self.rows):,} proposals…</span>"
         picked = ", ".join(f"{k} = {v}" for k, v in vars(sel).items() if v not in (ALL, False, "proposal_id"))
         frame = ix.rows.iloc[self.rows].reset_index(drop=True)
         tables = [Table("selection", frame, about=f"the proposals selected ({picked or 'all government-system proposals'}), one row each",

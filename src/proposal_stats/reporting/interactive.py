@@ -88,7 +88,10 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
     counted = base.mark_text(align="center", dy=-11, fontSize=10, color="#555555").encode(
         x=alt.X("base:Q"), y=y, text=alt.Text("count_label:N")).transform_filter(alt.datum.group_first & (alt.datum.same_point > 1)).properties(name="counts")
     layers = alt.layer(limits, target, dots, counted, ring, label).add_params(p_measure, p_focus, p_compare)
-    return _config(layers.properties(width=width, height=height))
+    units = points["handling_unit"].nunique()
+    about = (f"Funnel plot of {units} handling units: each unit's rate (the A share, or the on-time rate) against its number "
+             "of proposals, with 95% and 99.8% control limits around the pooled rate. Hover a dot for the unit's figures; click it to pick the unit.")
+    return _config(layers.properties(width=width, height=height, description=about))
 
 
 def trend_chart(trends: pd.DataFrame, focus: str = "", width: int = 420, height: int = 220) -> alt.LayerChart:

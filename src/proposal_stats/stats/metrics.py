@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from ..messages import N_
@@ -229,6 +230,20 @@ class Headline:
         }
 
 
+def among(values: pd.Series, ids) -> np.ndarray:
+    """Whether each of ``values`` is one of ``ids`` (a boolean array; missing values are not).
+
+    Arrow's hash lookup: ``Series.isin`` with many Arrow strings first turns each into a Python object
+    (130,000 assignments among 100,000 proposal ids: 1.8 s against 0.02 s here).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.is_in(pa.array(values, type=pa.string(), from_pandas=True),
+                     value_set=pa.array(list(ids) if isinstance(ids, (set, frozenset)) else ids, type=pa.string(), from_pandas=True))
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
 def government_system(ledger: pd.DataFrame) -> pd.DataFrame:
     """Rows of an accepted ledger whose ``handling_system`` is ``government``."""
     return ledger[ledger["handling_system"] == "government"]
@@ -302,7 +317,7 @@ def headline(ledger: pd.DataFrame, scheme: ResultScheme, assignments: pd.DataFra
 def _handling_units(gov: pd.DataFrame, assignments: pd.DataFrame | None) -> int:
     if assignments is None:
         return int(gov.loc[gov["lead_unit"] != "", "lead_unit"].nunique())
-    replying = assignments[assignments["proposal_id"].isin(set(gov["proposal_id"])) & assignments["unit_role"].isin(["lead", "sole", "separate"])]
+    replying = assignments[among(assignments["proposal_id"], gov["proposal_id"]) & assignments["unit_role"].isin(["lead", "sole", "separate"]).to_numpy()]
     return int(replying["handling_unit"].nunique())
 
 
@@ -323,8 +338,8 @@ def per_unit(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme: ResultS
         assignments; a proposal counts once per unit. Sorted by ``as_lead`` + ``separately``
         descending, then unit name.
     """
-    gov_ids = set(proposals.loc[proposals["handling_system"] == "government", "proposal_id"])
-    a = assignments[assignments["proposal_id"].isin(gov_ids)]
+    gov_ids = proposals.loc[proposals["handling_system"] == "government", "proposal_id"]
+    a = assignments[among(assignments["proposal_id"], gov_ids)]
     replying = a[a["unit_role"].isin(["lead", "sole", "separate"])]
     units = sorted(set(a["handling_unit"]))
     role = a.assign(role=a["unit_role"].replace({"sole": "lead"}))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..params import ResultScheme
+from .metrics import among
 
 
 def ndtri(p: float) -> float:
@@ -246,7 +247,7 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         days_median, days_p90, dissatisfied_rehandled``.
     """
     gov = proposals[proposals["handling_system"] == "government"]
-    a = assignments[assignments["proposal_id"].isin(set(gov["proposal_id"]))]
+    a = assignments[among(assignments["proposal_id"], gov["proposal_id"])]
     roles = a.assign(role=a["unit_role"].replace({"sole": "lead"})).groupby(["handling_unit", "role"]).size().unstack(fill_value=0)
     roles = roles.reindex(columns=["lead", "co_handler", "separate"], fill_value=0)
     replying = a[a["unit_role"].isin(["lead", "sole", "separate"])].merge(
