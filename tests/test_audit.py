@@ -200,7 +200,7 @@ def test_the_whole_corpus_converts_and_loads():
 def test_comparability_through_schemes():
     (pref,) = load_claims(CORPUS / "chuxiong-pref-cppcc-11-2-gov-2023.yaml")
     share, note = comparable_resolution_share(pref)
-    assert share is None and "also covers in_progress" in note  # “已经解决或正在解决”
+    assert share is None and "also covers being resolved" in note  # “已经解决或正在解决”
     (npc,) = load_claims(CORPUS / "chuxiong-city-npc-10-5-2025.yaml")
     assert comparable_resolution_share(npc) == (pytest.approx(60), "")  # 147/245 “已解决或基本解决”
 

@@ -53,3 +53,27 @@ def test_font_subset_is_deterministic_and_keeps_rare_characters():
     assert subset_font(chars) == first  # no timestamp: the HTML stays byte-identical
     cmap = TTFont(io.BytesIO(first)).getBestCmap()
     assert all(ord(c) in cmap for c in chars) and ord("汉") not in cmap
+
+
+def test_chart_words_follow_the_report_language_and_draw_in_the_sc_face():
+    from matplotlib import font_manager
+
+    from proposal_stats.reporting.i18n import Translator
+
+    cats = [CategoryFigure("A", "已解决或正在解决", ("resolved", "in_progress"), 177, None)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = charts.category_chart(cats, "办理结果类别", t=Translator("zh-CN"))
+        fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "提案件数"
+    assert font_manager.findfont(ax.xaxis.label.get_fontproperties()).face_index == 2  # Noto Sans CJK SC
+    english = charts.category_chart(cats, "Result categories")
+    assert english.axes[0].get_xlabel() == "proposals"
+
+
+def test_traditional_glyphs_use_the_tc_face():
+    from matplotlib import font_manager
+
+    fig = charts.category_chart([CategoryFigure("A", "已解決", ("resolved",), 1, None)], "辦理結果", glyphs="traditional")
+    assert font_manager.findfont(fig.axes[0].title.get_fontproperties()).face_index == 3  # Noto Sans CJK TC

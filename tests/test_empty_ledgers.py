@@ -40,7 +40,7 @@ def _params(tmp_path: Path, body: str, header: str) -> Path:
 @pytest.mark.parametrize("case", CASES)
 def test_every_section_copes(tmp_path, case):
     report = build_annual_report(_params(tmp_path, *CASES[case]))
-    html = "".join(section.html() for section in report.sections())
+    html = re.sub(r"base64,[A-Za-z0-9+/=]+", "", "".join(section.html() for section in report.sections()))  # not the charts' bytes
     assert not re.search(r"\bnan\b|NaN|NaT|\bNone\b(?!\.)", html)
     report.write_outputs(tmp_path / "out")
     perf = report.performance

@@ -246,7 +246,7 @@ def test_side_by_side_with_the_corpus_caveats(county):
     corpus = load_corpus(ROOT / "params" / "published-audit.yaml")
     df = explore.side_by_side([build_annual_report(CITY), build_annual_report(county[0])], corpus)
     city = df[df["id"] == "chuxiong-city-2022"].iloc[0]
-    assert not city.comparable and "in_progress" in city.note and city.synthetic  # 已解决或正在解决
+    assert not city.comparable and "being resolved" in city.note and city.synthetic  # 已解决或正在解决
     fictional = df[df["id"] == "county-2024"].iloc[0]
     assert fictional.comparable and fictional.resolved_share == pytest.approx(100 * 4 / 19, abs=0.005)  # 21.05
     published = df[df["source"] == "published"]

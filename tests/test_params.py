@@ -86,7 +86,7 @@ def test_relative_paths_are_taken_from_the_params_folder(tmp_path):
 
 def test_misspelt_key_is_named_as_unknown_first(tmp_path):
     path = params_copy(CITY, tmp_path)
-    text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:")
+    text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ParamsError) as info:
         load_params(path)
@@ -96,7 +96,7 @@ def test_misspelt_key_is_named_as_unknown_first(tmp_path):
 
 def test_every_problem_is_listed_at_once(tmp_path):
     path = params_copy(CITY, tmp_path, year="last year", ledger=str(tmp_path / "nowhere.csv"))
-    text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:").replace("    label:", "    lable:", 1)
+    text = path.read_text(encoding="utf-8").replace("jurisdiction:", "jurisdicton:", 1).replace("    label:", "    lable:", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ParamsError) as info:
         load_params(path)

@@ -108,8 +108,68 @@ def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
     assert "params_file = " not in text  # no code shown
 
 
-def test_html_is_self_contained_and_quiet(rendered):
-    html = (rendered / "report.html").read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def rendered_zh(project, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The reference report in Chinese (`--language zh-CN`), in a folder of its own."""
+    params = params_copy(CITY, tmp_path_factory.mktemp("zh"))
+    result = run_cli("report", "--language", "zh-CN", str(params), cwd=project)
+    assert result.returncode == 0, result.stderr
+    return params.parent / "out", result
+
+
+#: Latin text a Chinese report may show: citations, and the names of files, schemes and fingerprints.
+ALLOWED_LATIN = {"Spiegelhalter", "Stat", "Med", "Qual", "Saf", "Health", "Care", "Wilson", "SHA", "utf", "HTML"}
+
+
+def english_words(text: str) -> set[str]:
+    """Words of three or more Latin letters that are not a file name, path, identifier or hash."""
+    tokens = re.findall(r"[A-Za-z0-9_./:\-]+", text)
+    words = set()
+    for token in tokens:
+        if re.search(r"[/._\-]|\d", token.strip(".:")):  # a path, file name, identifier, version or hash
+            continue
+        words |= {w for w in re.findall(r"[A-Za-z]{3,}", token) if w not in ALLOWED_LATIN}
+    return words
+
+
+def test_chinese_report_has_no_english_left_and_the_same_figures(rendered_zh, rendered):
+    out, result = rendered_zh
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    body = re.sub(r"<code>.*?</code>", " ", html[html.index("<body"):], flags=re.S)
+    text = text_of(body)
+    assert english_words(text) == set(), sorted(english_words(text))
+    alts = " ".join(re.findall(r'alt="([^"]*)"', html))
+    assert english_words(alts) == set() and "办理结果类别条形图：A (已解决或正在解决) 177 = 71.37%" in alts
+    for expected in ["主要数据", "提案总数 269 “共提出提案269件” 一致", "交政府系统办理 248", "承办单位（主办） 31",
+                     "已办复 248 = 100.00%", "面商 248 = 100.00% “面商率100%” 一致", "177 = 71.37%", "61 = 24.60%", "10 = 4.03%",
+                     "合成数据。", "承办单位办理情况", "办理时效", "满意度", "审计信号", "数据质量", "方法", "附录：提案清单", "数据来源"]:
+        assert expected in text, expected
+    # the same figures, the same machine-readable files: only the words change
+    zh, en = (json.loads((d / "summary.json").read_text(encoding="utf-8")) for d in (out, rendered))
+    assert zh["language"] == "zh-CN" and en["language"] == "en"
+    assert {k: v for k, v in zh.items() if k not in ("language", "provenance")} == {k: v for k, v in en.items() if k not in ("language", "provenance")}
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in rendered.iterdir())
+    assert "生成 HTML" in result.stderr and "秒" in result.stderr  # the command speaks the report's language
+
+
+def test_chinese_report_embeds_the_sc_face(rendered_zh):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    html = (rendered_zh[0] / "report.html").read_text(encoding="utf-8")
+    face = re.search(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", html)
+    font = TTFont(io.BytesIO(base64.b64decode(face.group(1))))
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"  # never the Japanese face
+    assert "local('PingFang SC Regular')" in html
+
+
+@pytest.mark.parametrize("which", ["en", "zh-CN"])
+def test_html_is_self_contained_and_quiet(which, rendered, rendered_zh):
+    html = ((rendered if which == "en" else rendered_zh[0]) / "report.html").read_text(encoding="utf-8")
+    assert len(html.encode("utf-8")) <= 400_000  # the reference report, fonts and charts included
     assert "<script" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
@@ -128,22 +188,24 @@ def test_html_embeds_a_font_for_every_chinese_character_it_shows(rendered):
     from proposal_stats.reporting.fonts import EMBEDDED_FAMILY, characters_needing_font
 
     html = (rendered / "report.html").read_text(encoding="utf-8")
-    face = re.search(r"@font-face\{font-family:'([^']+)';src:url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", html)
+    face = re.search(r"@font-face\{font-family:'([^']+)';src:[^;]*url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
     assert face and face.group(1) == EMBEDDED_FAMILY
     font = TTFont(io.BytesIO(base64.b64decode(face.group(2))))
     shown = characters_needing_font(re.sub(r"<[^>]+>", "", html[html.index("<body") :]))
     assert "楚" in shown and "䶮" not in shown
     missing = [c for c in shown if ord(c) not in font.getBestCmap()]
     assert missing == []
-    stack = re.search(r"--ps-font: ([^;]+);", html).group(1)  # the report's own text uses it, after the reader's fonts
-    assert stack.index("'PingFang SC'") < stack.index(f"'{EMBEDDED_FAMILY}'")
+    stack = re.search(r"--ps-font: ([^;]+);", html).group(1)  # the report's own text uses it, first
+    assert stack.startswith(f"'{EMBEDDED_FAMILY}'")
+    assert "local('PingFang SC Regular')" in html  # the reader's own Chinese font before the embedded one
 
 
-def test_rendering_twice_gives_identical_html(tmp_path):
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_rendering_twice_gives_identical_html(tmp_path, language):
     params = params_copy(CITY, tmp_path)
-    first = render_report(params).output_dir / "report.html"
+    first = render_report(params, language=language).output_dir / "report.html"
     before = first.read_bytes()
-    second = render_report(params)
+    second = render_report(params, language=language)
     assert (second.output_dir / "report.html").read_bytes() == before
     assert second.stderr == []
 
@@ -280,3 +342,23 @@ def test_a_failed_render_removes_the_folders_it_created(tmp_path):
     with pytest.raises(RenderError):
         render_report(params)
     assert not (tmp_path / "new").exists()
+
+
+def test_corpus_report_in_chinese(tmp_path):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "params" / "published-audit.yaml").read_text(encoding="utf-8"))
+    data.update(claims=str(ROOT / "data" / "published"), output_dir=str(tmp_path / "out"), notebook=str(ROOT / "notebooks" / "published_audit.ipynb"))
+    params = tmp_path / "published-audit.yaml"
+    params.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = render_report(params, language="zh-CN")
+    html = (result.output_dir / "report.html").read_text(encoding="utf-8")
+    text = text_of(re.sub(r"<code>.*?</code>", " ", html[html.index("<body"):], flags=re.S))
+    for expected in ["政协提案和人大代表建议办理情况公开报告核算", "已核算的报告", "发现的种类", "各地已解决占比比较", "历年趋势", "约数措辞", "不可比"]:
+        assert expected in text, expected
+    # Every heading, sentence, header, caption and label is Chinese; the table cells hold the claims
+    # files' own text (jurisdictions as they spell them, figure names such as "filed").
+    words = re.findall(r"<(h1|h2|p|th|caption)[^>]*>(.*?)</\1>", html[html.index("<body"):], flags=re.S)
+    assert english_words(text_of(" ".join(w for _, w in words))) == set()
+    kinds = re.findall(r"<td class=\"ps-(?:bad|warn|muted)\">(.*?)</td><td>(.*?)</td>", html)
+    assert kinds and english_words(" ".join(a + " " + b for a, b in kinds)) == set()  # severities and kinds in words

@@ -32,7 +32,7 @@ err = _console(stderr=True)
 
 def _error(message: str, t=None) -> None:
     """``error: message`` on standard error (``error:`` in the report's language when ``t`` is given)."""
-    err.print(Text((t("error:") if t else "error:") + " ", style="red") + Text(message))
+    err.print(Text((t(Msg("error:")) if t else "error:") + " ", style="red") + Text(message))
 
 REFERENCE_PARAMS = Path("params") / "chuxiong-city-2022.yaml"
 
@@ -138,7 +138,7 @@ def report(
                     rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
                     ledger=str(result.ledger), params=str(path)))))
             for text in result.warnings:
-                err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
+                err.print(Text(t(Msg("warning:")) + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
 

@@ -28,15 +28,17 @@ class Msg(str):
     """An English sentence that keeps its message id and arguments for translation.
 
     ``Msg("the row has %(n)s cells", n=3) == "the row has 3 cells"``; ``.msgid`` is the template,
-    ``.args`` the arguments (themselves ``Msg`` when they are words to translate). A message with no
-    arguments is not formatted, so a literal ``%`` needs no escaping there.
+    ``.args`` the arguments (themselves ``Msg`` when they are words to translate; a list is shown
+    joined with ", ", in the report with the language's own separator). A message with no arguments
+    is not formatted, so a literal ``%`` needs no escaping there.
     """
 
     msgid: str
     args: dict[str, Any]
 
     def __new__(cls, msgid: str, /, **args: Any) -> Msg:
-        self = super().__new__(cls, msgid % args if args else msgid)
+        shown = {k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in args.items()}
+        self = super().__new__(cls, msgid % shown if args else msgid)
         self.msgid, self.args = msgid, args
         return self
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .messages import N_
+
 #: Columns of a ledger file, in the order the README documents them.
 LEDGER_COLUMNS: Final[tuple[str, ...]] = (
     "proposal_id",  # 提案号, kept as text: "007" stays "007"
@@ -99,3 +101,13 @@ def place_names(text: str) -> tuple[str, ...]:
     name = match.group(1)
     short = short_place_form(name)
     return (name, short) if short != name else (name,)
+
+#: Each normalised status in words (marked for translation: reports show them in their language).
+STATUS_WORDS: Final[dict[str, str]] = {
+    "resolved": N_("resolved"),
+    "partly_resolved": N_("partly resolved"),
+    "in_progress": N_("being resolved"),
+    "planned": N_("planned"),
+    "not_feasible_now": N_("not feasible now"),
+    "for_reference": N_("for reference"),
+}

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..messages import Msg, N_
 from ..params import ReportParams, ResultScheme
 from ..terms import LEDGER_COLUMNS, UNIT_ROLES
 from . import normalise as nz
@@ -105,22 +106,23 @@ class Ledger:
         """The warning-level problems (their rows are kept)."""
         return self.problems[self.problems["severity"] == "warning"]
 
-    def acceptance(self) -> str:
+    def acceptance(self) -> Msg:
         """One line: how many rows were accepted and, when some were rejected, why — the errors of
         the whole file (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``),
         else the rules that rejected most rows."""
         accepted = self.rows_read - len(self.rejected)
-        line = f"{accepted} of {self.rows_read} rows accepted"
+        line = Msg("%(accepted)s of %(read)s rows accepted", accepted=accepted, read=self.rows_read)
         if self.rows_read == 0:
-            return line + ": the ledger has a header but no rows"
+            return Msg("%(line)s: the ledger has a header but no rows", line=line)
         if not len(self.rejected):
             return line
         errors = self.errors
         whole = errors[errors["rule"].map(lambda r: RULES[r].scope == "file").astype(bool)]
         if len(whole):
-            return f"{line}: " + "; ".join(whole["message"])
+            return Msg("%(line)s: %(why)s", line=line, why=list(whole["message"]))
         counts = errors[errors["rule"] != "rejected_sibling"].drop_duplicates(["line", "rule"])["rule"].value_counts()
-        return f"{line}: " + ", ".join(f"{rule} on {n} row(s)" for rule, n in counts.head(3).items()) + (", …" if len(counts) > 3 else "")
+        why = [Msg("%(rule)s on %(n)s row(s)", rule=rule, n=int(n)) for rule, n in counts.head(3).items()] + (["…"] if len(counts) > 3 else [])
+        return Msg("%(line)s: %(why)s", line=line, why=why)
 
 
 def file_sha256(path: Path) -> str:
@@ -197,7 +199,8 @@ class _Problems:
                     "value": values.to_numpy(),
                     "rule": rule,
                     "severity": RULES[rule].severity,
-                    "message": message.loc[rows].astype("str").to_numpy() if isinstance(message, pd.Series) else message,
+                    # objects, not text: a message stays a Msg, so the report can show it in its language
+                    "message": message.loc[rows].to_numpy(dtype=object) if isinstance(message, pd.Series) else np.full(len(rows), message, dtype=object),
                 }
             )
         )
@@ -206,7 +209,7 @@ class _Problems:
         """One problem for the whole file, reported at the header's line. An error rejects every row."""
         self.frames.append(pd.DataFrame({
             "row": [FILE_ROW], "line": [self.raw.header_line], "column": [self.header_of.get(column, column)], "value": [""],
-            "rule": [rule], "severity": [RULES[rule].severity], "message": [message],
+            "rule": [rule], "severity": [RULES[rule].severity], "message": pd.Series([message], dtype=object),
         }))
 
     def frame(self) -> pd.DataFrame:
@@ -330,20 +333,20 @@ def read_ledger(
     for row, (n, written) in raw.short_rows.items():
         by_count.setdefault(n, {})[row] = written
     for n, written in by_count.items():
-        problems.add(cells.index.isin(list(written)), "row_shape", "row", f"the row has {n} cells, the header has {len(raw.header)}",
+        problems.add(cells.index.isin(list(written)), "row_shape", "row", Msg("the row has %(n)s cells, the header has %(header)s", n=n, header=len(raw.header)),
                      pd.Series(written, dtype="str"))
     if raw.hidden_rows:
         problems.add(cells.index.isin(raw.hidden_rows), "hidden_row", "row",
-                     "the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted")
+                     Msg("the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted"))
     for name in raw.hidden_columns:
-        problems.add_file("hidden_column", name, "the workbook hides this column: Excel does not show it, but it is read"
-                          + (" and used" if header_key(name) in aliases else ""))
+        problems.add_file("hidden_column", name, Msg("the workbook hides this column: Excel does not show it, but it is read and used")
+                          if header_key(name) in aliases else Msg("the workbook hides this column: Excel does not show it, but it is read"))
 
     problems.ids = text["proposal_id"]
     totals = np.zeros(len(cells), dtype=bool)
     for name in cells.columns:  # a cell reading 合计 (or 总计, 小计, 共计) marks a totals row, not a proposal
         totals |= nz.by_unique(cells[name], lambda u: u.str.strip().isin(_TOTALS_SPELLINGS)).to_numpy(dtype=bool)
-    problems.add(totals, "totals_row", "row", "a totals row (合计), not a proposal: not counted")
+    problems.add(totals, "totals_row", "row", Msg("a totals row (合计), not a proposal: not counted"))
     problems.totals = totals
     values = _normalise(text, params, problems, canonical_at)
     values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
@@ -359,7 +362,7 @@ def read_ledger(
     bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
     siblings = np.isin(codes, codes[bad & named]) & named & ~bad
     if siblings.any():
-        problems.add(pd.Series(siblings, index=ids.index), "rejected_sibling", "proposal_id", "another row of this proposal was rejected", text["proposal_id"])
+        problems.add(pd.Series(siblings, index=ids.index), "rejected_sibling", "proposal_id", Msg("another row of this proposal was rejected"), text["proposal_id"])
         found = problems.frame()
         bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
 
@@ -434,18 +437,19 @@ _TOTALS_SPELLINGS = frozenset(TOTALS_WORDS) | {w[0] + gap + w[1:] for w in TOTAL
 
 #: How messages name a canonical column in words (the header a user would write is added from the aliases).
 COLUMN_WORDS = {
-    "proposal_id": "proposal-id", "lead_unit": "lead-unit", "handling_unit": "handling-unit", "unit_role": "unit-role",
-    "replied_at": "reply-date", "result_category": "result-category",
+    "proposal_id": N_("proposal-id"), "lead_unit": N_("lead-unit"), "handling_unit": N_("handling-unit"), "unit_role": N_("unit-role"),
+    "replied_at": N_("reply-date"), "result_category": N_("result-category"),
 }
 
 
-def _missing_column_message(column: str) -> str:
+def _missing_column_message(column: str) -> Msg:
     """``no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位, …)``: the fix in the user's words."""
     names = [a for a in shipped_aliases().get(column, ()) if not a.isascii()][:4]
-    words = COLUMN_WORDS.get(column, column.replace("_", " "))
+    words = Msg(COLUMN_WORDS[column]) if column in COLUMN_WORDS else column.replace("_", " ")
     if not names:
-        return f"no {words} column ({column} or an alias; see README, Ledger format)"
-    return f"no {words} column ({names[0]} or an alias: {', '.join(names[1:])}, {column}, …; or add yours under column_aliases)"
+        return Msg("no %(words)s column (%(column)s or an alias; see README, Ledger format)", words=words, column=column)
+    return Msg("no %(words)s column (%(first)s or an alias: %(others)s, %(column)s, …; or add yours under column_aliases)",
+               words=words, first=names[0], others=", ".join(names[1:]), column=column)
 
 
 def _rows_in(rows: pd.Series, n: int) -> np.ndarray:
@@ -499,7 +503,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     def vocab(col: str, words: dict, default: str = "", rule: str = "unparseable_value") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
         known = "、".join(dict.fromkeys(k for k in words if not k.isascii())) or ", ".join(dict.fromkeys(words))
-        problems.add(mapped.isna(), rule, col, f"not a known {col.replace('_', ' ')} (known: {known})", text[col])
+        problems.add(mapped.isna(), rule, col, Msg("not a known %(what)s (known: %(known)s)", what=col.replace("_", " "), known=known), text[col])
         out[col] = nz.blank_for_missing(mapped)
         if default and col not in present:
             out[col] = default
@@ -509,7 +513,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     vocab("handling_system", HANDLING_SYSTEM_WORDS, default="government")
     if "handling_system" in present:  # a blank cell cannot be guessed: it decides the government base
         problems.add(out["handling_system"] == "", "unparseable_value", "handling_system",
-                     "the handling system is blank (政府 government, 党委, 人大, 政协, …)", text["handling_system"])
+                     Msg("the handling system is blank (政府 government, 党委, 人大, 政协, …)"), text["handling_system"])
     vocab("satisfaction", nz.SATISFACTION_WORDS)
     vocab("second_satisfaction", nz.SATISFACTION_WORDS)
     vocab("unit_role", nz.UNIT_ROLE_WORDS)
@@ -517,21 +521,21 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         parsed = nz.parse_dates(text[col], problems.raw.epoch)
         blank = nz.by_unique(text[col], lambda u: (u.str.strip() == "").astype(bool))
-        problems.add(~blank & parsed.isna(), "unparseable_value", col, "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)", text[col])
+        problems.add(~blank & parsed.isna(), "unparseable_value", col, Msg("not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)"), text[col])
         out[col] = parsed
 
     f2f_unknown = nz.by_unique(text["f2f_consulted"], lambda u: nz.parse_vocabulary(u, nz.F2F_WORDS).isna())
-    problems.add(f2f_unknown, "unparseable_value", "f2f_consulted", "not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)", text["f2f_consulted"])
+    problems.add(f2f_unknown, "unparseable_value", "f2f_consulted", Msg("not a yes/no or a way of consulting (是/否, √/×, 面商/电话/书面)"), text["f2f_consulted"])
     out["f2f_consulted"] = nz.by_unique(text["f2f_consulted"], lambda u: nz.f2f_from_words(nz.parse_vocabulary(u, nz.F2F_WORDS)))
 
     scheme = params.result_scheme if params else None
     if scheme is not None:
         cats = nz.parse_categories(text["result_category"], scheme.codes, {c.label: c.code for c in scheme.categories})
         known = ", ".join(scheme.codes)
-        problems.add(cats.isna(), "category_not_in_scheme", "result_category", f"not a category of scheme {scheme.id} ({known})", text["result_category"])
+        problems.add(cats.isna(), "category_not_in_scheme", "result_category", Msg("not a category of scheme %(scheme)s (%(known)s)", scheme=scheme.id, known=known), text["result_category"])
     else:
         cats = nz.parse_categories(text["result_category"], list("ABCD"), {})
-        problems.add(cats.isna(), "category_not_in_scheme", "result_category", "not a category letter (no params file: A-D accepted)", text["result_category"])
+        problems.add(cats.isna(), "category_not_in_scheme", "result_category", Msg("not a category letter (no params file: A-D accepted)"), text["result_category"])
     out["result_category"] = nz.blank_for_missing(cats)
     out["result_category_raw"] = nz.by_unique(text["result_category"], lambda u: u.str.strip())
 
@@ -555,7 +559,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
         # A due date the ledger gives is an approved extension, honoured up to the rule's limit.
         cap = out["assigned_at"] + pd.DateOffset(months=rule.extension_max_months)
         beyond = ~blank_due & out["due_at"].notna() & cap.notna() & (out["due_at"] > cap)
-        problems.add(beyond, "due_beyond_limit", "due_at", f"an extension beyond {rule.extension_max_months} months; the limit is used", text["due_at"])
+        problems.add(beyond, "due_beyond_limit", "due_at", Msg("an extension beyond %(months)s months; the limit is used", months=rule.extension_max_months), text["due_at"])
         out["due_at"] = out["due_at"].where(~beyond, cap).astype("datetime64[us]")
     return out
 
@@ -570,8 +574,8 @@ def _read_blank_roles(values: pd.DataFrame, problems: _Problems) -> None:
     only_row = blank & (rows_of_proposal == 1)
     if only_row.any():
         values["unit_role"] = nz.to_text(values["unit_role"]).where(~only_row, "sole")
-    say = ("this proposal has several rows, and this one does not say the unit's role (主办, 协办, 分办 or 独办)"
-           + ("" if "unit_role" in problems.header_of else "; the file has no role column (办理方式)"))
+    say = (Msg("this proposal has several rows, and this one does not say the unit's role (主办, 协办, 分办 or 独办)") if "unit_role" in problems.header_of
+           else Msg("this proposal has several rows, and this one does not say the unit's role (主办, 协办, 分办 or 独办); the file has no role column (办理方式)"))
     problems.add(pd.Series(blank & ~only_row, index=values.index), "missing_role", "unit_role", say)
 
 
@@ -579,15 +583,15 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     ids = v["proposal_id"]
     present = problems.header_of  # a column the file lacks is one problem of the file, not one per row
     if "proposal_id" in present:
-        problems.add(ids == "", "blank_id", "proposal_id", "the proposal id is blank")
+        problems.add(ids == "", "blank_id", "proposal_id", Msg("the proposal id is blank"))
 
     if layout == "proposal_per_row":
         several = nz.by_unique(v["lead_unit"], lambda u: u.str.contains(nz._SPLIT_UNITS, regex=True).astype(bool))
-        problems.add(several, "several_lead_units", "lead_unit", "the cell names more than one unit; put one lead unit here and the others under co-handling units", text["lead_unit"])
+        problems.add(several, "several_lead_units", "lead_unit", Msg("the cell names more than one unit; put one lead unit here and the others under co-handling units"), text["lead_unit"])
         dup = _repeated(v[_ID_CODE]) & (ids != "")
-        problems.add(dup, "duplicate_id", "proposal_id", "this proposal id is on more than one row", text["proposal_id"])
+        problems.add(dup, "duplicate_id", "proposal_id", Msg("this proposal id is on more than one row"), text["proposal_id"])
         gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "") & ("lead_unit" in present)
-        problems.add(gov_no_lead, "no_lead_unit", "lead_unit", "a government-system proposal needs a lead unit")
+        problems.add(gov_no_lead, "no_lead_unit", "lead_unit", Msg("a government-system proposal needs a lead unit"))
     else:
         # Per proposal, over integer codes: how many distinct values each proposal-level field takes,
         # and which roles its rows hold.
@@ -605,40 +609,41 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
             distinct = np.bincount(pairs // (int(values.max(initial=0)) + 1), minlength=n)
             conflicting |= distinct[codes] > 1
         problems.add(pd.Series(conflicting, index=v.index) & (ids != ""), "duplicate_id", "proposal_id",
-                     "rows of this proposal disagree on its title, proposer, topic, system or dates", text["proposal_id"])
+                     Msg("rows of this proposal disagree on its title, proposer, topic, system or dates"), text["proposal_id"])
         is_lead = np.isin(role, ["lead", "sole"])
         problems.add(pd.Series(is_lead & (per_proposal(is_lead) > 1), index=v.index), "duplicate_id", "unit_role",
-                     "this proposal has more than one lead unit (主办 or 独办)", text["unit_role"])
-        problems.add((v["handling_unit"] == "") & (ids != "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", "the row names no handling unit")
+                     Msg("this proposal has more than one lead unit (主办 or 独办)"), text["unit_role"])
+        problems.add((v["handling_unit"] == "") & (ids != "") & ("handling_unit" in present), "no_lead_unit", "handling_unit", Msg("the row names no handling unit"))
         unit_codes, _ = pd.factorize(v["handling_unit"], sort=False)
         twice = _repeated(pd.Series(codes.astype(np.int64) * (int(unit_codes.max(initial=0)) + 1) + unit_codes, index=v.index))
-        problems.add(twice & (v["handling_unit"] != ""), "duplicate_id", "handling_unit", "the same unit is listed twice for this proposal", text["handling_unit"])
+        problems.add(twice & (v["handling_unit"] != ""), "duplicate_id", "handling_unit", Msg("the same unit is listed twice for this proposal"), text["handling_unit"])
         mixed = (per_proposal(np.isin(role, ["lead", "sole"])) > 0) & (per_proposal(role == "separate") > 0)
         problems.add(pd.Series(mixed, index=v.index), "duplicate_id", "unit_role",
-                     "this proposal has both a lead unit (主办) and units handling it separately (分办)", text["unit_role"])
+                     Msg("this proposal has both a lead unit (主办) and units handling it separately (分办)"), text["unit_role"])
         has_lead = per_proposal(np.isin(role, ["lead", "sole", "separate"])) > 0
         unknown_role = per_proposal(role == "") > 0  # missing_role says it already
         problems.add((v["handling_system"] == "government") & ~has_lead & ~unknown_role & (ids != "") & ("handling_unit" in present), "no_lead_unit", "unit_role",
-                     "a government-system proposal needs a lead unit (主办), or units handling it separately (分办)")
+                     Msg("a government-system proposal needs a lead unit (主办), or units handling it separately (分办)"))
 
     early = v["replied_at"].notna() & v["assigned_at"].notna() & (v["replied_at"] < v["assigned_at"])
     if early.any():
         when = v.loc[early, ["replied_at", "assigned_at"]]
-        said = ("the reply date " + when["replied_at"].dt.strftime("%Y-%m-%d") + " is before the assignment date "
-                + when["assigned_at"].dt.strftime("%Y-%m-%d"))
+        said = pd.Series([Msg("the reply date %(reply)s is before the assignment date %(assigned)s", reply=r, assigned=a)
+                          for r, a in zip(when["replied_at"].dt.strftime("%Y-%m-%d"), when["assigned_at"].dt.strftime("%Y-%m-%d"))],
+                         index=when.index, dtype=object)
         problems.add(early, "reply_before_assignment", "replied_at", said, text["replied_at"])
 
     limit = pd.Timestamp(as_of)
     for col in ("assigned_at", "replied_at"):
-        problems.add(v[col] > limit, "date_in_future", col, f"the date is after {as_of.isoformat()}", text[col])
+        problems.add(v[col] > limit, "date_in_future", col, Msg("the date is after %(date)s", date=as_of.isoformat()), text[col])
     evaluated = v["satisfaction"].isin(["satisfied", "basically_satisfied", "dissatisfied"])
     no_reply_text = nz.by_unique(text["replied_at"], lambda u: (u.str.strip() == "").astype(bool))
     problems.add(evaluated & no_reply_text, "satisfaction_without_reply", "satisfaction",
-                 "an evaluation is recorded but there is no reply date", text["satisfaction"])
+                 Msg("an evaluation is recorded but there is no reply date"), text["satisfaction"])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
             problems.add(_formula_cells(series), "spreadsheet_formula", col,
-                         "the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula", series)
+                         Msg("the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula"), series)
 
 
 #: A plain number (``-5``, ``+3.2``, ``-1e3``, ``-5%``): a value, not a formula, whatever its sign.

@@ -21,6 +21,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from ..claims_format import Breakdown, Category, Claims, Figure
+from ..messages import Msg, N_
+from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, parse_percent
 from .vocabulary import SUMS, derive_links, is_rate, meaning_of, rate_parts, simplify
 
@@ -28,21 +30,21 @@ MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": R
 
 #: kind → (severity, what it means). Documented in README, "Published-report audit".
 KINDS: dict[str, tuple[str, str]] = {
-    "sum_mismatch": ("error", "the class counts do not add up to the base"),
-    "base_mismatch": ("warning", "the breakdown's base equals no figure the report states"),
-    "share_mismatch": ("error", "no rounding of count / base gives the printed share"),
-    "impossible_percentage": ("error", "no whole number gives the printed percentage: of the stated base, or for the printed count of any base"),
-    "share_other_base": ("warning", "the printed share is computed over another stated total, not the base"),
-    "rounding_mode": ("note", "the share is truncated or rounded half-even rather than half-up (harmless)"),
-    "dropped_trailing_zero": ("note", "printed with fewer decimals than its neighbours, e.g. 24.6% for 24.60% (harmless)"),
-    "forced_to_100": ("warning", "one share was adjusted so the shares total exactly 100%"),
-    "shares_total": ("error", "the shares total differs from 100% by more than their rounding allows"),
-    "derived_mismatch": ("error", "a printed rate does not match the printed figures it is made of"),
-    "sum_of_rounded_shares": ("error", "a combined share (A+B) differs from the share of the summed counts: it is the sum of the rounded shares"),
-    "approximate_wording": ("error", "a share worded 约/以上/超过/近… is outside the bound its wording states"),
-    "missing_number": ("warning", "a blank where a number was stripped from the printed text (e.g. 率为%)"),
-    "share_base_unknown": ("note", "a count printed with a share (占…%) of a total the report does not print"),
-    "overlapping_classes": ("note", "the classes add up to more than the base because the text counts an item in several classes (包括会同办理)"),
+    "sum_mismatch": ("error", N_("the class counts do not add up to the base")),
+    "base_mismatch": ("warning", N_("the breakdown's base equals no figure the report states")),
+    "share_mismatch": ("error", N_("no rounding of count / base gives the printed share")),
+    "impossible_percentage": ("error", N_("no whole number gives the printed percentage: of the stated base, or for the printed count of any base")),
+    "share_other_base": ("warning", N_("the printed share is computed over another stated total, not the base")),
+    "rounding_mode": ("note", N_("the share is truncated or rounded half-even rather than half-up (harmless)")),
+    "dropped_trailing_zero": ("note", N_("printed with fewer decimals than its neighbours, e.g. 24.6% for 24.60% (harmless)")),
+    "forced_to_100": ("warning", N_("one share was adjusted so the shares total exactly 100%")),
+    "shares_total": ("error", N_("the shares total differs from 100% by more than their rounding allows")),
+    "derived_mismatch": ("error", N_("a printed rate does not match the printed figures it is made of")),
+    "sum_of_rounded_shares": ("error", N_("a combined share (A+B) differs from the share of the summed counts: it is the sum of the rounded shares")),
+    "approximate_wording": ("error", N_("a share worded 约/以上/超过/近… is outside the bound its wording states")),
+    "missing_number": ("warning", N_("a blank where a number was stripped from the printed text (e.g. 率为%)")),
+    "share_base_unknown": ("note", N_("a count printed with a share (占…%) of a total the report does not print")),
+    "overlapping_classes": ("note", N_("the classes add up to more than the base because the text counts an item in several classes (包括会同办理)")),
 }
 
 #: Meanings that state a total a share may be taken over (a breakdown's base, another stated total).
@@ -103,6 +105,14 @@ def possible_with_base(base: int, printed: PrintedNumber) -> bool:
     return base > 0 and bool(_counts_for(base, printed))
 
 
+#: Rounding modes in words (a finding names the one that reproduces a printed share).
+MODE_WORDS = {"half-up": N_("half-up"), "half-even": N_("half-even"), "truncation": N_("truncation")}
+
+
+def _modes(modes) -> list[Msg]:
+    return [Msg(MODE_WORDS.get(m, m)) for m in modes]
+
+
 def _unit(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
@@ -140,7 +150,7 @@ def bases_for(count: int, printed: PrintedNumber, at_least: int = 1, limit: int 
     return range(max(low, at_least), min(high, limit) + 1)
 
 
-def _approx_violation(text: str, exact: Fraction, printed: PrintedNumber) -> str | None:
+def _approx_violation(text: str, exact: Fraction, printed: PrintedNumber) -> Msg | None:
     """The bound an approximate wording states, if the exact share breaks it; else None."""
     word = _APPROX.search(text or "")
     if not word:
@@ -149,16 +159,16 @@ def _approx_violation(text: str, exact: Fraction, printed: PrintedNumber) -> str
     p, unit = printed.value, _unit(printed.places)
     w = word.group(1)
     if w in ("以上",):
-        ok, bound = actual >= p, f"at least {p}%"
+        ok, bound = actual >= p, Msg("at least %(p)s%%", p=p)
     elif w in ("超过", "逾", "多"):
-        ok, bound = actual > p, f"more than {p}%"
+        ok, bound = actual > p, Msg("more than %(p)s%%", p=p)
     elif w in ("不到", "不足"):
-        ok, bound = actual < p, f"less than {p}%"
+        ok, bound = actual < p, Msg("less than %(p)s%%", p=p)
     elif w in ("近", "将近", "接近"):
-        ok, bound = p - unit <= actual <= p, f"just under {p}% (within {unit})"
+        ok, bound = p - unit <= actual <= p, Msg("just under %(p)s%% (within %(unit)s)", p=p, unit=unit)
     else:  # 约, 大约: about, i.e. within one unit of the last printed digit
-        ok, bound = abs(actual - p) <= unit, f"within {unit} of {p}%"
-    return None if ok else f"“{w}” states {bound}, but the figures give {actual:.2f}%"
+        ok, bound = abs(actual - p) <= unit, Msg("within %(unit)s of %(p)s%%", unit=unit, p=p)
+    return None if ok else Msg("“%(word)s” states %(bound)s, but the figures give %(actual)s%%", word=w, bound=bound, actual=f"{actual:.2f}")
 
 
 class _Report:
@@ -239,13 +249,16 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
         listed = " + ".join(str(c) for c in counts)
         if total > base and overlapping:
             find("overlapping_classes", name, f"base {base}",
-                 f"the classes add up to {listed} = {total}, {total - base} more than the base {base}: the text counts some items in several classes")
+                 Msg("the classes add up to %(listed)s = %(total)s, %(more)s more than the base %(base)s: the text counts some items in "
+                     "several classes", listed=listed, total=total, more=total - base, base=base))
         elif total != base and (not b.partial or total > base):
-            find("sum_mismatch", name, f"base {base}", f"the classes add up to {listed} = {total}, not the base {base}")
+            find("sum_mismatch", name, f"base {base}", Msg("the classes add up to %(listed)s = %(total)s, not the base %(base)s",
+                                                            listed=listed, total=total, base=base))
     others = sorted(rep.stated(besides=b))
     if others and base not in others:
+        stated = ", ".join(map(str, others[:12])) + ("…" if len(others) > 12 else "")
         find("base_mismatch", name, f"base {base}",
-             f"the breakdown's base {base} equals no figure the report states ({', '.join(map(str, others[:12]))}{'…' if len(others) > 12 else ''})")
+             Msg("the breakdown's base %(base)s equals no figure the report states (%(stated)s)", base=base, stated=stated))
 
     totals = rep.totals()
     shares = []
@@ -257,11 +270,11 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
         printed = parse_percent(c.share_text)
         if printed is None:
             if "%" in c.share_text or "％" in c.share_text:
-                find("missing_number", where, c.share_text, f"“{c.share_text}” has a percent sign but no number: missing, not 0")
+                find("missing_number", where, c.share_text, Msg("“%(text)s” has a percent sign but no number: missing, not 0", text=c.share_text))
             continue
         shares.append((c, printed, where))
         if c.count is None:
-            out += _feasible(report_id, where, c.text or c.share_text, base, printed, f"the base {base}")
+            out += _feasible(report_id, where, c.text or c.share_text, base, printed, Msg("the base %(base)s", base=base))
             continue
         out += _count_over_base(report_id, where, c.count, base, printed, c.text or c.share_text, c.share_text, totals)
 
@@ -272,7 +285,8 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
         allowed = sum(_unit(p.places) for _, p, _ in shares)
         if abs(printed_total - 100) > allowed:
             find("shares_total", name, " + ".join(c.share_text for c, _, _ in shares),
-                 f"the printed shares total {printed_total}%, more than their rounding allows ({allowed}) away from 100%")
+                 Msg("the printed shares total %(total)s%%, more than their rounding allows (%(allowed)s) away from 100%%",
+                     total=printed_total, allowed=allowed))
     return out
 
 
@@ -292,16 +306,21 @@ def _count_over_base(report_id, where, count, base, printed, text, share_text, t
         return []
     if modes:
         return [Finding(report_id, "rounding_mode", "note", where, share_text,
-                        f"{count}/{base} = {_pct(exact)}% gives “{share_text}” by {' or '.join(modes)}, not half-up ({rounded(exact, printed.places, 'half-up')})")]
+                        Msg("%(fraction)s = %(exact)s%% gives “%(printed)s” by %(modes)s, not half-up (%(half_up)s)",
+                            fraction=f"{count}/{base}", exact=_pct(exact), printed=share_text, modes=_modes(modes),
+                            half_up=rounded(exact, printed.places, "half-up")))]
     other = [k for k, v in totals.items() if v != base and modes_reproducing(count, v, printed)]
     if other:
         return [Finding(report_id, "share_other_base", "warning", where, share_text,
-                        f"“{share_text}” is {count}/{totals[other[0]]} ({other[0]}), not {_shows(count, base, printed.places)}")]
+                        Msg("“%(printed)s” is %(fraction)s (%(total)s), not %(shown)s", printed=share_text,
+                            fraction=f"{count}/{totals[other[0]]}", total=other[0], shown=_shows(count, base, printed.places)))]
     if not possible_with_base(base, printed):
         return [Finding(report_id, "impossible_percentage", "error", where, share_text,
-                        f"no whole number of the {base} gives {printed.value}% ({_neighbour_counts(base, printed)}); the {count} printed give {_pct(exact)}%")]
+                        Msg("no whole number of the %(base)s gives %(printed)s%% (%(neighbours)s); the %(count)s printed give %(exact)s%%",
+                            base=base, printed=printed.value, neighbours=_neighbour_counts(base, printed), count=count, exact=_pct(exact)))]
     return [Finding(report_id, "share_mismatch", "error", where, share_text,
-                    f"{count}/{base} = {_pct(exact)}%, which no rounding prints as “{share_text}” (half-up: {rounded(exact, printed.places, 'half-up')})")]
+                    Msg("%(fraction)s = %(exact)s%%, which no rounding prints as “%(printed)s” (half-up: %(half_up)s)",
+                        fraction=f"{count}/{base}", exact=_pct(exact), printed=share_text, half_up=rounded(exact, printed.places, "half-up")))]
 
 
 def _feasible(report_id, where, text, base, printed, of) -> list[Finding]:
@@ -314,9 +333,12 @@ def _feasible(report_id, where, text, base, printed, of) -> list[Finding]:
     if found:
         mode, k = next(iter(found.items()))
         return [Finding(report_id, "rounding_mode", "note", where, text,
-                        f"no whole number of {of} gives {printed.value}% under half-up ({_neighbour_counts(base, printed)}); {mode} of {k}/{base} gives it")]
+                        Msg("no whole number of %(of)s gives %(printed)s%% under half-up (%(neighbours)s); %(mode)s of %(fraction)s gives it",
+                            of=of, printed=printed.value, neighbours=_neighbour_counts(base, printed), mode=Msg(MODE_WORDS[mode]),
+                            fraction=f"{k}/{base}"))]
     return [Finding(report_id, "impossible_percentage", "error", where, text,
-                    f"no whole number of {of} gives {printed.value}%: {_neighbour_counts(base, printed)}")]
+                    Msg("no whole number of %(of)s gives %(printed)s%%: %(neighbours)s", of=of, printed=printed.value,
+                        neighbours=_neighbour_counts(base, printed)))]
 
 
 def _unstated_base(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
@@ -336,8 +358,10 @@ def _unstated_base(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
         return []
     shown = "; ".join(f"{c.code or c.label} {c.count} at {c.share_text}: {_neighbour_bases(c.count, p)}" for c, p in rows)
     alone = [c for r, c, p in bounded if not any(modes_reproducing(c.count, n, p) for n in r)]
-    what = "no whole base gives " + ("the printed share of " + ", ".join(c.code or c.label for c in alone) if alone else "every printed share together")
-    return [Finding(rep.c.id, "impossible_percentage", "error", name, " / ".join(c.share_text for c, _ in rows), f"the base is not stated and {what} ({shown})")]
+    what = (Msg("the base is not stated and no whole base gives the printed share of %(classes)s (%(shown)s)",
+                classes=", ".join(c.code or c.label for c in alone), shown=shown) if alone
+            else Msg("the base is not stated and no whole base gives every printed share together (%(shown)s)", shown=shown))
+    return [Finding(rep.c.id, "impossible_percentage", "error", name, " / ".join(c.share_text for c, _ in rows), what)]
 
 
 def _forced_to_100(report_id: str, findings: list[Finding], shares, base: int, partial: bool) -> list[Finding]:
@@ -358,13 +382,19 @@ def _forced_to_100(report_id: str, findings: list[Finding], shares, base: int, p
         half_up = rounded(exact, p.places, "half-up")
         if len(off) == 1:
             kept.append(Finding(report_id, "forced_to_100", KINDS["forced_to_100"][0], w, c.share_text,
-                                f"“{c.share_text}” where {c.count}/{base} rounds to {half_up}%: moved by one unit so the shares total exactly 100%"))
+                                Msg("“%(printed)s” where %(fraction)s rounds to %(half_up)s%%: moved by one unit so the shares total exactly 100%%",
+                                    printed=c.share_text, fraction=f"{c.count}/{base}", half_up=half_up)))
             continue
         twice = rounded(Fraction(rounded(exact, p.places + 1, "half-up")), p.places, "half-up")
-        why = (f"; rounding twice gives it ({_pct(exact)} → {rounded(exact, p.places + 1, 'half-up')} → {twice})" if twice == p.value else "")
-        kept.append(Finding(report_id, "share_mismatch", "error", w, c.share_text,
-                            f"{c.count}/{base} = {_pct(exact)}% prints {half_up}, not “{c.share_text}”: {len(off)} shares were moved to total "
-                            f"exactly 100%, more than one plug{why}"))
+        args = dict(fraction=f"{c.count}/{base}", exact=_pct(exact), half_up=half_up, printed=c.share_text, moved=len(off))
+        if twice == p.value:
+            message = Msg("%(fraction)s = %(exact)s%% prints %(half_up)s, not “%(printed)s”: %(moved)s shares were moved to total exactly "
+                          "100%%, more than one plug; rounding twice gives it (%(twice)s)",
+                          twice=f"{_pct(exact)} → {rounded(exact, p.places + 1, 'half-up')} → {twice}", **args)
+        else:
+            message = Msg("%(fraction)s = %(exact)s%% prints %(half_up)s, not “%(printed)s”: %(moved)s shares were moved to total exactly "
+                          "100%%, more than one plug", **args)
+        kept.append(Finding(report_id, "share_mismatch", "error", w, c.share_text, message))
     return kept
 
 
@@ -379,7 +409,8 @@ def _trailing_zeros(report_id: str, shares, base: int) -> list[Finding]:
             at_most = rounded(exact, most, "half-up")
             if at_most == p.value and exact != Fraction(p.value):  # 24.5968 → 24.60 printed 24.6; 77/140 = 55 exactly is simply 55%
                 out.append(Finding(report_id, "dropped_trailing_zero", "note", where, c.share_text,
-                                   f"“{c.share_text}” is {at_most}% with its trailing zero dropped (others have {most} decimals)"))
+                                   Msg("“%(printed)s” is %(value)s%% with its trailing zero dropped (others have %(places)s decimals)",
+                                       printed=c.share_text, value=at_most, places=most)))
     return out
 
 
@@ -408,7 +439,8 @@ def _figures(rep: _Report) -> list[Finding]:
         where = f"figures.{name}"
         printed = parse_percent(fig.text)
         if printed is None and ("%" in fig.text or "％" in fig.text):
-            out.append(Finding(c.id, "missing_number", "warning", where, fig.text, f"“{fig.text}” has a percent sign but no number: missing, not 0"))
+            out.append(Finding(c.id, "missing_number", "warning", where, fig.text,
+                               Msg("“%(text)s” has a percent sign but no number: missing, not 0", text=fig.text)))
             continue
         combined = _combined_codes(fig.text, cats)
         if fig.derived is not None:
@@ -479,10 +511,12 @@ def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
         r = bases_for(count, printed, max(count, 1))
         if r is not None and not _APPROX.search(fig.text) and not any(modes_reproducing(count, n, printed) for n in r):
             out.append(Finding(c.id, "impossible_percentage", "error", where, fig.text,
-                               f"no whole number has {count} as {printed.value}% of it: {_neighbour_bases(count, printed)}"))
+                               Msg("no whole number has %(count)s as %(printed)s%% of it: %(neighbours)s", count=count, printed=printed.value,
+                                   neighbours=_neighbour_bases(count, printed))))
         else:
             out.append(Finding(c.id, "share_base_unknown", "note", where, fig.text,
-                               f"{count} is {printed.value}% of no total the report prints: its base is not stated"))
+                               Msg("%(count)s is %(printed)s%% of no total the report prints: its base is not stated", count=count,
+                                   printed=printed.value)))
     return out
 
 
@@ -541,17 +575,24 @@ def _check_rate(report_id, name, fig, printed, num, over, num_label, over_label,
         return []
     if modes:
         return [Finding(report_id, "rounding_mode", "note", where, fig.text,
-                        f"{num}/{over} = {_pct(exact)}% gives {printed.value}% by {' or '.join(modes)}, not half-up")]
+                        Msg("%(fraction)s = %(exact)s%% gives %(printed)s%% by %(modes)s, not half-up", fraction=f"{num}/{over}",
+                            exact=_pct(exact), printed=printed.value, modes=_modes(modes)))]
     shares = [parse_percent(cats[p].share_text) for p in of if p in cats and cats[p].share_text]
     summed = len(shares) == len(of) > 1 and all(shares) and sum(s.value for s in shares) == printed.value
     if len(of) > 1 and all(p in cats for p in of):
-        because = (f"; it is the sum of the printed shares ({' + '.join(str(s.value) for s in shares)} = {printed.value}), which explains the "
-                   "mistake but does not make it right" if summed else "")
-        return [Finding(report_id, "sum_of_rounded_shares", "error", where, fig.text,
-                        f"{' + '.join(of)} together are {num}/{over} = {_pct(exact)}% → {rounded(exact, printed.places, 'half-up')}, not {printed.value}%{because}")]
+        args = dict(classes=" + ".join(of), fraction=f"{num}/{over}", exact=_pct(exact), half_up=rounded(exact, printed.places, "half-up"),
+                    printed=printed.value)
+        if summed:
+            message = Msg("%(classes)s together are %(fraction)s = %(exact)s%% → %(half_up)s, not %(printed)s%%; it is the sum of the printed "
+                          "shares (%(sum)s = %(printed)s), which explains the mistake but does not make it right",
+                          sum=" + ".join(str(s.value) for s in shares), **args)
+        else:
+            message = Msg("%(classes)s together are %(fraction)s = %(exact)s%% → %(half_up)s, not %(printed)s%%", **args)
+        return [Finding(report_id, "sum_of_rounded_shares", "error", where, fig.text, message)]
     return [Finding(report_id, "derived_mismatch", "error", where, fig.text,
-                    f"{num_label} over {over_label} is {num}/{over} = {_pct(exact)}%, which no rounding prints as {printed.value}% "
-                    f"(half-up: {rounded(exact, printed.places, 'half-up')})")]
+                    Msg("%(num)s over %(over)s is %(fraction)s = %(exact)s%%, which no rounding prints as %(printed)s%% (half-up: %(half_up)s)",
+                        num=num_label, over=over_label, fraction=f"{num}/{over}", exact=_pct(exact), printed=printed.value,
+                        half_up=rounded(exact, printed.places, "half-up")))]
 
 
 def audit(c: Claims) -> list[Finding]:
@@ -581,19 +622,20 @@ def comparable_resolution_share(c: Claims) -> tuple[Decimal | None, str]:
         resolved, or when there is no complete breakdown.
     """
     if not c.results or not c.results.base or not c.scheme or c.results.partial:
-        return None, "no complete result breakdown"
+        return None, Msg("no complete result breakdown")
     first = c.scheme[0]
     if not first.statuses:
-        return None, f"the report does not print what class {first.code} means"
+        return None, Msg("the report does not print what class %(code)s means", code=first.code)
     mixed = set(first.statuses) & {"in_progress", "partly_resolved"}
     if mixed:
-        return None, f"class {first.code} “{first.label}” also covers {' and '.join(sorted(mixed))}: not comparable"
+        return None, Msg("class %(code)s “%(label)s” also covers %(statuses)s: not comparable", code=first.code, label=first.label,
+                         statuses=[Msg(STATUS_WORDS[st]) for st in sorted(mixed)])
     resolved = {s.code for s in c.scheme if s.statuses and set(s.statuses) <= {"resolved"}}
     counts = [cat.count for cat in c.results.cats if cat.code in resolved]
     if not resolved:
-        return None, "no class is printed as purely resolved"
+        return None, Msg("no class is printed as purely resolved")
     if any(n is None for n in counts):
-        return None, "the resolved class has no printed count"
+        return None, Msg("the resolved class has no printed count")
     return (Decimal(100 * sum(counts)) / Decimal(c.results.base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ""
 
 

@@ -13,6 +13,8 @@ flagged ``python-format`` (and its placeholders checked) when it has one.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ from .i18n import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE, catalog_path
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 POT_FILE = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Functions whose first argument is a message id (besides Babel's own: _, gettext, ngettext, N_ …).
-KEYWORDS = {"Msg": (1,), "t": (1,)}
+KEYWORDS = {"Msg": (1,)}
 METHOD_MAP = [("reporting/templates/offline_report/**", "ignore"), ("reporting/templates/**.j2", "jinja2"), ("**.py", "python")]
 OPTIONS_MAP = {"reporting/templates/**.j2": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trimmed": "false"}}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")
@@ -36,11 +38,20 @@ def extract():
 
     catalog = Catalog(domain=DOMAIN, fuzzy=False, **_HEADER)
     keywords = {**DEFAULT_KEYWORDS, **KEYWORDS}
-    for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE_DIR, METHOD_MAP, OPTIONS_MAP, keywords=keywords, comment_tags=("Translators:",), strip_comment_tags=True
-    ):
+    # Babel warns about every f-string among a call's other arguments (Msg("…", fraction=f"{k}/{n}")):
+    # those are values, not messages, so the warnings are noise.
+    with contextlib.redirect_stderr(io.StringIO()):
+        found = list(extract_from_dir(PACKAGE_DIR, METHOD_MAP, OPTIONS_MAP, keywords=keywords, comment_tags=("Translators:",),
+                                      strip_comment_tags=True))
+    for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(f"proposal_stats/{filename}", lineno)], auto_comments=comments, context=context)
-    for message in catalog:  # python-format only for real placeholders: "95% limits" is not a format
+    return _format_flags(catalog)
+
+
+def _format_flags(catalog):
+    """``python-format`` only on messages with a named placeholder: Babel guesses it from any ``%``
+    ("95% limits" looks like ``% li``), and would then check a format that is not one."""
+    for message in catalog:
         if message.id:
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             message.flags.discard("python-format")
@@ -65,7 +76,7 @@ def read_catalog(language: str):
     from babel.messages.pofile import read_po
 
     with catalog_path(language).open("rb") as f:
-        return read_po(f, locale=language.replace("-", "_"), domain=DOMAIN)
+        return _format_flags(read_po(f, locale=language.replace("-", "_"), domain=DOMAIN))
 
 
 def languages() -> list[str]:
@@ -127,6 +138,8 @@ def problems(language: str) -> Iterator[str]:
     lacks or leaves untranslated or fuzzy, a translation whose placeholders differ from its message
     id's or that formats where the id does not (or the other way round), and Babel's own checks."""
     catalog = read_catalog(language)
+    if catalog.fuzzy:
+        yield "the catalog's header is fuzzy (its plural forms would be ignored): review it and remove the fuzzy flag"
     for message in extract():
         if not message.id:
             continue

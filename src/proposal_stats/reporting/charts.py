@@ -114,7 +114,7 @@ def category_chart(categories, title: str, t: Translator = ENGLISH, glyphs: str 
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     ax.set_xlim(0, max(counts + [1]) * 1.25)
     whole_ticks(ax.xaxis)
-    ax.set_xlabel(t("proposals"))
+    ax.set_xlabel(t(Msg("proposals")))
     ax.set_ylabel("")
     ax.set_title(title, loc="left", fontsize=12)
     sns.despine(ax=ax, left=True)
@@ -140,7 +140,7 @@ def comparison_chart(comparison, title: str, t: Translator = ENGLISH, glyphs: st
     for i, v in enumerate(df["resolved_share"]):
         ax.text(v, i, f" {percent_text(v)}", va="center", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_xlim(0, 110)
-    ax.set_xlabel(t("share printed as resolved (%)"))
+    ax.set_xlabel(t(Msg("share printed as resolved (%)")))
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(title, loc="left", fontsize=12)
     sns.despine(ax=ax, left=True)
@@ -170,7 +170,7 @@ def trend_chart(trends, title: str, t: Translator = ENGLISH, glyphs: str = "simp
         ax.set_title(f"{place} ({body})", fontsize=10)
         whole_ticks(ax.xaxis)
         whole_ticks(ax.yaxis)
-        ax.set_xlabel(t("year"))
+        ax.set_xlabel(t(Msg("year")))
         ax.legend(fontsize=8)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12)
     fig.tight_layout()
@@ -225,19 +225,19 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2, t
     df = table[table[n_col] > 0]
     ax.set_title(title, loc="left", fontsize=12)
     if len(df) == 0 or target != target:
-        ax.text(0.5, 0.5, t("no data"), ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, t(Msg("no data")), ha="center", transform=ax.transAxes)
         return
     top = int(df[n_col].max()) + 1
     ns = sorted(set(range(1, min(top, 60) + 1)) | set(np.unique(np.geomspace(1, top, 240).astype(int))))  # every n up to 60, then a grid
     lim = adjusted_limits(target, ns, tau2) if tau2 > 0 else funnel_limits(target, ns)
-    for col, style, label in (("lower_998", ":", t("99.8% limits")), ("upper_998", ":", None), ("lower_95", "--", t("95% limits")), ("upper_95", "--", None)):
+    for col, style, label in (("lower_998", ":", t(Msg("99.8% limits"))), ("upper_998", ":", None), ("lower_95", "--", t(Msg("95% limits"))), ("upper_95", "--", None)):
         ax.plot(lim["n"], lim[col] * 100, style, color="#555555", linewidth=1, label=label)
     ax.axhline(target * 100, color="#555555", linewidth=1)
     few = df[verdict_col] == "too few"
     rate = df[k_col] / df[n_col] * 100
-    ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label=t("too few to judge"), zorder=2)
+    ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label=t(Msg("too few to judge")), zorder=2)
     colours = {"within": PALETTE[0], "above 95%": PALETTE[3], "above 99.8%": PALETTE[3], "below 95%": PALETTE[2], "below 99.8%": PALETTE[2]}
-    ax.scatter(df.loc[~few, n_col], rate[~few], color=[colours[v] for v in df.loc[~few, verdict_col]], s=28, zorder=3, label=t("units"))
+    ax.scatter(df.loc[~few, n_col], rate[~few], color=[colours[v] for v in df.loc[~few, verdict_col]], s=28, zorder=3, label=t(Msg("units")))
     outliers = df[~few & (df[verdict_col] != "within")].sort_values(n_col)
     for i, r in enumerate(outliers.head(12).itertuples()):
         ax.annotate(getattr(r, "handling_unit"), (getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100),
@@ -264,8 +264,8 @@ def days_chart(times, title: str, t: Translator = ENGLISH, glyphs: str = "simpli
             ax.legend(fontsize=8)
     whole_ticks(ax.xaxis)
     whole_ticks(ax.yaxis)
-    ax.set_xlabel(t("days from assignment to reply"))
-    ax.set_ylabel(t("proposals"))
+    ax.set_xlabel(t(Msg("days from assignment to reply")))
+    ax.set_ylabel(t(Msg("proposals")))
     ax.set_title(title, loc="left", fontsize=12)
     fig.tight_layout()
     return fig

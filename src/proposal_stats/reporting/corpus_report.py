@@ -22,7 +22,7 @@ from . import content
 from .content import Section
 from .exports import corpus_about, corpus_tables, write_tables
 from .i18n import Translator, check_language
-from .vocabulary import term
+from .vocabulary import term, where
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -64,7 +64,7 @@ class CorpusReport(Corpus):
         found = [(c.id, f) for _, c, fs in self.reports for f in fs]
         found.sort(key=lambda x: (_SEVERITY_ORDER.get(x[1].severity, 3), x[0]))
         rows = [{"id": rid, "severity": term("severity", f.severity), "style": _SEVERITY_STYLE.get(f.severity, ""),
-                 "kind": term("finding", f.kind), "where": f.where, "message": f.message} for rid, f in found]
+                 "kind": term("finding", f.kind), "where": where(f.where), "message": f.message} for rid, f in found]
         kinds = [(term("finding", k), term("severity", sev), Msg(text)) for k, (sev, text) in KINDS.items()]
         return self._section("findings", rows=rows, kinds=kinds)
 
@@ -83,7 +83,7 @@ class CorpusReport(Corpus):
         t = self.t
         df = self.comparison_table()
         shown = df[df["comparable"]]
-        fig = charts.comparison_chart(df, t("Share printed as resolved (comparable reports only)"), t=t, glyphs=self.glyphs)
+        fig = charts.comparison_chart(df, t(Msg("Share printed as resolved (comparable reports only)")), t=t, glyphs=self.glyphs)
         alt = t(Msg("Bar chart of the resolved shares of the comparable reports: %(bars)s",
                     bars="; ".join(f"{r.id} {r.resolved_share:.2f}%" for r in shown.itertuples())))
         return content.figure(fig, alt, self.language, figure_id="comparison-chart")
@@ -103,7 +103,7 @@ class CorpusReport(Corpus):
 
         t = self.t
         trends = self.trends_table()
-        fig = charts.trend_chart(trends, t("Proposals received and filed"), t=t, glyphs=self.glyphs)
+        fig = charts.trend_chart(trends, t(Msg("Proposals received and filed")), t=t, glyphs=self.glyphs)
         alt = t(Msg("Line charts of proposals received and filed per year for: %(places)s",
                     places=t.join(sorted(set(trends["jurisdiction"])))))
         return content.figure(fig, alt, self.language, figure_id="trends-chart")

@@ -10,8 +10,8 @@ face (index 2), a traditional one the TC face (3) or the Hong Kong face (4), nev
 
 The HTML report's *text* needs the font too: :func:`subset_font` cuts the characters a report uses
 out of that face, and :func:`embed_css` turns it into an ``@font-face`` rule the report carries
-inline, so it reads the same offline on any machine. A reader's own Chinese fonts of the same
-region still come first; the embedded face is the fallback.
+inline, so it reads the same offline on any machine. A reader's own Chinese font of the same
+region still comes first (``local()``); the embedded face is the fallback.
 
 Run as ``python -m proposal_stats.reporting.fonts GLYPHS``, it opens the face, then reads the
 characters from standard input and writes the subset font, base64-encoded, to standard output: the
@@ -32,11 +32,15 @@ from pathlib import Path
 _FONT_DISTRIBUTION = "noto-cjk-sans-otc"
 _FONT_FILE = "NotoSansCJK-Regular.ttc"
 
-#: ``chinese_glyphs`` → (family name in the collection, the reader's own fonts of that region to try first).
+#: ``chinese_glyphs`` → (family name in the collection, the reader's own fonts of that region, by
+#: their full or PostScript names as CSS ``local()`` finds them: tried before the embedded subset).
 FACES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "simplified": ("Noto Sans CJK SC", ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC")),
-    "traditional": ("Noto Sans CJK TC", ("PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", "Source Han Sans TC")),
-    "hong_kong": ("Noto Sans CJK HK", ("PingFang HK", "Microsoft JhengHei", "Noto Sans CJK HK", "Source Han Sans HC")),
+    "simplified": ("Noto Sans CJK SC", ("PingFang SC Regular", "PingFangSC-Regular", "Microsoft YaHei", "Noto Sans CJK SC Regular",
+                                        "NotoSansCJKsc-Regular", "Source Han Sans SC Regular", "SourceHanSansSC-Regular")),
+    "traditional": ("Noto Sans CJK TC", ("PingFang TC Regular", "PingFangTC-Regular", "Microsoft JhengHei", "Noto Sans CJK TC Regular",
+                                         "NotoSansCJKtc-Regular", "Source Han Sans TC Regular", "SourceHanSansTC-Regular")),
+    "hong_kong": ("Noto Sans CJK HK", ("PingFang HK Regular", "PingFangHK-Regular", "Microsoft JhengHei", "Noto Sans CJK HK Regular",
+                                       "NotoSansCJKhk-Regular", "Source Han Sans HC Regular", "SourceHanSansHC-Regular")),
 }
 #: The name the report's CSS gives the embedded subset (kept apart from any installed Noto font).
 EMBEDDED_FAMILY = "Proposal Stats CJK"
@@ -105,9 +109,9 @@ def open_font(glyphs: str = "simplified"):
 
 def subset_font(characters: str, font=None, glyphs: str = "simplified") -> bytes:
     """The face for ``glyphs`` (or ``font`` from :func:`open_font`, which this consumes) cut down
-    to ``characters``: OpenType/CFF bytes for horizontal text, hints kept, no layout features, the
-    font's own bounding boxes (not recomputed: that alone took most of the time). Deterministic:
-    the same characters give the same bytes (no timestamp is written)."""
+    to ``characters``: a WOFF font (OpenType/CFF, zlib-compressed: a quarter smaller) for horizontal
+    text, hints kept, no layout features, the font's own bounding boxes (not recomputed: that alone
+    took most of the time). Deterministic: the same characters give the same bytes (no timestamp)."""
     from fontTools import subset
 
     options = subset.Options()
@@ -118,21 +122,26 @@ def subset_font(characters: str, font=None, glyphs: str = "simplified") -> bytes
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
     subsetter.subset(font)
+    font.flavor = "woff"
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
 
 
 def font_stack(glyphs: str = "simplified") -> str:
-    """The CSS ``font-family`` list for a report's text: Latin system fonts, the reader's own
-    Chinese fonts of the region, then the embedded face."""
-    local = ", ".join(f"'{name}'" for name in FACES[glyphs][1])
-    return f"system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, {local}, '{EMBEDDED_FAMILY}', sans-serif"
+    """The CSS ``font-family`` list for a report's text: the report's CJK face first (it holds only
+    CJK characters, so Latin text falls through to the system fonts after it), then the system's
+    Latin fonts. The CJK face is listed first because Chromium, with no CJK font installed, draws
+    whole runs of Chinese as empty boxes when a system Latin font comes before it."""
+    return f"'{EMBEDDED_FAMILY}', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
-def embed_css(font_base64: str) -> str:
-    """A ``<style>`` element declaring the embedded face (the report's CSS already names it)."""
-    return f"<style>@font-face{{font-family:'{EMBEDDED_FAMILY}';src:url(data:font/otf;base64,{font_base64}) format('opentype');}}</style>"
+def embed_css(font_base64: str, glyphs: str = "simplified") -> str:
+    """A ``<style>`` element declaring the report's CJK face: the reader's own Chinese font of the
+    region when the machine has one (``local()``), else the embedded subset."""
+    local = ",".join(f"local('{name}')" for name in FACES[glyphs][1])
+    return (f"<style>@font-face{{font-family:'{EMBEDDED_FAMILY}';"
+            f"src:{local},url(data:font/woff;base64,{font_base64}) format('woff');}}</style>")
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """The reports' languages: gettext catalogs (Babel) and the Jinja2 environment that renders with them.
 
 Every sentence a reader sees is written once, in English, as a message id: in the templates
-(``{{ _("Headline figures") }}``), in the chart code (``t("proposals")``), and below ``reporting``
+(``{{ _("Headline figures") }}``), in the chart code (``t(Msg("proposals"))``), and below ``reporting``
 as :class:`~proposal_stats.messages.Msg` / :func:`~proposal_stats.messages.N_`. A language other
 than English is a catalog, ``locale/<ll_CC>/LC_MESSAGES/messages.po`` beside this module; adding a
 language is adding a catalog (``scripts/catalogs.py init LANG``), nothing else.
@@ -87,7 +87,7 @@ def translations(language: str) -> gettext.NullTranslations:
 class Translator:
     """Translates message ids and :class:`~proposal_stats.messages.Msg` into one language.
 
-    ``t("proposals")``, ``t(Msg("%(n)s late replies", n=3))``, ``t.ngettext("%(num)s row", "%(num)s rows", n)``.
+    ``t("proposals")`` (a message id), ``t(Msg("%(n)s late replies", n=3))``, ``t.ngettext("%(num)s row", "%(num)s rows", n)``.
     Anything else (data: a unit's name, a number) is returned as it is.
     """
 
@@ -112,7 +112,10 @@ class Translator:
         return out % {k: self.value(v) for k, v in msg.args.items()} if msg.args else out
 
     def value(self, value: Any) -> Any:
-        """A :class:`Msg` translated; anything else (data) unchanged. The templates' ``tr`` filter."""
+        """A :class:`Msg` translated, a list of them joined with the language's separator; anything
+        else (data) unchanged. The templates' ``tr`` filter."""
+        if isinstance(value, (list, tuple)):
+            return self.join(value)
         return self.message(value) if isinstance(value, Msg) else value
 
     def gettext(self, text: str) -> str:
@@ -156,7 +159,10 @@ def environment(language: str):
     )
     t = Translator(check_language(language))
     env.install_gettext_translations(translations(language), newstyle=True)
-    env.globals.update(language=language, t=t)
+    # Punctuation that differs by language: "Rule: text" / "规则：文字"; "One. Two." / "一。二。" (a
+    # setting, like GNOME's "default:LTR": the translation says "no" where sentences are not spaced).
+    spaced = t.pgettext("typography: answer yes or no", "sentences are separated by a space: yes") != "no"
+    env.globals.update(language=language, t=t, colon=t.pgettext("label separator", ": "), sp=" " if spaced else "")
     env.filters.update(tr=t.value, join_list=t.join, code=code)
     return env
 

@@ -228,7 +228,7 @@ class _FontJob:
             return html
         if not self._result["font"]:  # the report shows no CJK character
             return html
-        return html.replace("</head>", embed_css(self._result["font"].decode("ascii")) + "</head>", 1)
+        return html.replace("</head>", embed_css(self._result["font"].decode("ascii"), self._glyphs) + "</head>", 1)
 
     def cancel(self) -> None:
         """Stop the child if it still runs (a failed render) and close its pipes; a child not yet

@@ -30,7 +30,7 @@ from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
 from .i18n import SOURCE_LANGUAGE, Translator, check_language
 from .privacy import anonymise_proposers
-from .vocabulary import column, column_label, frame_rows, term
+from .vocabulary import column, column_label, frame_rows, term, where
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -284,7 +284,7 @@ class AnnualReport:
         compared = {c.figure for c in self.comparisons}
         findings = [
             {"severity": term("severity", f.severity), "style": _SEVERITY_STYLE.get(f.severity, ""), "kind": term("finding", f.kind),
-             "where": f.where, "message": f.message}
+             "where": where(f.where), "message": f.message}
             for f in audit(pub)
         ]
         others = [name for name in pub.figures if name not in compared]
@@ -433,7 +433,12 @@ class AnnualReport:
         ld = self.ledger
         problems = ld.problems
         by_rule = problems.groupby(["rule", "severity"]).size().reset_index(name="n") if len(problems) else problems.iloc[0:0]
-        messages = problems.attrs.get("messages", {})
+
+        def message(r):  # a sentence the ledger wrote as text only: its rule's meaning, in a report in another language
+            if isinstance(r.message, Msg) or self.language == SOURCE_LANGUAGE or r.rule not in RULES:
+                return r.message
+            return Msg(RULES[r.rule].summary)
+
         return self._section(
             "data_quality",
             file=ld.path.name, encoding=ld.encoding, layout=term("layout", ld.layout), rows_read=ld.rows_read,
@@ -443,7 +448,7 @@ class AnnualReport:
             by_rule=[{"rule": term("rule", r.rule), "severity": term("severity", r.severity), "n": int(r.n),
                       "meaning": Msg(RULES[r.rule].summary) if r.rule in RULES else ""} for r in by_rule.itertuples()],
             problems=[{"line": int(r.line), "proposal_id": r.proposal_id, "column": r.column, "value": r.value, "rule": term("rule", r.rule),
-                       "severity": term("severity", r.severity), "message": messages.get(r.message, r.message)}
+                       "severity": term("severity", r.severity), "message": message(r)}
                       for r in problems.head(limit).itertuples()],
             total=len(problems), limit=limit,
         )

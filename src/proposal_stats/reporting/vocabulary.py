@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..messages import Msg, N_
+from ..terms import STATUS_WORDS
 from .i18n import SOURCE_LANGUAGE, Translator, check_language
 
 #: Column names of the report's tables (ledger columns, unit comparison, audit tables) → label.
@@ -155,14 +156,7 @@ TERMS: dict[str, dict[str, str]] = {
         "no_response": N_("no form returned (未反馈)"),
         "not_recorded": N_("not recorded"),
     },
-    "status": {  # terms.RESOLUTION_STATUSES
-        "resolved": N_("resolved"),
-        "partly_resolved": N_("partly resolved"),
-        "in_progress": N_("being resolved"),
-        "planned": N_("planned"),
-        "not_feasible_now": N_("not feasible now"),
-        "for_reference": N_("for reference"),
-    },
+    "status": STATUS_WORDS,  # terms.RESOLUTION_STATUSES
     "role": {"lead": N_("lead (主办)"), "co_handler": N_("co-handler (协办)"), "separate": N_("separate (分办)"), "sole": N_("sole (独办)")},
     "system": {  # terms.HANDLING_SYSTEMS
         "government": N_("government"),
@@ -287,6 +281,22 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
     """The rows of ``frame`` as display values (:func:`cell`), coded columns as words."""
     kinds = [CODED_COLUMNS.get(str(c)) for c in frame.columns]
     return [[cell(v, k) for v, k in zip(row, kinds)] for row in frame.itertuples(index=False, name=None)]
+
+
+#: The parts of a claims file a finding points at (``Finding.where``: ``results: B``, ``figures.f2f_rate``).
+CLAIMS_PARTS = {"results": N_("results"), "topics": N_("topics"), "figures": N_("figures"), "breakdowns": N_("breakdowns")}
+
+
+def where(text: str) -> Msg | str:
+    """Where in a claims file a finding is, with its part named in words (``results: B`` →
+    "办理结果: B" in Chinese); the figure and class names themselves stay as written."""
+    for part, label in CLAIMS_PARTS.items():
+        if text == part:
+            return Msg(label)
+        for sep in (": ", "."):
+            if text.startswith(part + sep):
+                return Msg("%(part)s: %(rest)s", part=Msg(label), rest=text[len(part) + len(sep):])
+    return text
 
 
 def column_label(name: str, language: str = SOURCE_LANGUAGE) -> str:

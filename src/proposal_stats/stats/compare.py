@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from ..messages import Msg
 from ..claims_format import Claims as Published
 from ..claims_format import Figure as PublishedFigure
 from ..published.printed import parse_percent, round_half_up
@@ -30,16 +31,16 @@ class Comparison:
     ledger_text: str
     printed_text: str
     verdict: str
-    detail: str = ""
+    detail: Msg | str = ""  # a Msg: shown in the report's language
 
 
 def _compare_count(name: str, ledger_value: int, fig: PublishedFigure | None) -> Comparison:
     if fig is None:
         return Comparison(name, str(ledger_value), "", "not printed")
     if fig.value is None:
-        return Comparison(name, str(ledger_value), fig.text, "missing", "the printed text has no number")
+        return Comparison(name, str(ledger_value), fig.text, "missing", Msg("the printed text has no number"))
     verdict = "agrees" if Decimal(fig.value) == ledger_value else "differs"
-    detail = "" if verdict == "agrees" else f"printed {fig.value}, ledger {ledger_value}"
+    detail = "" if verdict == "agrees" else Msg("printed %(printed)s, ledger %(ledger)s", printed=fig.value, ledger=ledger_value)
     return Comparison(name, str(ledger_value), fig.text, verdict, detail)
 
 
@@ -60,24 +61,28 @@ def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed
     """
     ledger_text = "—" if ours is None else f"{ours:.2f}%"
     if ours is None and base > 0:
-        return Comparison(name, ledger_text, printed_text, "no ledger data", "the ledger does not record this for every proposal")
+        return Comparison(name, ledger_text, printed_text, "no ledger data", Msg("the ledger does not record this for every proposal"))
     printed = parse_percent(printed_text)
     if printed is None and printed_value is not None:
         # Wording without a percentage ("均已办复完毕", all replied) states an exact figure.
         if base == 0:
-            return Comparison(name, ledger_text, printed_text, "differs", "the ledger has no denominator")
+            return Comparison(name, ledger_text, printed_text, "differs", Msg("the ledger has no denominator"))
         exact = Fraction(100 * count, base) == Fraction(str(printed_value))
-        detail = f"{count}/{base} {'is' if exact else 'is not'} exactly {printed_value}% as the wording states"
+        detail = (Msg("%(count)s/%(base)s is exactly %(value)s%% as the wording states", count=count, base=base, value=printed_value) if exact
+                  else Msg("%(count)s/%(base)s is not exactly %(value)s%% as the wording states", count=count, base=base, value=printed_value))
         return Comparison(name, ledger_text, printed_text, "agrees" if exact else "differs", detail)
     if printed is None:
-        return Comparison(name, ledger_text, printed_text, "missing", "the printed text has no number")
+        return Comparison(name, ledger_text, printed_text, "missing", Msg("the printed text has no number"))
     if base == 0:
-        return Comparison(name, ledger_text, printed_text, "differs", "the ledger has no denominator")
+        return Comparison(name, ledger_text, printed_text, "differs", Msg("the ledger has no denominator"))
     at_precision = round_half_up(Fraction(100 * count, base), printed.places)
     if at_precision == printed.value:
-        detail = f"{count}/{base} rounds to {at_precision} at {printed.places} decimal(s)"
+        detail = Msg("%(count)s/%(base)s rounds to %(value)s at %(places)s decimal(s)", count=count, base=base, value=at_precision,
+                     places=printed.places)
         return Comparison(name, ledger_text, printed_text, "agrees", detail)
-    return Comparison(name, ledger_text, printed_text, "differs", f"{count}/{base} rounds to {at_precision}, printed {printed.value}")
+    return Comparison(name, ledger_text, printed_text, "differs",
+                      Msg("%(count)s/%(base)s rounds to %(value)s, printed %(printed)s", count=count, base=base, value=at_precision,
+                          printed=printed.value))
 
 
 def compare_headline(h: Headline, published: Published | None) -> list[Comparison]:
