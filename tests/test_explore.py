@@ -332,6 +332,10 @@ def test_compare_and_across_reports(app):
     assert "2024" in app.trend_table.value and "2025" in app.trend_table.value and app.trend.params.focus == "甲局"
     side = app.side.value
     assert "示例县" in side and "not comparable" in side and "published" in side
+    app.side_reports.value = (app.side_reports.options[1][1],)  # 2025 only
+    row = "示例县 (a fictional county)</td><td class='num'>{}<"
+    assert row.format(2025) in app.side.value and row.format(2024) not in app.side.value
+    app.side_reports.value = tuple(v for _, v in app.side_reports.options)
     app.tabs.selected_index = 0
     app.compare.value = ()
 

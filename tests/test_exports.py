@@ -214,3 +214,20 @@ def test_write_csv_header_from_user_data_is_neutralised(tmp_path):
     frame = pd.DataFrame({"=HEADER()": ["a"], "ok": ["-1"]})
     rows = read_csv_cells(write_csv(Table("t", frame), tmp_path / "t.csv"))
     assert rows == [["'=HEADER()", "ok"], ["a", "-1"]]
+
+
+def test_workbook_headers_and_about_sheet_in_the_report_language(tmp_path):
+    """A Chinese report's workbook has Chinese headers and a Chinese about sheet (the shipped
+    catalog); its CSV headers stay the machine names, so scripts reading them do not break."""
+    from proposal_stats.reporting.vocabulary import column_label
+
+    report = build_annual_report(fictional_params(tmp_path, INJECT), language="zh-CN")
+    report.write_outputs(tmp_path / "out")
+    wb = load_workbook(tmp_path / "out" / "tables.xlsx")
+    assert wb["units"]["A1"].value == column_label("handling_unit", "zh-CN") == "承办单位"
+    assert [c.value for c in wb["categories"][1]][-1] == column_label("share_pct", "zh-CN")
+    about = list(wb["about"].iter_rows(values_only=True))
+    assert about[0][0] == "虚构县人民政府办理虚构提案情况——数据表" and about[2][:3] == ("工作表", "内容", "行数")
+    assert ("台账 SHA-256", report.ledger.sha256) in [r[:2] for r in about]
+    assert any(str(r[0]).startswith("合成数据：") for r in about if r[0])
+    assert (tmp_path / "out" / "units.csv").read_text(encoding="utf-8-sig").startswith("handling_unit,")

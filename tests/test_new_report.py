@@ -82,6 +82,11 @@ def test_published_block_of_another_report_is_warned(tmp_path):
     assert len(warnings) == 2
     assert "dated 2023-02-21, but this report is on the 2024 session" in warnings[0]
     assert "does not name 虚构县" in warnings[1]
+    # next year's session, same place, last year's block: the source's title names the 2022 session
+    next_year = load_params(params_copy(CITY, tmp_path, year=2023, session="市政协十届二次会议"))
+    assert [str(w) for w in published_identity_warnings(next_year)] == [
+        "the published figures' source (楚雄市人民政府关于市政协十届一次会议提案办理工作情况的通报) is on the 十届一次会议, "
+        "but this report is on the 十届二次会议"]
     pub = yaml.safe_load(CITY.read_text(encoding="utf-8"))["published"]
     named = load_params(params_copy(CITY, tmp_path, published={**pub, "jurisdiction": "楚雄彝族自治州", "year": 2022,
                                                                 "session": "州政协十一届二次会议"}))

@@ -206,11 +206,14 @@ def new(
     out.print(f"wrote {result.path}: {p.title} · {p.jurisdiction} · {p.body} · {p.session} · {p.year}")
     out.print(f"result scheme {result.scheme_from}:")
     for c in result.categories:
-        written = f" (written {', '.join(c.written)})" if c.written and c.written != (c.code,) else ""
+        shown = [w for w in c.written if w not in (c.code, c.label)]
+        written = f" (written {', '.join(shown)})" if shown else ""
         guess = "  <- CHECK: a guess" if c.guessed else ""
         out.print(f"  {c.code}  {c.label}  [{' + '.join(c.statuses)}]  {c.count} proposal(s){written}{guess}")
-    if result.scheme_from.startswith("inferred"):
+    if any(c.guessed for c in result.categories):
         out.print("letters mean different things in different places: check each label and status against the printed report")
+    elif result.scheme_from.startswith("inferred"):
+        out.print("check each label and status against the printed report")
     out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected} accepted, "
               f"{result.rows_rejected} rejected" + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
     out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))

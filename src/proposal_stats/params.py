@@ -384,7 +384,8 @@ def published_identity_warnings(params: ReportParams) -> list[Msg]:
       ``year`` or the year after;
     * **jurisdiction**: the block's ``jurisdiction`` must name the same place (楚雄彝族自治州 and
       楚雄州 are one place); without it, the source's publisher or title must name the report's place;
-    * **session**: the block's ``session``, when given, must be the report's.
+    * **session**: the block's ``session`` (or, without it, the session its source's title names:
+      ``十届一次会议``) must be the report's.
 
     Returns:
         One sentence per mismatch, for the report's banner and the command line.
@@ -412,4 +413,18 @@ def published_identity_warnings(params: ReportParams) -> list[Msg]:
                                source=(pub.source.publisher or pub.source.title).strip(), place=ours[-1]))
     if pub.session and params.session and "".join(pub.session.split()) != "".join(params.session.split()):
         out.append(Msg("the published figures are on %(theirs)s, but this report is on %(ours)s", theirs=pub.session, ours=params.session))
+    elif not pub.session:  # the source's title usually names the session: 关于市政协十届一次会议提案办理…
+        theirs, ours_session = _session_core(pub.source.title), _session_core(params.session)
+        if theirs and ours_session and theirs != ours_session:
+            out.append(Msg("the published figures' source (%(source)s) is on the %(theirs)s, but this report is on the %(ours)s",
+                           source=pub.source.title, theirs=theirs, ours=ours_session))
     return out
+
+
+def _session_core(text: str) -> str:
+    """The session a text names, as ``十届一次会议`` (``市政协十届一次会议`` → ``十届一次会议``;
+    ``政协第十四届全国委员会第三次会议`` → ``十四届三次会议``), or ``""``."""
+    import re
+
+    found = re.search(r"([一二三四五六七八九十百\d]+)届[^\s，,。]{0,12}?第?([一二三四五六七八九十\d]+)次会议", text or "")
+    return f"{found.group(1)}届{found.group(2)}次会议" if found else ""

@@ -18,6 +18,7 @@ from ..ledger.model import file_sha256
 from ..messages import Msg
 from ..published.audit import KINDS, comparable_resolution_share
 from ..published.corpus import Corpus, load_corpus
+from ..stats.metrics import percent_text
 from . import content
 from .content import Section
 from .exports import corpus_about, corpus_tables, write_tables
@@ -72,7 +73,7 @@ class CorpusReport(Corpus):
         """The share each report prints as resolved, through its own scheme, or why it does not compare."""
         notes = {c.id: comparable_resolution_share(c)[1] for _, c, _ in self.reports if c.results}
         df = self.comparison_table()
-        rows = [{"id": r.id, "first_class": r.first_class, "share": "—" if pd.isna(r.resolved_share) else f"{r.resolved_share:.2f}%",
+        rows = [{"id": r.id, "first_class": r.first_class, "share": percent_text(r.resolved_share),
                  "comparable": bool(r.comparable), "note": notes.get(r.id, r.note)} for r in df.itertuples()]
         return self._section("comparison", rows=rows)
 
@@ -85,7 +86,7 @@ class CorpusReport(Corpus):
         shown = df[df["comparable"]]
         fig = charts.comparison_chart(df, t(Msg("Share printed as resolved (comparable reports only)")), t=t, glyphs=self.glyphs)
         alt = t(Msg("Bar chart of the resolved shares of the comparable reports: %(bars)s",
-                    bars="; ".join(f"{r.id} {r.resolved_share:.2f}%" for r in shown.itertuples())))
+                    bars="; ".join(f"{r.id} {percent_text(r.resolved_share)}" for r in shown.itertuples())))
         return content.figure(fig, alt, self.language, figure_id="comparison-chart")
 
     def trends(self) -> Section:

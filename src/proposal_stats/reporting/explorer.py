@@ -229,6 +229,9 @@ class Explorer:
         self.export_csv = w.Button(description="Export CSV", layout=w.Layout(width="auto"))
         self.export_xlsx = w.Button(description="Export XLSX", layout=w.Layout(width="auto"))
         self.download = w.HTML()
+        self.side_reports = w.SelectMultiple(description="Reports", rows=min(6, len(self.annual)), layout=w.Layout(width="100%"),
+                                             options=[(self._report_label(p), str(path)) for path, p in self.annual],
+                                             value=tuple(str(path) for path, _ in self.annual), style={"description_width": "initial"})
         self.show_corpus = w.Checkbox(description="include the published corpus", value=bool(self.audits), indent=False,
                                       disabled=not self.audits, layout=w.Layout(width="auto"))
 
@@ -254,7 +257,8 @@ class Explorer:
             w.VBox([w.HTML("<p class='ps-note'>Pick units to compare (Ctrl- or Shift-click for several); they are named on the funnel.</p>"),
                     self.compare, self.compare_table]),
             w.VBox([w.HTML("<h3>The unit across years</h3>"), self.trend_box, self.trend_table,
-                    w.HTML("<h3>Jurisdictions side by side</h3>"), self.show_corpus, self.side]),
+                    w.HTML("<h3>Jurisdictions side by side</h3><p class='ps-note'>The annual reports to set side by side "
+                           "(Ctrl- or Shift-click for several), and the published reports.</p>"), self.side_reports, self.show_corpus, self.side]),
             w.HTML(self._about_html()),
         ])
         for i, title in enumerate(("Proposals", "Compare units", "Across reports", "Definitions")):
@@ -278,6 +282,7 @@ class Explorer:
         self.export_csv.on_click(lambda _: self.export("csv"))
         self.export_xlsx.on_click(lambda _: self.export("xlsx"))
         self.show_corpus.observe(lambda _: self._draw_across(), "value")
+        self.side_reports.observe(lambda _: self._draw_across(), "value")
         tabs.observe(lambda _: self._draw_across(), "selected_index")
         self.load(start_path)
 
@@ -495,7 +500,7 @@ class Explorer:
 
                 self._corpus = load_corpus(self.audits[0])
             corpus = self._corpus
-        df = explore.side_by_side([self.index_of(path) for path, _ in self.annual], corpus)
+        df = explore.side_by_side([self.index_of(path) for path in self.side_reports.value], corpus)
         rows = []
         for r in df.itertuples(index=False):
             src = "ledger" + (" (synthetic)" if r.synthetic else "") if r.source == "ledger" else "published"

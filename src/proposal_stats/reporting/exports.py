@@ -39,7 +39,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..messages import Msg
 from ..stats.metrics import as_percent, round_half_up
+from .i18n import SOURCE_LANGUAGE, Translator
+from .vocabulary import term
 
 #: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -418,10 +421,20 @@ def export_frame(frame: pd.DataFrame, path: str | Path, name: str | None = None,
 
 # ---- the tables of the reports -------------------------------------------------------------------
 
-ROUNDING_NOTE = ("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days; "
-                 "in a CSV, percent columns end in _pct and hold percent numbers (71.37 = 71.37%).")
-NEUTRALISING_NOTE = ("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
-                     "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells.")
+def _notes(t) -> list[str]:
+    """The rules every workbook states, in the report's language."""
+    return [
+        t(Msg("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days; "
+          "in a CSV, percent columns end in _pct and hold percent numbers (71.37 = 71.37%).")),
+        t(Msg("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
+          "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells.")),
+    ]
+
+
+def _key(t, english: str, label) -> str:
+    """An about-sheet key: the machine name in English (as in summary.json), else its label translated."""
+    return english if t.language == SOURCE_LANGUAGE else str(t(label))
+
 
 #: unit_performance columns holding proportions (exported as percent) and days.
 PERFORMANCE_PROPORTIONS = ("a_share", "a_low", "a_high", "reply_rate", "on_time_rate", "f2f_rate", "response_rate",
@@ -431,62 +444,72 @@ PERFORMANCE_DAYS = ("days_median", "days_p90")
 
 def annual_tables(report) -> list[Table]:
     """The annual report's tables (:class:`~proposal_stats.reporting.report.AnnualReport`), in
-    sheet order: categories, units, unit_performance, published_vs_ledger, rejected_rows, problems."""
+    sheet order: categories, units, unit_performance, published_vs_ledger, rejected_rows, problems;
+    what each holds in the report's language."""
+    t = Translator(report.language)
     a_code = report.params.result_scheme.codes[0]
     perf = report.performance
     return [
         Table("categories", report.categories_table(),
-              "Result categories of government-system proposals: printed code and label, normalised statuses, "
-              "count, share of the proposals carrying a category.", percent=("share",)),
+              t(Msg("Result categories of government-system proposals: printed code and label, normalised statuses, "
+                "count, share of the proposals carrying a category.")), percent=("share",)),
         Table("units", report.units,
-              "One row per handling unit: assignments by role (lead or sole, co-handler, separate); per category code, "
-              "replies and face-to-face consultations over the proposals the unit replied to itself."),
+              t(Msg("One row per handling unit: assignments by role (lead or sole, co-handler, separate); per category code, "
+                "replies and face-to-face consultations over the proposals the unit replied to itself."))),
         Table("unit_performance", perf,
-              f"One row per handling unit: proposals it replied to itself (n), {a_code} share with its Wilson 95% "
-              "interval and funnel verdict, reply, on-time, face-to-face and satisfaction rates, days to reply.",
+              t(Msg("One row per handling unit: proposals it replied to itself (n), %(code)s share with its Wilson 95%% "
+                    "interval and funnel verdict, reply, on-time, face-to-face and satisfaction rates, days to reply.", code=a_code)),
               proportion=tuple(c for c in PERFORMANCE_PROPORTIONS if c in perf.columns),
               days=tuple(c for c in PERFORMANCE_DAYS if c in perf.columns)),
         Table("published_vs_ledger", pd.DataFrame([c.__dict__ for c in report.comparisons],
                                                   columns=["figure", "ledger_text", "printed_text", "verdict", "detail"]),
-              "Each figure the government printed beside the ledger's, and the verdict."),
+              t(Msg("Each figure the government printed beside the ledger's, and the verdict."))),
         Table("rejected_rows", report.ledger.rejected,
-              "Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
-              "with the reasons; they are not counted."),
+              t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
+                "with the reasons; they are not counted."))),
         Table("problems", report.ledger.problems,
-              "Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."),
+              t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."))),
     ]
 
 
 def annual_about(report) -> About:
-    """The annual report workbook's about sheet: title, provenance, synthetic-data note, rules."""
+    """The annual report workbook's about sheet, in the report's language: title, identity,
+    provenance (params file, ledger SHA-256, scheme, version), synthetic-data note, rules."""
+    t = Translator(report.language)
     p = report.params
-    prov = report.provenance()
     notes = []
     if p.synthetic_fields:
-        notes.append(f"SYNTHETIC DATA: these ledger fields are synthetic: {', '.join(p.synthetic_fields)}. "
-                     f"Figures computed from them describe the synthetic data, not the jurisdiction. {p.text('synthetic_note', report.language)}".strip())
-    notes += [ROUNDING_NOTE, NEUTRALISING_NOTE]
+        notes.append(t(Msg("SYNTHETIC DATA: these ledger fields are synthetic: %(fields)s. Figures computed from them describe "
+                           "the synthetic data, not the jurisdiction. %(note)s", fields=", ".join(p.synthetic_fields),
+                           note=p.text("synthetic_note", report.language))).strip())
     title = p.text("title", report.language)
-    identity = [("report", title), ("jurisdiction", p.jurisdiction), ("session", p.session), ("year", str(p.year))]
-    return About(title=f"{title} — tables", provenance=identity + [(k, str(v)) for k, v in prov.items()], notes=notes)
+    identity = [(_key(t, "report", Msg("Report")), title), (_key(t, "jurisdiction", Msg("Jurisdiction")), p.text("jurisdiction", report.language)),
+                (_key(t, "session", Msg("Session")), p.session), (_key(t, "year", Msg("Year")), str(p.year))]
+    provenance = [(_key(t, k, term("provenance", k)), str(v)) for k, v in report.provenance().items()]
+    return About(title=t(Msg("%(title)s — tables", title=title)), provenance=identity + provenance, notes=notes + _notes(t),
+                 sheet_header=(t(Msg("sheet")), t(Msg("what it holds")), t(Msg("rows"))))
 
 
 def corpus_tables(corpus) -> list[Table]:
     """The published-report audit's tables (:class:`~proposal_stats.published.corpus.Corpus`)."""
+    t = Translator(corpus.language)
     return [
-        Table("reports", corpus.summary_table(), "One row per published report audited: identity, reliability, findings by severity."),
-        Table("findings", corpus.findings_table(), "Every finding: report, kind, severity, where, the printed text, the explanation."),
+        Table("reports", corpus.summary_table(), t(Msg("One row per published report audited: identity, reliability, findings by severity."))),
+        Table("findings", corpus.findings_table(), t(Msg("Every finding: report, kind, severity, where, the printed text, the explanation."))),
         Table("comparison", corpus.comparison_table(),
-              "Per report with a result breakdown: the share printed as resolved (through its own scheme), or why it "
-              "does not compare.", percent=("resolved_share",)),
-        Table("trends", corpus.trends_table(), "Proposals received and filed per jurisdiction and year, as printed."),
+              t(Msg("Per report with a result breakdown: the share printed as resolved (through its own scheme), or why it "
+                "does not compare.")), percent=("resolved_share",)),
+        Table("trends", corpus.trends_table(), t(Msg("Proposals received and filed per jurisdiction and year, as printed."))),
     ]
 
 
 def corpus_about(corpus, params_sha256: str, version: str) -> About:
-    """The corpus workbook's about sheet."""
+    """The corpus workbook's about sheet, in the report's language."""
+    t = Translator(corpus.language)
     p = corpus.params
-    return About(title=f"{p.text('title', corpus.language)} — tables",
-                 provenance=[("params_file", p.params_file.name), ("params_sha256", params_sha256), ("claims", p.claims.name),
-                             ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)],
-                 notes=["Real data, transcribed as printed.", ROUNDING_NOTE, NEUTRALISING_NOTE])
+    items = [("params_file", p.params_file.name), ("params_sha256", params_sha256), ("claims", p.claims.name),
+             ("reports", str(len(corpus.reports))), ("proposal_stats_version", version)]
+    return About(title=t(Msg("%(title)s — tables", title=p.text("title", corpus.language))),
+                 provenance=[(_key(t, k, term("provenance", k)), v) for k, v in items],
+                 notes=[t(Msg("Real data, transcribed as printed.")), *_notes(t)],
+                 sheet_header=(t(Msg("sheet")), t(Msg("what it holds")), t(Msg("rows"))))

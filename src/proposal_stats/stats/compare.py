@@ -15,7 +15,7 @@ from ..messages import Msg
 from ..claims_format import Claims as Published
 from ..claims_format import Figure as PublishedFigure
 from ..published.printed import parse_percent, round_half_up
-from .metrics import Headline
+from .metrics import Headline, percent_text
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed
         :class:`Comparison`; "agrees" when ``count / base`` rounded half-up to the printed number of
         decimals equals the printed number.
     """
-    ledger_text = "—" if ours is None else f"{ours:.2f}%"
+    ledger_text = percent_text(ours)
     if ours is None and base > 0:
         return Comparison(name, ledger_text, printed_text, "no ledger data", Msg("the ledger does not record this for every proposal"))
     printed = parse_percent(printed_text)
@@ -102,7 +102,7 @@ def compare_headline(h: Headline, published: Published | None) -> list[Compariso
     def rate(key: str, count: int, base: int, ours: Decimal | None) -> Comparison:
         fig = figs.get(key)
         if fig is None:
-            return Comparison(key, "—" if ours is None else f"{ours:.2f}%", "", "not printed")
+            return Comparison(key, percent_text(ours), "", "not printed")
         return compare_rate(key, count, base, ours, fig.text, fig.value)
 
     out = [
@@ -127,7 +127,7 @@ def compare_headline(h: Headline, published: Published | None) -> list[Compariso
         pc = cats.get(c.code)
         out.append(_compare_count(f"{c.code} count", c.count, None if pc is None or pc.count is None else PublishedFigure(value=pc.count, text=pc.text or str(pc.count))))
         if pc is None or not pc.share_text:
-            out.append(Comparison(f"{c.code} share", "—" if c.share is None else f"{c.share:.2f}%", "", "not printed"))
+            out.append(Comparison(f"{c.code} share", percent_text(c.share), "", "not printed"))
         else:
             out.append(compare_rate(f"{c.code} share", c.count, h.categorised, c.share, pc.share_text, None))
     return out
