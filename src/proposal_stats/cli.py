@@ -178,6 +178,7 @@ def new(
     """
     import sys
 
+    from .ledger.model import LedgerError
     from .params import ParamsError
     from .reporting.new_report import new_params
 
@@ -197,6 +198,8 @@ def new(
                     identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str)
         result = new_params(target, ledger, identity, from_params, published, overwrite=force)
     except ParamsError as exc:
+        _fail(str(exc), False)
+    except LedgerError as exc:
         _fail(str(exc), False)
     except Exception as exc:  # never a traceback, whatever the input
         _fail(f"{ledger}: could not be read ({type(exc).__name__}: {exc})", False)
