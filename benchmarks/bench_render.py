@@ -91,6 +91,7 @@ def batch(rounds: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--language", default=None, help="render the reference report in this language (default: the params file's, en)")
     parser.add_argument("--batch", action="store_true", help="report --all against the sum of single renders")
     args = parser.parse_args()
     if args.batch:
@@ -106,6 +107,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
     try:
         params = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+        if args.language:
+            params["language"] = args.language
         params.update(
             report_id="bench-reference",
             ledger=str((REFERENCE.parent / params["ledger"]).resolve()),

@@ -73,3 +73,14 @@ def test_templates_escape_data_and_refuse_undefined_names():
     assert "<code><b>trusted</b></code>" in render("footer.html.j2", "en", items=[("x", Markup("<b>trusted</b>"))])  # Markup is trusted
     with pytest.raises(UndefinedError):
         Section("footer.html.j2", "en", {}).html()
+
+
+def test_language_tags_are_read_as_users_write_them(tmp_path):
+    from proposal_stats.params import ParamsError, load_report_params
+
+    from .conftest import CITY, params_copy
+
+    assert check_language("zh_cn") == check_language("ZH-CN") == "zh-CN"
+    assert Translator("zh_cn")("Headline figures") == "主要数据"
+    with pytest.raises(ParamsError, match="'中文' is not a language tag"):
+        load_report_params(params_copy(CITY, tmp_path, language="中文"))

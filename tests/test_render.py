@@ -362,3 +362,63 @@ def test_corpus_report_in_chinese(tmp_path):
     assert english_words(text_of(" ".join(w for _, w in words))) == set()
     kinds = re.findall(r"<td class=\"ps-(?:bad|warn|muted)\">(.*?)</td><td>(.*?)</td>", html)
     assert kinds and english_words(" ".join(a + " " + b for a, b in kinds)) == set()  # severities and kinds in words
+
+
+def test_the_notebook_is_the_report_outline():
+    """Every section of AnnualReport.SECTIONS is shown by the notebook, in reading order."""
+    import nbformat
+
+    from proposal_stats.reporting.report import AnnualReport
+
+    nb = nbformat.read(ROOT / "notebooks" / "annual_report.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    at = [code.index(f"report.{name}()") for name in AnnualReport.SECTIONS]
+    assert at == sorted(at)
+
+
+def test_a_cell_of_ones_own_shows_in_the_report(tmp_path):
+    """As README says: copy the notebook, add a cell, point the params file at the copy."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "annual_report.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "report.satisfaction()" in c.source)
+    nb.cells[at:at] = [
+        nbformat.v4.new_markdown_cell("## 我的分析：各单位答复天数"),
+        nbformat.v4.new_code_cell("days = report.ledger.proposals.groupby('lead_unit')['replied_at'].count().rename('replied').reset_index()\n"
+                                  "report.table(days.head(3), caption='<b>own</b> table')"),
+    ]
+    mine = tmp_path / "my_report.ipynb"
+    nbformat.write(nb, mine)
+    out = render_report(params_copy(CITY, tmp_path, notebook=str(mine)), language="zh-CN").output_dir
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "我的分析：各单位答复天数" in html and "&lt;b&gt;own&lt;/b&gt; table" in html
+    assert "<th>主办单位</th>" in html  # the package's column names in the report's language
+    assert html.index("我的分析") < html.index('id="satisfaction"')  # where it was put
+    assert "days = report" not in html  # code is never shown
+
+
+def test_printed_report_expands_the_appendix_and_turns_the_wide_table(rendered_zh, tmp_path):
+    """Printed by headless Chromium (no CJK font on the machine): every proposal of the collapsed
+    appendix is on paper, the unit comparison has a landscape page, Chinese text is real text."""
+    import os
+    import shutil
+
+    from pypdf import PdfReader
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium: .ci/run installs the Debian package `chromium`")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", (rendered_zh[0] / "report.html").as_uri()],
+                   capture_output=True, timeout=180, check=True)
+    pages = PdfReader(pdf).pages
+    text = "".join(p.extract_text() for p in pages)
+    assert "附录：提案清单" in text and "关于" in text
+    appendix = text[text.index("附录：提案清单"):]
+    ids = json.loads((rendered_zh[0] / "summary.json").read_text(encoding="utf-8"))["rows_accepted"]
+    assert all(f"{i:03d}" in appendix for i in (1, ids // 2, ids))  # first, middle and last proposal printed
+    wide = [i for i, p in enumerate(pages) if p.mediabox.width > p.mediabox.height]
+    assert wide and "承办单位办理情况" in pages[wide[0]].extract_text()

@@ -161,15 +161,14 @@ def report(
 def _params_language(path: Path) -> str:
     """The ``language:`` a params file asks for, for the command's own messages (``en`` when the
     file cannot be read or names a language with no catalog: the render reports why)."""
-    from .reporting.i18n import SOURCE_LANGUAGE, available_languages
+    from .reporting.i18n import SOURCE_LANGUAGE, UnknownLanguage, check_language
     from .yamlfile import read_yaml
 
     try:
         raw = read_yaml(Path(path), ValueError, "params file")
-    except Exception:  # the render names the problem, in full
+        return check_language(raw.get("language") or SOURCE_LANGUAGE)
+    except (Exception, UnknownLanguage):  # the render names the problem, in full
         return SOURCE_LANGUAGE
-    language = raw.get("language") if isinstance(raw, dict) else None
-    return language if language in available_languages() else SOURCE_LANGUAGE
 
 
 @app.command()

@@ -9,11 +9,13 @@ error) and raises :class:`ParamsError` naming the file and listing every problem
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
     StringConstraints,
     ValidationError,
@@ -128,7 +130,13 @@ Published = Claims
 
 #: A language tag as users write it (BCP 47): ``en``, ``zh-CN``. Whether a catalog exists for it is
 #: checked when the report is rendered (proposal_stats.reporting.i18n).
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+def _language_tag(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value):
+        raise ValueError(f"{value!r} is not a language tag (such as en or zh-CN)")
+    return value
+
+
+LanguageTag = Annotated[str, AfterValidator(_language_tag)]
 
 class Translations(StrictModel):
     """The params file's own text in another language (``translations: {zh-CN: {...}}``): what a

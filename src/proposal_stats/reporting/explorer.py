@@ -29,7 +29,7 @@ import pandas as pd
 from ..stats import explore
 from ..stats.explore import ALL, ReportIndex, Selection
 from ..stats.metrics import percent_text, round_half_up
-from .fonts import EMBEDDED_FAMILY, characters_needing_font, subset_font
+from .fonts import EMBEDDED_FAMILY, characters_needing_font, embed_css, subset_font
 
 def esc(value) -> str:
     """HTML-escape any value's text (quotes included); ``None`` is empty."""
@@ -535,8 +535,7 @@ class Explorer:
             return
         self._chars |= new
         font = base64.b64encode(subset_font("".join(sorted(self._chars)))).decode("ascii")
-        self.style.value = (f"<style>@font-face{{font-family:'{EMBEDDED_FAMILY}';src:url(data:font/otf;base64,{font}) format('opentype');}}"
-                            + CSS % {"font": TEXT_FONT} + "</style>")
+        self.style.value = embed_css(font) + "<style>" + CSS % {"font": TEXT_FONT} + "</style>"  # the subset is WOFF
 
     # ---- export ----------------------------------------------------------------------------
     def export(self, kind: str) -> bytes:

@@ -51,10 +51,13 @@ def available_languages() -> tuple[str, ...]:
 
 
 def check_language(language: str) -> str:
-    """Return ``language`` if a catalog exists for it; raise :class:`UnknownLanguage` otherwise."""
-    if language not in available_languages():
+    """``language`` as the catalog spells it (tags are case-insensitive and ``_`` is ``-``: ``zh_cn``
+    is ``zh-CN``); raise :class:`UnknownLanguage` when there is no catalog for it."""
+    known = {tag.lower(): tag for tag in available_languages()}
+    found = known.get(str(language).replace("_", "-").lower())
+    if found is None:
         raise UnknownLanguage(f"no catalog for language {language!r}; available: {', '.join(available_languages())}")
-    return language
+    return found
 
 
 def catalog_path(language: str) -> Path:
@@ -69,7 +72,7 @@ def translations(language: str) -> gettext.NullTranslations:
     Raises:
         UnknownLanguage: no catalog for ``language``.
     """
-    check_language(language)
+    language = check_language(language)
     if language == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo

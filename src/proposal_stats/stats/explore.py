@@ -129,8 +129,8 @@ def _rank(values: pd.Series) -> tuple[np.ndarray, int]:
 
 
 class ReportIndex:
-    """One annual report, prepared for fast selections (built once per report, about 0.1 s per
-    100,000 proposals).
+    """One annual report, prepared for fast selections (built once per report: about 0.6 s for
+    100,000 proposals on the development machine).
 
     Attributes:
         report: the :class:`~proposal_stats.reporting.report.AnnualReport`.
