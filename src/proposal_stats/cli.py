@@ -153,7 +153,7 @@ def report(
                     rejected=result.rows_rejected, read=result.rows_read, csv=str(result.output_dir / "rejected_rows.csv"),
                     ledger=str(result.ledger), params=str(path)))))
             for text in result.warnings:
-                err.print(Text(t("warning:") + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
+                err.print(Text(t(Msg("warning:")) + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
     if failures:
         raise typer.Exit(1)
 
