@@ -170,9 +170,12 @@ EXPECTED = {
     # 470/578 = 81.31% filing rate, as printed
     "kunming-cppcc-13-4-topics-2020": [],
     # 立案率97.9%, but 立案136件 of 共提出…142件 is 95.77% (97.9% is 139/142: filed + not filed over submitted)
-    "dongchuan-district-cppcc-6-5-intake-2026": [("derived_mismatch", "figures.filing_rate")],
+    # and 136 filed + 6 merged + 3 not filed = 145 outcomes of 142 submitted
+    "dongchuan-district-cppcc-6-5-intake-2026": [("derived_mismatch", "figures.filing_rate"), ("parts_mismatch", "figures.not_filed")],
     # 350 members are 69.4% of a membership the report does not print
     "gansu-prov-cppcc-13-4-intake-2026": [("share_base_unknown", "figures.members_proposing")],
+    # 立案 printed as 16 (经审查立案16件) and as 11 (立案11件, the bracket's 5 not filed are another count)
+    "barkam-county-cppcc-14-3-2014": [("conflicting_figures", "figures.filed_b")],
     # 757/792 = 95.58 → 95.6; 143/757 = 18.89 → 18.9; 614/757 = 81.11 → 81.1
     "gansu-prov-cppcc-11-5-intake-2017": [("dropped_trailing_zero", "topics: 科技、教育、文化、卫生、体育类")],
 }

@@ -197,6 +197,65 @@ def test_pdf_without_text_layer_is_a_clear_error(tmp_path):
         read_report(path)
 
 
+PDF_TITLE = "关于白沙县政协十届二次会议提案办理情况的报告"
+PDF_TEXT = ("白沙县政协十届二次会议期间共收到提案120件，经审查立案100件，立案率为85%。交由县政府系统承办的提案80件，分别交由26个单位"
+            "办理，截至9月底已全部办复，办复率100%。其中已解决或基本解决的A类提案60件，占75%；列入计划逐步解决的B类提案20件，占25%。")
+
+
+def write_chinese_pdf(path: Path, paragraphs: list[str], title: str) -> None:
+    """A real PDF with a Chinese text layer, as a word processor makes one: fpdf2 (a maintained PDF
+    writer) sets the paragraphs in the bundled Noto Sans CJK SC face, cut by fontTools to the
+    characters used, wrapping lines at the page's edge; the title goes in the document's metadata."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fpdf import FPDF
+
+    from proposal_stats.reporting.fonts import cjk_font_path, face_index
+
+    font = TTFont(str(cjk_font_path()), fontNumber=face_index("simplified"))
+    subsetter = subset.Subsetter(subset.Options(name_IDs=["*"]))
+    subsetter.populate(text="".join(paragraphs) + title)
+    subsetter.subset(font)
+    face = path.with_suffix(".otf")
+    font.save(str(face))
+    pdf = FPDF()
+    pdf.set_title(title)
+    pdf.add_page()
+    pdf.add_font("cjk", fname=str(face))
+    pdf.set_font("cjk", size=12)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 8, paragraph)
+        pdf.ln(4)
+    pdf.output(str(path))
+
+
+def test_pdf_with_a_chinese_text_layer(tmp_path):
+    path = tmp_path / "baisha.pdf"
+    write_chinese_pdf(path, [PDF_TITLE, PDF_TEXT], PDF_TITLE)
+    read = read_report(path)
+    assert read.title == PDF_TITLE and read.how == "pdf text layer (pypdf)"
+    # The page wraps the paragraph in three lines (the second after 县政府 and before 系统承办, a third
+    # after 已解决或): the reader joins them again; the title, a short line, stays apart.
+    assert read.text == f"{PDF_TITLE}\n{PDF_TEXT}"
+    c = extract(read.text)
+    assert {n: int(f.value) for n, f in c.figures.items()} == {"submitted": 120, "filed": 100, "filing_rate": 85, "to_government": 80,
+                                                                 "handling_units": 26, "reply_rate": 100}
+    assert c.results.base == 80 and cats(c.results) == [("A", 60, "75%"), ("B", 20, "25%")]
+    # 立案率: 100/120 = 83.33%, printed 85%
+    assert kinds(c) == [("derived_mismatch", "figures.filing_rate")]
+    assert_substrings(c, read.text)
+    r = subprocess.run([CLI, "audit", str(path)], capture_output=True, text=True)
+    assert r.returncode == 1 and "100/120 = 83.3333%" in r.stdout and "立案率为85%" in r.stdout
+
+
+def test_pdf_lines_joined_only_where_the_page_wrapped_them():
+    from proposal_stats.published.textread import unwrap
+
+    page = "一、基本情况\n今年共收到提案120件，经审查立案1\n00件。其余20件并案或不予立案。\nThe committee received\nproposals."
+    # the third line fills the width and ends mid-sentence: joined; the heading and sentence ends are kept
+    assert unwrap(page) == "一、基本情况\n今年共收到提案120件，经审查立案100件。其余20件并案或不予立案。\nThe committee received\nproposals."
+
+
 # ---- the seed report and the commands ------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, parse_percent
-from .vocabulary import SUMS, derive_links, is_rate, meaning_of, rate_parts, simplify
+from .vocabulary import PARTITIONS, SUMS, derive_links, is_rate, meaning_of, own_words, rate_parts, scope_of, simplify
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -45,6 +45,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "missing_number": ("warning", N_("a blank where a number was stripped from the printed text (e.g. 率为%)")),
     "share_base_unknown": ("note", N_("a count printed with a share (占…%) of a total the report does not print")),
     "overlapping_classes": ("note", N_("the classes add up to more than the base because the text counts an item in several classes (包括会同办理)")),
+    "conflicting_figures": ("error", N_("one meaning printed with two values, and no year, term, body, round or subset in the words tells them apart")),
+    "parts_mismatch": ("error", N_("the printed parts of a total (filed, merged, converted and not filed of the received; …) add up to more "
+                                   "than it, or, every part printed, not to it")),
 }
 
 #: Meanings that state a total a share may be taken over (a breakdown's base, another stated total).
@@ -595,6 +598,108 @@ def _check_rate(report_id, name, fig, printed, num, over, num_label, over_label,
                         half_up=rounded(exact, printed.places, "half-up")))]
 
 
+#: Meanings a report may print several values of in one scope: each is one of many by nature.
+SEVERAL_VALUES = frozenset({"increase", "increase_rate", "previous_share", "lead_items", "co_items"})
+_APPROX_NUMBER = r"(约|大约|近|将近|接近|超过|逾|不到|不足|达到?)?\s*{n}\s*(?:%|件|个|家|名|位|人次|人|项|份|条)?\s*(以上|以下|左右|多|余)?"
+
+
+def _approximate(fig: Figure) -> bool:
+    """Whether a figure's number is printed as a bound (约, 超过…以上): not a value to contradict."""
+    number = f"{fig.value.normalize():f}"
+    found = re.search(_APPROX_NUMBER.format(n=re.escape(number)), simplify(fig.text))
+    return bool(found and ((found.group(1) or "").startswith(("约", "大约", "近", "将近", "接近", "超过", "逾", "不到", "不足")) or found.group(2)))
+
+
+def _same_rate(a: Decimal, b: Decimal) -> bool:
+    """Two printed percentages that can be one value at different precisions (95.58 and 95.6)."""
+    places = min(max(0, -a.normalize().as_tuple().exponent), max(0, -b.normalize().as_tuple().exponent))
+    coarse, fine = (a, b) if max(0, -a.normalize().as_tuple().exponent) == places else (b, a)
+    return any(rounded(Fraction(fine), places, mode) == coarse for mode in MODES)
+
+
+def _parts(rep: _Report, names: list[str]) -> bool:
+    """Whether counts of one meaning are a total and its parts, not two values of it: the larger is
+    the sum of the others ("议案14件", "1件", "其余13件"), or one more printed count of the report
+    makes up the difference ("议案14件" = "1件议案交由委员会审议" + "其余13件转为建议")."""
+    values = sorted({rep.c.figures[n].value for n in names})
+    if len(values) > 2 and values[-1] == sum(values[:-1]):
+        return True
+    if len(values) != 2:
+        return False
+    rest = {v for n, v in rep.ints.items() if n not in names and "件" in rep.c.figures[n].text}
+    return values[1] - values[0] in rest
+
+
+def _scoped(rep: _Report) -> dict[tuple, dict[str, list[str]]]:
+    """Figures grouped by scope (year, scope words, and the body when the report's figures name
+    several), then by meaning: the names, in report order. Bounds (约, 以上) are left out."""
+    figures = rep.c.figures
+    scopes = {n: scope_of(n, f, rep.meaning[n]) for n, f in figures.items() if f.value is not None}
+    bodies = {s[-1] for s in scopes.values() if s[-1] and "+" not in s[-1]}
+    out: dict[tuple, dict[str, list[str]]] = {}
+    for name in rep.names:
+        meaning, fig = rep.meaning[name], figures[name]
+        if not meaning or fig.value is None or not fig.text or _approximate(fig):
+            continue
+        scope = scopes[name][:-1] if len(bodies) <= 1 else scopes[name]
+        out.setdefault(tuple(scope), {}).setdefault(meaning, []).append(name)
+    return out
+
+
+def _partitions(rep: _Report) -> list[Finding]:
+    """The printed parts of a total (:data:`~proposal_stats.published.vocabulary.PARTITIONS`), within
+    one scope: more than the total is an error whatever is not printed; every part printed, the sum
+    must be the total. A meaning printed with several values in the scope is left to
+    ``conflicting_figures``."""
+    out = []
+    for by_meaning in _scoped(rep).values():
+
+        def one(meaning):
+            names = by_meaning.get(meaning, [])
+            values = {rep.c.figures[n].value for n in names}
+            return (names[0], int(values.pop())) if len(values) == 1 and names[0] in rep.ints else None
+
+        for p in PARTITIONS:
+            whole = next((w for w in (one(m) for m in p.whole) if w), None)
+            parts = [(m, *one(m)) for m in p.parts if one(m)]
+            if whole is None or not parts or any(by_meaning.get(m) and not one(m) for m in p.parts):
+                continue
+            total = sum(v for _, _, v in parts)
+            if total <= whole[1] and (len(parts) < len(p.parts) or total == whole[1]):
+                continue
+            args = dict(listed=" + ".join(f"{m} {v}" for m, _, v in parts), total=total, whole=rep.meaning[whole[0]], value=whole[1],
+                        text=rep.c.figures[whole[0]].text)
+            if total > whole[1]:
+                message = Msg("%(listed)s = %(total)s, more than %(whole)s %(value)s (“%(text)s”): the parts of a total cannot exceed it", **args)
+            else:
+                message = Msg("%(listed)s = %(total)s, not %(whole)s %(value)s (“%(text)s”): every part is printed, so they add up to it", **args)
+            out.append(Finding(rep.c.id, "parts_mismatch", "error", f"figures.{parts[-1][1]}",
+                               " + ".join(rep.c.figures[n].text for _, n, _ in parts), message))
+    return out
+
+
+def _conflicts(rep: _Report) -> list[Finding]:
+    """Figures of one meaning and one scope (:func:`_scoped`) printed with different values: at most
+    one of them is right. A figure that names no body is of the report's one body when its figures
+    name at most one."""
+    figures = rep.c.figures
+    out = []
+    for scope in _scoped(rep).values():
+        for meaning, names in scope.items():
+            if meaning in SEVERAL_VALUES:
+                continue
+            first = figures[names[0]].value
+            rate = is_rate(meaning)
+            others = [n for n in names[1:] if not (_same_rate(first, figures[n].value) if rate else figures[n].value == first)]
+            if not others or not rate and _parts(rep, names):
+                continue
+            shown = [f"{figures[n].value.normalize():f} (“{figures[n].text}”)" for n in [names[0], *others]]
+            out.append(Finding(rep.c.id, "conflicting_figures", "error", f"figures.{others[0]}", figures[others[0]].text,
+                               Msg("%(meaning)s is printed as %(shown)s, and no year, term, body, round or subset in the words tells them apart: "
+                                   "at most one is right", meaning=meaning, shown=shown)))
+    return out
+
+
 def audit(c: Claims) -> list[Finding]:
     """Every arithmetic finding for one report's printed figures.
 
@@ -606,7 +711,7 @@ def audit(c: Claims) -> list[Finding]:
         list means the printed figures are consistent with each other.
     """
     rep = _Report(c)
-    out = _figures(rep)
+    out = _figures(rep) + _conflicts(rep) + _partitions(rep)
     for name, b in rep.breakdowns:
         out += _breakdown(rep, name, b)
     return out

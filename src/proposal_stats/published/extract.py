@@ -200,13 +200,16 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             if re.search(words, before[-10:]):
                 return "satisfaction", key
         return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|征求|征询", before + after[:8]) else ("", "")
-    if re.match(r"^\s*议案", after) or re.search(r"议案$", before):
+    if re.match(r"^\s*议案", after) or re.search(r"(?<!建)议案$", before):
         return "figure", "motions"
     if re.match(r"^\s*(件)?\s*(提案|建议)?\s*被?(确定为|列为|作为)重点|^\s*(件)?\s*重点", after):
         return "figure", "key_proposals"
     if re.match(r"^\s*(件)?\s*(提案|建议)?[^，,；;。\d]{0,10}[，,]?\s*予以(全部)?立案", after):
         return "figure", "filed"  # "98件提案均符合立案标准,予以全部立案"
     noun = re.match(r"^\s*(件)?\s*(代表建议|建议|提案|意见)", after)
+    for m in COUNTS:
+        if m.id in ("submitted_in_session", "submitted_between_sessions") and re.search(m.wordings, before[-14:]):
+            return "figure", m.id  # "会议期间收到的67件建议": a part of what was submitted
     if noun and re.search(r"提出|收到|提交|征集", (clause or before)[-30:]) and not re.search(r"立案|交由|交办|承办", before[-8:]):
         return "figure", "submitted"
     if _VERB_ONLY.match(before) and wide:
@@ -308,6 +311,23 @@ def _latin_value(digits: str, percent: bool) -> Decimal:
     return Decimal(digits.replace(",", "").replace(".", ""))
 
 
+_LEAD_TERM = re.compile(r"以来|[一二三四五六七八九十两\d]+年来|本届|届内|任期内|历年|累计")
+_LEAD_PREVIOUS = re.compile(r"^\s*(上届|上年度?|去年|上一年)")
+_LEAD_YEAR = re.compile(r"^\s*(?:自|从|在|截至|截止)?\s*((?:19|20)\d{2})\s*年")
+
+
+def _period(lead: str) -> str:
+    """The period a sentence's opening words set for its figures: a term or running total (五年来,
+    自2016年以来 → ``term``), the year or session before (去年 → ``previous``), a year (2023年,
+    → ``2023``), or ``""``."""
+    if _LEAD_TERM.search(lead):
+        return "term"
+    if _LEAD_PREVIOUS.search(lead):
+        return "previous"
+    year = _LEAD_YEAR.search(lead)
+    return year.group(1) if year else ""
+
+
 class _Extraction:
     def __init__(self, text: str):
         self.t = _Text(text)
@@ -317,7 +337,8 @@ class _Extraction:
         self.classes: list[_Class] = []
         self.unplaced: list[dict] = []
         self.base_marks: list[tuple[int, int]] = []  # (position, count) of "N件中": a new base begins
-        self.bodies = {name for name, words in _BODIES[:1] if re.search(r"人大代表|代表建议|代表提出|议案", self.t.norm)}
+        self.period = ""  # the period the current sentence's opening words set (see _period)
+        self.bodies = {name for name, words in _BODIES[:1] if re.search(r"人大代表|代表建议|代表提出|(?<!建)议案", self.t.norm)}
         if re.search(r"政协|提案|委员", self.t.norm):
             self.bodies.add("cppcc")
 
@@ -327,13 +348,14 @@ class _Extraction:
         text = self.t.span(a, b)
         for name, f in self.figures.items():
             between = self.t.norm[f["_at"]: a]
-            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope and not re.search(r"(19|20)\d\d年", between):
+            if f["meaning"] == meaning and f["value"] == value and f.get("_scope", "") == scope and f["_period"] == self.period \
+                    and not re.search(r"(19|20)\d\d年", between):
                 return name  # the same figure stated again (not a figure of another year)
         base = meaning + (f"_{scope}" if scope and len(self.bodies) > 1 else "")
         name, n = base, 2
         while name in self.figures:
             name, n = f"{base}_{n}", n + 1
-        self.figures[name] = {"value": value, "text": text, "meaning": meaning, "_scope": scope, "_at": a}
+        self.figures[name] = {"value": value, "text": text, "meaning": meaning, "_scope": scope, "_at": a, "_period": self.period}
         return name
 
     def keep_unplaced(self, m: _Mention, a: int, note: str) -> None:
@@ -354,7 +376,10 @@ class _Extraction:
                  if not re.search(r"[\u4e00-\u9fff]", seg.group(0)) and re.search(r"[A-Za-z]{3}", seg.group(0))]
         self.mentions = [m for m in self.mentions if not any(a <= m.start < b for a, b in latin)]  # read by latin()
         for n, (s, e) in enumerate(sentences):
-            self.sentence(n, s, e, [m for m in self.mentions if s <= m.start < e])
+            mentions = [m for m in self.mentions if s <= m.start < e]
+            self.period = _period(norm[s: mentions[0].start] if mentions else "")
+            self.sentence(n, s, e, mentions)
+        self.period = ""
         self.latin()
         return self.claims()
 
@@ -672,13 +697,19 @@ class _Extraction:
             if b is not None:
                 b.pop("kind")
         figures = {}
-        scopes: dict[str, set] = {}
+        bodies: dict[str, set] = {}
+        periods: dict[str, set] = {}
         for f in self.figures.values():
-            scopes.setdefault(f["meaning"], set()).add(f["_scope"])
-        for name, f in self.figures.items():
-            if len(scopes[f["meaning"]]) == 1 and f["_scope"] and name.startswith(f"{f['meaning']}_{f['_scope']}"):
-                plain = f["meaning"] + name[len(f"{f['meaning']}_{f['_scope']}"):]
-                name = plain if plain not in figures and plain not in self.figures else name
+            bodies.setdefault(f["meaning"], set()).add(f["_scope"])
+            periods.setdefault(f["meaning"], set()).add(f["_period"])
+        for f in self.figures.values():
+            # the body (_npc, _cppcc) and the period (_2023, _term, _previous) when the text has figures
+            # of this meaning for more than one
+            base = f["meaning"] + (f"_{f['_scope']}" if len(bodies[f["meaning"]]) > 1 and f["_scope"] else "") \
+                + (f"_{f['_period']}" if len(periods[f["meaning"]]) > 1 and f["_period"] else "")
+            name, n = base, 2
+            while name in figures:
+                name, n = f"{base}_{n}", n + 1
             figures[name] = {k: v for k, v in f.items() if not k.startswith("_")}
         self.link_rates(figures)
         scheme = []

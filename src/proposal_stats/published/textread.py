@@ -4,10 +4,17 @@ Maintained readers do the work: charset-normalizer guesses a text file's encodin
 GB18030 and Big5 judged by what they decode to, since Big5 bytes often decode as GB18030 nonsense),
 BeautifulSoup with lxml takes an HTML page's text (scripts, styles, navigation, headers and footers
 left out), python-docx reads paragraphs and table cells of a ``.docx``, pypdf the text layer of a PDF.
+
+A PDF's text layer comes as the page draws it: a sentence wrapped at the page's edge comes back as two
+lines (``交由县政府`` / ``系统承办的提案80件``), and some writers' two-byte codes come back with a NUL
+before each character. :func:`unwrap` joins the lines the page wrapped; NULs, which are never text,
+are removed.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,11 +83,38 @@ def _docx(path: Path) -> tuple[str, str]:
     return "\n".join(line for line in lines if line.strip()), document.core_properties.title or ""
 
 
+_SENTENCE_END = "。！？；：:;!?」』”）)"
+
+
+def _width(line: str) -> int:
+    """Display width: a wide (CJK, full-width) character counts two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def unwrap(page: str, full: float = 0.9) -> str:
+    """A page's text with the lines it wrapped joined again: a line that fills the page's width (at
+    least ``full`` of its widest line) and does not end a sentence continues on the next line.
+    Shorter lines (a heading, a paragraph's last line) end where they end. Chinese is joined with
+    nothing between; two Latin words with a space."""
+    lines = [line.rstrip() for line in page.splitlines()]
+    widest = max((_width(line) for line in lines), default=0)
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and out and line.strip():
+            space = " " if re.search(r"[A-Za-z]$", out[-1]) and re.match(r"\s*[A-Za-z]", line) else ""
+            out[-1] += space + line.strip()
+        else:
+            out.append(line)
+        joining = bool(line.strip()) and _width(line) >= full * widest and not line.endswith(tuple(_SENTENCE_END))
+    return "\n".join(out)
+
+
 def _pdf(path: Path) -> tuple[str, str]:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    text = "\n".join(unwrap((page.extract_text() or "").replace("\x00", "")) for page in reader.pages)
     if not text.strip():
         raise ReportReadError(f"{path}: the PDF has no text layer (a scan): extract its text with OCR first")
     title = (reader.metadata.title if reader.metadata else None) or ""
@@ -118,4 +152,4 @@ def read_report(path: str | Path) -> ReportText:
         raise ReportReadError(f"{path}: could not be read as {kind} ({type(exc).__name__}: {exc})") from None
 
 
-__all__ = ["ReportReadError", "ReportText", "SUFFIXES", "decode", "read_report"]
+__all__ = ["ReportReadError", "ReportText", "SUFFIXES", "decode", "read_report", "unwrap"]

@@ -92,7 +92,7 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("replied", "count", "replied (办复)", r"办复|答复|办结|办理完毕|回复", ("replied", "all_replied")),
     Meaning("members_proposing", "count", "members who submitted proposals", r"委员.{0,4}人次|名委员|位委员|委员\d+人",
             ("members_proposing", "member_person_times", "person_times")),
-    Meaning("motions", "count", "motions (议案)", r"议案(?!建议|和建议|、建议)", ("motions",)),
+    Meaning("motions", "count", "motions (议案; not a CPPCC recommendation, 建议案)", r"(?<!建)议案(?!建议|和建议|、建议)", ("motions",)),
     Meaning("increase", "count", "more than the previous session or term (比上届增加)", r"比.{0,14}(增加|增|多)了?\s*$", ("increase", "collective_increase")),
     Meaning("excellent_proposals", "count", "proposals commended as excellent (优秀提案)", r"优秀提案", ("excellent_proposals",)),
     Meaning("key_proposals", "count", "key proposals (重点提案)", r"重点", ("key_proposals",)),
@@ -159,14 +159,62 @@ def meaning_of_name(name: str) -> str:
     return _BY_NAME.get(base, "")
 
 
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def own_words(text: str, value=None) -> str:
+    """A figure's own words: ``text`` without what states other figures — details in brackets
+    ("立案11件(5件未立案提案以书面形式答复)" → "立案11件": the 5 not filed are another count; when the
+    value is printed only inside brackets, the brackets that hold it are kept) and, for a count, the
+    clauses that print a percentage ("集体提案101件,占提案总数的19.84%" → "集体提案101件": 总数 is the
+    share's base, not what the 101 are)."""
+    if value is None:
+        return text
+    number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    own = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d.])")
+    outside = _BRACKETS.sub("", text)
+    words = outside if own.search(outside) else _BRACKETS.sub(lambda m: m.group(0) if own.search(m.group(0)) else "", text)
+    counted = re.compile(rf"(?<![\d.]){re.escape(number)}\s*(件|个|家|名|位|人|项|份|条)")
+    clauses = re.split(r"(?<=[,，;；])", words)
+    if any(counted.search(fold_width(c)) for c in clauses):
+        words = "".join(c for c in clauses if own.search(c) or not re.search(r"%|％|百分之", c)).rstrip(",，;；")
+        words = _SHARE_PHRASE.sub("", words)
+    return words
+
+
+_SHARE_PHRASE = re.compile(r"(约|大约)?[占佔][^,，;；。%％]*?[\d.]+\s*[%％]")
+
+
+def is_part(text: str) -> bool:
+    """Whether a count is printed as a part of a total: with a share of it below 100% ("提出47件,占31.6%")."""
+    share = _SHARE_PHRASE.search(fold_width(text or ""))
+    return bool(share) and not re.search(r"100(\.0+)?\s*%$", share.group(0))
+
+
+def _printed_as_percent(text: str, value) -> bool:
+    """Whether ``text`` prints ``value`` as a percentage: "增幅达到34.6%" does, and "比上届增加了9649件,
+    增幅达到34.6%" does not print 9649 as one (the count is printed with its rate)."""
+    plain = fold_width(text)
+    if not re.search(r"%|百分之", plain):
+        return False
+    if value is None:
+        return True
+    number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    count = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])\s*(件|个|家|名|位|人|项|份|条)", plain)
+    return not count or bool(re.search(rf"(?<![\d.]){re.escape(number)}(\.0+)?\s*%", plain))
+
+
 def meaning_of(name: str, fig: Figure) -> str:
-    """A figure's meaning: its ``meaning`` if given, else what its wording states, else what its
-    name stands for. A wording with no number in it ("均已办复完毕") says nothing: the name decides."""
+    """A figure's meaning: its ``meaning`` if given, else what its wording states (its own words,
+    :func:`own_words`), else what its name stands for. A wording with no number in it ("均已办复完毕")
+    says nothing: the name decides."""
     if fig.meaning:
         return fig.meaning
-    text = fig.text or ""
-    percent = bool(re.search(r"[%％]|百分之", text)) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
+    text = own_words(fig.text or "", fig.value)
+    percent = _printed_as_percent(text, fig.value) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
     found = meaning_of_text(text, percent) if re.search(r"\d|百分之", text) else ""
+    if found == "submitted" and not percent and is_part(fig.text):
+        found = ""  # "提出47件,占31.6%": a part of what was submitted, not the total
     return found or meaning_of_name(name)
 
 
@@ -179,6 +227,71 @@ def rate_parts(meaning: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A rate's numerator meanings (summed) and its denominator meanings in order of preference."""
     m = VOCABULARY[meaning]
     return m.of, m.over
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Meanings whose counts are the parts of another's: every item of the whole is in exactly one part.
+
+    Attributes:
+        whole: the meanings of the total, tried in order (the first the report states is used).
+        parts: the meanings of the parts; the report may print only some of them.
+        source: where the partition is stated.
+    """
+
+    whole: tuple[str, ...]
+    parts: tuple[str, ...]
+    source: str
+
+
+#: The partitions the audit checks (``parts_mismatch``): printed parts may never add up to more than
+#: their total, and when every part is printed they add up to it.
+PARTITIONS: tuple[Partition, ...] = (
+    Partition(("submitted",), ("filed", "merged", "converted", "not_filed"),
+              "domain.md §1.2 (review ends in filed, merged, converted or not filed), §1.8 (national 2025: 5,890 received, 5,002 "
+              "filed, the rest merged or converted; Kunming 2020: filing rate = filed / received, merged outside it), §2 filing_status"),
+    Partition(("submitted",), ("submitted_in_session", "submitted_between_sessions"),
+              "domain.md §1.2, §2 submission_window: a proposal is submitted at the session (大会提案) or between sessions (平时提案)"),
+    Partition(("forms_returned",), ("satisfied", "basically_satisfied", "dissatisfied"),
+              "domain.md §1.5: the feedback form's scale is 满意 / 基本满意 / 不满意, one answer per form"),
+    Partition(("to_government", "assigned", "filed"), ("replied",),
+              "domain.md §3.1: reply rate = replied / assigned; a proposal is replied only after it is filed and assigned"),
+)
+
+
+#: Words that set a figure's scope apart from another figure of the same meaning: two values of one
+#: meaning contradict each other only when no scope tells them apart. A year (2018年), a term or a
+#: running total (五年来, 本届以来, 累计), the year or session before (上届, 去年), a round of handling
+#: (初次, 再次), a subset (重点 key proposals, 政府系统 the government system), and the body (NPC
+#: deputies' suggestions or CPPCC proposals; ``domain.md`` §1.1: two streams, one pipeline).
+SCOPES: tuple[tuple[str, str], ...] = (
+    ("term", r"[一二三四五六七八九十两\d]+年来|本届|届内|任期|以来|累计|历年|历届"),
+    ("previous", r"上届|上年|去年|上一年|前一年|往年|上次"),
+    ("first_round", r"初次|首次|第一次"),
+    ("second_round", r"再次|二次答复|第二次|重新办理"),
+    ("key", r"重点"),
+    ("government", r"政府"),
+)
+_BODY_WORDS = (("npc", r"人大|代表|(?<!建)议案"), ("cppcc", r"政协|委员(?!会)|提案"))
+
+
+#: Scope words a meaning's own wording carries (政府 in 交政府系统办理): they set no scope apart for it.
+IMPLIED_SCOPES: dict[str, tuple[str, ...]] = {"to_government": ("government",), "to_government_share": ("government",),
+                                              "key_proposals": ("key",), "previous_share": ("previous",)}
+
+
+def scope_of(name: str, fig: Figure, meaning: str = "") -> tuple[str, ...]:
+    """What sets a figure's scope apart, from its own words and its name (:data:`SCOPES`): the year
+    (2019年 in its words, ``_2019`` in its name), the scopes its words state or its name carries
+    (``_term``, ``_previous``: extraction names a figure so when its sentence opens with 五年来 or
+    去年), and the bodies it names (``npc``, ``cppcc``, both, or none; ``_npc`` in a name too). Scope
+    words the ``meaning`` itself carries (:data:`IMPLIED_SCOPES`) are left out."""
+    text = simplify(own_words(fig.text or "", fig.value))
+    year = re.search(r"_((?:19|20)\d{2})(?=_|$)", name) or re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", text)
+    words = tuple(scope for scope, pattern in SCOPES if (re.search(pattern, text) or re.search(rf"(^|_){scope}(_|$)", name))
+                  and scope not in IMPLIED_SCOPES.get(meaning, ()))
+    bodies = {body for body, pattern in _BODY_WORDS if re.search(pattern, text) or re.search(rf"(^|_){body}(_|$)", name)}
+    return (year.group(1) if year else "", *words, "+".join(sorted(bodies)))
 
 
 #: Parts of a meaning: a figure that is the sum of others when it is not printed itself.
@@ -216,5 +329,5 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
     return names[pool[0]] if pool else None
 
 
-__all__ = ["COUNTS", "RATES", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate", "meaning_of",
-           "meaning_of_name", "meaning_of_text", "rate_parts", "simplify", "statuses"]
+__all__ = ["COUNTS", "PARTITIONS", "RATES", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
+           "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "rate_parts", "scope_of", "simplify", "statuses"]
