@@ -67,12 +67,12 @@ def injected(tmp_path_factory):
 
 # ---- the rule, cell by cell ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["=1+2", "+市甲局", "-2+3", "@SUM(1,1)", "\tx", "\rx", "=cmd|' /C calc'!A0", "-", "+"])
+@pytest.mark.parametrize("text", ["=1+2", "+市甲局", "-2+3", "@SUM(1,1)", "\tx", "\rx", "=cmd|' /C calc'!A0", "+", "=", "-5-"])
 def test_formula_starts_are_neutralised(text):
     assert needs_neutralising(text) and neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["-5", "+7.5", "-0.25", "1e5", "市甲局", "", "'=already", " =1"])
+@pytest.mark.parametrize("text", ["-5", "+7.5", "-0.25", "1e5", "-1,234.5", "-5%", "-", "市甲局", "", "'=already", " =1"])
 def test_numbers_and_plain_text_stay_as_they_are(text):
     assert not needs_neutralising(text) and neutralise(text) == text
 

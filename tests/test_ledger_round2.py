@@ -227,16 +227,26 @@ def test_an_old_binary_xls_with_1904_dates_and_hidden_rows(tmp_path, params):
     assert ledger.warnings[["line", "rule"]].values.tolist() == [[3, "hidden_row"]]
 
 
-def test_an_ods_spreadsheet(tmp_path, params):
-    def cell(v):
-        return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+def test_an_ods_spreadsheet_with_a_merged_id_and_a_filtered_row(tmp_path, params):
+    def cell(v, span=""):
+        return f'<table:table-cell office:value-type="string"{span}><text:p>{v}</text:p></table:table-cell>'
 
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in LEDGER_ROWS)
+    down = ' table:number-rows-spanned="2"'
+    rows = [
+        "<table:table-row>" + "".join(cell(h) for h in ["提案号", "案由", "承办单位", "办理方式", "答复日期", "类别"]) + "</table:table-row>",
+        "<table:table-row>" + cell("001", down) + cell("关于戊县公园的建议", down) + cell("戊县园林局") + cell("主办")
+        + '<table:table-cell office:value-type="date" office:date-value="2022-05-01"><text:p>2022-05-01</text:p></table:table-cell>'
+        + cell("A") + "</table:table-row>",
+        "<table:table-row><table:covered-table-cell/><table:covered-table-cell/>" + cell("戊县财政局") + cell("协办")
+        + "<table:table-cell/><table:table-cell/></table:table-row>",
+        '<table:table-row table:visibility="filter">' + "".join(cell(v) for v in ["002", "关于戊县路灯的建议", "戊县城管局", "主办", "2022-05-02", "B"])
+        + "</table:table-row>",
+    ]
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>'
-        f'<table:table table:name="台账">{body}</table:table></office:spreadsheet></office:body></office:document-content>'
+        f'<table:table table:name="台账">{"".join(rows)}</table:table></office:spreadsheet></office:body></office:document-content>'
     )
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
                 'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
@@ -246,8 +256,11 @@ def test_an_ods_spreadsheet(tmp_path, params):
         z.writestr("content.xml", content)
         z.writestr("META-INF/manifest.xml", manifest)
     ledger = read_ledger(tmp_path / "ledger.ods", params)
-    assert ledger.encoding == "ods, sheet 台账"
-    assert ledger.proposals[["proposal_id", "lead_unit", "result_category"]].values.tolist() == [["001", "戊县园林局", "A"], ["002", "戊县城管局", "B"]]
+    assert ledger.encoding == "ods, sheet 台账" and len(ledger.rejected) == 0, ledger.problems
+    assert ledger.proposals[["proposal_id", "lead_unit", "co_handling_units", "result_category"]].values.tolist() == [
+        ["001", "戊县园林局", "戊县财政局", "A"], ["002", "戊县城管局", "", "B"]]
+    assert ledger.proposals["replied_at"].tolist() == [pd.Timestamp("2022-05-01"), pd.Timestamp("2022-05-02")]
+    assert ledger.warnings[["line", "rule"]].values.tolist() == [[4, "hidden_row"]]
 
 
 @pytest.mark.parametrize(("content", "says"), [

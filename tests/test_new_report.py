@@ -126,3 +126,19 @@ def test_cli_new_then_report_as_a_new_user(tmp_path):
     assert "warning: copied: the published figures' source (楚雄市人民政府" in rendered.stderr
     html = (tmp_path / "outputs" / "copied" / "report.html").read_text(encoding="utf-8")
     assert "Published figures from another report?" in html
+
+
+def test_published_claims_complete_the_inferred_scheme_and_are_checked(tmp_path):
+    (tmp_path / "ledger.csv").write_text(LETTERS.replace(",丙,", ",A,").replace(",Z,", ",B,"), encoding="utf-8")  # no C
+    claims = {"id": "fict-2023", "jurisdiction": "虚构县", "year": 2024, "source": {"title": "虚构县人民政府关于提案办理情况的通报"},
+              "scheme": [{"code": "A", "label": "已解决", "statuses": ["resolved"]}, {"code": "C", "label": "留作参考", "statuses": ["for_reference"]}],
+              "results": {"base": 6, "cats": [{"code": "A", "label": "已解决", "count": 4}, {"code": "B", "label": "B类", "count": 2},
+                                              {"code": "C", "label": "留作参考", "count": 0}]}}
+    (tmp_path / "claims.yaml").write_text(yaml.safe_dump(claims, allow_unicode=True), encoding="utf-8")
+    result = new_params(tmp_path / "p.yaml", tmp_path / "ledger.csv", IDENTITY, published=tmp_path / "claims.yaml")
+    assert [(c.code, c.label, c.statuses, c.count, c.guessed) for c in result.categories] == [
+        ("A", "已解决", ("resolved",), 4, False), ("B", "B类", ("planned",), 2, True), ("C", "留作参考", ("for_reference",), 0, False)]
+    assert result.params.published.id == "fict-2023" and result.warnings == []
+    with pytest.raises(ParamsError, match="a params file, not a claims file"):
+        new_params(tmp_path / "q.yaml", tmp_path / "ledger.csv", IDENTITY, published=CITY)
+    assert not (tmp_path / "q.yaml").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -61,28 +62,34 @@ STEPS = ("params", "execute", "export", "write")
 
 
 @contextmanager
-def _progress(label: str, t):
-    """Yield an ``on_step(step)`` callback: a live bar in a terminal, one plain line per step in a
-    log (CI, a pipe), where a redrawn bar would only print at the end. Step names are shown in the
+def _progress(items: list[tuple[str, object]]):
+    """Yield one ``on_step(step)`` callback per ``(label, t)``: live bars in a terminal (one per
+    report, several at once when reports render side by side), one plain line per step in a log
+    (CI, a pipe), where a redrawn bar would only print at the end. Step names are shown in each
     report's language (``t``)."""
 
     from .reporting.render import STEP_LABELS
 
-    def text(step: str) -> str:
+    def text(label: str, t, step: str) -> str:
         return f"{label}: {t(STEP_LABELS.get(step, step))}"
 
     if not err.is_terminal:
-        yield lambda step: err.print(text(step))
+        yield [lambda step, label=label, t=t: err.print(text(label, t, step)) for label, t in items]
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(text("starting"), total=len(STEPS))
+        callbacks = []
+        for label, t in items:
+            task = bar.add_task(text(label, t, "starting"), total=len(STEPS), start=False)
 
-        def on_step(step: str) -> None:
-            bar.update(task, description=text(step), completed=STEPS.index(step) if step in STEPS else len(STEPS))
+            def on_step(step: str, task=task, label=label, t=t) -> None:
+                bar.start_task(task)
+                bar.update(task, description=text(label, t, step), completed=STEPS.index(step) if step in STEPS else len(STEPS),
+                           visible=step in STEPS)
 
-        yield on_step
+            callbacks.append(on_step)
+        yield callbacks
 
 
 @app.command()
@@ -92,6 +99,7 @@ def report(
         typer.Argument(metavar="PARAMS.yaml", help=f"params file(s); default: {REFERENCE_PARAMS} (the reference report)"),
     ] = None,
     render_all: Annotated[bool, typer.Option("--all", help="render every params file in ./params")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="reports rendered at once (default: 2, or 1 on a one-core machine)")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="fail instead of reporting when ledger rows are rejected")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="make the report even when no ledger row is accepted (every figure empty)")] = False,
     language: Annotated[
@@ -114,18 +122,25 @@ def report(
     from .reporting.render import RenderError, RenderSession, render_report
 
     failures = 0
-    with RenderSession(files) as session:  # several files: one exporter, each kernel started ahead
-        for path in files:
-            t = Translator(language or _params_language(path))
-            with _progress(path.name, t) as on_step:
-                try:
-                    result = render_report(path, on_step=on_step, strict=strict, allow_empty=allow_empty, language=language,
-                                           session=session)
-                except RenderError as exc:
-                    failures += 1
-                    on_step("failed")
-                    _error(t(exc.explanation), t)
-                    continue
+    translators = [Translator(language or _params_language(path)) for path in files]
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    # Several files: one exporter, each kernel started ahead, `jobs` reports rendered side by side.
+    with RenderSession(files, jobs=jobs) as session, _progress([(p.name, t) for p, t in zip(files, translators)]) as steps:
+        absolute = [p.resolve() for p in files]  # the session hands back absolute paths
+        on_step = dict(zip(absolute, steps))
+        t_of = dict(zip(absolute, translators))
+        shown = dict(zip(absolute, files))
+
+        def render(path: Path):
+            return render_report(path, on_step=on_step[path], strict=strict, allow_empty=allow_empty, language=language, session=session)
+
+        for absolute_path, result in session.run(render):
+            t, path = t_of[absolute_path], shown[absolute_path]  # the path as the user wrote it
+            if isinstance(result, RenderError):
+                failures += 1
+                on_step[absolute_path]("failed")
+                _error(t(result.explanation), t)
+                continue
             for text in result.stderr:
                 err.print(Text(t(Msg("notebook stderr (%(report)s): ", report=result.report_id)), style="yellow") + Text(str(t.value(text)).strip()))
             seconds = round(result.seconds, 1)
@@ -177,6 +192,7 @@ def new(
     """
     import sys
 
+    from .ledger.model import LedgerError
     from .params import ParamsError
     from .reporting.new_report import new_params
 
@@ -196,6 +212,8 @@ def new(
                     identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str)
         result = new_params(target, ledger, identity, from_params, published, overwrite=force)
     except ParamsError as exc:
+        _fail(str(exc), False)
+    except LedgerError as exc:
         _fail(str(exc), False)
     except Exception as exc:  # never a traceback, whatever the input
         _fail(f"{ledger}: could not be read ({type(exc).__name__}: {exc})", False)

@@ -345,7 +345,7 @@ def read_ledger(
     problems.ids = text["proposal_id"]
     totals = np.zeros(len(cells), dtype=bool)
     for name in cells.columns:  # a cell reading 合计 (or 总计, 小计, 共计) marks a totals row, not a proposal
-        totals |= nz.by_unique(cells[name], lambda u: u.str.replace(r"\s+", "", regex=True).isin(TOTALS_WORDS)).to_numpy(dtype=bool)
+        totals |= nz.by_unique(cells[name], lambda u: u.str.strip().isin(_TOTALS_SPELLINGS)).to_numpy(dtype=bool)
     problems.add(totals, "totals_row", "row", Msg("a totals row (合计), not a proposal: not counted"))
     problems.totals = totals
     values = _normalise(text, params, problems, canonical_at)
@@ -410,10 +410,11 @@ def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tupl
             at["handling_unit"] = at.pop("lead_unit")
         elif "lead_unit" in at:
             unused.append(raw.header[at.pop("lead_unit")])
-        return "assignment_per_row", f"one row per unit assignment: units in '{name('handling_unit')}', roles in '{name('unit_role')}'"
+        return "assignment_per_row", Msg("one row per unit assignment: units in '%(units)s', roles in '%(roles)s'",
+                                         units=name("handling_unit"), roles=name("unit_role"))
     if unit == "handling_unit" and "lead_unit" not in at:
-        return "assignment_per_row", (f"one row per unit assignment: units in '{name('handling_unit')}'; no role column "
-                                      "(办理方式), so a proposal's only row is its sole unit (独办)")
+        return "assignment_per_row", Msg("one row per unit assignment: units in '%(units)s'; no role column (办理方式), "
+                                         "so a proposal's only row is its sole unit (独办)", units=name("handling_unit"))
     if "unit_role" in at:
         unused.append(raw.header[at.pop("unit_role")])  # roles beside lead and co-handling columns say nothing more
     if unit == "lead_unit" and "co_handling_units" not in at and "proposal_id" in at:
@@ -422,16 +423,22 @@ def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tupl
         pairs = pairs[pairs["id"] != ""].drop_duplicates()
         if pairs["id"].duplicated().any():
             at["handling_unit"] = at.pop("lead_unit")
-            return "assignment_per_row", (
-                f"assumed one row per unit assignment: proposal ids repeat on rows naming different units in '{name('handling_unit')}', "
-                "and there is no role column (办理方式) to say which unit leads; add one (主办/协办) or keep one row per proposal")
-    where = f"lead units in '{name('lead_unit')}'" if "lead_unit" in at else "no unit column"
-    co = f", co-handling units in '{name('co_handling_units')}'" if "co_handling_units" in at else ""
-    return "proposal_per_row", f"one row per proposal: {where}{co}"
+            return "assignment_per_row", Msg(
+                "assumed one row per unit assignment: proposal ids repeat on rows naming different units in '%(units)s', "
+                "and there is no role column (办理方式) to say which unit leads; add one (主办/协办) or keep one row per proposal",
+                units=name("handling_unit"))
+    if "lead_unit" not in at:
+        return "proposal_per_row", Msg("one row per proposal: no unit column")
+    if "co_handling_units" in at:
+        return "proposal_per_row", Msg("one row per proposal: lead units in '%(lead)s', co-handling units in '%(co)s'",
+                                       lead=name("lead_unit"), co=name("co_handling_units"))
+    return "proposal_per_row", Msg("one row per proposal: lead units in '%(lead)s'", lead=name("lead_unit"))
 
 
 #: Words of a totals row under a table (合计 = total): such a row is no proposal.
 TOTALS_WORDS = ("合计", "总计", "小计", "共计", "合計", "總計", "小計", "共計", "total", "Total", "TOTAL")
+# …also spaced out as headings are (合 计, 合　计): a set looked up whole, far cheaper than a regex per cell.
+_TOTALS_SPELLINGS = frozenset(TOTALS_WORDS) | {w[0] + gap + w[1:] for w in TOTALS_WORDS if len(w) == 2 for gap in (" ", "  ", "\u3000")}
 
 #: How messages name a canonical column in words (the header a user would write is added from the aliases).
 COLUMN_WORDS = {

@@ -140,7 +140,10 @@ def read_sheet(path: Path, kind: str, sheet: str | None = None) -> Sheet:
         out.hidden_rows, out.hidden_columns, overrides = meta.sheet_layout(sheet)
     elif kind == "xls":
         out.epoch, out.hidden_rows, out.hidden_columns = _xls_layout(path, sheet)
-    out.rows = _text_rows(values, merged, overrides)
+    elif kind == "ods":
+        out.hidden_rows, out.hidden_columns, spans = _ods_layout(path, sheet)
+        out.merged = merged + spans
+    out.rows = _text_rows(values, out.merged, overrides)
     return out
 
 
@@ -317,3 +320,48 @@ def _xls_layout(path: Path, title: str) -> tuple[pd.Timestamp, set[int], set[int
     rows = {r + 1 for r, info in ws.rowinfo_map.items() if info.hidden}
     cols = {c for c, info in ws.colinfo_map.items() if info.hidden}
     return (EPOCH_1904 if book.datemode == 1 else EPOCH_1900), rows, cols
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_layout(path: Path, title: str) -> tuple[set[int], set[int], list[tuple[int, int, int, int]]]:
+    """An ODS sheet's hidden rows (1-based; ``table:visibility`` collapse or filter), hidden
+    columns (0-based) and merged ranges (``number-rows-spanned`` / ``number-columns-spanned``),
+    which calamine does not give, from ``content.xml`` read as a stream."""
+    hidden_rows: set[int] = set()
+    hidden_cols: set[int] = set()
+    spans: list[tuple[int, int, int, int]] = []
+    t = _ODS_TABLE
+    inside, row, col = False, 0, 0
+    with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+        for event, el in ElementTree.iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if tag == f"{t}table":
+                if event == "start":
+                    inside = el.get(f"{t}name") == title
+                elif inside:
+                    break
+                continue
+            if not inside or event != "start":
+                if event == "end" and tag in (f"{t}table-row", f"{t}table-cell", f"{t}covered-table-cell"):
+                    el.clear()
+                continue
+            if tag == f"{t}table-column":
+                n = int(el.get(f"{t}number-columns-repeated", "1"))
+                if el.get(f"{t}visibility", "visible") != "visible":
+                    hidden_cols.update(range(col, col + n))
+                col += n
+            elif tag == f"{t}table-row":
+                n = int(el.get(f"{t}number-rows-repeated", "1"))
+                if el.get(f"{t}visibility", "visible") != "visible" and n < 10_000:  # not the filler rows to the sheet's end
+                    hidden_rows.update(range(row + 1, row + n + 1))
+                row += n
+                col = 0
+            elif tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                rows_spanned = int(el.get(f"{t}number-rows-spanned", "1"))
+                cols_spanned = int(el.get(f"{t}number-columns-spanned", "1"))
+                if rows_spanned > 1 or cols_spanned > 1:
+                    spans.append((row - 1, col, row - 2 + rows_spanned, col + cols_spanned - 1))
+                col += int(el.get(f"{t}number-columns-repeated", "1"))
+    return hidden_rows, hidden_cols, spans

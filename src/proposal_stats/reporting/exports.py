@@ -46,7 +46,9 @@ from .vocabulary import term
 
 #: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# A plain number (-5, +3.2, -1,234.5, -1e3, -5%) is a value to Excel, not a formula: the same
+# definition as the ledger's spreadsheet_formula rule (ledger/model.py).
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?")
 # Characters XML 1.0 (hence XLSX) cannot hold; shown as \xNN rather than lost.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Excel's limits: characters in a cell, rows in a sheet (the header is one), sheet-name length.
@@ -62,8 +64,9 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 
 def needs_neutralising(text: str) -> bool:
     """True if a text cell would be taken as a formula by Excel: it begins with ``= + - @``, a tab or
-    a carriage return, and is not simply a number (``-3`` stays ``-3``)."""
-    return bool(text) and text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+    a carriage return, and is not simply a number (``-3``, ``-5%`` stay as they are) nor a lone
+    ``-`` (a blank's placeholder)."""
+    return bool(text) and text.startswith(FORMULA_STARTS) and text != "-" and not _PLAIN_NUMBER.fullmatch(text)
 
 
 def neutralise(text: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from ..claims_format import ClaimsError, load_claims
 from ..ledger.model import read_ledger
 from ..params import ParamsError, ReportParams, ResultScheme, load_report_params, published_identity_warnings
 from ..terms import RESOLUTION_STATUSES
@@ -109,6 +110,30 @@ def infer_scheme(values: Counter) -> list[InferredCategory]:
     return out
 
 
+def with_printed_categories(categories: list[InferredCategory], printed) -> list[InferredCategory]:
+    """The inferred categories completed from the published report's claims (``--published``): its
+    scheme's label and statuses replace a guess, and a code it prints that the ledger does not use
+    (no proposal got a C) is added, so the printed figures can be compared with the ledger's."""
+    if printed is None:
+        return categories
+    entries = {e.code: e for e in printed.scheme}
+    labels = {c.code: c.label for c in (printed.results.cats if printed.results else ()) if c.code}
+    out = []
+    for c in categories:
+        e = entries.get(c.code)
+        if e is not None and e.statuses and c.guessed:
+            c = InferredCategory(c.code, e.label, tuple(e.statuses), c.count, c.written, False)
+        out.append(c)
+    have = {c.code for c in out}
+    for code in [*entries, *labels]:
+        if code not in have and (code in LETTER_GUESS or code in entries):
+            e = entries.get(code)
+            statuses = tuple(e.statuses) if e is not None and e.statuses else (LETTER_GUESS.get(code, "for_reference"),)
+            out.append(InferredCategory(code, e.label if e is not None else labels[code], statuses, 0, (), not (e and e.statuses)))
+            have.add(code)
+    return sorted(out, key=lambda c: c.code)
+
+
 @dataclass
 class NewParams:
     """What :func:`new_params` wrote and found: the file, the scheme (and whether it was inferred),
@@ -174,6 +199,17 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
     if missing:
         raise ParamsError(f"{target}: give {', '.join('--' + k for k in missing)} (the new report's identity)")
 
+    claims = printed = None
+    if published is not None:
+        claims = read_yaml(Path(published), ParamsError, "claims file")
+        if isinstance(claims, dict) and "result_scheme" in claims:
+            raise ParamsError(f"{published}: a params file, not a claims file: --published takes the figures this "
+                              "report's government printed, in the claims format (README, Published-report audit)")
+        try:
+            [printed] = load_claims(Path(published))
+        except ValueError as exc:  # ClaimsError, or several reports in one file
+            raise ParamsError(str(exc) if isinstance(exc, ClaimsError) else f"{published}: holds several reports; give one") from None
+
     folder = target.resolve().parent
     data: dict = {**ident, "ledger": _relative(ledger, folder)}
     sheet = old.get("ledger_sheet")
@@ -188,7 +224,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
         scheme_from = f"from {from_params}"
     else:
         counts = ledger_categories(ledger, sheet)
-        categories = infer_scheme(counts)
+        categories = with_printed_categories(infer_scheme(counts), printed)
         if not categories:
             raise ParamsError(f"{ledger}: no result category is written in the ledger, so no scheme can be inferred; "
                               "give --from a params file with a result_scheme")
@@ -208,11 +244,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
     data.setdefault("reply_deadline", {"months_after_assignment": 3,
                                        "source": "default: 3 months after assignment, the usual local rule; CHECK the local 办法"})
     if published is not None:
-        claims = read_yaml(Path(published), ParamsError, "claims file")
-        if not isinstance(claims, dict):
-            raise ParamsError(f"{published}: expected one report's claims (a mapping)")
         data["published"] = claims
-
     text = _header(target, from_params, scheme_from) + _dump(data)
     if scheme_from.startswith("inferred"):
         text = _mark_guesses(text, categories)

@@ -8,6 +8,7 @@ timestamps and papermill's metadata are dropped, and the template loads nothing 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -406,17 +407,21 @@ class _Kernel:
 
 class RenderSession:
     """Start-up shared by the renders of one batch (``proposal-stats report --all``): one HTML
-    exporter for all, and each report's kernel started and warmed while the report before it
-    runs. Use as a context manager; pass it to :func:`render_report` for each file, in order.
+    exporter for all, each report's kernel started and warmed while the reports before it run, and
+    up to ``jobs`` reports rendered at once (:meth:`run`; the kernels run on separate cores).
 
     A report gets a fresh kernel of its own all the same (nothing of one report's run is seen by
     the next), so a report rendered in a batch is byte-identical to the same report rendered alone.
     """
 
-    def __init__(self, params_files: list[Path]):
-        self._files = [Path(p) for p in params_files]
+    def __init__(self, params_files: list[Path], jobs: int = 1):
+        self._files = [Path(p).resolve() for p in params_files]
+        self.jobs = max(1, jobs)
         self._exporter: _ExporterPreload | None = None
+        self._lock = threading.Lock()
+        self.export_lock = threading.Lock()  # one exporter object: one export at a time
         self._prepared: dict[Path, tuple[threading.Thread, dict]] = {}
+        self._claimed: set[Path] = set()
 
     def __enter__(self) -> "RenderSession":
         return self
@@ -426,34 +431,72 @@ class RenderSession:
 
     def exporter(self) -> "_ExporterPreload":
         """The batch's HTML exporter, built once (in a background thread)."""
-        if self._exporter is None:
-            self._exporter = _ExporterPreload()
-        return self._exporter
+        with self._lock:
+            if self._exporter is None:
+                self._exporter = _ExporterPreload()
+            return self._exporter
+
+    def run(self, render: Callable[[Path], RenderResult]):
+        """Render every file, up to :attr:`jobs` at once; yield ``(path, result or RenderError)``
+        in the files' order, each as soon as it and those before it are done."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(path: Path):
+            try:
+                return render(path)
+            except RenderError as exc:
+                return exc
+
+        jobs = self.jobs if self._separate_outputs() else 1  # two renders must never swap one folder at once
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="render") as pool:
+            futures = [(path, pool.submit(one, path)) for path in self._files]  # absolute paths
+            try:
+                for path, future in futures:
+                    yield path, future.result()
+            finally:
+                for _, future in futures:
+                    future.cancel()
+
+    def _separate_outputs(self) -> bool:
+        """True when every file is given once and writes its own output folder."""
+        seen = set()
+        for path in self._files:
+            try:
+                target = load_params(path).output_dir
+            except Exception:  # its render reports the problem; it writes nothing
+                target = None
+            for key in (("file", path.resolve()), ("out", target)):
+                if key[1] is not None and key in seen:
+                    return False
+                seen.add(key)
+        return True
 
     def started(self, params_path: Path) -> None:
-        """``params_path`` started executing: start the next file's kernel now, beside it."""
-        files = [p.resolve() for p in self._files]
-        here = Path(params_path).resolve()
-        if here not in files or files.index(here) + 1 >= len(files):
-            return
-        nxt = files[files.index(here) + 1]
-        if nxt in self._prepared:
-            return
-        box: dict = {}
+        """``params_path`` started executing: start the kernel of the next file not yet started."""
+        with self._lock:
+            self._claimed.add(Path(params_path).resolve())
+            waiting = [p.resolve() for p in self._files if p.resolve() not in self._claimed and p.resolve() not in self._prepared]
+            if not waiting:
+                return
+            nxt = waiting[0]
+            box: dict = {}
 
-        def prepare() -> None:
-            try:
-                box["kernel"] = _Kernel(load_params(nxt).notebook.parent)
-            except Exception:  # that render starts its own kernel and reports any problem
-                pass
+            def prepare() -> None:
+                try:
+                    box["kernel"] = _Kernel(load_params(nxt).notebook.parent)
+                except Exception:  # that render starts its own kernel and reports any problem
+                    pass
 
-        thread = threading.Thread(target=prepare, daemon=True)
-        thread.start()
-        self._prepared[nxt] = (thread, box)
+            thread = threading.Thread(target=prepare, daemon=True)
+            thread.start()
+            self._prepared[nxt] = (thread, box)
 
     def kernel(self, params_path: Path, cwd: Path) -> "_Kernel | None":
         """The kernel started ahead for ``params_path`` (if it runs in ``cwd``), or ``None``."""
-        thread, box = self._prepared.pop(Path(params_path).resolve(), (None, {}))
+        with self._lock:
+            here = Path(params_path).resolve()
+            self._claimed.add(here)
+            thread, box = self._prepared.pop(here, (None, {}))
         if thread is not None:
             thread.join()
         kernel = box.get("kernel")
@@ -464,11 +507,12 @@ class RenderSession:
 
     def close(self) -> None:
         """Stop any kernel started ahead and not used (a render that failed before using it)."""
-        for thread, box in self._prepared.values():
+        with self._lock:
+            prepared, self._prepared = list(self._prepared.values()), {}
+        for thread, box in prepared:
             thread.join()
             if box.get("kernel") is not None:
                 box["kernel"].close()
-        self._prepared.clear()
 
 
 class _ExporterPreload:
@@ -588,7 +632,8 @@ def render_report(
                 execution_timeout=params.execution_timeout,
                 progress_bar=False,
                 log_output=False,
-                cwd=str(params.notebook.parent),
+                # no cwd=: the kernel was started in the notebook's folder, and papermill's cwd would
+                # chdir this whole process (wrong for the renders of a batch running beside this one)
             )
         except PapermillExecutionError as exc:
             if exc.ename in EXPLAINED:
@@ -602,8 +647,9 @@ def render_report(
         stderr = _clean(executed, params.text("title", language), glyphs)
         font.send(characters_needing_font(_report_text(executed)))  # on the other core, while nbconvert exports
         html_exporter = exporter.get()
-        html_exporter.language_code = language  # <html lang>: browsers pick regional glyphs by it
-        html, _ = html_exporter.from_notebook_node(executed)
+        with session.export_lock if session is not None else contextlib.nullcontext():
+            html_exporter.language_code = language  # <html lang>: browsers pick regional glyphs by it
+            html, _ = html_exporter.from_notebook_node(executed)
         html = font.embed(html, stderr)
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")

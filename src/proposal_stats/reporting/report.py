@@ -444,10 +444,10 @@ class AnnualReport:
             file=ld.path.name, encoding=ld.encoding, layout=term("layout", ld.layout), rows_read=ld.rows_read,
             accepted=ld.rows_read - len(ld.rejected), rejected=len(ld.rejected), proposals=len(ld.proposals),
             assignments=len(ld.assignments), errors=int((problems["severity"] == "error").sum()),
-            warnings=int((problems["severity"] == "warning").sum()), unused=list(ld.unused_columns),
+            warnings=int((problems["severity"] == "warning").sum()), unused=list(ld.unused_columns), layout_note=ld.layout_note,
             by_rule=[{"rule": term("rule", r.rule), "severity": term("severity", r.severity), "n": int(r.n),
                       "meaning": Msg(RULES[r.rule].summary) if r.rule in RULES else ""} for r in by_rule.itertuples()],
-            problems=[{"line": int(r.line), "column": r.column, "value": r.value, "rule": term("rule", r.rule),
+            problems=[{"line": int(r.line), "proposal_id": r.proposal_id, "column": r.column, "value": r.value, "rule": term("rule", r.rule),
                        "severity": term("severity", r.severity), "message": message(r)}
                       for r in problems.head(limit).itertuples()],
             total=len(problems), limit=limit,
