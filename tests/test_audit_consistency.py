@@ -67,6 +67,12 @@ def test_a_total_and_its_parts_are_one_count():
     assert [f for f in audit(c) if f.kind == "conflicting_figures"] == []
 
 
+def test_a_count_that_happens_to_equal_the_difference_does_not_make_parts():
+    # 52 - 48 = 4, and 4 are not filed: not "the rest" of anything, so 52 and 48 still contradict each other
+    c = claims(figures=figs((60, "共收到提案60件"), (52, "经审查立案52件"), (4, "不予立案4件"), (48, "会后统计,共立案48件")))
+    assert [(f.kind, f.where) for f in audit(c)] == [("conflicting_figures", "figures.x4")]
+
+
 def test_a_text_that_prints_one_meaning_twice():
     text = "石门县政协十届二次会议共收到提案60件,经审查立案52件。会后统计,共立案48件,已全部办复。"
     c = extract(text)
@@ -139,3 +145,20 @@ def test_a_text_whose_filing_outcomes_exceed_the_received():
     text = "西岭区政协六届三次会议共收到提案120件。经审查,立案110件,并案6件,不予立案5件。"
     c = extract(text)
     assert [(f.kind, f.severity) for f in audit(c)] == [("parts_mismatch", "error")]  # 110 + 6 + 5 = 121 > 120
+
+
+def test_a_texts_two_years_keep_their_parts_apart():
+    # 2023: 100 filed + 15 merged + 10 not filed = 125 of 120; 2022's 100 and 90 are another year
+    c = extract("2022年共收到提案100件，立案90件。2023年共收到提案120件，立案100件，并案15件，不予立案10件。")
+    assert sorted(c.figures) == ["filed_2022", "filed_2023", "merged_2023", "not_filed_2023", "submitted_2022", "submitted_2023"]
+    assert [(f.kind, f.where) for f in audit(c)] == [("parts_mismatch", "figures.not_filed_2023")]
+
+
+def test_evaluations_printed_in_a_text_are_of_the_forms_returned():
+    # 80 + 8 + 1 = 89 answers on 90 forms returned; and 88/89 = 98.88% is not 88/90 = 97.78%
+    c = extract("各承办单位共收回征询意见表90份,其中满意80份,基本满意8份,不满意1份,满意率98.9%。")
+    assert c.breakdowns[0].base == 90
+    assert sorted((f.kind, f.where) for f in audit(c)) == [("derived_mismatch", "figures.satisfaction_rate"), ("sum_mismatch", "satisfaction")]
+    # without 不满意 the answers may fall short of the forms; the rate is still over the forms: 89/90 = 98.89% → 98.9
+    c = extract("各承办单位共收回征询意见表90份,其中满意80份,基本满意9份,满意率98.9%。")
+    assert audit(c) == []

@@ -25,7 +25,7 @@ from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, parse_percent
-from .vocabulary import PARTITIONS, SUMS, derive_links, is_rate, meaning_of, own_words, rate_parts, scope_of, simplify
+from .vocabulary import PARTITIONS, SUMS, derive_links, is_rate, meaning_of, meaning_of_text, own_words, rate_parts, scope_of, simplify
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -200,7 +200,14 @@ class _Report:
         parts = [self.find(p, near) for p in SUMS.get(meaning, ())]
         if parts and all(parts):
             return " + ".join(f"{n} {v}" for n, v in parts), sum(v for _, v in parts)
-        return None
+        return self.in_breakdowns(meaning)
+
+    def in_breakdowns(self, meaning: str) -> tuple[str, int] | None:
+        """A count of ``meaning`` printed as a class of a breakdown (满意80份 among the evaluations):
+        its label states it. Only when exactly one class does."""
+        found = [(f"{name}: {c.label}", c.count) for name, b in self.breakdowns for c in b.cats
+                 if c.count is not None and c.label and meaning_of_text(c.label, False) == meaning]
+        return found[0] if len(found) == 1 else None
 
     def totals(self) -> dict[str, int]:
         """Stated totals a share may be taken over: figures meaning a total, and breakdown bases."""
@@ -625,14 +632,15 @@ def _same_rate(a: Decimal, b: Decimal) -> bool:
 
 def _parts(rep: _Report, names: list[str]) -> bool:
     """Whether counts of one meaning are a total and its parts, not two values of it: the larger is
-    the sum of the others ("议案14件", "1件", "其余13件"), or one more printed count of the report
-    makes up the difference ("议案14件" = "1件议案交由委员会审议" + "其余13件转为建议")."""
+    the sum of the others ("议案14件", "1件", "13件"), or a count printed as the rest (其余, 其他, 另有)
+    makes up the difference ("议案14件" = "1件议案交由委员会审议" + "其余13件转为建议"). Any other count
+    that happens to equal the difference does not."""
     values = sorted({rep.c.figures[n].value for n in names})
     if len(values) > 2 and values[-1] == sum(values[:-1]):
         return True
     if len(values) != 2:
         return False
-    rest = {v for n, v in rep.ints.items() if n not in names and "件" in rep.c.figures[n].text}
+    rest = {v for n, v in rep.ints.items() if n not in names and re.search(r"其余|其他|剩余|另有|另外", simplify(rep.c.figures[n].text))}
     return values[1] - values[0] in rest
 
 

@@ -19,7 +19,9 @@ A count is read by the words around it: the words after it can name it (13件主
 except in a handling unit's report on itself (我局, 住建局主办, or a title naming 局机关), where it and its
 parts by body are ``assigned``; a count of the other body after 代表建议N件 continues the list; class-B
 items of a session before the report's own are ``followed_up``. Figures of one meaning in several
-bodies or periods are named ``_npc``/``_cppcc`` and ``_2023``/``_term``/``_previous``.
+bodies are named ``_npc``/``_cppcc``; in a text of several periods, every figure of a sentence that opens
+with one is named by it (``_2023``, ``_term``, ``_previous``). Evaluations (满意80份) are a breakdown of the
+feedback forms returned.
 
 Text as it comes is read as printed: traditional characters (OpenCC), full-width digits and percent
 signs, pinyin glosses (``規(guī)定``), Chinese numerals (cn2an: 二百六十九件, 百分之九十五), thousands
@@ -665,7 +667,7 @@ class _Extraction:
         if marks:
             return marks[-1], False
         share_words = " ".join(norm[c.share.start - 14: c.share.start] for c in group if c.share is not None)
-        wanted = []
+        wanted = ["forms_returned"] if first.family == "satisfaction" else []  # evaluations are of the forms returned
         if re.search(r"立案", lead[-20:]) or re.search(r"占立案", share_words):
             wanted.append("filed")
         if re.search(r"办复|答复", lead[-20:]):
@@ -726,6 +728,8 @@ class _Extraction:
             negative = any(re.search(r"参考|难以|无法|不能|条件|暂", c.label) for c in group)
             if family == "results" and not negative or len(counts) < len(group):
                 out["partial"] = True
+            if family == "satisfaction" and not {"satisfied", "basically_satisfied", "dissatisfied"} <= {c.key for c in group}:
+                out["partial"] = True  # 不满意 not printed: the forms' other answers may be it
         if base is None or not counts or len(group) == 1:
             out["partial"] = True
         if re.search(r"(包括|含|包含).{0,4}(会同|协办|会办|联合)", norm[a: b + 12]):
@@ -769,15 +773,14 @@ class _Extraction:
         self.parts_by_body()
         figures = {}
         bodies: dict[str, set] = {}
-        periods: dict[str, set] = {}
         for f in self.figures.values():
-            bodies.setdefault(f["meaning"], set()).add(f["_scope"])
-            periods.setdefault(f["meaning"], set()).add(f["_period"])
+            bodies.setdefault(f["meaning"], set()).update({f["_scope"]} - {""})
+        several_periods = len({f["_period"] for f in self.figures.values()}) > 1
         for f in self.figures.values():
-            # the body (_npc, _cppcc) and the period (_2023, _term, _previous) when the text has figures
-            # of this meaning for more than one
+            # the body (_npc, _cppcc) when the text has figures of this meaning for more than one; the
+            # period (_2023, _term, _previous) when it has figures of more than one period
             base = f["meaning"] + (f"_{f['_scope']}" if len(bodies[f["meaning"]]) > 1 and f["_scope"] else "") \
-                + (f"_{f['_period']}" if len(periods[f["meaning"]]) > 1 and f["_period"] else "")
+                + (f"_{f['_period']}" if several_periods and f["_period"] else "")
             name, n = base, 2
             while name in figures:
                 name, n = f"{base}_{n}", n + 1

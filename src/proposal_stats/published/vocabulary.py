@@ -71,7 +71,7 @@ RATES: tuple[Meaning, ...] = (
 COUNTS: tuple[Meaning, ...] = (
     Meaning("submitted_in_session", "count", "submitted during the session (大会提案)", r"大会提案|会议期间收到|大会期间|会期收到",
             ("received_in_session", "in_session", "session_proposals")),
-    Meaning("submitted_between_sessions", "count", "submitted between sessions (平时提案)", r"平时提案|闭会期间|会后",
+    Meaning("submitted_between_sessions", "count", "submitted between sessions (平时提案)", r"平时提案|闭会期间|会后(收到|提交|提出|征集|共)?\s*([\d一二三四五六七八九十]|$)",
             ("received_between_sessions", "between_sessions", "ordinary_proposals", "after_session")),
     Meaning("not_filed", "count", "not filed (不予立案)", r"未予?立案|不予?立案", ("not_filed",)),
     Meaning("merged", "count", "merged (并案)", r"并案", ("merged",)),
