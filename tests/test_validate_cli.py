@@ -59,7 +59,7 @@ def test_warnings_only_exit_0_unless_strict(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "the file is empty"), (b"\x00\xff\xfe\x00" * 50, "not text in a known encoding"), (None, "not found")],
+    [(b"", "the file is empty"), (b"\x00\xff\xfe\x00" * 50, "holds a NUL byte"), (None, "not found")],
 )
 def test_unreadable_files_exit_2_without_traceback(tmp_path, content, message):
     path = tmp_path / "x.csv"

@@ -252,6 +252,8 @@ def read_ledger(
     - ``required_column`` (error, whole file): a needed column is missing (proposal id, reply
       date, result category, and the lead unit or handling unit); every row is rejected.
     - ``row_shape`` (error): more or fewer cells than the header.
+    - ``unclosed_quote`` (error): a quote opens a cell and swallows the lines below it (never
+      closed, or closed amid a cell); the line is read as written, the lines below as rows.
     - ``blank_id`` (error): the proposal id is blank.
     - ``totals_row`` (error): a totals row (a cell reads 合计, 总计, 小计 or 共计), not a proposal.
     - ``duplicate_id`` (error): a proposal repeated (one row per proposal), or its rows conflicting,
@@ -335,6 +337,12 @@ def read_ledger(
     for n, written in by_count.items():
         problems.add(cells.index.isin(list(written)), "row_shape", "row", Msg("the row has %(n)s cells, the header has %(header)s", n=n, header=len(raw.header)),
                      pd.Series(written, dtype="str"))
+    if raw.broken_quotes:
+        broken = pd.Series(raw.broken_quotes, dtype="str")
+        said = pd.Series([Msg("unclosed quote starting at line %(line)s: the quote (\") opening a cell here does not close where the cell "
+                              "ends, so it would swallow the lines after it; the line is read as written and rejected", line=int(raw.lines.iloc[i]))
+                          for i in broken.index], index=broken.index, dtype=object)
+        problems.add(cells.index.isin(list(broken.index)), "unclosed_quote", "row", said, broken)
     if raw.hidden_rows:
         problems.add(cells.index.isin(raw.hidden_rows), "hidden_row", "row",
                      Msg("the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted"))

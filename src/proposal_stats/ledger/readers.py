@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,8 @@ class RawTable:
         hidden_rows: positions in ``cells`` of rows a workbook hides (hidden or filtered out).
         hidden_columns: header names of columns a workbook hides.
         epoch: the date system bare serial numbers count from (a workbook's own; 1899-12-30 otherwise).
+        broken_quotes: rows whose line opens a quote that swallowed the lines below it (never
+            closed, or closed amid a cell), read as written instead: position in ``cells`` → the line.
     """
 
     header: list[str]
@@ -70,6 +73,7 @@ class RawTable:
     hidden_rows: tuple[int, ...] = ()
     hidden_columns: tuple[str, ...] = ()
     epoch: pd.Timestamp = EPOCH_1900
+    broken_quotes: dict[int, str] = field(default_factory=dict)
 
 
 _NOTE = re.compile(r"\(.*?\)$")
@@ -123,17 +127,48 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
     encoding = detect_encoding(path, data)
     if encoding not in ("utf-8", "gb18030"):  # Arrow and the line scans work on UTF-8 or GB18030 bytes
         data = data.decode(_CODECS[encoding]).encode("utf-8")
-    # Tab or comma: counted over the top lines, as a title row above the header may hold neither.
-    top = data[: 1 << 16].split(b"\n", HEADER_SEARCH_ROWS + 1)[: HEADER_SEARCH_ROWS + 1]
-    tabbed = path.suffix.lower() in (".tsv", ".tab") or sum(t.count(b"\t") for t in top) > sum(t.count(b",") for t in top)
-    delimiter = "\t" if tabbed else ","
     bytes_are = "gb18030" if encoding == "gb18030" else "utf-8"
+    delimiter = _pick_delimiter(path, data, bytes_are, known_header)
     fast = _fast_csv(path, data, delimiter, known_header, bytes_are)
     if fast is not None:
         return fast if fast.encoding == encoding else replace(fast, encoding=encoding)
     text = data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig")
-    rows, lines = _csv_rows(path, text, delimiter)
-    return _tabulate(path, rows, lines, known_header, encoding, delimiter)
+    physical = io.StringIO(text, newline="").readlines()  # lines as an editor counts them (\n, \r\n or \r)
+    literal: set[int] = set()
+    while True:  # a quote that swallows the lines below: its line read as written, then the rest again
+        rows, lines, ends = _csv_rows(path, physical, delimiter, literal)
+        width = len(_find_header(rows, known_header)[1]) if rows else 0
+        swallowing = _swallowing_quotes(physical, rows, lines, ends, delimiter, width) - literal
+        if not swallowing:
+            break
+        literal |= swallowing
+    table = _tabulate(path, rows, lines, known_header, encoding, delimiter, literal=literal)
+    return table
+
+
+#: Separators a text ledger may use: comma, tab (Excel's "Unicode text"), semicolon (Excel's CSV
+#: where the decimal mark is a comma) and the vertical bar some database exports write.
+DELIMITERS = (",", "\t", ";", "|")
+
+
+def _pick_delimiter(path: Path, data: bytes, codec: str, known_header) -> str:
+    """The separator with which the top lines hold the best header row (the most cells naming
+    known columns); of equals, tab for a ``.tsv`` file, else the one the top lines hold most
+    often (a title row above the header may hold none)."""
+    top = data[: 1 << 16].split(b"\n", HEADER_SEARCH_ROWS + 1)[: HEADER_SEARCH_ROWS + 1]
+    text = b"\n".join(top).decode(codec if codec != "utf-8" else "utf-8-sig", "replace")
+    tsv = path.suffix.lower() in (".tsv", ".tab")
+    _allow_long_cells()
+
+    def score(sep: str) -> tuple[int, int, int]:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if any(c.strip() for c in r)]
+        except csv.Error:
+            rows = []
+        hits = sum(bool(known_header(c)) for c in _find_header(rows, known_header)[1]) if rows else 0
+        return hits, tsv and sep == "\t", text.count(sep)
+
+    return max(DELIMITERS, key=score)
 
 
 def _other_sheets(path: Path, kind: str, read: str, known_header) -> str:
@@ -160,26 +195,34 @@ def _other_sheets(path: Path, kind: str, read: str, known_header) -> str:
 _CODECS = {"utf-8": "utf-8-sig", "gb18030": "gb18030", "big5": "big5hkscs", "utf-16": "utf-16", "utf-32": "utf-32",
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}
 
+#: Legacy-encoded bytes judged at most (from the start): more says nothing new, and costs.
+_JUDGED_BYTES = 32 << 20
+_SAVE_AS = "save the ledger again as UTF-8 CSV (Excel: CSV UTF-8) or XLSX"
+
 
 def detect_encoding(path: Path, data: bytes) -> str:
     """The encoding of a text ledger: ``utf-8``, ``utf-16`` (``-le``/``-be`` without a byte-order
     mark), ``utf-32``, ``gb18030`` or ``big5``.
 
     A byte-order mark decides; else bytes that are valid UTF-8 are UTF-8 (GB18030 would accept
-    them too, and garble them); else charset-normalizer judges which of GB18030 and Big5 gives
-    coherent text — each decodes the other's bytes without error, into nonsense (Big5 read as
-    GB18030 gives 矗腹 for 提案號). UTF-16 without a mark is recognised by its zero bytes.
+    them too, and garble them); else the decoded text decides between GB18030 and Big5
+    (:func:`proposal_stats.textcodec.legacy_chinese`: commonly used characters, or mojibake —
+    each decodes the other's bytes, and Shift-JIS, without error). UTF-16 without a mark is
+    recognised by its zero bytes.
 
     Raises:
-        LedgerReadError: none of these reads as text (a binary file, or another encoding).
+        LedgerReadError: a NUL byte (a binary or damaged file), UTF-8 lines mixed with lines in
+            another encoding, bytes that do not decode, or text that reads as neither GB18030 nor
+            Big5 (Shift-JIS, Windows-1252…); the message names the first offending line and byte,
+            or the likely encoding and what the text would read as.
     """
+    from ..textcodec import legacy_chinese, likely_encoding
+
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "utf-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     head = data[:4096]
-    if b"\x00" not in head and _is_utf8(data):
-        return "utf-8"
     odd, even = head[1::2].count(0), head[0::2].count(0)
     if max(odd, even) * 20 > len(head):  # digits, commas and line breaks in UTF-16 have a zero byte each, all on one side
         codec = "utf-16-le" if odd > even else "utf-16-be"
@@ -189,16 +232,81 @@ def detect_encoding(path: Path, data: bytes) -> str:
             text = "\x00"
         if "\x00" not in text and _looks_like_text(text[:2000]):
             return codec
-    if b"\x00" not in head:
-        from charset_normalizer import from_bytes
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise LedgerReadError(f"{path}: line {_line_at(data, nul)} holds a NUL byte (byte {nul} of the file), which no text ledger holds: "
+                              f"the file is binary or damaged there; remove it, or {_SAVE_AS}")
+    bad = _first_non_utf8(data)
+    if bad < 0:
+        return "utf-8"
+    if len(data[:bad]) - len(data[:bad].decode("utf-8", "ignore").encode("ascii", "ignore")) >= 6:
+        # Lines above are UTF-8 with Chinese in them: a legacy encoding would have garbled them.
+        line = _line_at(data, bad)
+        reads = _line_text(data, bad, "gb18030")
+        raise LedgerReadError(f"{path}: line {line} (byte {bad}) is not UTF-8, although the lines above it are"
+                              + (f"; it reads as GB18030/GBK: {reads}" if reads else "")
+                              + f": the file mixes encodings (lines pasted from another file?); {_SAVE_AS}")
+    sample = data if len(data) <= _JUDGED_BYTES else data[: data.rfind(b"\n", 0, _JUDGED_BYTES) + 1]
+    encoding, readings = legacy_chinese(sample)
+    if encoding is None:
+        likely = likely_encoding(data[: 1 << 20])
+        seen = "; ".join(f"as {r.encoding.upper()} it reads {r.sample()!r}" for r in readings if r.sample())
+        raise LedgerReadError(
+            f"{path}: not text in a known encoding: " + (f"it looks like {likely}, which is not read" if likely else "neither UTF-8, GB18030/GBK nor Big5")
+            + (f" ({seen})" if seen else "") + f"; {_SAVE_AS}")
+    codec = _CODECS[encoding]
+    try:
+        (data if sample is not data else b"").decode(codec)  # the part beyond the judged sample
+    except UnicodeDecodeError as exc:
+        raise LedgerReadError(f"{path}: line {_line_at(data, exc.start)} (byte {exc.start}) is not {encoding.upper()}, although the lines above are; "
+                              f"the file is damaged or mixes encodings; {_SAVE_AS}") from None
+    utf8 = _utf8_line(data, codec)
+    if utf8 is not None:
+        line, text = utf8
+        raise LedgerReadError(f"{path}: line {line} is UTF-8 ({text}), although the file is {encoding.upper()}: "
+                              f"the file mixes encodings (lines pasted from another file?); {_SAVE_AS}")
+    return encoding
 
-        best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-        if best is not None and best.encoding in ("gb18030", "big5"):
-            return best.encoding
-    raise LedgerReadError(
-        f"{path}: not text in a known encoding (as UTF-8, UTF-16, GB18030/GBK or Big5 it reads only as garbled or binary); "
-        "save the ledger as UTF-8 CSV or XLSX"
-    )
+
+def _line_at(data: bytes, offset: int) -> int:
+    """The line (1-based, as a text editor counts) holding byte ``offset``."""
+    return _line_breaks(data[:offset]) + 1 if offset else 1
+
+
+def _line_text(data: bytes, offset: int, codec: str, width: int = 40) -> str:
+    """The line holding byte ``offset`` decoded with ``codec`` (cut to ``width``), or ``""``."""
+    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    end = min((i for i in (data.find(b"\n", offset), data.find(b"\r", offset)) if i >= 0), default=len(data))
+    try:
+        line = data[start:end].decode(codec).strip()
+    except UnicodeDecodeError:
+        return ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+#: Three Chinese characters in a row as UTF-8 writes them (lead byte E3–E9, two continuation bytes).
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf]{2}){3}")
+
+
+def _utf8_line(data: bytes, codec: str) -> tuple[int, str] | None:
+    """In a legacy-encoded file, the first line that is UTF-8 Chinese (its line and text), if
+    any: such bytes decode as GB18030 too, into mojibake. A line counts when it is valid UTF-8
+    and its GB18030/Big5 reading has odd characters (rare ideographs) where UTF-8 reads plainly."""
+    from ..textcodec import judge
+
+    for match in _UTF8_CJK_RUN.finditer(data):
+        start = max(data.rfind(b"\n", 0, match.start()), data.rfind(b"\r", 0, match.start())) + 1
+        end = min((i for i in (data.find(b"\n", match.end()), data.find(b"\r", match.end())) if i >= 0), default=len(data))
+        raw = data[start:end]
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        encoding = "big5" if codec.startswith("big5") else "gb18030"
+        as_legacy, as_utf8 = judge(raw, encoding), judge(raw.decode("utf-8").encode("gb18030"), "gb18030")
+        if as_legacy is not None and as_utf8 is not None and as_legacy.odd > as_utf8.odd and not as_legacy.plausible:
+            return _line_at(data, start), _line_text(data, start, "utf-8")
+    return None
 
 
 def _looks_like_text(text: str) -> bool:
@@ -278,6 +386,8 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header, encoding: s
             if len(cells) + int(inner.sum()) != n_lines:
                 return None  # Arrow and a text editor disagree on the lines: use the careful path
             lines = pd.Series(rows + np.cumsum(inner) - inner, dtype="int64")
+            if _fast_swallowing(data, codec, delimiter, cells, lines, inner):
+                return None  # a quote swallows lines: the careful path reads its line as written
         padding = _blank_rows(cells)
         if padding.any():  # lines holding only separators (Excel's ",,,,," rows) are not rows
             keep = ~padding
@@ -287,6 +397,23 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header, encoding: s
         maybe_formulas = any(ch in data for ch in FORMULA_BYTES)
         return RawTable(header, cells, lines, short, encoding, at + 1, maybe_formulas)
     return None
+
+
+def _fast_swallowing(data: bytes, codec: str, delimiter: str, cells: pd.DataFrame, lines: pd.Series, inner: np.ndarray) -> bool:
+    """Whether a row Arrow read across several lines is a quote swallowing the lines below
+    (:func:`_swallows`); only those rows are looked at, from their bytes."""
+    several = np.flatnonzero(inner > 0)
+    if not len(several):
+        return False
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # line k (1-based) ends at ends[k - 1]
+    starts = np.r_[0, ends + 1]
+    for i in several:
+        first, last = int(lines.iloc[i]), int(lines.iloc[i] + inner[i])
+        raw = data[starts[first - 1] : (ends[last - 1] + 1 if last - 1 < len(ends) else len(data))]
+        record = [str(v) for v in cells.iloc[i].tolist()]
+        if _swallows(record, io.StringIO(raw.decode(codec), newline="").readlines(), delimiter, len(record)):
+            return True
+    return False
 
 
 def _line_kinds(data: bytes, delimiter: str, width: int, at: int) -> tuple[list[bytes], np.ndarray] | None:
@@ -392,8 +519,9 @@ def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int],
     return table.combine_chunks().to_pandas(), len(left_out)  # one chunk per column: later takes are far faster
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Whether the bytes are UTF-8, checked a block at a time (no copy of a large file as text)."""
+def _first_non_utf8(data: bytes) -> int:
+    """The offset of the first byte that is not UTF-8, or -1 when all are (checked a block at a
+    time: no copy of a large file as text)."""
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -402,8 +530,17 @@ def _is_utf8(data: bytes) -> bool:
             decoder.decode(data[start : start + (1 << 22)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        try:  # where exactly: decoded again up to the block that failed (once, on this error path)
+            data[: start + (1 << 22)].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return exc.start
+        return len(data) - len(decoder.getstate()[0])  # a character cut off by the end of the file
+    return -1
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8."""
+    return _first_non_utf8(data) < 0
 
 
 def _compact(cells: pd.DataFrame) -> pd.DataFrame:
@@ -431,27 +568,63 @@ def _is_blank(col: pd.Series) -> np.ndarray:
     return by_unique(col, lambda u: (u.str.strip() == "").astype(bool)).to_numpy(dtype=bool)
 
 
-def _csv_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """Records with the line each starts on (a quoted cell may span lines; blank lines are skipped)."""
+def _csv_rows(path: Path, physical: list[str], delimiter: str, literal: set[int] = frozenset()) -> tuple[list[list[str]], list[int], list[int]]:
+    """Records with the lines each starts and ends on (a quoted cell may span lines; blank lines
+    are skipped). ``physical``: the file's lines with their line ends; a line in ``literal``
+    (1-based) is one record split on the separator as written, its quotes kept as characters."""
     _allow_long_cells()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, lines, end = [], [], 0
-    try:
-        for cells in reader:
-            start, end = end + 1, reader.line_num
-            if cells and any(c.strip() for c in cells):
+    rows, starts, ends = [], [], []
+    pos = 0  # index of the next physical line to read
+    for stop in [*sorted(n - 1 for n in literal if n - 1 >= 0), len(physical)]:
+        if stop < pos:
+            continue
+        reader = csv.reader(itertools.islice(physical, pos, stop), delimiter=delimiter)
+        end = 0
+        try:
+            for cells in reader:
+                start, end = end + 1, reader.line_num
+                if cells and any(c.strip() for c in cells):
+                    rows.append(cells)
+                    starts.append(pos + start)
+                    ends.append(pos + end)
+        except csv.Error as exc:
+            raise LedgerReadError(f"{path}: not a readable CSV file (line {pos + reader.line_num}: {exc})") from None
+        if stop < len(physical):
+            cells = physical[stop].rstrip("\r\n").split(delimiter)
+            if any(c.strip() for c in cells):
                 rows.append(cells)
-                lines.append(start)
-    except csv.Error as exc:
-        raise LedgerReadError(f"{path}: not a readable CSV file (line {reader.line_num}: {exc})") from None
-    return rows, lines
+                starts.append(stop + 1)
+                ends.append(stop + 1)
+        pos = stop + 1
+    return rows, starts, ends
+
+
+def _swallowing_quotes(physical: list[str], rows: list[list[str]], starts: list[int], ends: list[int], delimiter: str, width: int) -> set[int]:
+    """The lines (of ``starts``) whose record swallows the lines below it (:func:`_swallows`)."""
+    last = len(rows) - 1
+    return {start for i, (cells, start, end) in enumerate(zip(rows, starts, ends))
+            if (end > start or (i == last and '"' in physical[start - 1])) and _swallows(cells, physical[start - 1 : end], delimiter, width)}
+
+
+def _swallows(cells: list[str], lines: list[str], delimiter: str, width: int) -> bool:
+    """Whether a record read from ``lines`` (with their line ends) is a quote swallowing the lines
+    below it: its quoting is broken (the file ends inside the quote, or the quote closes amid a
+    cell), or a cell holds a line that reads as a row of its own (as many separators as the
+    header has). A quoted cell holding a line break (a title on two lines) is none of these."""
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return width >= 2 and any(line.count(delimiter) >= width - 1 for cell in cells if "\n" in cell or "\r" in cell
+                              for line in cell.splitlines()[1:])
 
 
 def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_header, encoding: str, delimiter: str = ",",
-              spreadsheet: Sheet | None = None) -> RawTable:
+              spreadsheet: Sheet | None = None, literal: set[int] = frozenset()) -> RawTable:
     """Header and body of a table given as rows of cells (``lines``: each row's line; ``None``
     for a spreadsheet, whose row numbers are the lines and whose hidden rows and columns, date
-    system and merged header cells ``spreadsheet`` describes)."""
+    system and merged header cells ``spreadsheet`` describes; ``literal``: lines read as written
+    because a quote on them swallowed the lines below)."""
     if lines is None:  # spreadsheet: the row number is the line
         lines = list(range(1, len(rows) + 1))
         keep = [i for i, r in enumerate(rows) if any(str(c).strip() for c in r)]
@@ -461,26 +634,32 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
     at, header = _find_header(rows, known_header)
     if sum(bool(known_header(h)) for h in header) < 2:
         seen = ", ".join(h for h in header if h)[:200] or "(none)"
+        separator = "" if spreadsheet is not None else f"; cells split on {_SEPARATOR_NAMES.get(delimiter, repr(delimiter))}; tried commas, tabs, semicolons and vertical bars"
         raise LedgerReadError(
             f"{path}: no header row naming the ledger's columns in the first {HEADER_SEARCH_ROWS} rows "
-            f"(the best candidate holds: {seen}); see README, Ledger format, or add column_aliases"
+            f"(the best candidate holds: {seen}{separator}); see README, Ledger format, or add column_aliases"
         )
     width = len(header)
     body, body_lines, short = [], [], {}
+    broken: dict[int, str] = {}
     for cells, line in zip(rows[at + 1 :], lines[at + 1 :]):
-        if len(cells) != width:
+        if line in literal:
+            broken[len(body)] = delimiter.join(cells)
+        elif len(cells) != width:
             # Trailing empty cells are padding in spreadsheets, not a short row.
             trimmed = list(cells)
             while len(trimmed) > width and not str(trimmed[-1]).strip():
                 trimmed.pop()
             if len(trimmed) != width and spreadsheet is None:
                 short[len(body)] = (len(trimmed), delimiter.join(map(str, trimmed)))
-            cells = (list(trimmed) + [""] * width)[:width]
+            cells = trimmed
+        if len(cells) != width:
+            cells = (list(cells) + [""] * width)[:width]
         body.append(cells)
         body_lines.append(line)
     columns = list(zip(*body)) if body else [()] * width
     cells = _compact(pd.DataFrame({str(i): pd.Series(col, dtype="str") for i, col in enumerate(columns)}, index=pd.RangeIndex(len(body))))
-    table = RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at])
+    table = RawTable(header, cells, pd.Series(body_lines, dtype="int64"), short, encoding, lines[at], broken_quotes=broken)
     if spreadsheet is None:
         return table
     return replace(
@@ -489,6 +668,9 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
         hidden_columns=tuple(header[c] or f"column {c + 1}" for c in sorted(spreadsheet.hidden_columns) if c < width),
         epoch=spreadsheet.epoch,
     )
+
+
+_SEPARATOR_NAMES = {",": "commas (,)", "\t": "tabs", ";": "semicolons (;)", "|": "vertical bars (|)"}
 
 
 def _allow_long_cells() -> None:

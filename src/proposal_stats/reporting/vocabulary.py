@@ -191,6 +191,7 @@ TERMS: dict[str, dict[str, str]] = {
     "rule": {  # ledger.rules.RULES
         "required_column": N_("required column"),
         "row_shape": N_("row shape"),
+        "unclosed_quote": N_("unclosed quote"),
         "blank_id": N_("blank id"),
         "duplicate_id": N_("duplicate id"),
         "unparseable_value": N_("unparseable value"),
