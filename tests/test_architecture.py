@@ -1,6 +1,6 @@
 """The package's layers: imports run downward only (docs/architecture.md).
 
-reporting → stats → ledger | published → the top layer (params, claims_format, terms, yamlfile).
+reporting → stats → ledger | published → the top layer (params, claims_format, terms, yamlfile, textcodec).
 ``cli`` and the package ``__init__`` sit above everything and may import anything.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "proposal_stats"
-BOTTOM = {"params", "claims_format", "terms", "yamlfile", "messages"}
+BOTTOM = {"params", "claims_format", "terms", "yamlfile", "messages", "textcodec"}
 #: Layer → the layers it may import (its own included).
 ALLOWED = {
     "bottom": {"bottom"},

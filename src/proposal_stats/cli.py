@@ -231,8 +231,9 @@ def new(
         out.print("letters mean different things in different places: check each label and status against the printed report")
     elif result.scheme_from.startswith("inferred"):
         out.print("check each label and status against the printed report")
-    out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected} accepted, "
-              f"{result.rows_rejected} rejected" + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
+    out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected - result.rows_set_aside} accepted, "
+              f"{result.rows_rejected} rejected" + (f", {result.rows_set_aside} set aside (totals rows)" if result.rows_set_aside else "")
+              + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
     out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))
     for text in result.warnings:
         err.print(Text("warning: ", style="yellow") + Text(text))
@@ -272,10 +273,12 @@ def validate(
         "layout": result.layout,
         "layout_note": result.layout_note,
         "rows_read": result.rows_read,
-        "rows_accepted": result.rows_read - len(result.rejected),
+        "rows_accepted": result.rows_accepted,
         "rows_rejected": len(result.rejected),
+        "rows_set_aside": len(result.set_aside),
         "proposals": len(result.proposals),
         "unused_columns": list(result.unused_columns),
+        "header_suggestions": result.header_suggestions,
         "errors": int((problems["severity"] == "error").sum()),
         "warnings": int((problems["severity"] == "warning").sum()),
         "problems": problems.assign(line=problems["line"].astype(int)).to_dict(orient="records"),
@@ -286,14 +289,18 @@ def validate(
         out = _console()
         out.print(
             f"{ledger}: {summary['rows_read']} rows read, {summary['rows_accepted']} accepted, "
-            f"{summary['rows_rejected']} rejected; {summary['errors']} error(s), {summary['warnings']} warning(s) "
+            f"{summary['rows_rejected']} rejected"
+            + (f", {summary['rows_set_aside']} set aside (totals rows, not proposals)" if summary["rows_set_aside"] else "")
+            + f"; {summary['errors']} error(s), {summary['warnings']} warning(s) "
             f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
         )
         out.print(f"layout: {result.layout_note}")
         if params is None:
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
         if result.unused_columns:
-            out.print(f"columns not used (no known meaning): {', '.join(result.unused_columns)}")
+            near = result.header_suggestions
+            out.print("columns not used (no known meaning): " + ", ".join(
+                f"{c} (did you mean {near[c]}?)" if c in near else c for c in result.unused_columns))
         for p in summary["problems"]:
             out.print(problem_line(p))
         if summary["rows_rejected"]:

@@ -359,7 +359,9 @@ def load_report_params(path: str | Path) -> ReportParams:
     for key in ("ledger", "notebook"):
         value = data.get(key)
         if isinstance(value, Path) and not value.is_file():
-            problems.append(f"key '{key}': file not found: {value}")
+            problems.append(f"key '{key}': " + ("is a folder, not a file" if value.is_dir() else
+                                                "not a regular file (a device or a named pipe)" if value.exists() else "file not found")
+                            + f": {value}")
     if params is not None and params.published and params.published.results:
         unknown = [c.code for c in params.published.results.cats if c.code and c.code not in params.result_scheme.codes]
         if unknown:

@@ -4,7 +4,7 @@ Pipeline: :func:`~proposal_stats.ledger.readers.read_table` (any format, text ce
 headers mapped to canonical columns through the alias table → values normalised
 (:mod:`proposal_stats.ledger.normalise`) → named rules (:mod:`proposal_stats.ledger.rules`) → rows with an error
 rejected → the data model: one row per **proposal** and one row per **assignment** (proposal ×
-handling unit × role). ``rows_read == rows accepted + rows rejected`` always holds.
+handling unit × role). ``rows_read == rows accepted + rows rejected + rows set aside`` (totals rows) always holds.
 
 Two layouts load to the same model:
 
@@ -15,8 +15,10 @@ Two layouts load to the same model:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -71,12 +73,17 @@ class Ledger:
         assignments: accepted assignments, one row per proposal × unit × role
             (:data:`~proposal_stats.ledger.schema.ASSIGNMENT_COLUMNS`).
         rejected: rejected rows as read (original header names), plus ``source_line`` and ``reasons``.
+        set_aside: rows that are not data rows — totals rows (合计, 总计：3件) under or inside the
+            table — as read, with ``source_line`` and ``reasons``: neither accepted nor rejected, each
+            named by a ``totals_row`` warning. ``rows_read == rows_accepted + len(rejected) + len(set_aside)``.
         problems: every problem found, errors and warnings: ``file, line, column, value, rule,
             severity, message`` (``line`` as the user sees it in a text editor or Excel).
         rows_read: data rows in the file; ``path``, ``sha256`` (hex of the file's bytes),
         ``encoding``, ``layout`` (``"proposal_per_row"`` or ``"assignment_per_row"``),
         ``unused_columns``: headers that name no known column (read, not used), ``layout_note``:
-        which layout was read and why (which columns hold the units and roles).
+        which layout was read and why (which columns hold the units and roles),
+        ``header_suggestions``: an unknown header → the alias it looks like a misspelling of
+        (主板单位 → 主办单位).
     """
 
     proposals: pd.DataFrame
@@ -90,6 +97,14 @@ class Ledger:
     layout: str
     unused_columns: tuple[str, ...] = ()
     layout_note: str = ""
+    header_suggestions: dict[str, str] = dataclasses.field(default_factory=dict)
+    set_aside: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame({SOURCE_LINE: pd.Series(dtype="int64")}))
+
+    @property
+    def rows_accepted(self) -> int:
+        """Data rows accepted: ``rows_read - len(rejected) - len(set_aside)`` (a proposal of the
+        one-row-per-assignment layout has several rows)."""
+        return self.rows_read - len(self.rejected) - len(self.set_aside)
 
     @property
     def accepted(self) -> pd.DataFrame:
@@ -110,8 +125,9 @@ class Ledger:
         """One line: how many rows were accepted and, when some were rejected, why — the errors of
         the whole file (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``),
         else the rules that rejected most rows."""
-        accepted = self.rows_read - len(self.rejected)
-        line = Msg("%(accepted)s of %(read)s rows accepted", accepted=accepted, read=self.rows_read)
+        line = Msg("%(accepted)s of %(read)s rows accepted", accepted=self.rows_accepted, read=self.rows_read)
+        if len(self.set_aside):
+            line = Msg("%(line)s (%(n)s set aside: totals rows, not proposals)", line=line, n=len(self.set_aside))
         if self.rows_read == 0:
             return Msg("%(line)s: the ledger has a header but no rows", line=line)
         if not len(self.rejected):
@@ -226,6 +242,8 @@ class _Problems:
         if self.ids is not None and len(out):
             on_row = (out["row"] >= 0).to_numpy()
             ids[on_row] = nz.to_text(self.ids.iloc[out["row"].to_numpy()[on_row]]).str.strip().to_numpy()
+            if self.totals is not None:  # a totals row has no proposal id, whatever its first cell says
+                ids[on_row & self.totals[out["row"].clip(lower=0).to_numpy()]] = ""
         out.insert(3, "proposal_id", ids)  # file, row, line, proposal_id, column, value, …
         return out.sort_values(["row", "severity", "rule"], kind="stable").reset_index(drop=True)
 
@@ -255,7 +273,8 @@ def read_ledger(
     - ``unclosed_quote`` (error): a quote opens a cell and swallows the lines below it (never
       closed, or closed amid a cell); the line is read as written, the lines below as rows.
     - ``blank_id`` (error): the proposal id is blank.
-    - ``totals_row`` (error): a totals row (a cell reads 合计, 总计, 小计 or 共计), not a proposal.
+    - ``totals_row`` (warning): a totals row (a cell reads 合计, 总计：3件, 小计, 共计, total…), not a
+      proposal: set aside (``Ledger.set_aside``), neither accepted nor rejected.
     - ``duplicate_id`` (error): a proposal repeated (one row per proposal), or its rows conflicting,
       two lead units, one unit twice, both 主办 and 分办 (one row per assignment).
     - ``unparseable_value`` (error): a date, yes/no, evaluation, role or handling system that
@@ -288,7 +307,7 @@ def read_ledger(
     Returns:
         :class:`Ledger`: ``proposals`` and ``assignments`` (accepted rows), ``rejected`` rows with
         their reasons, and ``problems`` (``file, line, proposal_id, column, value, rule, severity,
-        message``); ``rows_read == len(accepted rows) + len(rejected)`` always.
+        message``); ``rows_read == rows_accepted + len(rejected) + len(set_aside)`` always.
 
     Raises:
         LedgerError: the file cannot be read at all (missing, empty, not text in a known encoding,
@@ -322,6 +341,8 @@ def read_ledger(
             continue
         canonical_at[canonical] = i
     layout, layout_note = _decide_layout(canonical_at, raw, unused)
+    suggestions = header_suggestions([h for h in unused if header_key(h) not in aliases], aliases, params.column_aliases if params else None)
+    near = {aliases[header_key(alias)]: (header, alias) for header, alias in suggestions.items()}
     header_of = {c: raw.header[i] for c, i in canonical_at.items()}
     cells = raw.cells
     text = {c: (cells[str(i)] if c in canonical_at and str(i) in cells else pd.Series("", index=cells.index, dtype="str"))
@@ -330,7 +351,7 @@ def read_ledger(
 
     required = REQUIRED_COLUMNS + (("handling_unit",) if layout == "assignment_per_row" else ("lead_unit",))
     for column in (c for c in required if c not in canonical_at):
-        problems.add_file("required_column", column, _missing_column_message(column))
+        problems.add_file("required_column", column, _missing_column_message(column, near.get(column)))
     by_count: dict[int, dict[int, str]] = {}  # one pass per cell count, not per row: a broken file may have many
     for row, (n, written) in raw.short_rows.items():
         by_count.setdefault(n, {})[row] = written
@@ -351,10 +372,8 @@ def read_ledger(
                           if header_key(name) in aliases else Msg("the workbook hides this column: Excel does not show it, but it is read"))
 
     problems.ids = text["proposal_id"]
-    totals = np.zeros(len(cells), dtype=bool)
-    for name in cells.columns:  # a cell reading 合计 (or 总计, 小计, 共计) marks a totals row, not a proposal
-        totals |= nz.by_unique(cells[name], lambda u: u.str.strip().isin(_TOTALS_SPELLINGS)).to_numpy(dtype=bool)
-    problems.add(totals, "totals_row", "row", Msg("a totals row (合计), not a proposal: not counted"))
+    totals, said = _totals_rows(cells)
+    problems.add(totals, "totals_row", "row", said, pd.Series(_row_text(cells, totals), index=cells.index[totals], dtype="str"))
     problems.totals = totals
     values = _normalise(text, params, problems, canonical_at)
     values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
@@ -366,22 +385,17 @@ def read_ledger(
     # A proposal is counted whole or not at all: reject every row of a proposal with a rejected row.
     ids = values["proposal_id"]
     codes = values[_ID_CODE].to_numpy()
-    named = (ids != "").to_numpy(dtype=bool)
-    bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
+    named = (ids != "").to_numpy(dtype=bool) & ~totals
+    bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids)) & ~totals
     siblings = np.isin(codes, codes[bad & named]) & named & ~bad
     if siblings.any():
         problems.add(pd.Series(siblings, index=ids.index), "rejected_sibling", "proposal_id", Msg("another row of this proposal was rejected"), text["proposal_id"])
         found = problems.frame()
-        bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids))
+        bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids)) & ~totals
 
-    reasons = _reasons(found[found["severity"] == "error"], len(ids))
-    # As read, in plain text whatever the reader's storage (categoricals for repetitive columns).
-    rejected = cells[bad].assign(**{c: nz.to_text(cells[c][bad]) for c in cells.columns})
-    rejected.columns = _unique_names(raw.header)
-    rejected.insert(0, SOURCE_LINE, raw.lines[bad].to_numpy())
-    rejected["reasons"] = reasons.reindex(rejected.index).fillna("").to_numpy()
-
-    good = values[~bad].assign(**{SOURCE_LINE: raw.lines[~bad].to_numpy()})
+    reasons = _reasons(found[(found["severity"] == "error") | (found["rule"] == "totals_row")], len(ids))
+    rejected, set_aside = (_as_read(cells, raw, rows, reasons) for rows in (bad, totals))
+    good = values[~bad & ~totals].assign(**{SOURCE_LINE: raw.lines[~bad & ~totals].to_numpy()})
     proposals, assignments = _model(good, layout, params.result_scheme if params else None)
     validate_model(proposals, assignments)
     return Ledger(
@@ -396,7 +410,19 @@ def read_ledger(
         layout=layout,
         unused_columns=tuple(unused),
         layout_note=layout_note,
+        header_suggestions=suggestions,
+        set_aside=set_aside.reset_index(drop=True),
     )
+
+
+def _as_read(cells: pd.DataFrame, raw: RawTable, rows: np.ndarray, reasons: pd.Series) -> pd.DataFrame:
+    """The ``rows`` as read — plain text under the file's own headers, whatever the reader's
+    storage (categoricals for repetitive columns) — with ``source_line`` and ``reasons``."""
+    out = cells[rows].assign(**{c: nz.to_text(cells[c][rows]) for c in cells.columns})
+    out.columns = _unique_names(raw.header)
+    out.insert(0, SOURCE_LINE, raw.lines[rows].to_numpy())
+    out["reasons"] = reasons.reindex(out.index, fill_value="").to_numpy()
+    return out
 
 
 def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tuple[str, str]:
@@ -443,10 +469,41 @@ def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tupl
     return "proposal_per_row", Msg("one row per proposal: lead units in '%(lead)s'", lead=name("lead_unit"))
 
 
-#: Words of a totals row under a table (合计 = total): such a row is no proposal.
-TOTALS_WORDS = ("合计", "总计", "小计", "共计", "合計", "總計", "小計", "共計", "total", "Total", "TOTAL")
-# …also spaced out as headings are (合 计, 合　计): a set looked up whole, far cheaper than a regex per cell.
-_TOTALS_SPELLINGS = frozenset(TOTALS_WORDS) | {w[0] + gap + w[1:] for w in TOTALS_WORDS if len(w) == 2 for gap in (" ", "  ", "\u3000")}
+#: Words of a totals row (合计 = total): such a row is no proposal. Simplified and traditional.
+TOTALS_WORDS = ("合计", "总计", "小计", "共计", "总共", "合計", "總計", "小計", "共計", "總共")
+_GAP = r"[\s\u3000]*"
+_COUNT = rf"[0-9０-９]+{_GAP}(?:件|条|項|项|个|個|份|家|條)?"
+# A cell that is only a totals word — spaced out (合 计), after 本页/以上/累计, with a colon, a count
+# or a count in brackets (总计：3件, 合计（23件）, Total: 23) — in full- or half-width forms.
+_TOTALS = re.compile(
+    rf"(?i)^{_GAP}(?:本页|本表|以上|全部|累计|累計|grand{_GAP})?{_GAP}"
+    rf"(?:{'|'.join(_GAP.join(w) for w in TOTALS_WORDS)}|sub{_GAP}total|totals?|sum)"
+    rf"{_GAP}[:：]?{_GAP}(?:(?:共|计|計)?{_GAP}{_COUNT}|[(（]{_GAP}{_COUNT}{_GAP}[)）])?{_GAP}[:：。.]?{_GAP}$"
+)
+
+
+def _totals_rows(cells: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+    """Rows with a cell that is a totals label (:data:`_TOTALS`), in any column, and for each a
+    sentence naming it. Each column's distinct values are matched once."""
+    totals = np.zeros(len(cells), dtype=bool)
+    label = pd.Series("", index=cells.index, dtype="str")
+    for name in cells.columns:
+        col = cells[name]
+        hit = nz.by_unique(col, lambda u: u.str.fullmatch(_TOTALS).fillna(False).astype(bool)).to_numpy(dtype=bool)
+        new = hit & ~totals
+        if new.any():
+            label[new] = nz.to_text(col[new]).str.strip().to_numpy()
+            totals |= hit
+    said = pd.Series([Msg("a totals row (%(label)s), not a proposal: set aside and not counted, "
+                          "though Excel shows it as a row", label=v) for v in label[totals]], index=cells.index[totals], dtype=object)
+    return totals, said
+
+
+def _row_text(cells: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """The ``rows`` as written, non-blank cells joined with " | " (a totals row's label and counts)."""
+    picked = [nz.to_text(cells[c][rows]).str.strip().tolist() for c in cells.columns]
+    return [" | ".join(v for v in values if v) for values in zip(*picked)] if picked else []
+
 
 #: How messages name a canonical column in words (the header a user would write is added from the aliases).
 COLUMN_WORDS = {
@@ -455,10 +512,31 @@ COLUMN_WORDS = {
 }
 
 
-def _missing_column_message(column: str) -> Msg:
-    """``no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位, …)``: the fix in the user's words."""
-    names = [a for a in shipped_aliases().get(column, ()) if not a.isascii()][:4]
+def header_suggestions(headers: list[str], aliases: AliasTable, extra: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Unknown headers that look like a misspelt alias (主板单位 for 主办单位, 答复日其 for 答复日期):
+    header → the alias, as the alias table writes it. Close means difflib's ratio of at least 0.6
+    between the compared forms (:func:`header_key`), at most one character longer or shorter."""
+    import difflib
+
+    written = {header_key(a): a for canonical, variants in [*shipped_aliases().items(), *(extra or {}).items()] for a in (canonical, *variants)}
+    out = {}
+    for header in headers:
+        key = header_key(header)
+        near = [k for k in written if abs(len(k) - len(key)) <= 1]
+        match = difflib.get_close_matches(key, near, n=1, cutoff=0.6) if key else []
+        if match:
+            out[header] = written[match[0]]
+    return out
+
+
+def _missing_column_message(column: str, near: tuple[str, str] | None = None) -> Msg:
+    """``no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位, …)``: the fix in the user's
+    words; with ``near`` (a header of the file, the alias it resembles), the likely misspelling."""
     words = Msg(COLUMN_WORDS[column]) if column in COLUMN_WORDS else column.replace("_", " ")
+    if near is not None:
+        return Msg("no %(words)s column: did you mean '%(alias)s'? The file has '%(header)s' (correct the header, or add it under column_aliases)",
+                   words=words, alias=near[1], header=near[0])
+    names = [a for a in shipped_aliases().get(column, ()) if not a.isascii()][:4]
     if not names:
         return Msg("no %(words)s column (%(column)s or an alias; see README, Ledger format)", words=words, column=column)
     return Msg("no %(words)s column (%(first)s or an alias: %(others)s, %(column)s, …; or add yours under column_aliases)",
@@ -534,7 +612,11 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
         parsed = nz.parse_dates(text[col], problems.raw.epoch)
         blank = nz.by_unique(text[col], lambda u: (u.str.strip() == "").astype(bool))
-        problems.add(~blank & parsed.isna(), "unparseable_value", col, Msg("not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)"), text[col])
+        unread = ~blank & parsed.isna()
+        if unread.any():  # a sentence per distinct value: a day that does not exist is said so
+            written = nz.to_text(text[col][unread])
+            why = {v: nz.date_problem(v) for v in written.unique()}
+            problems.add(unread, "unparseable_value", col, pd.Series([why[v] for v in written], index=written.index, dtype=object), text[col])
         out[col] = parsed
 
     f2f_unknown = nz.by_unique(text["f2f_consulted"], lambda u: nz.parse_vocabulary(u, nz.F2F_WORDS).isna())
@@ -557,7 +639,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     out["handling_unit"] = nz.normalise_units(text["handling_unit"], alias_map)
     out["co_handling_units"] = nz.by_unique(
         text["co_handling_units"],
-        lambda u: nz.split_units(u).map(lambda units: ";".join(dict.fromkeys(alias_map.get(x, x) for x in units))).astype("str"),
+        lambda u: nz.split_units(u).map(lambda units: ";".join(alias_map.get(x, x) for x in units)).astype("str"),  # repeats kept: duplicate_id says so
     )
 
     rule = params.reply_deadline if params else None
@@ -603,6 +685,8 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
         problems.add(several, "several_lead_units", "lead_unit", Msg("the cell names more than one unit; put one lead unit here and the others under co-handling units"), text["lead_unit"])
         dup = _repeated(v[_ID_CODE]) & (ids != "")
         problems.add(dup, "duplicate_id", "proposal_id", Msg("this proposal id is on more than one row"), text["proposal_id"])
+        twice = _units_twice(v["lead_unit"], v["co_handling_units"])
+        problems.add(twice.notna(), "duplicate_id", "co_handling_units", twice, text["co_handling_units"])
         gov_no_lead = (v["handling_system"] == "government") & (v["lead_unit"] == "") & ("lead_unit" in present)
         problems.add(gov_no_lead, "no_lead_unit", "lead_unit", Msg("a government-system proposal needs a lead unit"))
     else:
@@ -659,6 +743,29 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
                          Msg("the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula"), series)
 
 
+def _units_twice(lead: pd.Series, co: pd.Series) -> pd.Series:
+    """One row per proposal: a sentence where one unit is listed twice — as the lead unit and a
+    co-handling unit, or twice among the co-handling units (``co``: names joined with ";", after
+    ``unit_aliases``) — else missing. The one-row-per-assignment layout's rule, on one row; each
+    distinct pair of cells is looked at once."""
+    lead_codes, leads = pd.factorize(lead, sort=False)
+    co_codes, cos = pd.factorize(co, sort=False)
+    pair = lead_codes.astype(np.int64) * (len(cos) + 1) + co_codes
+    uniques, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    said: list = []
+    for p in first:
+        lead_name = str(leads[lead_codes[p]]) if lead_codes[p] >= 0 else ""
+        others = [u for u in str(cos[co_codes[p]]).split(";") if u] if co_codes[p] >= 0 else []
+        if lead_name and lead_name in others:
+            said.append(Msg("%(unit)s is listed as both the lead unit and a co-handling unit; a unit has one role per proposal", unit=lead_name))
+        elif len(set(others)) < len(others):
+            again = next(u for i, u in enumerate(others) if u in others[:i])
+            said.append(Msg("%(unit)s is listed twice among the co-handling units", unit=again))
+        else:
+            said.append(None)
+    return pd.Series(np.array(said, dtype=object)[inverse.ravel()], index=lead.index, dtype=object)
+
+
 #: A plain number (``-5``, ``+3.2``, ``-1e3``, ``-5%``): a value, not a formula, whatever its sign.
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?"
 
@@ -695,7 +802,8 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
         codes = pd.factorize(rows[_ID_CODE].to_numpy(), sort=False)[0]  # 0, 1, … in order of first row
         assignments = _assignments_listed(rows, codes)
         proposals = _proposals_from_assignments(rows, scheme, codes)
-    resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(status).fillna("").astype("str"))
+    # Mapped through a text Series: a plain dict maps a column none of whose codes it knows to float64 NaN.
+    resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(pd.Series(status, dtype="str")).fillna("").astype("str"))
     proposals = proposals.assign(resolution_status=resolution)
     proposals = proposals.assign(**{c: nz.to_text(proposals[c]) for c in proposals.columns if _is_text(proposals[c])})
     order = [*LEDGER_COLUMNS, "result_category_raw", "resolution_status", SOURCE_LINE]

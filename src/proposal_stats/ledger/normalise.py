@@ -8,20 +8,27 @@ change meaning: codes, numbers, dates, category letters — never to titles or u
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
+
+from ..messages import Msg
 
 #: Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
-_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+# A date, then perhaps a time of day (with seconds, fractions, a time zone): the date is taken as written.
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+                  r"(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # Excel serials from 20000 (1954-10-03) to 80000 (2119-01-10): a bare 4-digit number such as 2022
-# is a year, not a date, and is refused.
-_SERIAL = re.compile(r"^[2-7]\d{4}(?:\.0+)?$|^80000(?:\.0+)?$")
+# is a year, not a date, and is refused. A fraction is the time of day (44700.75 is 18:00 on
+# 2022-05-19): the date is its whole part.
+_SERIAL = re.compile(r"^[2-7]\d{4}(?:\.\d*)?$|^80000(?:\.0*)?$")
 
 #: Printed forms of the letters A-D: 甲乙丙丁 and 一二三四 (一类 = A), as reports print them.
 _CATEGORY_WORDS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D", "一": "A", "二": "B", "三": "C", "四": "D"}
@@ -147,15 +154,17 @@ def nfkc(text: pd.Series) -> pd.Series:
 
 
 def parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series:
-    """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日``, ``20220315`` or an Excel serial.
+    """Dates from ISO, ``2022/3/15``, ``2022.3.15``, ``2022年3月15日`` (or 二〇二二年三月十五日),
+    ``20220315`` or an Excel serial; a time of day after the date is passed over.
 
     Args:
         text: Series of text (blank = no date).
 
     Returns:
         ``datetime64[us]`` Series; NaT for blank cells and for text that is not a real date
-        (``2022-02-30`` included). Serials are days after 1899-12-30, accepted from 20000 to 80000
-        (1954–2119); a bare year such as ``2022`` is not a date. ``epoch``: the workbook's date
+        (``2022-02-30`` included: :func:`date_problem` says why). Serials are days after 1899-12-30,
+        accepted from 20000 to 80000 (1954–2119), a fraction being the time of day (the date is
+        the whole part); a bare year such as ``2022`` is not a date. ``epoch``: the workbook's date
         system (1904-01-01 for a workbook saved in Excel for Mac's 1904 system).
     """
     return by_unique(text, lambda u: _parse_dates(u, epoch))
@@ -164,6 +173,9 @@ def parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series
 def _parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Series:
     """Parse the distinct values (see the public function of the same name)."""
     t = nfkc(text)
+    chinese = t.str.contains("年", regex=False).fillna(False).astype(bool)
+    if chinese.any():
+        t = t.where(~chinese, t[chinese].map(_from_chinese_numerals).astype("str"))
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
     parts = t.str.extract(_YMD)
     compact = t.str.extract(_COMPACT)
@@ -176,9 +188,55 @@ def _parse_dates(text: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH) -> pd.Serie
         ).astype("datetime64[us]")
     serial = t.str.fullmatch(_SERIAL) & ~has
     if serial.any():
-        days = t[serial].astype("float64")
+        days = np.floor(t[serial].astype("float64"))  # the date of a date-time serial
         out[serial] = (epoch + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
     return out
+
+
+def date_problem(value: str) -> Msg:
+    """Why a cell that :func:`parse_dates` could not read is not a date, in one sentence: a day or
+    month that does not exist (``2022-02-30``: February 2022 has 28 days), else the forms read."""
+    t = unicodedata.normalize("NFKC", value).strip()
+    m = _YMD.match(t) or _COMPACT.match(t)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            return Msg("there is no month %(month)s (a date is year, month, day: 2022-03-15)", month=month)
+        days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+        if not 1 <= day <= days:
+            return Msg("the day does not exist: month %(month)s of %(year)s has %(days)s days", month=month, year=year, days=days)
+    if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", t):
+        return Msg("the year comes last, so day and month cannot be told apart (5/1/2022 is 5 January or 1 May); write the year first: 2022-05-01")
+    if re.fullmatch(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?", t):
+        return Msg("a month, not a day (write the day too: 2022-03-15)")
+    if re.fullmatch(r"\d{4}\s*年?", t):
+        return Msg("a year, not a date (write the day too: 2022-03-15)")
+    if re.fullmatch(r"\d+(?:\.\d*)?", t):
+        return Msg("a number outside Excel's date serials (20000 to 80000: 1954 to 2119), so not a date")
+    return Msg("not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)")
+
+
+#: Chinese numerals as official documents write dates (二〇二二年五月一日).
+_CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
+_CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+
+
+def _cn_number(text: str) -> str:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31 (month and day numbers)."""
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else ""
+    return str((int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[ones]) if ones else 0)) if len(tens) <= 1 and len(ones) <= 1 else ""
+
+
+def _from_chinese_numerals(value: str) -> str:
+    """二〇二二年五月一日 → 2022年5月1日; other text unchanged."""
+    m = _CN_DATE.match(value)
+    if not m:
+        return value
+    year = "".join(_CN_DIGITS[c] for c in m.group(1))
+    month, day = _cn_number(m.group(2)), _cn_number(m.group(3))
+    return f"{year}年{month}月{day}日" if month and day else value
 
 
 def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:

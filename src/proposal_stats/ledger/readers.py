@@ -76,18 +76,23 @@ class RawTable:
     broken_quotes: dict[int, str] = field(default_factory=dict)
 
 
-_NOTE = re.compile(r"\(.*?\)$")
+# A note in brackets after a header (是否面商（是/否）, 案由【标题】, 日期〔年月日〕, 类别［A/B/C］,
+# 满意度《评价》), or before it (【必填】提案号), and the asterisk a template marks a required column
+# with (*提案号, 提案号＊): full-width forms are half-width by then (NFKC).
+_BRACKETS = r"\(.*?\)|\[.*?\]|\{.*?\}|<.*?>|【.*?】|〔.*?〕|《.*?》|〈.*?〉|〖.*?〗|「.*?」|『.*?』"
+_NOTE = re.compile(rf"^(?:{_BRACKETS}|\*)+|(?:{_BRACKETS}|\*)+$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
 @functools.lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """How header cells and aliases are compared: NFKC, case-folded, traditional characters made
-    simplified (主辦單位 is 主办单位), without spaces, invisible characters, a trailing colon, or a
-    trailing note in brackets (是否面商（是/否） → 是否面商)."""
+    simplified (主辦單位 is 主办单位), without spaces, invisible characters, a trailing colon, a
+    note in brackets of any kind after or before it (是否面商（是/否）, 案由【標題】, 【必填】提案号:
+    是否面商, 案由, 提案号), or a required-column asterisk (*提案号)."""
     text = simplified(unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold())
     text = "".join(text.split()).rstrip(":")
-    return _NOTE.sub("", text) or text
+    return _NOTE.sub("", text).rstrip(":") or text
 
 
 def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
@@ -106,7 +111,9 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
     if not path.exists():
         raise LedgerReadError(f"{path}: ledger file not found")
     if path.is_dir():
-        raise LedgerReadError(f"{path}: is a folder, not a ledger file")
+        raise LedgerReadError(f"{path}: is a folder, not a ledger file; name the ledger file inside it")
+    if not path.is_file():  # a named pipe would block the reader, a device would never end
+        raise LedgerReadError(f"{path}: not a regular file (a device or a named pipe), so not a ledger file")
     if path.stat().st_size == 0:
         raise LedgerReadError(f"{path}: the file is empty")
     try:
@@ -248,6 +255,11 @@ def detect_encoding(path: Path, data: bytes) -> str:
                               + f": the file mixes encodings (lines pasted from another file?); {_SAVE_AS}")
     sample = data if len(data) <= _JUDGED_BYTES else data[: data.rfind(b"\n", 0, _JUDGED_BYTES) + 1]
     encoding, readings = legacy_chinese(sample)
+    utf8 = _utf8_line(data, _CODECS[encoding or "gb18030"])
+    if utf8 is not None:
+        line, text = utf8
+        raise LedgerReadError(f"{path}: line {line} is UTF-8 ({text}), although the file is {(encoding or 'gb18030').upper()}: "
+                              f"the file mixes encodings (lines pasted from another file?); {_SAVE_AS}")
     if encoding is None:
         likely = likely_encoding(data[: 1 << 20])
         seen = "; ".join(f"as {r.encoding.upper()} it reads {r.sample()!r}" for r in readings if r.sample())
@@ -260,11 +272,6 @@ def detect_encoding(path: Path, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise LedgerReadError(f"{path}: line {_line_at(data, exc.start)} (byte {exc.start}) is not {encoding.upper()}, although the lines above are; "
                               f"the file is damaged or mixes encodings; {_SAVE_AS}") from None
-    utf8 = _utf8_line(data, codec)
-    if utf8 is not None:
-        line, text = utf8
-        raise LedgerReadError(f"{path}: line {line} is UTF-8 ({text}), although the file is {encoding.upper()}: "
-                              f"the file mixes encodings (lines pasted from another file?); {_SAVE_AS}")
     return encoding
 
 
@@ -290,8 +297,9 @@ _UTF8_CJK_RUN = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf]{2}){3}")
 
 def _utf8_line(data: bytes, codec: str) -> tuple[int, str] | None:
     """In a legacy-encoded file, the first line that is UTF-8 Chinese (its line and text), if
-    any: such bytes decode as GB18030 too, into mojibake. A line counts when it is valid UTF-8
-    and its GB18030/Big5 reading has odd characters (rare ideographs) where UTF-8 reads plainly."""
+    any: such bytes often decode as GB18030 too, into mojibake. A line counts when it is valid
+    UTF-8, holds three Chinese characters in a row as UTF-8 writes them, and does not read as
+    Chinese in the file's encoding (it does not decode, or into rare characters)."""
     from ..textcodec import judge
 
     for match in _UTF8_CJK_RUN.finditer(data):
@@ -302,9 +310,8 @@ def _utf8_line(data: bytes, codec: str) -> tuple[int, str] | None:
             raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        encoding = "big5" if codec.startswith("big5") else "gb18030"
-        as_legacy, as_utf8 = judge(raw, encoding), judge(raw.decode("utf-8").encode("gb18030"), "gb18030")
-        if as_legacy is not None and as_utf8 is not None and as_legacy.odd > as_utf8.odd and not as_legacy.plausible:
+        as_legacy = judge(raw, "big5" if codec.startswith("big5") else "gb18030")
+        if as_legacy is None or not as_legacy.plausible:  # as UTF-8 it reads; as the file's encoding not, or as mojibake
             return _line_at(data, start), _line_text(data, start, "utf-8")
     return None
 

@@ -28,9 +28,9 @@ RULES: dict[str, Rule] = {
     for r in (
         Rule("required_column", "error", N_("a column the report needs is not in the file; one problem for the file, and every row is rejected"), "file"),
         Rule("row_shape", "error", N_("the row has more or fewer cells than the header")),
-        Rule("unclosed_quote", "error", N_("a quote (\") opens a cell on this line and never closes before the lines below, which it would swallow: the line is read as written, and rejected")),
+        Rule("unclosed_quote", "error", N_("a quote (\") opens a cell on this line and does not close where the cell ends, so it would swallow the lines after it: the line is read as written, and rejected")),
         Rule("blank_id", "error", N_("the proposal id is blank")),
-        Rule("totals_row", "error", N_("a totals row under the table (a cell reads 合计, 总计, 小计 or 共计): not a proposal, not counted")),
+        Rule("totals_row", "warning", N_("a totals row (a cell reads 合计, 总计, 小计, 共计 or total, perhaps with a count: 总计：3件): not a proposal, so set aside — neither accepted nor rejected, and not counted")),
         Rule("duplicate_id", "error", N_("the same proposal id on several rows whose content conflicts (or, one row per proposal, repeated)")),
         Rule("unparseable_value", "error", N_("a date, yes/no, evaluation, role or system the reader cannot understand")),
         Rule("category_not_in_scheme", "error", N_("a result category that is not a code or label of the params file's scheme")),

@@ -304,8 +304,20 @@ class _XlsxParts:
         return hidden_rows, hidden_columns, overrides
 
 
+_ENTITY = re.compile(r"&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|(lt|gt|quot|apos|amp));")
+_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
+
+
 def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    """XML text as it reads: the five named entities and character references (``&#21439;`` is
+    县, ``&#x53BF;`` too), in one pass so that ``&amp;lt;`` stays ``&lt;``."""
+    def one(m: re.Match) -> str:
+        if m.group(3):
+            return _NAMED[m.group(3)]
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if 0 < code <= 0x10FFFF else m.group(0)
+
+    return _ENTITY.sub(one, text) if "&" in text else text
 
 
 def _xls_layout(path: Path, title: str) -> tuple[pd.Timestamp, set[int], set[int]]:

@@ -418,8 +418,10 @@ class Explorer:
             banner += "<div class='ps-banner'><b>Empty ledger.</b> The ledger has a header but no rows: there is nothing to explore.</div>"
         rejected = len(self.index.report.ledger.rejected)
         if rejected:
-            banner += (f"<div class='ps-banner'><b>Rows rejected.</b> {rejected} of {self.index.report.ledger.rows_read} ledger rows failed "
-                       "validation and are not counted (the annual report lists them).</div>")
+            read = self.index.report.ledger.rows_read
+            said = (f"{rejected} ledger row of {read} failed validation and is not counted" if rejected == 1 else
+                    f"{rejected} of {read} ledger rows failed validation and are not counted")
+            banner += f"<div class='ps-banner'><b>Rows rejected.</b> {said} (the annual report lists them).</div>"
         return f"<h2>{esc(p.title)}</h2><p class='ps-note'>{esc(p.jurisdiction)} · {esc(p.body_label)} · {esc(p.session)} · {p.year}</p>{banner}"
 
     def _figures_html(self, sel: Selection) -> str:

@@ -147,6 +147,7 @@ class NewParams:
     rows_rejected: int = 0
     problems: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    rows_set_aside: int = 0  # totals rows: neither accepted nor rejected
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -186,7 +187,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
     if target.exists() and not overwrite:
         raise ParamsError(f"{target}: already exists (choose a new file name, or --force to replace it)")
     if not ledger.is_file():
-        raise ParamsError(f"{ledger}: ledger file not found")
+        raise ParamsError(f"{ledger}: " + ("is a folder, not a ledger file" if ledger.is_dir() else "ledger file not found"))
     old: dict = {}
     if from_params is not None:
         raw = read_yaml(Path(from_params), ParamsError, "params file")
@@ -260,7 +261,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
         by_code = Counter(loaded.proposals["result_category"])
         categories = [InferredCategory(c.code, c.label, c.statuses, by_code.get(c.code, 0), (), False) for c in categories]
     result = NewParams(target, scheme_from, categories, params, loaded.rows_read, len(loaded.rejected),
-                       Counter(loaded.problems["rule"]), published_identity_warnings(params))
+                       Counter(loaded.problems["rule"]), published_identity_warnings(params), len(loaded.set_aside))
     unknown = loaded.problems[loaded.problems["rule"] == "category_not_in_scheme"]
     if len(unknown):
         values = ", ".join(sorted(set(unknown["value"].astype(str)))[:8])

@@ -71,5 +71,6 @@ def anonymise_proposers(ledger: Ledger, params) -> Ledger:
     proposals = ledger.proposals.assign(proposer=scrub(ledger.proposals["proposer"]), title=scrub(ledger.proposals["title"]))
     text_cols = [c for c in ledger.rejected.columns if c != "source_line"]
     rejected = ledger.rejected.assign(**{c: scrub(ledger.rejected[c]) for c in text_cols})
+    set_aside = ledger.set_aside.assign(**{c: scrub(ledger.set_aside[c]) for c in ledger.set_aside.columns if c != "source_line"})
     problems = ledger.problems.assign(value=scrub(ledger.problems["value"]), message=scrub(ledger.problems["message"]))
-    return dataclasses.replace(ledger, proposals=proposals, rejected=rejected, problems=problems)
+    return dataclasses.replace(ledger, proposals=proposals, rejected=rejected, set_aside=set_aside, problems=problems)

@@ -318,8 +318,9 @@ def _tail(log, lines: int = 3) -> str:
     return f" (kernel said: {' | '.join(tail)})" if tail else ""
 
 
-#: Exceptions a report raises on purpose, whose message says it all (no cell number needed).
-EXPLAINED = ("NoRowsAccepted", "RowsRejected")
+#: Exceptions a report raises on purpose, whose message says it all (no cell number needed): no row
+#: accepted, --strict, and a ledger that cannot be read at all (its message names the file and line).
+EXPLAINED = ("NoRowsAccepted", "RowsRejected", "LedgerReadError")
 
 
 def _execution_error_message(exc) -> Msg:

@@ -131,8 +131,9 @@ class AnnualReport:
             "language": self.language,
             **self.headline.as_summary(),
             "rows_read": self.ledger.rows_read,
-            "rows_accepted": len(self.ledger.accepted),
+            "rows_accepted": self.ledger.rows_accepted,
             "rows_rejected": len(self.ledger.rejected),
+            "rows_set_aside": len(self.ledger.set_aside),
             "problems": {
                 "errors": int((self.ledger.problems["severity"] == "error").sum()),
                 "warnings": int((self.ledger.problems["severity"] == "warning").sum()),
@@ -205,7 +206,7 @@ class AnnualReport:
     def check_accepted(self) -> None:
         """Raise :class:`NoRowsAccepted` when no ledger row was accepted, saying why in the report's
         language (``0 of 20 rows accepted: no lead-unit column (主办单位 or an alias: …)``)."""
-        if self.ledger.rows_read == len(self.ledger.rejected):
+        if self.ledger.rows_accepted == 0:
             raise NoRowsAccepted(self.t(Msg("%(acceptance)s; %(hint)s", acceptance=self.ledger.acceptance(), hint=self._validate_hint())))
 
     # ---- sections, in reading order -------------------------------------------------------------
@@ -442,7 +443,7 @@ class AnnualReport:
         return self._section(
             "data_quality",
             file=ld.path.name, encoding=ld.encoding, layout=term("layout", ld.layout), rows_read=ld.rows_read,
-            accepted=ld.rows_read - len(ld.rejected), rejected=len(ld.rejected), proposals=len(ld.proposals),
+            accepted=ld.rows_accepted, rejected=len(ld.rejected), set_aside=len(ld.set_aside), proposals=len(ld.proposals),
             assignments=len(ld.assignments), errors=int((problems["severity"] == "error").sum()),
             warnings=int((problems["severity"] == "warning").sum()), unused=list(ld.unused_columns), layout_note=ld.layout_note,
             by_rule=[{"rule": term("rule", r.rule), "severity": term("severity", r.severity), "n": int(r.n),
