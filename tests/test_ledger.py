@@ -106,7 +106,7 @@ def test_a_problem_names_file_line_column_value_and_says_why(tmp_path, params):
     p = ledger.problems.iloc[0]
     assert p["file"].endswith("ledger.csv") and p["line"] == 3
     assert (p["column"], p["value"], p["rule"], p["severity"]) == ("replied_at", "2022/13/45", "unparseable_value", "error")
-    assert p["message"].startswith("not a date")
+    assert p["message"] == "there is no month 13 (a date is year, month, day: 2022-03-15)"
 
 
 def test_line_numbers_count_blank_lines_and_multiline_cells(tmp_path, params):

@@ -339,12 +339,12 @@ def test_read_ledger_docstring_lists_every_rule():
 # ---- found by trying ledgers made as offices make them -----------------------------------------------------
 
 
-def test_a_totals_row_is_rejected_as_such_and_only_as_such(tmp_path, params):
+def test_a_totals_row_is_set_aside_as_such_and_only_as_such(tmp_path, params):
     body = "001,a,辛局,2022-05-01,A\n002,b,辛局,2022-05-02,B\n合 计,共2件,,,\n"
     (tmp_path / "l.csv").write_text("提案号,案由,主办单位,答复日期,类别\n" + body, encoding="utf-8")
     ledger = read_ledger(tmp_path / "l.csv", params)
-    assert len(ledger.proposals) == 2 and ledger.rejected["source_line"].tolist() == [4]
-    assert ledger.errors[["line", "rule"]].values.tolist() == [[4, "totals_row"]]
+    assert len(ledger.proposals) == 2 and ledger.rejected.empty and ledger.set_aside["source_line"].tolist() == [4]
+    assert ledger.problems[["line", "rule", "severity"]].values.tolist() == [[4, "totals_row", "warning"]]  # not blank_id, not no_lead_unit
 
 
 def test_a_workbook_opening_on_a_summary_sheet_names_the_sheet_holding_the_ledger(tmp_path, params):

@@ -306,9 +306,9 @@ def test_a_misspelt_required_header_gets_a_suggestion(tmp_path, params):
     ledger = read_ledger(ledger_file(tmp_path, text), params)
     assert ledger.header_suggestions == {"主板单位": "主办单位", "答复日其": "答复日期", "满意渡": "满意度"}
     messages = ledger.errors.set_index("column")["message"]
-    assert messages["lead_unit"] == ("no lead-unit column: did you mean '主办单位'? The file has '主板单位' "
-                                     "(correct the header, or add it under column_aliases)")
-    assert messages["replied_at"].startswith("no reply-date column: did you mean '答复日期'?")
+    assert messages["lead_unit"] == ("no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位, 主办, lead_unit, …; or add yours under "
+                                     "column_aliases) — did you mean '主办单位'? The file has '主板单位'")
+    assert messages["replied_at"].endswith("— did you mean '答复日期'? The file has '答复日其'")
     r = subprocess.run([CLI, "validate", str(tmp_path / "l.csv")], capture_output=True, text=True, timeout=120)
     assert "主板单位 (did you mean 主办单位?)" in r.stdout
 
@@ -342,8 +342,9 @@ def test_a_formula_with_chinese_text_written_as_character_references(tmp_path, p
 # ---- 13. no pandas warning from a column none of whose values maps -------------------------------------------------------------
 
 
-def test_a_ledger_whose_categories_all_are_blank_raises_no_warning(tmp_path, params):
+@pytest.mark.parametrize("with_params", [True, False])
+def test_a_ledger_whose_categories_all_are_blank_raises_no_warning(tmp_path, params, with_params):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ledger = read_ledger(ledger_file(tmp_path, HEADER + "001,a,子县局,,\n002,b,子县局,,\n"), params)
+        ledger = read_ledger(ledger_file(tmp_path, HEADER + "001,a,子县局,,\n002,b,子县局,,\n"), params if with_params else None)
     assert ledger.proposals["resolution_status"].tolist() == ["", ""]

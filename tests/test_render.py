@@ -232,7 +232,8 @@ def test_a_failing_render_leaves_the_previous_report_untouched(tmp_path):
         render_report(params_copy(CITY, tmp_path, ledger=str(broken)))
     err = info.value
     assert err.step == "execute"
-    assert "LedgerReadError" in str(err) and "the file is empty" in str(err)
+    # The ledger's own one-line message, not a notebook cell's failure ("cell [3] raised LedgerReadError").
+    assert str(err) == f"chuxiong-city-2022: {broken}: the file is empty" and err.explained
     assert "\n" not in str(err)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["broken.csv", "chuxiong-city-2022.yaml", "out"]

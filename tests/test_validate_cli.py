@@ -33,7 +33,7 @@ def test_rejected_rows_exit_1_with_file_line_column_value_rule_and_sentence(tmp_
     r = validate(str(path), "--params", str(CITY))
     assert r.returncode == 1
     assert "3 rows read, 2 accepted, 1 rejected; 1 error(s), 1 warning(s)" in r.stdout
-    assert f"{path}:3: proposal 002: replied_at = '2022/13/1': unparseable_value (error): not a date" in r.stdout
+    assert f"{path}:3: proposal 002: replied_at = '2022/13/1': unparseable_value (error): there is no month 13" in r.stdout
     assert f"{path}:4: proposal 003: title = '=1+1': spreadsheet_formula (warning)" in r.stdout
     assert r.stdout.rstrip().endswith("2 of 3 rows accepted: unparseable_value on 1 row(s)")
 
@@ -46,7 +46,7 @@ def test_json_gives_the_same_as_data(tmp_path):
     assert (data["rows_read"], data["rows_accepted"], data["rows_rejected"]) == (3, 2, 1)
     assert data["problems"][0] == {
         "file": str(path), "line": 3, "proposal_id": "002", "column": "replied_at", "value": "2022/13/1", "rule": "unparseable_value",
-        "severity": "error", "message": "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)",
+        "severity": "error", "message": "there is no month 13 (a date is year, month, day: 2022-03-15)",
     }
 
 

@@ -532,10 +532,14 @@ def header_suggestions(headers: list[str], aliases: AliasTable, extra: dict[str,
 def _missing_column_message(column: str, near: tuple[str, str] | None = None) -> Msg:
     """``no lead-unit column (主办单位 or an alias: 承办单位, 牵头单位, …)``: the fix in the user's
     words; with ``near`` (a header of the file, the alias it resembles), the likely misspelling."""
+    message = _missing_column_words(column)
+    if near is None:
+        return message
+    return Msg("%(message)s — did you mean '%(alias)s'? The file has '%(header)s'", message=message, alias=near[1], header=near[0])
+
+
+def _missing_column_words(column: str) -> Msg:
     words = Msg(COLUMN_WORDS[column]) if column in COLUMN_WORDS else column.replace("_", " ")
-    if near is not None:
-        return Msg("no %(words)s column: did you mean '%(alias)s'? The file has '%(header)s' (correct the header, or add it under column_aliases)",
-                   words=words, alias=near[1], header=near[0])
     names = [a for a in shipped_aliases().get(column, ()) if not a.isascii()][:4]
     if not names:
         return Msg("no %(words)s column (%(column)s or an alias; see README, Ledger format)", words=words, column=column)
@@ -802,8 +806,8 @@ def _model(rows: pd.DataFrame, layout: str, scheme: ResultScheme | None) -> tupl
         codes = pd.factorize(rows[_ID_CODE].to_numpy(), sort=False)[0]  # 0, 1, … in order of first row
         assignments = _assignments_listed(rows, codes)
         proposals = _proposals_from_assignments(rows, scheme, codes)
-    # Mapped through a text Series: a plain dict maps a column none of whose codes it knows to float64 NaN.
-    resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(pd.Series(status, dtype="str")).fillna("").astype("str"))
+    # Text before filling: a column none of whose codes the scheme knows maps to float64 NaN.
+    resolution = nz.by_unique(proposals["result_category"], lambda u: u.map(status).astype("str").fillna(""))
     proposals = proposals.assign(resolution_status=resolution)
     proposals = proposals.assign(**{c: nz.to_text(proposals[c]) for c in proposals.columns if _is_text(proposals[c])})
     order = [*LEDGER_COLUMNS, "result_category_raw", "resolution_status", SOURCE_LINE]

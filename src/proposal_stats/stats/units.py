@@ -254,8 +254,8 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         gov[["proposal_id", "assigned_at", "second_replied_at", "second_satisfaction"]], on="proposal_id", how="left")
     status = {c.code: c.statuses[0] for c in scheme.categories}
     replying = replying.assign(
-        # Mapped through a text Series: a plain dict maps a column none of whose codes it knows to float64 NaN.
-        status=replying["result_category"].map(pd.Series(status, dtype="str")).fillna(""),
+        # Text before filling: a column none of whose codes the scheme knows maps to float64 NaN.
+        status=replying["result_category"].map(status).astype("str").fillna(""),
         days=(replying["replied_at"] - replying["assigned_at"]).dt.days,
         on_time=replying["replied_at"].notna() & replying["due_at"].notna() & (replying["replied_at"] <= replying["due_at"]),
     )
