@@ -100,7 +100,7 @@ def validation_problems(exc: ValidationError, prefix: str = "", known: dict[str,
                 "lowercase letters, digits, '.', '_' and '-'"
             )
         else:
-            msg = f"key '{where}': {err['msg']} (got {_short(err.get('input'))})"
+            msg = f"key '{where}': {err['msg'].removeprefix('Value error, ')} (got {_short(err.get('input'))})"
         if msg not in out:  # a union reports one problem once per branch
             out.append(msg)
     return out

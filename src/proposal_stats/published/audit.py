@@ -24,8 +24,9 @@ from fractions import Fraction
 from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
-from .printed import PrintedNumber, parse_percent
-from .vocabulary import PARTITIONS, SUMS, derive_links, is_rate, meaning_of, meaning_of_text, own_words, rate_parts, scope_of, simplify
+from .printed import PrintedNumber, has_percent_sign, parse_percent
+from .vocabulary import (PARTITIONS, SUMS, derive_links, is_rate, meaning_of, meaning_of_text, own_words, printed_as_percent, rate_parts, scope_of,
+                         simplify)
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -132,15 +133,22 @@ def _shows(k: int, n: int, places: int) -> str:
 
 
 def _neighbour_counts(base: int, printed: PrintedNumber) -> str:
-    """The whole numbers of ``base`` either side of the printed percentage, and what they print as."""
-    low = math.floor(printed.value * base / 100)
+    """The whole numbers of ``base`` either side of the printed percentage, and what they print as
+    (over 100%: the whole, ``8/8 = 100% → 100``, the most a part can be)."""
+    low = min(math.floor(printed.value * base / 100), base)
     return ", ".join(_shows(k, base, printed.places) for k in (low, low + 1) if 0 <= k <= base)
 
 
 def _neighbour_bases(count: int, printed: PrintedNumber) -> str:
-    """The bases either side of ``count`` / printed percentage, and what they print as."""
-    high = math.floor(Decimal(100 * count) / printed.value)
+    """The bases either side of ``count`` / printed percentage, and what they print as (over 100%:
+    the smallest base a count can be part of, ``count/count = 100%``)."""
+    high = max(math.floor(Decimal(100 * count) / printed.value) if printed.value else count, count)
     return ", ".join(_shows(count, n, printed.places) for n in (high + 1, high) if n >= max(count, 1))
+
+
+def _over_100(printed: PrintedNumber) -> bool:
+    """A share printed above 100%: no part is more than its whole."""
+    return printed.value > 100
 
 
 def bases_for(count: int, printed: PrintedNumber, at_least: int = 1, limit: int = 1_000_000) -> range | None:
@@ -183,6 +191,8 @@ class _Report:
         self.names = list(c.figures)
         self.meaning = {n: meaning_of(n, f) for n, f in c.figures.items()}
         self.ints = {n: int(f.value) for n, f in c.figures.items() if f.value is not None and f.value == f.value.to_integral()}
+        # whole numbers stated as counts: not a rate, not printed as a percentage (95% is no base)
+        self.counts = {n: v for n, v in self.ints.items() if not is_rate(self.meaning[n]) and not printed_as_percent(c.figures[n].text, c.figures[n].value)}
         self.breakdowns = c.all_breakdowns()
 
     def find(self, meaning: str, near: str | None = None) -> tuple[str, int] | None:
@@ -222,10 +232,10 @@ class _Report:
         return out
 
     def stated(self, besides: Breakdown | None = None) -> set[int]:
-        """Every whole number the report states outside breakdown ``besides``: figures, breakdown
-        bases and classes, and the sum of each printed list of classes (a base "承办总数" that is
-        185 + 261)."""
-        out = set(self.ints.values())
+        """Every count the report states outside breakdown ``besides``: figures that are counts (not
+        rates or percentages), breakdown bases and classes, and the sum of each printed list of
+        classes (a base "承办总数" that is 185 + 261)."""
+        out = set(self.counts.values())
         for _, b in self.breakdowns:
             if b is besides:
                 continue
@@ -236,7 +246,7 @@ class _Report:
             if found:
                 out.add(found[1])
         by_meaning: dict[str, list[int]] = {}
-        for n, v in self.ints.items():
+        for n, v in self.counts.items():
             if self.meaning[n]:
                 by_meaning.setdefault(self.meaning[n], []).append(v)
         out |= {sum(vs) for vs in by_meaning.values() if len(vs) > 1}  # 承办总数: NPC suggestions + CPPCC proposals
@@ -280,7 +290,7 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
             continue
         printed = parse_percent(c.share_text)
         if printed is None:
-            if "%" in c.share_text or "％" in c.share_text:
+            if has_percent_sign(c.share_text):
                 find("missing_number", where, c.share_text, Msg("“%(text)s” has a percent sign but no number: missing, not 0", text=c.share_text))
             continue
         shares.append((c, printed, where))
@@ -325,6 +335,11 @@ def _count_over_base(report_id, where, count, base, printed, text, share_text, t
         return [Finding(report_id, "share_other_base", "warning", where, share_text,
                         Msg("“%(printed)s” is %(fraction)s (%(total)s), not %(shown)s", printed=share_text,
                             fraction=f"{count}/{totals[other[0]]}", total=other[0], shown=_shows(count, base, printed.places)))]
+    if _over_100(printed) and count <= base:
+        return [Finding(report_id, "impossible_percentage", "error", where, share_text,
+                        Msg("“%(printed)s” of %(base)s is impossible: a share is never over 100%% (%(neighbours)s); the %(count)s printed "
+                            "give %(exact)s%%", printed=share_text, base=base, neighbours=_neighbour_counts(base, printed), count=count,
+                            exact=_pct(exact)))]
     if not possible_with_base(base, printed):
         return [Finding(report_id, "impossible_percentage", "error", where, share_text,
                         Msg("no whole number of the %(base)s gives %(printed)s%% (%(neighbours)s); the %(count)s printed give %(exact)s%%",
@@ -338,6 +353,10 @@ def _feasible(report_id, where, text, base, printed, of) -> list[Finding]:
     """A printed percentage of a stated base with no count: is there a whole count that gives it?"""
     if _APPROX.search(text or "") or base <= 0:
         return []
+    if _over_100(printed):
+        return [Finding(report_id, "impossible_percentage", "error", where, text,
+                        Msg("%(printed)s%% of %(of)s is impossible: a share is never over 100%% (the most is %(neighbours)s)", of=of,
+                            printed=printed.value, neighbours=_neighbour_counts(base, printed)))]
     found = _counts_for(base, printed)
     if "half-up" in found:
         return []
@@ -449,7 +468,7 @@ def _figures(rep: _Report) -> list[Finding]:
     for name, fig in c.figures.items():
         where = f"figures.{name}"
         printed = parse_percent(fig.text)
-        if printed is None and ("%" in fig.text or "％" in fig.text):
+        if printed is None and has_percent_sign(fig.text):
             out.append(Finding(c.id, "missing_number", "warning", where, fig.text,
                                Msg("“%(text)s” has a percent sign but no number: missing, not 0", text=fig.text)))
             continue
@@ -494,7 +513,7 @@ def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
     c, out = rep.c, []
     if not counted:
         return out
-    integral = dict(rep.ints)
+    integral = dict(rep.counts)
     if c.results and c.results.base:
         integral["results.base"] = c.results.base
     grouped: set[str] = set()
@@ -520,7 +539,12 @@ def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
         if any(modes_reproducing(count, v, printed) for k, v in integral.items() if k != name and v >= count):
             continue
         r = bases_for(count, printed, max(count, 1))
-        if r is not None and not _APPROX.search(fig.text) and not any(modes_reproducing(count, n, printed) for n in r):
+        if _over_100(printed) and not _APPROX.search(fig.text):
+            out.append(Finding(c.id, "impossible_percentage", "error", where, fig.text,
+                               Msg("%(count)s as %(printed)s%% of a total is impossible: a share is never over 100%% (the smallest total "
+                                   "%(count)s can be part of gives %(neighbours)s)", count=count, printed=printed.value,
+                                   neighbours=_shows(count, count, printed.places))))
+        elif r is not None and not _APPROX.search(fig.text) and not any(modes_reproducing(count, n, printed) for n in r):
             out.append(Finding(c.id, "impossible_percentage", "error", where, fig.text,
                                Msg("no whole number has %(count)s as %(printed)s%% of it: %(neighbours)s", count=count, printed=printed.value,
                                    neighbours=_neighbour_bases(count, printed))))

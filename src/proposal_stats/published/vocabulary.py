@@ -15,11 +15,11 @@ Sources: ``domain.md`` §1.2, §1.8, §3.1 (the field's definitions), and the 61
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..claims_format import Figure
+from .printed import fold_width
 
 
 @dataclass(frozen=True)
@@ -129,11 +129,6 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def fold_width(text: str) -> str:
-    """Full-width ASCII forms (１２％, （）) and the ideographic space made half-width, one character for one."""
-    return "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" else ch for ch in text)
-
-
 @lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """``text`` as the wordings are written: pinyin glosses removed (``規(guī)定`` → ``規定``),
@@ -197,7 +192,7 @@ def is_part(text: str) -> bool:
     return bool(share) and not re.search(r"100(\.0+)?\s*%$", share.group(0))
 
 
-def _printed_as_percent(text: str, value) -> bool:
+def printed_as_percent(text: str, value) -> bool:
     """Whether ``text`` prints ``value`` as a percentage: "增幅达到34.6%" does, and "比上届增加了9649件,
     增幅达到34.6%" does not print 9649 as one (the count is printed with its rate)."""
     plain = fold_width(text)
@@ -217,7 +212,7 @@ def meaning_of(name: str, fig: Figure) -> str:
     if fig.meaning:
         return fig.meaning
     text = own_words(fig.text or "", fig.value)
-    percent = _printed_as_percent(text, fig.value) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
+    percent = printed_as_percent(text, fig.value) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
     found = meaning_of_text(text, percent) if re.search(r"\d|百分之", text) else ""
     if found == "submitted" and not percent and is_part(fig.text):
         found = ""  # "提出47件,占31.6%": a part of what was submitted, not the total
@@ -341,4 +336,4 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
 
 
 __all__ = ["COUNTS", "PARTITIONS", "RATES", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
-           "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "rate_parts", "scope_of", "simplify", "statuses"]
+           "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "printed_as_percent", "rate_parts", "scope_of", "simplify", "statuses"]
