@@ -44,6 +44,10 @@ class Meaning:
     over: tuple[str, ...] = ()
 
 
+#: 满意和基本满意 (及, 或, 与, 、): one count of both answers, the satisfaction rate's numerator; not a list of
+#: the three answers (满意、基本满意、不满意分别为…), whose counts follow one by one.
+SATISFIED_INCLUSIVE = r"满意\s*(和|或|及|与|以及|、|加)\s*基本满意(?!\s*(和|或|及|与|、)\s*不满意)"
+
 # Order matters: the first meaning whose wording matches wins, so specific wordings come first
 # (基本满意 before 满意, 不予立案 before 立案, 立案率 before 立案).
 RATES: tuple[Meaning, ...] = (
@@ -56,7 +60,7 @@ RATES: tuple[Meaning, ...] = (
             ("f2f_rate", "face_to_face_rate"), ("f2f_consulted",), ("to_government", "filed")),
     Meaning("satisfaction_rate", "rate", "satisfaction rate (满意率): satisfied + basically satisfied / feedback forms returned",
             r"满意(和|或|、|及)基本满意|(?<!基本)满意率|满意度|基本满足率|满意\s*(达|为|达到)?\s*$",
-            ("satisfaction_rate", "satisfied_or_basic_pct", "satisfied_pct"), ("satisfied", "basically_satisfied"), ("forms_returned",)),
+            ("satisfaction_rate", "satisfied_or_basic_pct", "satisfied_pct"), ("satisfied_inclusive",), ("forms_returned",)),
     Meaning("basically_satisfied_rate", "rate", "basically satisfied / feedback forms returned", r"基本满意率",
             ("basically_satisfied_pct",), ("basically_satisfied",), ("forms_returned",)),
     Meaning("assignment_rate", "rate", "assignment rate (交办率): assigned / filed", r"交办率", ("assignment_rate",), ("to_government",), ("filed",)),
@@ -80,6 +84,8 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("filed", "count", "filed (立案)", r"立案|确立提案", ("filed",)),
     Meaning("forms_returned", "count", "feedback forms returned (征询意见表)", r"反馈|意见表|评价表", ("feedback_forms", "feedback")),
     Meaning("dissatisfied", "count", "dissatisfied (不满意)", r"不满意", ("dissatisfied",)),
+    Meaning("satisfied_inclusive", "count", "satisfied or basically satisfied, one count of both (满意和基本满意的103件)",
+            SATISFIED_INCLUSIVE, ("satisfied_inclusive", "satisfied_or_basic", "satisfied_or_basically_satisfied")),
     Meaning("basically_satisfied", "count", "basically satisfied (基本满意)", r"基本满意", ("basically_satisfied",)),
     Meaning("satisfied", "count", "satisfied (满意)", r"满意", ("satisfied",)),
     Meaning("lead_items", "count", "items a unit leads (主办件)", r"主办件|主办的?(建议|提案)|主办的\s*$|^\s*(其中)?\s*承办\s*$", ("lead_items",)),
@@ -255,6 +261,8 @@ PARTITIONS: tuple[Partition, ...] = (
               "domain.md §1.2, §2 submission_window: a proposal is submitted at the session (大会提案) or between sessions (平时提案)"),
     Partition(("forms_returned",), ("satisfied", "basically_satisfied", "dissatisfied"),
               "domain.md §1.5: the feedback form's scale is 满意 / 基本满意 / 不满意, one answer per form"),
+    Partition(("forms_returned",), ("satisfied_inclusive", "dissatisfied"),
+              "domain.md §1.5: the same scale, the first two answers counted together (满意和基本满意的103件)"),
     Partition(("to_government", "assigned", "filed"), ("replied",),
               "domain.md §3.1: reply rate = replied / assigned; a proposal is replied only after it is filed and assigned"),
 )
@@ -301,7 +309,8 @@ def _scope(name: str, text: str, value, meaning: str) -> tuple[str, ...]:
 
 
 #: Parts of a meaning: a figure that is the sum of others when it is not printed itself.
-SUMS: dict[str, tuple[str, ...]] = {"submitted": ("submitted_in_session", "submitted_between_sessions")}
+SUMS: dict[str, tuple[str, ...]] = {"submitted": ("submitted_in_session", "submitted_between_sessions"),
+                                    "satisfied_inclusive": ("satisfied", "basically_satisfied")}
 
 
 def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -316,7 +325,11 @@ def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...],
         if not is_rate(meanings[name]):
             continue
         of, over = rate_parts(meanings[name])
-        nums = [_nearest(names, meanings, figures, i, m) for m in of]
+        nums = []
+        for m in of:  # a numerator printed itself, else as its parts (满意 + 基本满意)
+            found = _nearest(names, meanings, figures, i, m)
+            parts = [] if found else [_nearest(names, meanings, figures, i, p) for p in SUMS.get(m, ())]
+            nums += [found] if found or not parts or not all(parts) else parts
         den = next((d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d), None)
         if den and nums and all(nums):
             out[name] = (tuple(nums), den)
@@ -335,5 +348,5 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
     return names[pool[0]] if pool else None
 
 
-__all__ = ["COUNTS", "PARTITIONS", "RATES", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
+__all__ = ["COUNTS", "PARTITIONS", "RATES", "SATISFIED_INCLUSIVE", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
            "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "printed_as_percent", "rate_parts", "scope_of", "simplify", "statuses"]
