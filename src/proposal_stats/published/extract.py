@@ -90,6 +90,7 @@ class _Mention:
     share: _Mention | None = None
     threshold: bool = False
     fate: str = ""  # what became of it (see trace()): set when it is not read from the claims
+    entry: dict | None = None  # its entry under ``unplaced``, if it is kept there
 
 
 @dataclass
@@ -425,7 +426,8 @@ class _Extraction:
         return bool(here and self.session and here < self.session)
 
     def keep_unplaced(self, m: _Mention, a: int, note: str) -> None:
-        self.unplaced.append({"value": m.value, "unit": m.unit, "text": self.t.span(a, m.end), "note": note})
+        m.entry = {"value": m.value, "unit": m.unit, "text": self.t.span(a, m.end), "note": note, "_at": a}
+        self.unplaced.append(m.entry)
         m.fate = "unplaced"
 
     # ---- the pass over sentences -----------------------------------------------------------------
@@ -536,6 +538,10 @@ class _Extraction:
                     continue
                 if share_of and last_count is not None and last_figure is not None and last_figure[1] is last_count and last_count.share is None:
                     last_count.share = m
+                    if last_count.fate == "unplaced":  # a number kept unplaced keeps its share with it
+                        last_count.entry["text"] = self.t.span(last_count.entry["_at"], m.end + tail)
+                        m.fate = "unplaced"
+                        continue
                     f = self.figures[last_figure[0]]
                     f["text"] = self.t.span(f["_at"], m.end + tail)
                     continue
@@ -822,7 +828,7 @@ class _Extraction:
                     cat["code"] = f"class {i + 1}"
                 scheme.append({"code": cat["code"], "label": cat.get("label", "") or cat["code"], "statuses": statuses(cat.get("label", ""))})
         data = {"id": "", "source": {"title": ""}, "scheme": scheme, "figures": figures, "results": results, "topics": topics,
-                "breakdowns": others, "unplaced": self.unplaced}
+                "breakdowns": others, "unplaced": [{k: v for k, v in u.items() if not k.startswith("_")} for u in self.unplaced]}
         return Claims.model_validate(data)
 
     def parts_by_body(self) -> None:
