@@ -295,31 +295,37 @@ def read_report(path: str | Path) -> ReportText:
     """Read a report file by its suffix (:data:`SUFFIXES`).
 
     Raises:
-        ReportReadError: missing file, unknown suffix, undecodable text, a broken Word or PDF file,
-            or a PDF without a text layer; the message is one line naming the file.
+        ReportReadError: missing file, a folder, unknown suffix, undecodable text, a broken Word or
+            PDF file, a PDF without a text layer, or no text at all (an empty file); the message is
+            one line naming the file.
     """
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise ReportReadError(f"{path}: not a report text ({', '.join(sorted(SUFFIXES))}); claims files are .yaml")
+    if path.is_dir():
+        raise ReportReadError(f"{path}: a folder, not a file")
     if not path.is_file():
         raise ReportReadError(f"{path}: file not found")
     try:
         if kind == "text":
-            text, encoding = decode(path.read_bytes(), path)
-            return ReportText(path, text, heading(text), encoding)
-        if kind == "html":
-            text, title = _html(path.read_bytes())
-            return ReportText(path, text, title or heading(text), "html (BeautifulSoup + lxml)")
-        if kind == "docx":
-            text, title = _docx(path)
-            return ReportText(path, text, title or heading(text), "docx (python-docx)")
-        text, title = _pdf(path)
-        return ReportText(path, text, title or heading(text), "pdf text layer (pypdf)")
+            text, how = decode(path.read_bytes(), path)
+            title = heading(text)
+        elif kind == "html":
+            (text, title), how = _html(path.read_bytes()), "html (BeautifulSoup + lxml)"
+        elif kind == "docx":
+            (text, title), how = _docx(path), "docx (python-docx)"
+        else:
+            (text, title), how = _pdf(path), "pdf text layer (pypdf)"
     except ReportReadError:
         raise
     except Exception as exc:  # a broken file of a known kind: one line, never a traceback
         raise ReportReadError(f"{path}: could not be read as {kind} ({type(exc).__name__}: {exc})") from None
+    if not text.strip():
+        where = {"text": "the file is empty", "html": "the page shows no text outside navigation, scripts and images",
+                 "docx": "the document has no paragraph or table with text"}.get(kind, "no text layer")
+        raise ReportReadError(f"{path}: no text read ({where}): nothing to extract or audit")
+    return ReportText(path, text, title or heading(text), how)
 
 
 __all__ = ["ReportReadError", "ReportText", "SUFFIXES", "decode", "heading", "read_report", "table_sentences", "unwrap"]
