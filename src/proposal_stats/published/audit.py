@@ -25,8 +25,8 @@ from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, has_percent_sign, parse_percent
-from .vocabulary import (PARTITIONS, SUMS, derive_links, is_rate, meaning_of, meaning_of_text, own_words, printed_as_percent, rate_parts, scope_of,
-                         simplify)
+from .vocabulary import (PARTITIONS, SUMS, derive_links, figure_words, is_rate, meaning_of, meaning_of_text, meaning_words, own_words,
+                         printed_as_percent, rate_parts, scope_of, simplify)
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -209,13 +209,24 @@ class _Report:
             return name, self.ints[name]
         parts = [self.find(p, near) for p in SUMS.get(meaning, ())]
         if parts and all(parts):
-            return " + ".join(f"{n} {v}" for n, v in parts), sum(v for _, v in parts)
+            return _plus([Msg("%(name)s %(value)s", name=self.words(n), value=v) for n, v in parts]), sum(v for _, v in parts)
         return self.in_breakdowns(meaning)
+
+    def words(self, what: str) -> Msg | str:
+        """What a finding calls a figure: its meaning in words (and its name when that differs,
+        :func:`~proposal_stats.published.vocabulary.figure_words`); a breakdown's base as such."""
+        if isinstance(what, Msg):
+            return what
+        if what in self.c.figures:
+            return figure_words(what, self.meaning[what])
+        if what == "base" or what.endswith(".base"):
+            return Msg("the base of %(breakdown)s", breakdown=Msg(_PARTS.get(what.rpartition(".")[0] or "results", what.rpartition(".")[0])))
+        return what
 
     def in_breakdowns(self, meaning: str) -> tuple[str, int] | None:
         """A count of ``meaning`` printed as a class of a breakdown (满意80份 among the evaluations):
         its label states it. Only when exactly one class does."""
-        found = [(f"{name}: {c.label}", c.count) for name, b in self.breakdowns for c in b.cats
+        found = [(c.label, c.count) for name, b in self.breakdowns for c in b.cats
                  if c.count is not None and c.label and meaning_of_text(c.label, False) == meaning]
         return found[0] if len(found) == 1 else None
 
@@ -251,6 +262,18 @@ class _Report:
                 by_meaning.setdefault(self.meaning[n], []).append(v)
         out |= {sum(vs) for vs in by_meaning.values() if len(vs) > 1}  # 承办总数: NPC suggestions + CPPCC proposals
         return out
+
+
+#: The parts of a claims file, in words (a breakdown's base is named by its part).
+_PARTS = {"results": N_("results"), "topics": N_("topics"), "figures": N_("figures"), "breakdowns": N_("breakdowns")}
+
+
+def _plus(items: list) -> Msg | str:
+    """``a + b + c`` of words that may be translated: one message per ``+``."""
+    out = items[0] if items else ""
+    for item in items[1:]:
+        out = Msg("%(a)s + %(b)s", a=out, b=item)
+    return out
 
 
 def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
@@ -297,7 +320,7 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
         if c.count is None:
             out += _feasible(report_id, where, c.text or c.share_text, base, printed, Msg("the base %(base)s", base=base))
             continue
-        out += _count_over_base(report_id, where, c.count, base, printed, c.text or c.share_text, c.share_text, totals)
+        out += _count_over_base(report_id, where, c.count, base, printed, c.text or c.share_text, c.share_text, totals, rep.words)
 
     out = _forced_to_100(report_id, out, shares, base, b.partial)
     out += _trailing_zeros(report_id, shares, base)
@@ -311,7 +334,7 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
     return out
 
 
-def _count_over_base(report_id, where, count, base, printed, text, share_text, totals) -> list[Finding]:
+def _count_over_base(report_id, where, count, base, printed, text, share_text, totals, words=str) -> list[Finding]:
     """A printed count with its printed share of a known base: exact, another rounding, another
     stated total, impossible, or wrong."""
     exact = Fraction(100 * count, base) if base else None
@@ -334,7 +357,7 @@ def _count_over_base(report_id, where, count, base, printed, text, share_text, t
     if other:
         return [Finding(report_id, "share_other_base", "warning", where, share_text,
                         Msg("“%(printed)s” is %(fraction)s (%(total)s), not %(shown)s", printed=share_text,
-                            fraction=f"{count}/{totals[other[0]]}", total=other[0], shown=_shows(count, base, printed.places)))]
+                            fraction=f"{count}/{totals[other[0]]}", total=words(other[0]), shown=_shows(count, base, printed.places)))]
     if _over_100(printed) and count <= base:
         return [Finding(report_id, "impossible_percentage", "error", where, share_text,
                         Msg("“%(printed)s” of %(base)s is impossible: a share is never over 100%% (%(neighbours)s); the %(count)s printed "
@@ -450,7 +473,7 @@ def _share_base(rep: _Report, name: str, fig: Figure) -> tuple[str, int] | str |
     text = simplify(fig.text)
     stated = _SHARE_OF.search(text)
     if stated:
-        return ("the base printed beside it", int(stated.group(2)))
+        return (Msg(N_("the base printed beside it")), int(stated.group(2)))
     phrase = re.search(r"占([^%]{0,12}?)(总数|总量)", text)
     if phrase:
         for meaning, words in _BASE_WORDS:
@@ -474,9 +497,9 @@ def _figures(rep: _Report) -> list[Finding]:
             continue
         combined = _combined_codes(fig.text, cats)
         if fig.derived is not None:
-            out += _derived(c, name, fig, printed, cats, fig.derived.of, fig.derived.over)
+            out += _derived(rep, name, fig, printed, cats, fig.derived.of, fig.derived.over)
         elif combined and c.results and c.results.base:
-            out += _derived(c, name, fig, printed, cats, combined, "base")
+            out += _derived(rep, name, fig, printed, cats, combined, "base")
         elif printed is not None and fig.value is not None and _count_with_share(fig.value, fig.text):
             counted[name] = fig
         elif is_rate(rep.meaning[name]):
@@ -484,7 +507,7 @@ def _figures(rep: _Report) -> list[Finding]:
         elif printed is not None:
             base = _share_base(rep, name, fig)
             if isinstance(base, tuple):
-                out += _feasible(c.id, where, fig.text, base[1], printed, f"{base[1]} ({base[0]})")
+                out += _feasible(c.id, where, fig.text, base[1], printed, Msg("%(value)s (%(what)s)", value=base[1], what=rep.words(base[0])))
     return out + _counted(rep, counted)
 
 
@@ -493,7 +516,7 @@ def _rate(rep: _Report, name, fig, printed, cats, links) -> list[Finding]:
     over the denominator when only it is."""
     if name in links:
         nums, den = links[name]
-        return _derived(rep.c, name, fig, printed, cats, nums, den)
+        return _derived(rep, name, fig, printed, cats, nums, den)
     of, over = rate_parts(rep.meaning[name])
     den = next((d for d in (rep.find(m, name) for m in over) if d), None)
     if den is None:
@@ -501,10 +524,10 @@ def _rate(rep: _Report, name, fig, printed, cats, links) -> list[Finding]:
     nums = [rep.find(m, name) for m in of]
     if nums and all(nums):
         num = sum(v for _, v in nums)
-        return _check_rate(rep.c.id, name, fig, printed, num, den[1], " + ".join(n for n, _ in nums), den[0], cats, of)
+        return _check_rate(rep.c.id, name, fig, printed, num, den[1], _plus([rep.words(n) for n, _ in nums]), rep.words(den[0]), cats, of)
     if printed is None:
         return []
-    return _feasible(rep.c.id, f"figures.{name}", fig.text, den[1], printed, f"{den[1]} ({den[0]})")
+    return _feasible(rep.c.id, f"figures.{name}", fig.text, den[1], printed, Msg("%(value)s (%(what)s)", value=den[1], what=rep.words(den[0])))
 
 
 def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
@@ -574,7 +597,8 @@ def _combined_codes(text: str, cats: dict) -> tuple[str, ...]:
     return codes if all(codes) and len(codes) > 1 else ()
 
 
-def _derived(c: Claims, name: str, fig, printed, cats, of, over) -> list[Finding]:
+def _derived(rep: _Report, name: str, fig, printed, cats, of, over) -> list[Finding]:
+    c = rep.c
     parts = []
     for part in of:
         if part in c.figures and c.figures[part].value is not None:
@@ -589,7 +613,7 @@ def _derived(c: Claims, name: str, fig, printed, cats, of, over) -> list[Finding
         total = int(c.figures[over].value) if over in c.figures and c.figures[over].value is not None else None
     if not total:
         return []
-    return _check_rate(c.id, name, fig, printed, sum(parts), total, " + ".join(of), over, cats, of)
+    return _check_rate(c.id, name, fig, printed, sum(parts), total, _plus([rep.words(p) for p in of]), rep.words(over), cats, of)
 
 
 def _check_rate(report_id, name, fig, printed, num, over, num_label, over_label, cats, of) -> list[Finding]:
@@ -705,7 +729,8 @@ def _partitions(rep: _Report, scoped: dict) -> list[Finding]:
             total = sum(v for _, _, v in parts)
             if total <= whole[1] and (len(parts) < len(p.parts) or total == whole[1]):
                 continue
-            args = dict(listed=" + ".join(f"{m} {v}" for m, _, v in parts), total=total, whole=rep.meaning[whole[0]], value=whole[1],
+            args = dict(listed=_plus([Msg("%(name)s %(value)s", name=meaning_words(m), value=v) for m, _, v in parts]), total=total,
+                        whole=meaning_words(rep.meaning[whole[0]]), value=whole[1],
                         text=rep.c.figures[whole[0]].text)
             if total > whole[1]:
                 message = Msg("%(listed)s = %(total)s, more than %(whole)s %(value)s (“%(text)s”): the parts of a total cannot exceed it", **args)
@@ -734,7 +759,7 @@ def _conflicts(rep: _Report, scoped: dict) -> list[Finding]:
             shown = [f"{figures[n].value.normalize():f} (“{figures[n].text}”)" for n in [names[0], *others]]
             out.append(Finding(rep.c.id, "conflicting_figures", "error", f"figures.{others[0]}", figures[others[0]].text,
                                Msg("%(meaning)s is printed as %(shown)s, and no year, term, body, round or subset in the words tells them apart: "
-                                   "at most one is right", meaning=meaning, shown=shown)))
+                                   "at most one is right", meaning=meaning_words(meaning), shown=shown)))
     return out
 
 

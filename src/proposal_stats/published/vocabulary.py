@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..claims_format import Figure
+from ..messages import Msg, N_
 from .printed import fold_width
 
 
@@ -113,6 +114,36 @@ COUNTS: tuple[Meaning, ...] = (
 )
 
 VOCABULARY: dict[str, Meaning] = {m.id: m for m in RATES + COUNTS}
+
+#: Each meaning's name in words, as findings show it (translated in a report through the catalogs).
+WORDS: dict[str, str] = {
+    "filing_rate": N_("filing rate"), "on_time_rate": N_("on-time rate"), "reply_rate": N_("reply rate"), "f2f_rate": N_("face-to-face rate"),
+    "satisfaction_rate": N_("satisfaction rate"), "basically_satisfied_rate": N_("basically satisfied rate"),
+    "assignment_rate": N_("assignment rate"), "review_rate": N_("review rate"), "increase_rate": N_("increase rate"),
+    "previous_share": N_("previous year's share"), "to_government_share": N_("share assigned to the government"),
+    "submitted_in_session": N_("submitted at the session"), "submitted_between_sessions": N_("submitted between sessions"),
+    "not_filed": N_("not filed"), "merged": N_("merged"), "converted": N_("converted"), "filed": N_("filed"),
+    "forms_returned": N_("feedback forms returned"), "dissatisfied": N_("dissatisfied"),
+    "satisfied_inclusive": N_("satisfied or basically satisfied"), "basically_satisfied": N_("basically satisfied"), "satisfied": N_("satisfied"),
+    "lead_items": N_("lead items"), "co_items": N_("co-handled items"), "lead_units": N_("lead units"), "handling_units": N_("handling units"),
+    "to_government": N_("assigned to the government"), "assigned": N_("assigned"), "replied": N_("replied"),
+    "members_proposing": N_("members proposing"), "motions": N_("motions"), "increase": N_("increase"),
+    "excellent_proposals": N_("excellent proposals"), "followed_up": N_("followed up"), "committee_count": N_("committees"),
+    "key_proposals": N_("key proposals"), "submitted": N_("submitted"),
+}
+
+
+def meaning_words(meaning: str) -> Msg | str:
+    """A meaning in words (:data:`WORDS`), as a message to translate; an unknown one as it is."""
+    return Msg(WORDS[meaning]) if meaning in WORDS else meaning
+
+
+def figure_words(name: str, meaning: str) -> Msg | str:
+    """A printed figure as a finding names it: its meaning in words, and its name when that is not
+    the meaning itself ("filed"; "submitted (total_proposals)"); a figure of no meaning by its name."""
+    if not meaning or meaning not in WORDS:
+        return name
+    return meaning_words(meaning) if name == meaning else Msg("%(meaning)s (%(name)s)", meaning=meaning_words(meaning), name=name)
 _BY_NAME = {name: m.id for m in RATES + COUNTS for name in m.names}
 
 #: Keyword → normalised status, for printed result labels (``domain.md`` §1.4).
@@ -348,5 +379,5 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
     return names[pool[0]] if pool else None
 
 
-__all__ = ["COUNTS", "PARTITIONS", "RATES", "SATISFIED_INCLUSIVE", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
+__all__ = ["COUNTS", "PARTITIONS", "RATES", "SATISFIED_INCLUSIVE", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "WORDS", "derive_links", "figure_words", "meaning_words", "fold_width", "is_rate",
            "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "printed_as_percent", "rate_parts", "scope_of", "simplify", "statuses"]

@@ -10,6 +10,7 @@ too). Chinese labels follow the field's own terms (glossary in ``docs/architectu
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -224,6 +225,9 @@ TERMS: dict[str, dict[str, str]] = {
         "approximate_wording": N_("approximate wording"),
         "missing_number": N_("missing number"),
         "share_base_unknown": N_("share of an unknown base"),
+        "overlapping_classes": N_("overlapping classes"),
+        "conflicting_figures": N_("conflicting figures"),
+        "parts_mismatch": N_("parts mismatch"),
     },
 }
 
@@ -287,15 +291,33 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
 CLAIMS_PARTS = {"results": N_("results"), "topics": N_("topics"), "figures": N_("figures"), "breakdowns": N_("breakdowns")}
 
 
+_UNLABELLED = re.compile(r"^(.*?)\s*\(unlabelled\)$")
+_CLASS_N = re.compile(r"^class (\d+)$")
+
+
+def printed_code(code: str) -> Msg | str:
+    """A class's code as a reader sees it. Codes are printed text, except two marks: ``A (unlabelled)``,
+    a letter a transcriber gave a class the report printed without one, and ``class 2``, the place
+    extraction gives a class printed with no code at all; both are shown in the report's language."""
+    code = str(code)
+    found = _UNLABELLED.match(code)
+    if found:
+        return Msg("%(code)s (unlabelled)", code=found.group(1))
+    found = _CLASS_N.match(code)
+    return Msg("class %(n)s", n=found.group(1)) if found else code
+
+
 def where(text: str) -> Msg | str:
     """Where in a claims file a finding is, with its part named in words (``results: B`` →
-    "办理结果: B" in Chinese); the figure and class names themselves stay as written."""
+    "办理结果: B" in Chinese) and a code's marks translated (:func:`printed_code`); the figure and
+    class names themselves stay as written."""
     for part, label in CLAIMS_PARTS.items():
         if text == part:
             return Msg(label)
         for sep in (": ", "."):
             if text.startswith(part + sep):
-                return Msg("%(part)s: %(rest)s", part=Msg(label), rest=text[len(part) + len(sep):])
+                rest = text[len(part) + len(sep):]
+                return Msg("%(part)s: %(rest)s", part=Msg(label), rest=printed_code(rest) if sep == ": " else rest)
     return text
 
 
