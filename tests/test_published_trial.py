@@ -376,3 +376,72 @@ def test_class_labels_are_trimmed_to_the_words_that_print_them():
     c = extract(LABELS_WITH_LEAD_IN)
     assert [(s.code, s.label) for s in c.scheme] == [("A", "已解决或正在解决"), ("B", "列入计划逐步解决"), ("C", "因条件限制暂时难以解决")]
     assert [list(s.statuses) for s in c.scheme] == [["resolved", "in_progress"], ["planned"], ["not_feasible_now"]]
+
+
+# ---- 10. the corpus report --------------------------------------------------------------------------------------
+
+def _corpus(tmp_path, reports: list[tuple[str, str, int, int, int]]) -> Path:
+    """A corpus params file over claims files written here: (id, jurisdiction, year, received, filed)."""
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    for rid, place, year, received, filed in reports:
+        (folder / f"{rid}.yaml").write_text(yaml.safe_dump({
+            "id": rid, "jurisdiction": place, "body": "CPPCC", "year": year, "source": {"title": f"{place} {year}"},
+            "figures": {"received": {"value": received, "text": f"共收到提案{received}件"}, "filed": {"value": filed, "text": f"立案{filed}件"}}},
+            allow_unicode=True), encoding="utf-8")
+    params = tmp_path / "corpus.yaml"
+    params.write_text(f"kind: published_audit\ntitle: test corpus\nclaims: {folder}\n", encoding="utf-8")
+    return params
+
+
+def test_trends_leave_out_unknown_places_and_break_at_missing_years(tmp_path):
+    from proposal_stats.reporting import charts
+    from proposal_stats.reporting.corpus_report import build_corpus_report
+
+    params = _corpus(tmp_path, [("yl-2019", "云岭县 Yunling county", 2019, 100, 90), ("yl-2020", "云岭县 Yunling county", 2020, 110, 100),
+                                ("yl-2023", "云岭县 Yunling county", 2023, 120, 111), ("x-2019", "UNKNOWN city", 2019, 50, 40),
+                                ("x-2020", "UNKNOWN county", 2020, 60, 50)])
+    report = build_corpus_report(params)
+    trends = report.trends_table()
+    assert set(trends["jurisdiction"]) == {"云岭县"} and report.trends_left_out() == ["x-2019", "x-2020"]
+    fig = charts.trend_chart(trends, "t")
+    lines = {line.get_label(): list(zip(line.get_xdata(), line.get_ydata())) for line in fig.axes[0].lines}
+    received = dict(lines["received"])
+    assert list(received) == [2019, 2020, 2021, 2022, 2023] and received[2020] == 110 and received[2023] == 120
+    assert received[2021] != received[2021] and received[2022] != received[2022]  # NaN: no line across 2021–2022
+    html = report.trends().html()
+    assert "Left out: 2 report(s) whose jurisdiction is not known" in html and "x-2019, x-2020" in html
+
+
+def test_the_reference_reports_claims_print_what_class_a_means():
+    from proposal_stats.published.audit import comparable_resolution_share
+
+    from .conftest import ROOT
+
+    [c] = load_claims(ROOT / "data" / "published" / "chuxiong-city-cppcc-10-1-gov-2023.yaml")
+    assert [(s.code, s.label, list(s.statuses)) for s in c.scheme][0] == ("A", "已解决或正在解决", ["resolved", "in_progress"])
+    reference = (ROOT / "data" / "reference" / "chuxiong-city-2023-proposal-handling-report.txt").read_text(encoding="utf-8")
+    assert all(cat.text in reference for cat in c.results.cats)  # transcribed from the reference text
+    share, note = comparable_resolution_share(c)
+    assert share is None and "also covers" in note
+
+
+def test_findings_in_chinese_name_kinds_meanings_and_marks_in_chinese():
+    from proposal_stats.claims_format import Claims
+    from proposal_stats.published.audit import KINDS
+    from proposal_stats.published.vocabulary import VOCABULARY, WORDS
+    from proposal_stats.reporting.i18n import Translator
+    from proposal_stats.reporting.vocabulary import TERMS, printed_code, term, where
+
+    assert set(KINDS) <= set(TERMS["finding"]) and set(VOCABULARY) == set(WORDS)
+    zh = Translator("zh-CN")
+    assert [zh(term("finding", k)) for k in ("conflicting_figures", "parts_mismatch", "overlapping_classes")] == ["数字相互矛盾", "分项与总数不符", "类别重叠"]
+    assert zh(where("results: A (unlabelled)")) == "办理结果：A（报告未标类别字母）" and zh(printed_code("class 2")) == "第 2 类"
+    c = Claims.model_validate({"source": {"title": "x"}, "figures": {
+        "submitted": {"value": 60, "text": "共收到提案60件"}, "filed": {"value": 52, "text": "立案52件"}, "merged": {"value": 5, "text": "并案5件"},
+        "not_filed": {"value": 4, "text": "不予立案4件"}, "filing_rate": {"value": 90, "text": "立案率90%"}}})
+    messages = {f.kind: zh(f.message) for f in audit(c)}
+    # 52 + 5 + 4 = 61 of 60; 52/60 = 86.67%, printed 90%
+    assert messages["parts_mismatch"].startswith("立案 52 + 并案数 5 + 不予立案数 4 = 61，大于 收到提案数 60")
+    assert messages["derived_mismatch"].startswith("立案 除以 收到提案数 为 52/60")
+    assert not re.search(r"not_filed|merged|submitted|filed", " ".join(messages.values()))
