@@ -125,6 +125,51 @@ def test_csv_percent_columns_are_named_and_rounded(injected):
     assert perf["days_median"].str.fullmatch(r"\d+").all()  # whole days
 
 
+# Line breaks inside cells: a lone carriage return (as old Mac editors and some web forms write
+# them), a line feed, CRLF and a quote, in rows rejected (categories not in the scheme) so they
+# reach rejected_rows and problems (its value column), and in an accepted row.
+BREAKS = HEADER + "".join([
+    '201,"关于\r修路的建议","\r回车",government,县甲局,,2022-03-15,2022-05-01,"Y\rZ",是,满意\r\n',
+    '202,"关于\n路灯的建议","委员\r\n乙",government,县乙局,,2022-03-15,2022-05-02,"Z\r",是,满意\r\n',
+    '203,"说""路""的建议",委员丙,government,县乙局,,2022-03-15,2022-05-03,B,是,满意\r\n',
+    '204,关于公交的建议,委员丁,government,县甲局,,2022-03-15,2022-05-03,A,是,满意\r\n',
+])
+
+
+def test_every_csv_round_trips_cells_with_line_breaks(tmp_path):
+    """RFC 4180: a cell holding \\r, \\n or a quote is quoted, so every CSV a report writes reads back
+    cell for cell, row for row, with Python's csv module and with pandas; the workbook too."""
+    report = build_annual_report(fictional_params(tmp_path, BREAKS))
+    out = tmp_path / "out"
+    report.write_outputs(out)
+    tables = {t.name: t for t in report.tables()}
+    assert len(tables["rejected_rows"].frame) == 2
+    for name, table in tables.items():
+        path = out / f"{name}.csv"
+        assert path.read_bytes().endswith(b"\r\n")
+        rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert len(rows) - 1 == len(frame) == len(table.frame), name
+        assert [list(r) for r in frame.itertuples(index=False)] == rows[1:], name
+    rejected = pd.read_csv(out / "rejected_rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert rejected["title"].tolist() == ["关于\r修路的建议", "关于\n路灯的建议"]
+    assert rejected["proposer"].tolist() == ["'\r回车", "委员\r\n乙"]  # a leading \r is a formula start: neutralised
+    problems = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert {"Y\rZ", "Z\r"} <= set(problems["value"])
+    # the workbook, read by openpyxl and by pandas
+    wb = load_workbook(out / "tables.xlsx")
+    assert "\r回车" in [c.value for c in wb["rejected_rows"]["D"]]
+    assert pd.read_excel(out / "tables.xlsx", sheet_name="rejected_rows", engine="openpyxl")["title"].tolist() == ["关于\r修路的建议", "关于\n路灯的建议"]
+
+
+def test_csv_writer_quotes_a_lone_carriage_return(tmp_path):
+    frame = pd.DataFrame({"proposer": ["\r回车", "a\nb"], "title": ["关于\r修路的建议", 'q"u']})
+    path = write_csv(Table("t", frame), tmp_path / "t.csv")
+    assert path.read_bytes() == '\ufeffproposer,title\r\n"\'\r回车","关于\r修路的建议"\r\n"a\nb","q""u"\r\n'.encode()
+    assert list(csv.reader(path.open(encoding="utf-8-sig", newline=""))) == [
+        ["proposer", "title"], ["'\r回车", "关于\r修路的建议"], ["a\nb", 'q"u']]
+
+
 # ---- the workbook -----------------------------------------------------------------------------------------
 
 def test_workbook_sheets_headers_and_about(injected):

@@ -17,7 +17,9 @@ rules:
 * **Percent columns say so**: in a CSV their name ends in ``_pct`` and they hold percent numbers
   (71.37); in the workbook they are numbers with a percent format (shown 71.37%).
 * **Dates are dates**: ``YYYY-MM-DD`` in a CSV, date cells in the workbook.
-* CSV files are UTF-8 with a byte-order mark (Excel then reads Chinese correctly), ``\\n`` line ends.
+* CSV files are UTF-8 with a byte-order mark (Excel then reads Chinese correctly) and RFC 4180
+  ``\\r\\n`` line ends, so a cell holding a line break or a lone carriage return is quoted and
+  reads back as one cell (Python's ``csv``, pandas, Excel); ``"`` inside a cell is doubled.
   The workbook's header rows are frozen and filterable; its first sheet says what each sheet
   holds and where the figures come from. The same tables give a byte-identical workbook.
 
@@ -200,13 +202,17 @@ def csv_frame(table: Table) -> pd.DataFrame:
 
 
 def write_csv(table: Table, path: str | Path) -> Path:
-    """Write ``table`` as a CSV (UTF-8 with BOM, ``\\n`` line ends); text cells neutralised.
+    """Write ``table`` as a CSV (UTF-8 with BOM, RFC 4180 ``\\r\\n`` line ends); text cells neutralised.
+
+    The csv module quotes a cell holding a character of the line terminator: with ``\\r\\n``
+    both a line feed and a lone carriage return inside a cell are quoted (with ``\\n`` alone a
+    ``\\r`` would be written bare and split the row in every reader).
 
     Returns:
         The path written.
     """
     path = Path(path)
-    csv_frame(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    csv_frame(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path
 
 
