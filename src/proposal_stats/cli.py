@@ -122,10 +122,16 @@ def report(
     from .reporting.render import RenderError, RenderSession, render_report
 
     failures = 0
+    files = list({p.resolve(): p for p in reversed(files)}.values())[::-1]  # a file given twice renders once
     translators = [Translator(language or _params_language(path)) for path in files]
     jobs = jobs or min(2, os.cpu_count() or 1)
+    session = RenderSession(files, jobs=jobs, language=language)
+    shared = session.shared_output_dirs()
+    if shared:  # before anything is rendered: the second report would replace the first
+        _error(translators[0](shared), translators[0])
+        raise typer.Exit(1)
     # Several files: one exporter, each kernel started ahead, `jobs` reports rendered side by side.
-    with RenderSession(files, jobs=jobs) as session, _progress([(p.name, t) for p, t in zip(files, translators)]) as steps:
+    with _stopped_by_signals() as stopped, session, _progress([(p.name, t) for p, t in zip(files, translators)]) as steps:
         absolute = [p.resolve() for p in files]  # the session hands back absolute paths
         on_step = dict(zip(absolute, steps))
         t_of = dict(zip(absolute, translators))
@@ -154,8 +160,40 @@ def report(
                     ledger=str(result.ledger), params=str(path)))))
             for text in result.warnings:
                 err.print(Text(t(Msg("warning:")) + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
+    if stopped:
+        _error(translators[0](Msg("interrupted (%(signal)s): the reports not finished were not written; every earlier report is as it was",
+                                  signal=stopped[0])), translators[0])
+        raise typer.Exit(128 + stopped[1])
     if failures:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _stopped_by_signals():
+    """SIGTERM (a scheduler, ``kill``, a container stopping) is handled as Ctrl-C is: the renders
+    still running stop and remove their staging folders (:meth:`RenderSession.interrupt`), and no
+    report is replaced. Yields a list that holds ``(name, number)`` of the signal once one came; a
+    second signal while cleaning up is ignored, so the clean-up finishes."""
+    import signal
+
+    stopped: list = []
+
+    def handler(signum, _frame):
+        if stopped:
+            return
+        stopped.extend([signal.Signals(signum).name, signum])
+        raise KeyboardInterrupt
+
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    previous = {name: signal.signal(getattr(signal, name), handler) for name in names if hasattr(signal, name)}
+    try:
+        yield stopped
+    except KeyboardInterrupt:
+        if not stopped:  # a KeyboardInterrupt that came another way
+            stopped.extend(["SIGINT", signal.SIGINT])
+    finally:
+        for name, old in previous.items():
+            signal.signal(getattr(signal, name), old)
 
 
 def _params_language(path: Path) -> str:
