@@ -179,6 +179,7 @@ def statuses(label: str) -> list[str]:
     return [status for status, pattern in STATUS_PATTERNS if re.search(pattern, text)]
 
 
+@lru_cache(maxsize=65536)
 def meaning_of_text(text: str, percent: bool) -> str:
     """The meaning a printed wording states, or ``""``: a rate's wording when ``percent``, else a count's."""
     plain = simplify(text)
@@ -229,6 +230,7 @@ def is_part(text: str) -> bool:
     return bool(share) and not re.search(r"100(\.0+)?\s*%$", share.group(0))
 
 
+@lru_cache(maxsize=65536)
 def printed_as_percent(text: str, value) -> bool:
     """Whether ``text`` prints ``value`` as a percentage: "增幅达到34.6%" does, and "比上届增加了9649件,
     增幅达到34.6%" does not print 9649 as one (the count is printed with its rate)."""
