@@ -445,3 +445,15 @@ def test_findings_in_chinese_name_kinds_meanings_and_marks_in_chinese():
     assert messages["parts_mismatch"].startswith("立案 52 + 并案数 5 + 不予立案数 4 = 61，大于 收到提案数 60")
     assert messages["derived_mismatch"].startswith("立案 除以 收到提案数 为 52/60")
     assert not re.search(r"not_filed|merged|submitted|filed", " ".join(messages.values()))
+
+
+def test_two_reports_with_one_id_are_an_error_in_a_file_and_in_a_corpus(tmp_path):
+    from proposal_stats.published.corpus import load_corpus
+
+    two = claims_file(tmp_path, "reports:\n  - {id: r1, source: {title: a}}\n  - {id: r1, source: {title: b}}\n", "two.yaml")
+    with pytest.raises(ClaimsError, match=r"two.yaml \(r1\): reports.0 and reports.1 have the same id"):
+        load_claims(two)
+    params = _corpus(tmp_path, [("yl-2019", "云岭县", 2019, 100, 90), ("yl-2020", "云岭县", 2020, 110, 100)])
+    (tmp_path / "claims" / "copy.yaml").write_text((tmp_path / "claims" / "yl-2019.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ClaimsError, match=r"yl-2019.yaml \(yl-2019\): the id is also a report's in .*copy.yaml"):
+        load_corpus(params)

@@ -163,8 +163,8 @@ def load_claims(path: str | Path) -> list[Claims]:
     """Read a claims file: one report (a mapping) or several (``reports:`` list).
 
     Raises:
-        ClaimsError: unreadable file, invalid YAML, or a report that breaks the format; the message
-            is one line naming the file, the report's position and id, and the key.
+        ClaimsError: unreadable file, invalid YAML, a report that breaks the format, or two reports
+            with one id; the message is one line naming the file, the report's position and id, and the key.
     """
     path = Path(path)
     raw = read_yaml(path, ClaimsError, "claims file")
@@ -172,6 +172,10 @@ def load_claims(path: str | Path) -> list[Claims]:
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
         raise ClaimsError(f"{path}: expected a report (a mapping) or 'reports:' with a list of them")
     out = []
+    ids = [str(i.get("id") or "") for i in items]
+    for n, rid in enumerate(ids):
+        if rid and rid in ids[:n]:
+            raise ClaimsError(f"{path} ({rid}): reports.{ids.index(rid)} and reports.{n} have the same id: every report needs its own")
     for n, item in enumerate(items):
         try:
             out.append(Claims.model_validate(item))

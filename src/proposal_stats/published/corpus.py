@@ -124,7 +124,8 @@ def load_corpus(params_file: str | Path) -> Corpus:
 
     Raises:
         ParamsError: the params file is invalid or not ``kind: published_audit``.
-        ClaimsError: a claims file breaks the format (the message names file, report and key).
+        ClaimsError: a claims file breaks the format (the message names file, report and key), or
+            two reports share an id.
     """
     params = load_params(params_file)
     if not isinstance(params, AuditReportParams):
@@ -132,6 +133,14 @@ def load_corpus(params_file: str | Path) -> Corpus:
 
         raise ParamsError(f"{params_file}: not a published-audit params file (kind: published_audit)")
     files = sorted(params.claims.glob("*.yaml")) if params.claims.is_dir() else [params.claims]
-    reports = [(f, c, tuple(audit(c))) for f in files for c in load_claims(f)]
+    loaded = [(f, c) for f in files for c in load_claims(f)]
+    first: dict[str, Path] = {}
+    for f, c in loaded:  # the tables, the comparison and the trends name a report by its id
+        if c.id and c.id in first:
+            from ..claims_format import ClaimsError
+
+            raise ClaimsError(f"{f} ({c.id}): the id is also a report's in {first[c.id]}: every report of a corpus needs its own id")
+        first.setdefault(c.id, f)
+    reports = [(f, c, tuple(audit(c))) for f, c in loaded]
     reports.sort(key=lambda r: (jurisdiction_key(r[1]), r[1].year or 0, r[1].id))
     return Corpus(params, tuple(reports))
