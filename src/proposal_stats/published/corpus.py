@@ -29,6 +29,12 @@ def jurisdiction_key(c: Claims) -> str:
     return (c.jurisdiction or c.id).split()[0]
 
 
+def jurisdiction_known(c: Claims) -> bool:
+    """Whether a report names its place: not blank and not ``UNKNOWN …`` (a report whose place is not
+    known may be one of several places, so it never joins a jurisdiction's trend)."""
+    return bool(c.jurisdiction.strip()) and not c.jurisdiction.strip().upper().startswith("UNKNOWN")
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The corpus audit: reports with their findings and the tables the corpus report shows.
@@ -75,13 +81,20 @@ class Corpus:
         columns = ["id", "jurisdiction", "body", "year", "first_class", "resolved_share", "comparable", "note"]
         return pd.DataFrame(rows, columns=columns).astype({"year": "Int64"})
 
+    def trends_left_out(self) -> list[str]:
+        """The reports left out of the trends because their jurisdiction is not known (ids)."""
+        return [c.id for _, c, _ in self.reports if not jurisdiction_known(c)]
+
     def trends_table(self) -> pd.DataFrame:
-        """Proposals received and filed per jurisdiction and year, for jurisdictions with several years.
+        """Proposals received and filed per jurisdiction and year, for jurisdictions with several years;
+        reports whose jurisdiction is not known are left out (:meth:`trends_left_out`).
 
         Columns: jurisdiction, body, year, measure ("received" / "filed"), value (count), id.
         """
         rows = []
         for _, c, _ in self.reports:
+            if not jurisdiction_known(c):
+                continue  # see trends_left_out()
             # A report covering several years (a whole term) prints totals, not one year's figures.
             spans_years = bool(_YEAR_RANGE.search(f"{c.id} {c.session}"))
             for name, fig in c.figures.items():
@@ -111,7 +124,8 @@ def load_corpus(params_file: str | Path) -> Corpus:
 
     Raises:
         ParamsError: the params file is invalid or not ``kind: published_audit``.
-        ClaimsError: a claims file breaks the format (the message names file, report and key).
+        ClaimsError: a claims file breaks the format (the message names file, report and key), or
+            two reports share an id.
     """
     params = load_params(params_file)
     if not isinstance(params, AuditReportParams):
@@ -119,6 +133,14 @@ def load_corpus(params_file: str | Path) -> Corpus:
 
         raise ParamsError(f"{params_file}: not a published-audit params file (kind: published_audit)")
     files = sorted(params.claims.glob("*.yaml")) if params.claims.is_dir() else [params.claims]
-    reports = [(f, c, tuple(audit(c))) for f in files for c in load_claims(f)]
+    loaded = [(f, c) for f in files for c in load_claims(f)]
+    first: dict[str, Path] = {}
+    for f, c in loaded:  # the tables, the comparison and the trends name a report by its id
+        if c.id and c.id in first:
+            from ..claims_format import ClaimsError
+
+            raise ClaimsError(f"{f} ({c.id}): the id is also a report's in {first[c.id]}: every report of a corpus needs its own id")
+        first.setdefault(c.id, f)
+    reports = [(f, c, tuple(audit(c))) for f, c in loaded]
     reports.sort(key=lambda r: (jurisdiction_key(r[1]), r[1].year or 0, r[1].id))
     return Corpus(params, tuple(reports))
