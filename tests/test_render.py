@@ -14,18 +14,13 @@ import pytest
 
 from proposal_stats.reporting.render import RenderError, render_report
 
-from .conftest import CITY, ROOT, params_copy
+from .conftest import CITY, ROOT, SHIPPED_PARAMS, params_copy
 
 CLI = str(Path(sys.executable).parent / "proposal-stats")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-#: The params files the project ships (a user adds their own to params/, as the README says: the
-#: tests must not depend on them).
-SHIPPED_PARAMS = ("chuxiong-city-2022.yaml", "chuxiong-city-2023-synthetic.yaml", "chuxiong-prefecture-2023.yaml", "published-audit.yaml")
 
 
 @pytest.fixture(scope="module")
