@@ -56,8 +56,16 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile-open", action="store_true", help="print a profile of opening the report")
-    parser.add_argument("--browser", action="store_true", help="also time redraws in the dashboard, in headless Chromium")
+    parser.add_argument("--browser", action="store_true", help="also time redraws in the dashboard, in headless Chromium "
+                        "(needs the test extras, pip install -c requirements.lock -e '.[test]', and Debian's chromium)")
     args = parser.parse_args()
+    if args.browser:  # say so now, not after building and opening the ledger
+        import importlib.util
+
+        if importlib.util.find_spec("playwright") is None:
+            parser.error("--browser needs playwright, one of the test extras: pip install -c requirements.lock -e '.[test]'")
+        if not Path("/usr/bin/chromium").exists():
+            parser.error("--browser needs Debian's Chromium at /usr/bin/chromium: apt-get install chromium")
 
     from proposal_stats.reporting.explorer import Explorer
 

@@ -20,6 +20,14 @@ times instead, alternately, ``proposal-stats report --all`` over every params fi
 shares: the interpreter, imports, the HTML exporter, kernels started ahead, two reports at once).
 It also prints the CPU time of both: on a machine busy with other work, where no core is free to
 render side by side, the CPU ratio is what the batch still saves.
+
+    .venv/bin/python benchmarks/bench_render.py --rows 200000 [--rounds N]
+
+renders a report of a SYNTHETIC ledger of ``--rows`` proposals (the reference ledger's rows repeated
+with new ids, one in 500 broken so validation has work; ``bench_ledger.make_ledger``) and prints,
+per round and as medians, the wall time, the peak memory of the largest process (the command or its
+notebook kernel, max RSS) and the sizes of report.html, proposals.csv and tables.xlsx. Targets: HTML
+≤ 1 MB (the appendix lists the first 1,000 proposals; every one is in proposals.csv), peak < 2 GB.
 """
 
 from __future__ import annotations
@@ -39,6 +47,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REFERENCE = ROOT / "params" / "chuxiong-city-2022.yaml"
+#: The params files the project ships: --batch times these, whatever a user added to params/.
+SHIPPED_PARAMS = ("chuxiong-city-2022.yaml", "chuxiong-city-2023-synthetic.yaml", "chuxiong-prefecture-2023.yaml", "published-audit.yaml")
 
 
 def timed(cmds: list[list[str]], cwd: Path) -> float:
@@ -63,8 +73,11 @@ def batch(rounds: int) -> int:
     """``report --all`` against the sum of single renders, in a copy of the project."""
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:
-        for folder in ("params", "data", "notebooks"):
+        for folder in ("data", "notebooks"):
             shutil.copytree(ROOT / folder, work / folder)
+        (work / "params").mkdir()
+        for name in SHIPPED_PARAMS:
+            shutil.copy(ROOT / "params" / name, work / "params" / name)
         files = sorted(p.relative_to(work).as_posix() for p in (work / "params").glob("*.yaml"))
         cli = str(BIN / "proposal-stats")
         all_cmd = [[cli, "report", "--all"]]
@@ -88,12 +101,55 @@ def batch(rounds: int) -> int:
     return 0
 
 
+#: Runs a command and prints the peak memory (max RSS, MB) of the largest process it started.
+PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); " \
+       "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+
+
+def large(rows: int, rounds: int) -> int:
+    """A report of a SYNTHETIC ``rows``-proposal ledger: time, peak memory, output sizes."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_ledger import make_ledger
+
+    work = Path(tempfile.mkdtemp(prefix="bench-render-large-"))
+    try:
+        ledger = work / "synthetic-ledger.csv"
+        make_ledger(ledger, rows)
+        params = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+        for key in ("published", "translations", "synthetic_note"):
+            params.pop(key, None)
+        params.update(report_id="bench-large", title=f"SYNTHETIC benchmark ledger ({rows:,} rows)", ledger=str(ledger),
+                      notebook=str(ROOT / "notebooks" / "annual_report.ipynb"), output_dir=str(work / "out"),
+                      synthetic_fields=["proposal_id", "title"], synthetic_note="the reference ledger's rows repeated (bench_render.py)")
+        path = work / "bench-large.yaml"
+        path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+        cmd = [sys.executable, "-c", PEAK, str(BIN / "proposal-stats"), "report", str(path)]
+        print(f"SYNTHETIC ledger: {rows:,} rows, {ledger.stat().st_size / 1e6:.1f} MB")
+        print(f"{'round':>5} {'seconds':>8} {'peak MB':>8} {'report.html KB':>15} {'proposals.csv MB':>17} {'tables.xlsx KB':>15}")
+        times, peaks = [], []
+        for i in range(rounds):
+            start = time.perf_counter()
+            peak = float(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip())
+            times.append(time.perf_counter() - start), peaks.append(peak)
+            out = work / "out"
+            html, csv, xlsx = ((out / n).stat().st_size for n in ("report.html", "proposals.csv", "tables.xlsx"))
+            print(f"{i + 1:>5} {times[-1]:>8.2f} {peak:>8.0f} {html / 1024:>15.0f} {csv / 1e6:>17.1f} {xlsx / 1024:>15.0f}", flush=True)
+        print(f"median {statistics.median(times):.2f} s, peak {statistics.median(peaks):.0f} MB (largest process), "
+              f"report.html {html / 1024:.0f} KB (targets: HTML ≤ 1 MB, peak < 2 GB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=None, help="render a SYNTHETIC ledger of this many proposals (time, memory, sizes)")
     parser.add_argument("--language", default=None, help="render the reference report in this language (default: the params file's, en)")
     parser.add_argument("--batch", action="store_true", help="report --all against the sum of single renders")
     args = parser.parse_args()
+    if args.rows:
+        return large(args.rows, args.rounds)
     if args.batch:
         import compileall
 

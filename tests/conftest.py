@@ -10,6 +10,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "params" / "chuxiong-city-2022.yaml"
 PREFECTURE = ROOT / "params" / "chuxiong-prefecture-2023.yaml"
+#: The params files the project ships. A user adds their own to params/ (as the README says): tests
+#: name these, never "every file in params/", so a user's file cannot break them.
+SHIPPED_PARAMS = ("chuxiong-city-2022.yaml", "chuxiong-city-2023-synthetic.yaml", "chuxiong-prefecture-2023.yaml", "published-audit.yaml")
 
 
 def params_copy(src: Path, folder: Path, **overrides) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, SHIPPED_PARAMS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -42,7 +42,8 @@ def dashboard(tmp_path_factory):
     port = free_port("127.0.0.1", 18866)
     log = tmp_path_factory.mktemp("dashboard") / "voila.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "proposal-stats"), "explore", "params", "--no-browser", f"--port={port}"],
+        shipped = [f"params/{name}" for name in SHIPPED_PARAMS]  # not the folder: a user's own params file changes nothing here
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "proposal-stats"), "explore", *shipped, "--no-browser", f"--port={port}"],
                                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -193,7 +193,7 @@ def test_workbook_percentages_read_back_at_the_scale_their_header_says(injected)
 def test_workbook_sheets_headers_and_about(injected):
     report, out = injected
     wb = load_workbook(out / "tables.xlsx")
-    assert wb.sheetnames == ["about", "categories", "units", "unit_performance", "published_vs_ledger", "rejected_rows", "problems"]
+    assert wb.sheetnames == ["about", "categories", "units", "unit_performance", "published_vs_ledger", "proposals", "rejected_rows", "problems"]
     for name in wb.sheetnames[1:]:
         ws = wb[name]
         assert ws.freeze_panes == "A2", name
@@ -326,3 +326,28 @@ def test_every_workbook_header_has_a_chinese_label(tmp_path):
             headers = [c.value for c in wb[name][1]]
             assert headers and [h for h in headers if not _has_cjk(h)] == [], (book.parent.name, name, headers)
 
+
+
+def test_a_large_ledger_keeps_the_html_bounded_and_every_proposal_exported(tmp_path, monkeypatch):
+    """The appendix and the dissatisfied follow-up list the first rows only, saying where the rest
+    are; proposals.csv holds every accepted proposal; a table too big for a quick workbook has a
+    sheet saying its rows are in its CSV (benchmarks/bench_render.py --rows 200000 measures it)."""
+    import re
+
+    import proposal_stats.reporting.exports as exports
+
+    rows = "".join(f"{300 + i},关于事项{i}的建议,委员{i},government,县甲局,,2022-03-15,2022-05-01,A,是,不满意\n" for i in range(7))
+    report = build_annual_report(fictional_params(tmp_path, HEADER + rows))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", report.appendix(limit=3).html()))
+    assert "the first 3 of 7 proposals; every proposal is in proposals.csv" in text
+    assert "300" in text and "302" in text and "303" not in text
+    follow = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", report.satisfaction(limit=2).html()))
+    assert "the first 2 of 7; every proposal's evaluations and second reply are in proposals.csv" in follow and "302" not in follow
+    assert "7 proposals" in re.sub(r"<[^>]+>", " ", report.appendix().html())  # under the limit: all, no note
+    monkeypatch.setattr(exports, "WORKBOOK_MAX_CELLS", 50)
+    report.write_outputs(tmp_path / "out")
+    proposals = pd.read_csv(tmp_path / "out" / "proposals.csv", encoding="utf-8-sig", dtype=str)
+    assert proposals["proposal_id"].tolist() == [str(300 + i) for i in range(7)] and proposals["satisfaction"].eq("dissatisfied").all()
+    sheet = [[c.value for c in row] for row in load_workbook(tmp_path / "out" / "tables.xlsx")["proposals"].iter_rows()]
+    assert sheet[0][:2] == ["proposal_id", "title"] and len(sheet) == 2
+    assert sheet[1][0] == "7 rows, too many to write into this workbook quickly: every row is in proposals.csv"

@@ -84,3 +84,22 @@ def test_language_tags_are_read_as_users_write_them(tmp_path):
     assert Translator("zh_cn")("Headline figures") == "主要数据"
     with pytest.raises(ParamsError, match="'中文' is not a language tag"):
         load_report_params(params_copy(CITY, tmp_path, language="中文"))
+
+
+@pytest.mark.parametrize("mixed, english, chinese", [
+    (["A"], "Category A covers more than one normalised status, so its share is not comparable", "A 类涵盖不止一种统一办理结果"),
+    (["A", "B"], "Categories A, B each cover more than one normalised status, so their shares are not comparable",
+     "A、B 类涵盖不止一种统一办理结果"),
+])
+def test_the_scheme_note_reads_right_for_one_category_and_several(tmp_path, mixed, english, chinese):
+    import re
+
+    from proposal_stats.reporting.report import build_annual_report
+
+    from .test_exports import INJECT, fictional_params
+
+    cats = [{"code": c, "label": f"{c}类", "statuses": ["resolved", "in_progress"] if c in mixed else ["planned"]} for c in "ABC"]
+    params = fictional_params(tmp_path, INJECT, result_scheme={"id": "fict", "source": "fictional", "categories": cats})
+    for language, expected in (("en", english), ("zh-CN", chinese)):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", build_annual_report(params, language=language).methods().html()))
+        assert expected in text, text

@@ -191,3 +191,27 @@ def test_a_chinese_report_from_an_xlsx_ledger_made_by_new_has_no_english(tmp_pat
     for shown in ("依据：由 proposal-stats new 根据台账中出现的类别值推断", "默认值：交办后 3 个月", "工作簿，工作表“台账”", "（整行）", "合计行"):
         assert shown in text_of(html), shown
 
+
+
+def test_infer_leaves_out_values_that_are_no_category():
+    """Markup, formulas, numbers and punctuation are not categories (left out, their rows reported
+    as not in the scheme, like a stray letter Z); a Chinese label without known words is kept, a guess."""
+    cats = infer_scheme(Counter({"A": 2, "<script>": 1, "=1+1": 1, "@SUM(1)": 1, "+已解决": 1, "???": 1, "42": 1, "Z": 1,
+                                 "<b>已解决</b>": 1, "答复类" * 20: 1, "其他": 1}))
+    assert [(c.code, c.label, c.guessed) for c in cats] == [("A", "A类", True), ("B", "其他", True)]
+
+
+def test_cli_new_asks_on_piped_input_too(tmp_path):
+    """As the README says, `new` asks for the identity it is not given, also when the answers come
+    from a pipe (one per line; an empty line takes the suggestion); input that ends stops it."""
+    (tmp_path / "ledger.csv").write_text(LABELS, encoding="utf-8")
+    answers = "虚构县提案办理情况\n虚构县\n\n虚构县政协一届二次会议\n2023\n"
+    made = subprocess.run([CLI, "new", "p.yaml", "--ledger", "ledger.csv"], cwd=tmp_path, input=answers, capture_output=True, text=True,
+                          timeout=120)
+    assert made.returncode == 0, made.stderr
+    data = yaml.safe_load((tmp_path / "p.yaml").read_text(encoding="utf-8"))
+    assert [data[k] for k in ("title", "jurisdiction", "body", "session", "year")] == [
+        "虚构县提案办理情况", "虚构县", "cppcc_proposals", "虚构县政协一届二次会议", 2023]
+    cut = subprocess.run([CLI, "new", "q.yaml", "--ledger", "ledger.csv"], cwd=tmp_path, input="虚构县提案办理情况\n", capture_output=True,
+                         text=True, timeout=120)
+    assert cut.returncode == 2 and "give --jurisdiction, --body, --session, --year" in cut.stderr and not (tmp_path / "q.yaml").exists()

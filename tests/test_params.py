@@ -125,12 +125,40 @@ def test_an_impossible_date_is_an_error_not_a_crash(tmp_path):
         load_params(path)
 
 
-def test_report_id_from_a_file_name_with_spaces(tmp_path):
+@pytest.mark.parametrize("name, report_id", [("Chuxiong City 2022", "chuxiong-city-2022"), ("楚雄 2023", "楚雄-2023"),
+                                              ("楚雄州（2023）草稿", "楚雄州-2023-草稿"), ("ＡＢＣ_2023", "abc_2023")])
+def test_report_id_from_a_file_name_with_spaces_or_chinese(tmp_path, name, report_id):
     src = params_copy(CITY, tmp_path)
-    odd = tmp_path / "Chuxiong City 2022.yaml"
-    src.rename(odd)
-    with pytest.raises(ParamsError, match="report_id 'Chuxiong City 2022' \\(the file name"):
-        load_params(odd)
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+    del data["output_dir"]
+    odd = tmp_path / f"{name}.yaml"
+    odd.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    p = load_params(odd)
+    assert p.report_id == report_id and p.output_dir == (tmp_path / ".." / "outputs" / report_id).resolve()
+
+
+@pytest.mark.parametrize("report_id", ["Bad Id", "-x", "a/b", ""])
+def test_a_report_id_given_must_be_an_id(tmp_path, report_id):
+    assert f"report_id {report_id!r} (it names the output folder) may hold only" in _error(tmp_path, report_id=report_id)
+
+
+def test_language_and_cross_checks_are_listed_with_the_other_problems(tmp_path):
+    """A language with no catalog and a published category missing from the scheme are found in
+    the same run as the other mistakes (not after they are fixed)."""
+    published = yaml.safe_load(CITY.read_text(encoding="utf-8"))["published"]
+    published["results"]["cats"][0]["code"] = "Q"
+    path = params_copy(CITY, tmp_path, language="fr", year="twenty", colour="red", published=published)
+    with pytest.raises(ParamsError) as info:
+        load_params(path, languages=("en", "zh-CN"))
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith(": 4 problems:")
+    assert sorted(lines[1:]) == sorted([
+        "  - unknown key 'colour'",
+        "  - key 'year': Input should be a valid integer, unable to parse string as an integer (got 'twenty')",
+        "  - key 'language': no catalog for language 'fr'; available: en, zh-CN",
+        "  - key 'published.results.cats': code(s) Q not in result_scheme",
+    ])
+    assert load_params(params_copy(CITY, tmp_path, language="zh_cn"), languages=("en", "zh-CN")).language == "zh_cn"
 
 
 def test_published_value_error_names_the_key_only(tmp_path):

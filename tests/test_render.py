@@ -14,18 +14,13 @@ import pytest
 
 from proposal_stats.reporting.render import RenderError, render_report
 
-from .conftest import CITY, ROOT, params_copy
+from .conftest import CITY, ROOT, SHIPPED_PARAMS, params_copy
 
 CLI = str(Path(sys.executable).parent / "proposal-stats")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-#: The params files the project ships (a user adds their own to params/, as the README says: the
-#: tests must not depend on them).
-SHIPPED_PARAMS = ("chuxiong-city-2022.yaml", "chuxiong-city-2023-synthetic.yaml", "chuxiong-prefecture-2023.yaml", "published-audit.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +100,7 @@ def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
     assert "differs" not in text
     assert "Synthetic data." in text  # the banner
     assert "Methods" in text and "rounded half-up to 2 decimals" in text
+    assert "Category A covers more than one normalised status, so its share is not comparable" in text  # one category: singular
     assert "Audit of the published figures" in text and "dropped trailing zero" in text  # 24.6% for 24.60
     for section in ("Handling-unit performance", "Timeliness", "Satisfaction", "Dissatisfied proposals, followed up", "Audit signals"):
         assert section in text, section
@@ -113,6 +109,9 @@ def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
     assert "data:image/png;base64," in html  # the category chart
     assert 'alt="Bar chart of result categories: A (已解决或正在解决) 177 = 71.37%' in html
     assert "Ledger SHA-256" in text and "proposal_stats version" in text  # provenance footer
+    # the English title, from the params file's translations (its title: is the official Chinese one)
+    title = "Chuxiong City Government: handling of the proposals of the 1st session of the 10th City CPPCC Committee"
+    assert f"<title>{title}</title>" in html and f"{title} " in text and "楚雄市人民政府办理市政协十届一次会议提案情况" not in text
     assert "params_file = " not in text  # no code shown
 
 
@@ -153,7 +152,8 @@ def test_chinese_report_has_no_english_left_and_the_same_figures(rendered_zh, re
     assert english_words(alts) == set() and "办理结果类别条形图：A (已解决或正在解决) 177 = 71.37%" in alts
     for expected in ["主要数据", "提案总数 269 “共提出提案269件” 一致", "交政府系统办理 248", "承办单位（主办） 31",
                      "已办复 248 = 100.00%", "面商 248 = 100.00% “面商率100%” 一致", "177 = 71.37%", "61 = 24.60%", "10 = 4.03%",
-                     "合成数据。", "承办单位办理情况", "办理时效", "满意度", "审计信号", "数据质量", "方法", "附录：提案清单", "数据来源"]:
+                     "合成数据。", "承办单位办理情况", "办理时效", "满意度", "审计信号", "数据质量", "方法", "附录：提案清单", "数据来源",
+                     "楚雄市人民政府办理市政协十届一次会议提案情况", "A 类涵盖不止一种统一办理结果"]:
         assert expected in text, expected
     # the same figures, the same machine-readable files: only the words change
     zh, en = (json.loads((d / "summary.json").read_text(encoding="utf-8")) for d in (out, rendered))

@@ -242,12 +242,21 @@ def new(
 
             old = read_yaml(from_params, ParamsError, "params file") or {}
             old = old if isinstance(old, dict) else {}
-        if sys.stdin.isatty():  # ask for what is missing; last year's file suggests some answers
-            suggest = {"jurisdiction": old.get("jurisdiction"), "body": old.get("body") or "cppcc_proposals",
-                       "year": old["year"] + 1 if isinstance(old.get("year"), int) else None}
-            for key in ("title", "jurisdiction", "body", "session", "year"):
-                if identity[key] in (None, ""):
-                    identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str)
+        # Ask for what is missing, on a terminal or from piped answers (one line each, in the order
+        # asked; an empty line takes the suggestion); last year's file suggests some answers. When
+        # the input ends, the command stops asking and says which options to give.
+        suggest = {"jurisdiction": old.get("jurisdiction"), "body": old.get("body") or "cppcc_proposals",
+                   "year": old["year"] + 1 if isinstance(old.get("year"), int) else None}
+        for key in ("title", "jurisdiction", "body", "session", "year"):
+            if identity[key] in (None, ""):
+                try:
+                    identity[key] = typer.prompt(key, default=suggest.get(key), type=int if key == "year" else str, err=True)
+                except (typer.Abort, EOFError):  # no more input (stdin closed, or /dev/null)
+                    identity[key] = None
+                    break
+                finally:
+                    if not sys.stdin.isatty():
+                        err.print("")  # piped answers are not echoed: end the prompt's line
         result = new_params(target, ledger, identity, from_params, published, overwrite=force)
     except ParamsError as exc:
         _fail(str(exc), False)

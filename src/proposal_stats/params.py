@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     Field,
-    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -138,6 +138,26 @@ def _language_tag(value: str) -> str:
 
 LanguageTag = Annotated[str, AfterValidator(_language_tag)]
 
+
+def _report_id(value: str) -> str:
+    if not re.fullmatch(r"[^\W_][\w.-]*", value) or value != value.lower():
+        raise ValueError("not a report id")  # yamlfile.validation_problems says what one is
+    return value
+
+
+#: A report's id (it names the output folder): lower-case letters (Chinese too), digits, '.', '_'
+#: and '-', beginning with a letter or digit.
+ReportId = Annotated[str, AfterValidator(_report_id)]
+
+
+def default_report_id(stem: str) -> str:
+    """The report id a params file's name gives when it sets no ``report_id``: lower case, every
+    run of other characters (spaces, brackets) made one ``-``, Chinese kept — ``楚雄 2023`` →
+    ``楚雄-2023``, ``Chuxiong City 2022`` → ``chuxiong-city-2022`` (``""`` when nothing is left)."""
+    import unicodedata
+
+    return re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFKC", stem).lower()).strip("-._")
+
 class Translations(StrictModel):
     """The params file's own text in another language (``translations: {zh-CN: {...}}``): what a
     report in that language shows instead of ``title``, ``jurisdiction`` and ``synthetic_note``."""
@@ -155,7 +175,7 @@ Glyphs = Literal["simplified", "traditional", "hong_kong"]
 class ReportParams(StrictModel):
     """A validated params file. Paths are absolute after :func:`load_params`."""
 
-    report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    report_id: ReportId
     title: str
     language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
     chinese_glyphs: Glyphs | None = Field(
@@ -259,7 +279,7 @@ class AuditReportParams(StrictModel):
     """A params file for the published-report audit (``kind: published_audit``)."""
 
     kind: Literal["published_audit"]
-    report_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    report_id: ReportId
     title: str
     language: LanguageTag = Field(default="en", description="the report's language: en or zh-CN (any language with a catalog)")
     chinese_glyphs: Glyphs | None = None
@@ -283,22 +303,45 @@ class AuditReportParams(StrictModel):
         return self.chinese_glyphs or default_glyphs(language or self.language)
 
 
-def load_params(path: str | Path) -> ReportParams | AuditReportParams:
+def load_params(path: str | Path, languages: Collection[str] | None = None) -> ReportParams | AuditReportParams:
     """Read and validate a params file: an annual report's (:class:`ReportParams`) or, with
-    ``kind: published_audit``, the published-report audit's (:class:`AuditReportParams`)."""
+    ``kind: published_audit``, the published-report audit's (:class:`AuditReportParams`).
+
+    Args:
+        languages: the languages reports can be made in (the renderer's catalogs): a ``language:``
+            not among them is one of the problems listed (see :func:`load_report_params`).
+    """
     path = Path(path).resolve()
     raw = read_yaml(path, ParamsError, "params file")
     if isinstance(raw, dict) and raw.get("kind") == "published_audit":
         data = _with_paths(path, raw, "published_audit.ipynb", ("claims", "output_dir", "notebook"))
+        problems: list[str] = []
+        params = None
         try:
             params = AuditReportParams.model_validate(data)
         except ValidationError as exc:
-            raise ParamsError(problems_message(path, validation_problems(exc, known=_known_keys(AuditReportParams)))) from None
+            problems += validation_problems(exc, known=_known_keys(AuditReportParams))
         for key in ("claims", "notebook"):
-            if not getattr(params, key).exists():
-                raise ParamsError(f"{path}: key '{key}': not found: {getattr(params, key)}")
+            value = data.get(key)
+            if isinstance(value, Path) and not value.exists():
+                problems.append(f"key '{key}': not found: {value}")
+        problems += _language_problems(data, languages)
+        if problems:
+            raise ParamsError(problems_message(path, problems))
         return params
-    return load_report_params(path)
+    return load_report_params(path, languages)
+
+
+def _language_problems(data: dict, languages: Collection[str] | None) -> list[str]:
+    """``language:`` a report cannot be made in (checked with the other keys, so every mistake of a
+    file is listed at once)."""
+    language = data.get("language", "en")
+    if languages is None or not isinstance(language, str):
+        return []
+    known = {lang.lower().replace("_", "-") for lang in languages}
+    if language.lower().replace("_", "-") in known:
+        return []
+    return [f"key 'language': no catalog for language {language!r}; available: {', '.join(languages)}"]
 
 
 def default_notebook(name: str) -> Path:
@@ -316,7 +359,7 @@ def _with_paths(path: Path, raw: dict, notebook: str, keys: tuple[str, ...]) -> 
     if "params_file" in raw:
         raise ParamsError(f"{path}: key 'params_file' is set by the tool; remove it")
     data = dict(raw)
-    data.setdefault("report_id", path.stem)
+    data.setdefault("report_id", default_report_id(path.stem) or path.stem)
     data.setdefault("output_dir", f"../outputs/{data['report_id']}")
     if "notebook" not in data:
         data["notebook"] = default_notebook(notebook)
@@ -327,22 +370,26 @@ def _with_paths(path: Path, raw: dict, notebook: str, keys: tuple[str, ...]) -> 
     return data
 
 
-def load_report_params(path: str | Path) -> ReportParams:
+def load_report_params(path: str | Path, languages: Collection[str] | None = None) -> ReportParams:
     """Read and validate a params file.
 
     Args:
         path: a YAML params file.
+        languages: the languages a report can be made in (the renderer passes its catalogs'); a
+            ``language:`` not among them is a problem like any other. ``None``: any language tag.
 
     Returns:
         ReportParams with ``ledger``, ``output_dir`` and ``notebook`` made absolute (relative paths
-        are taken from the params file's folder). ``report_id`` defaults to the file name's stem,
-        ``output_dir`` to ``../outputs/<report_id>``, ``notebook`` to the project's
-        ``annual_report.ipynb`` (:func:`default_notebook`).
+        are taken from the params file's folder). ``report_id`` defaults to the file name's stem
+        made an id (:func:`default_report_id`: ``楚雄 2023.yaml`` → ``楚雄-2023``), ``output_dir`` to
+        ``../outputs/<report_id>``, ``notebook`` to the project's ``annual_report.ipynb``
+        (:func:`default_notebook`).
 
     Raises:
         ParamsError: the file is missing or not YAML, a key is unknown or missing, a value has the
-            wrong type, or the ledger file does not exist. The message names the file and lists
-            every problem found, one line each (one line in all when there is one).
+            wrong type, the language has no catalog, the ledger file does not exist, or a published
+            category is not in the scheme. The message names the file and lists every problem
+            found, one line each (one line in all when there is one).
     """
     path = Path(path).resolve()
     raw = read_yaml(path, ParamsError, "params file")
@@ -362,13 +409,25 @@ def load_report_params(path: str | Path) -> ReportParams:
             problems.append(f"key '{key}': " + ("is a folder, not a file" if value.is_dir() else
                                                 "not a regular file (a device or a named pipe)" if value.exists() else "file not found")
                             + f": {value}")
-    if params is not None and params.published and params.published.results:
-        unknown = [c.code for c in params.published.results.cats if c.code and c.code not in params.result_scheme.codes]
-        if unknown:
-            problems.append(f"key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme")
+    problems += _language_problems(data, languages)
+    # From the file as written, so it is listed even when other keys are wrong.
+    codes = [c.get("code") for c in _dicts(_dig(data, "result_scheme", "categories"))]
+    unknown = [str(c["code"]) for c in _dicts(_dig(data, "published", "results", "cats")) if c.get("code") and str(c["code"]) not in codes]
+    if codes and all(isinstance(c, str) for c in codes) and unknown:  # (a scheme code that is no text is its own problem)
+        problems.append(f"key 'published.results.cats': code(s) {', '.join(unknown)} not in result_scheme")
     if problems:
         raise ParamsError(problems_message(path, problems))
     return params
+
+
+def _dig(data, *keys):
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _dicts(items) -> list[dict]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def _known_keys(model, parent: str = "") -> dict[str, list[str]]:

@@ -107,10 +107,10 @@ def validation_problems(exc: ValidationError, prefix: str = "", known: dict[str,
             if where in meant:
                 continue
             msg = f"missing key '{where}'"
-        elif where == "report_id" and err["type"] == "string_pattern_mismatch":
+        elif where == "report_id" and err["type"] in ("string_pattern_mismatch", "value_error"):
             msg = (
-                f"report_id {err.get('input')!r} (the file name, unless report_id is set) may hold only "
-                "lowercase letters, digits, '.', '_' and '-'"
+                f"report_id {err.get('input')!r} (it names the output folder) may hold only lower-case letters "
+                "(Chinese too), digits, '.', '_' and '-', and begins with a letter or digit"
             )
         else:
             msg = f"key '{where}': {err['msg'].removeprefix('Value error, ')} (got {_short(err.get('input'))})"

@@ -131,7 +131,7 @@ class CorpusReport(Corpus):
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__),
-                     header_labels(self.language))
+                     header_labels(self.language), say=Translator(self.language))
 
 
 def build_corpus_report(params_file: str | Path, language: str | None = None) -> CorpusReport:

@@ -38,7 +38,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,6 +56,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?")
 # Characters XML 1.0 (hence XLSX) cannot hold; shown as \xNN rather than lost.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: A report's table larger than this (rows × columns) is in its CSV only: the workbook's sheet says
+#: so. openpyxl writes about 80,000 cells a second, so 200,000 proposals (3.6 million cells) would
+#: take 50 s, while real ledgers (hundreds to a few thousand proposals) stay far below the limit.
+WORKBOOK_MAX_CELLS = 500_000
 #: Excel's limits: characters in a cell, rows in a sheet (the header is one), sheet-name length.
 EXCEL_CELL_CHARS = 32_767
 EXCEL_ROWS = 1_048_576
@@ -133,18 +137,30 @@ class Table:
                 values = [convert(v) for v in s.tolist()]
             elif kind == "days":
                 values = [None if (d := round_half_up(v, 0)) is None else int(d) for v in s.tolist()]
-            elif kind == "date":
-                values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in s.tolist()]
             elif kind == "number":
                 values = [round_half_up(v, self.places) for v in s.tolist()]
-            elif kind == "integer":
-                values = [None if pd.isna(v) else int(v) for v in s.tolist()]
-            elif kind == "bool":
-                values = [None if pd.isna(v) else bool(v) for v in s.tolist()]
-            else:
-                values = [None if _blank(v) else str(v) for v in s.tolist()]
+            else:  # whole columns at once: a 200,000-row table is not converted cell by cell
+                values = _typed(s, kind)
             out[export_name(self, col)] = pd.Series(values, index=s.index, dtype=object)
         return pd.DataFrame(out, index=self.frame.index, columns=list(out))
+
+
+def _typed(s: pd.Series, kind: str) -> pd.Series:
+    """A date, integer, bool or text column as Python values (``datetime.date``, ``int``, ``bool``,
+    ``str``), ``None`` where blank."""
+    blank = s.isna()
+    if kind == "date":
+        values = pd.to_datetime(s).dt.date
+    elif kind == "integer":
+        values = s.astype("Int64")
+    elif kind == "bool":
+        values = s.astype("boolean")
+    else:
+        values = s
+    values = values.astype(object).where(~blank, None)
+    if kind == "text" and s.dtype == object:  # mixed objects (a number in a text column): as text
+        values = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    return values
 
 
 def export_name(table: Table, column) -> str:
@@ -205,13 +221,26 @@ def _csv_text(value) -> str:
     return neutralise(str(value))
 
 
+def _neutralised(texts: pd.Series) -> pd.Series:
+    """:func:`neutralise` on a column of text, the formula test run only on cells that start like one."""
+    starts = texts.str.startswith(FORMULA_STARTS)
+    if not starts.any():
+        return texts
+    texts = texts.copy()
+    texts[starts] = texts[starts].map(neutralise)
+    return texts
+
+
 def csv_frame(table: Table) -> pd.DataFrame:
     """The table as its CSV holds it: every cell as text, neutralised, numbers rounded by the rule."""
     prepared = table.prepared()
-    cells = [[_csv_text(v) for v in prepared[c].tolist()] for c in prepared.columns]
+    kinds = list(table.column_kinds().values())
+    columns = {}
+    for i, (col, kind) in enumerate(zip(prepared.columns, kinds)):
+        s = prepared[col]
+        columns[i] = _neutralised(s.where(s.notna(), "").astype(str)) if kind == "text" else s.map(_csv_text)
     # Headers too: a rejected row keeps the ledger's own header names, which are user data.
-    return pd.DataFrame(dict(zip(range(len(cells)), cells)), index=range(len(prepared))).set_axis(
-        [neutralise(c) for c in prepared.columns], axis=1)
+    return pd.DataFrame(columns, index=prepared.index).set_axis([neutralise(c) for c in prepared.columns], axis=1)
 
 
 def write_csv(table: Table, path: str | Path) -> Path:
@@ -252,7 +281,8 @@ class About:
     sheet_name: str = "about"
 
 
-def write_workbook(tables: Sequence[Table], path: str | Path, about: About | None = None, labels: Labels = None) -> Path:
+def write_workbook(tables: Sequence[Table], path: str | Path, about: About | None = None, labels: Labels = None,
+                   max_cells: int | None = None, say: Callable[[Msg], str] = str) -> Path:
     """Write ``tables`` to one XLSX workbook, one sheet per table, after an about sheet.
 
     Args:
@@ -261,6 +291,10 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
         about: the first sheet's content; ``None`` leaves it out (e.g. a one-table export).
         labels: header label per workbook column name (:func:`workbook_name`; mapping or
             function); default the name.
+        max_cells: a table with more cells (rows × columns) gets a sheet holding its header and
+            a line saying that its rows are in its CSV (:func:`write_tables` passes
+            :data:`WORKBOOK_MAX_CELLS`); ``None``: every row.
+        say: translates the notes the workbook adds (``Translator`` of the report's language).
 
     Each sheet: bold header row, frozen and with a filter; percent cells are fractions with a
     percent format (0.7137 shown 71.37%) under the column's plain name (:func:`workbook_name`:
@@ -316,7 +350,8 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             ws.append([text_cell(ws, note)])
 
     for t in tables:
-        prepared = t.prepared()
+        too_big = max_cells is not None and len(t.frame) * max(1, len(t.frame.columns)) > max_cells
+        prepared = (replace(t, frame=t.frame.iloc[:0]) if too_big else t).prepared()  # a sheet of its header only
         kinds = t.column_kinds()
         ws = wb.create_sheet(t.name)
         ws.freeze_panes = "A2"
@@ -358,8 +393,12 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
                         cell.number_format = fmt
                     cells.append(cell)
             ws.append(cells)
-        if t.name in cut_tables:
-            ws.append([text_cell(ws, f"… cut at Excel's {EXCEL_ROWS:,} rows: {len(t.frame):,} rows in {t.name}.csv")])
+        if too_big:
+            ws.append([text_cell(ws, say(Msg("%(rows)s rows, too many to write into this workbook quickly: every row is in %(file)s",
+                                             rows=f"{len(t.frame):,}", file=f"{t.name}.csv")))])
+        elif t.name in cut_tables:
+            ws.append([text_cell(ws, say(Msg("… cut at Excel's %(limit)s rows: %(rows)s rows in %(file)s", limit=f"{EXCEL_ROWS:,}",
+                                             rows=f"{len(t.frame):,}", file=f"{t.name}.csv")))])
 
     wb.properties.creator = "proposal-stats"
     wb.properties.created = FIXED_TIME
@@ -399,8 +438,9 @@ def _deterministic(xlsx: bytes) -> bytes:
 
 
 def write_tables(tables: Sequence[Table], folder: str | Path, about: About | None = None, labels: Labels = None,
-                 workbook: str | None = "tables.xlsx") -> list[Path]:
-    """Write each table as ``<name>.csv`` into ``folder`` and all of them into one workbook.
+                 workbook: str | None = "tables.xlsx", say: Callable[[Msg], str] = str) -> list[Path]:
+    """Write each table as ``<name>.csv`` into ``folder`` and all of them into one workbook; a table
+    of more than :data:`WORKBOOK_MAX_CELLS` cells is in its CSV only (its sheet says so).
 
     Args:
         tables: the report's tables.
@@ -408,6 +448,7 @@ def write_tables(tables: Sequence[Table], folder: str | Path, about: About | Non
         about: the workbook's about sheet (provenance and notes).
         labels: the workbook's header labels (see :func:`write_workbook`).
         workbook: the workbook's file name; ``None`` writes the CSVs only.
+        say: translates the notes the workbook adds.
 
     Returns:
         The paths written, CSVs first.
@@ -416,7 +457,7 @@ def write_tables(tables: Sequence[Table], folder: str | Path, about: About | Non
     folder.mkdir(parents=True, exist_ok=True)
     written = [write_csv(t, folder / f"{t.name}.csv") for t in tables]
     if workbook:
-        written.append(write_workbook(tables, folder / workbook, about, labels))
+        written.append(write_workbook(tables, folder / workbook, about, labels, max_cells=WORKBOOK_MAX_CELLS, say=say))
     return written
 
 
@@ -466,12 +507,17 @@ def _key(t, english: str, label) -> str:
 PERFORMANCE_PROPORTIONS = ("a_share", "a_low", "a_high", "reply_rate", "on_time_rate", "f2f_rate", "response_rate",
                            "satisfaction_inclusive", "satisfaction_strict")
 PERFORMANCE_DAYS = ("days_median", "days_p90")
+#: The proposals table: every accepted proposal as the report counts it (the data model's columns).
+PROPOSAL_COLUMNS = ("proposal_id", "title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units",
+                    "assigned_at", "due_at", "replied_at", "result_category", "resolution_status", "f2f_consulted", "satisfaction",
+                    "second_replied_at", "second_satisfaction", "source_line")
 
 
 def annual_tables(report) -> list[Table]:
     """The annual report's tables (:class:`~proposal_stats.reporting.report.AnnualReport`), in
-    sheet order: categories, units, unit_performance, published_vs_ledger, rejected_rows, problems;
-    what each holds in the report's language."""
+    sheet order: categories, units, unit_performance, published_vs_ledger, proposals (every
+    accepted proposal: the report's appendix lists only the first thousand), rejected_rows,
+    problems; what each holds in the report's language."""
     t = Translator(report.language)
     a_code = report.params.result_scheme.codes[0]
     perf = report.performance
@@ -490,6 +536,9 @@ def annual_tables(report) -> list[Table]:
         Table("published_vs_ledger", pd.DataFrame([c.__dict__ for c in report.comparisons],
                                                   columns=["figure", "ledger_text", "printed_text", "verdict", "detail"]),
               t(Msg("Each figure the government printed beside the ledger's, and the verdict."))),
+        Table("proposals", report.ledger.proposals[[c for c in PROPOSAL_COLUMNS if c in report.ledger.proposals.columns]],
+              t(Msg("Every accepted proposal, one row each, as the report counts it: after normalisation (dates, statuses, "
+                "evaluations as codes), its lead unit's reply, category and evaluations; source_line is its line in the ledger."))),
         Table("rejected_rows", report.ledger.rejected,
               t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
                 "with the reasons; they are not counted."))),

@@ -47,6 +47,17 @@ LABEL_WORDS: tuple[tuple[str, str], ...] = (
 LETTER_GUESS = {"A": "resolved", "B": "planned", "C": "not_feasible_now", "D": "for_reference"}
 _LETTER = re.compile(r"^(?:第)?([A-Za-zＡ-Ｚａ-ｚ甲乙丙丁一二三四])(?:类别|类提案|类建议|类)?$")
 _LETTER_WORDS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D", "一": "A", "二": "B", "三": "C", "四": "D"}
+#: Longest value taken for a printed label (the longest real ones are about 20 characters).
+LABEL_MAX = 40
+
+
+def plausible_label(value: str) -> bool:
+    """Whether a category value that is no letter can be a printed label (已解决, 留作参考): Chinese
+    words, no markup and nothing Excel would run as a formula (``<script>``, ``=1+1``, ``???``, a
+    number or a long remark are not categories: like a stray letter, they are left out and their
+    rows reported)."""
+    return (bool(re.search(r"[\u4e00-\u9fff]", value)) and len(value) <= LABEL_MAX and not re.search(r"[<>{}\[\]=@\\|]", value)
+            and not value.startswith(("+", "-", "\t", "\r")))
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,8 @@ def infer_scheme(values: Counter) -> list[InferredCategory]:
     so the usual one is guessed (A resolved, B planned, C not feasible now, D for reference) and
     marked ``guessed``. Printed labels (``已解决``, ``列入计划解决``) keep their wording as the label; the
     status comes from its words (:data:`LABEL_WORDS`) and they get codes A, B, C… from the most to
-    the least resolved.
+    the least resolved. Any other value (:func:`plausible_label` is false: ``<script>``, ``=1+1``)
+    is left out like a stray letter.
 
     Returns:
         The categories, in code order.
@@ -95,7 +107,7 @@ def infer_scheme(values: Counter) -> list[InferredCategory]:
             letter = _LETTER_WORDS.get(m.group(1), m.group(1).upper())
             if letter in LETTER_GUESS:  # A-D; another letter (Z) is a typo more often than a category
                 letters.setdefault(letter, []).append((value, n))
-        else:
+        elif plausible_label(value):
             statuses = tuple(dict.fromkeys(st for pattern, st in LABEL_WORDS if re.search(pattern, value)))
             labels.append((value, n, statuses))
     out = []

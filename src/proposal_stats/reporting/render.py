@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..messages import Msg, N_
 from ..params import AuditReportParams, ParamsError, ReportParams, load_params, published_identity_warnings
-from .i18n import UnknownLanguage, check_language
+from .i18n import UnknownLanguage, available_languages, check_language
 
 if TYPE_CHECKING:
     import nbformat
@@ -797,7 +797,8 @@ def render_report(
     name = Path(params_path).stem
     step("params")
     try:
-        params: ReportParams | AuditReportParams = load_params(params_path)
+        # The file's language is checked with its other keys (listed at once), unless --language overrides it.
+        params: ReportParams | AuditReportParams = load_params(params_path, None if language else available_languages())
     except ParamsError as exc:
         raise RenderError(name, "params", str(exc)) from None
     name = params.report_id

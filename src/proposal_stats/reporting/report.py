@@ -186,7 +186,7 @@ class AnnualReport:
         out.mkdir(parents=True, exist_ok=True)
         summary = out / "summary.json"
         summary.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels())]
+        return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels(), say=self.t)]
 
     def _validate_hint(self) -> Msg:
         return Msg("`proposal-stats validate %(ledger)s --params %(params)s` lists every problem",
@@ -394,12 +394,14 @@ class AnnualReport:
         alt = t(Msg("Histogram of days to reply for %(n)s replies; median %(median)s days", n=replied, median=median))
         return content.figure(fig, alt, self.language, figure_id="days-chart")
 
-    def satisfaction(self) -> Section:
-        """The evaluations, a flag for satisfaction without variance, dissatisfied proposals followed up."""
+    def satisfaction(self, limit: int = 200) -> Section:
+        """The evaluations, a flag for satisfaction without variance, dissatisfied proposals followed
+        up (the first ``limit``; every proposal's evaluations are in ``proposals.csv``)."""
         from ..stats import units
 
         dist = units.satisfaction_distribution(self.ledger.proposals)
-        follow = units.dissatisfied_follow_up(self.ledger.proposals)
+        everyone = units.dissatisfied_follow_up(self.ledger.proposals)
+        follow = everyone.head(limit)
         return self._section(
             "satisfaction",
             rows=[(term("satisfaction", k), int(v)) for k, v in dist.items()],
@@ -410,6 +412,7 @@ class AnnualReport:
                  "evaluation": term("satisfaction", r.second_satisfaction) if r.second_satisfaction else "—"}
                 for r in follow.itertuples()
             ],
+            total=len(everyone), limit=limit,
         )
 
     def signals(self, limit: int = 50) -> Section:
@@ -477,13 +480,20 @@ class AnnualReport:
             published=None if pub is None else {"title": pub.source.title, "publisher": pub.source.publisher, "url": pub.source.url},
         )
 
-    def appendix(self) -> Section:
-        """Appendix: every accepted proposal (id, title, lead unit, system, category), collapsed on
-        screen and printed in full."""
+    #: Proposals the appendix lists (the rest are in proposals.csv and the workbook): the HTML of a
+    #: 200,000-row ledger stays a report (about 1 MB), not a 30 MB listing.
+    APPENDIX_LIMIT = 1000
+
+    def appendix(self, limit: int | None = None) -> Section:
+        """Appendix: the accepted proposals (id, title, lead unit, system, category), the first
+        ``limit`` (default :attr:`APPENDIX_LIMIT`) in ledger order, collapsed on screen and printed
+        in full; every proposal is in ``proposals.csv`` (and the workbook's proposals sheet, up to
+        :data:`~proposal_stats.reporting.exports.WORKBOOK_MAX_CELLS` cells)."""
+        limit = self.APPENDIX_LIMIT if limit is None else limit
         acc = self.ledger.accepted
         rows = [(r.proposal_id, r.title, r.lead_unit or "—", term("system", r.handling_system), r.result_category or "—")
-                for r in acc.itertuples()]
-        return self._section("appendix", rows=rows)
+                for r in acc.head(limit).itertuples()]
+        return self._section("appendix", rows=rows, total=len(acc))
 
     def footer(self) -> Section:
         """Provenance: the params file, the ledger and their SHA-256, the scheme, the package version."""
