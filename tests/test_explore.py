@@ -568,3 +568,60 @@ def test_a_report_that_cannot_be_opened_says_why_and_the_current_one_stays(tmp_p
     app.report_picker.value = str((folder / "county-2026.yaml").resolve())
     assert app.report_picker.value == first and "Could not open county-2026.yaml" in app.header.value
     assert "broken.xlsx" in app.header.value and "示例县 2024" in app.header.value
+
+
+# ---- languages -----------------------------------------------------------------------------------
+
+def test_the_explorer_speaks_the_language_of_the_report_open(tmp_path, monkeypatch):
+    """A report whose params file says `language: zh-CN` is explored in Chinese — controls, tabs, the
+    unit's figures and timeliness, the funnel's axes — through the same catalogs as the report; the
+    words change back when an English report is opened; a language given wins."""
+    from proposal_stats.reporting.explorer import LANGUAGE_ENV
+    from proposal_stats.reporting.i18n import UnknownLanguage
+
+    monkeypatch.delenv(LANGUAGE_ENV, raising=False)
+    folder = tmp_path / "params"
+    english, chinese = _write_county(folder)
+    data = yaml.safe_load(chinese.read_text(encoding="utf-8"))
+    chinese.write_text(yaml.safe_dump({**data, "language": "zh-CN"}, allow_unicode=True), encoding="utf-8")
+    app = Explorer([folder])  # opens 2024, in English
+    assert app.unit.description == "Handling unit" and app.tabs.titles[0] == "Proposals"
+    app.report_picker.value = str(chinese.resolve())
+    assert app.unit.description == "承办单位" and app.result.description == "办理结果"
+    assert app.tabs.titles == ("提案", "单位比较", "跨报告", "定义")
+    assert app.result.options[1] == ("A · 已解决（已解决）· 4", "A")  # 2025: 甲局 2 A + 乙局 2 A
+    app.unit.value = "甲局"
+    figures = app.figures.value
+    assert "<h3>甲局</h3>" in figures and "A类占比" in figures and "4 件中 2 件" in figures and "50.0%" in figures
+    assert "已答复 4 件（按时 4 件，逾期 0 件），未答复 0 件；" in figures and "办理期限规则：" in figures
+    assert "<th>案由</th>" in app.table.value and "<th>办理结果</th>" in app.table.value
+    spec = json.dumps(app.funnel.spec, ensure_ascii=False)
+    assert "计算基数中的提案件数（n）" in spec and "proposals in the base" not in spec
+    app.report_picker.value = str(english.resolve())
+    assert app.unit.description == "Handling unit" and "proposals in the base (n)" in json.dumps(app.funnel.spec)
+
+    fixed = Explorer([folder], start=chinese, language="en")  # a language given wins over the report's
+    assert fixed.unit.description == "Handling unit" and "Replied" in fixed.table.value
+    monkeypatch.setenv(LANGUAGE_ENV, "zh-CN")  # as `proposal-stats explore --language zh-CN` passes it
+    assert Explorer([folder]).unit.description == "承办单位"
+    with pytest.raises(UnknownLanguage, match="no catalog for language 'xx'"):
+        Explorer([folder], language="xx")
+
+
+def test_explore_command_refuses_an_unknown_language():
+    result = subprocess.run([str(CLI), "explore", "params", "--language", "xx", "--no-browser"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no catalog for language 'xx'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_dashboard_is_served_offline_and_frees_kernels():
+    """The options Voilà is started with: its page template without the CDN stylesheets, and idle
+    kernels with no page connected culled (the real-browser test sees the rest: no request off
+    loopback, a closed page's kernel shut down)."""
+    from proposal_stats.reporting import dashboard
+
+    args = dashboard.voila_arguments(Path("explore.ipynb"), "127.0.0.1", 8866, browser=False, extra=["--MappingKernelManager.cull_idle_timeout=600"])
+    assert "--template=proposal-stats" in args and "--MappingKernelManager.cull_connected=False" in args
+    assert args.index(f"--MappingKernelManager.cull_idle_timeout={dashboard.CULL_IDLE_SECONDS}") < args.index("--MappingKernelManager.cull_idle_timeout=600")
+    page = (dashboard.TEMPLATE_ROOT / "voila" / "templates" / dashboard.TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
+    assert "extends 'lab/index.html.j2'" in page

@@ -42,9 +42,9 @@ from ..messages import Msg
 from ..stats import explore
 from ..stats.explore import ALL, NO_CATEGORY, NOT_REPLIED, ReportIndex, Selection
 from ..stats.metrics import count_text, percent_text
-from .fonts import EMBEDDED_FAMILY, characters_needing_font, embed_css, subset_font
+from .fonts import EMBEDDED_FAMILY, characters_needing_font, embed_css, open_font, subset_font
 from .i18n import SOURCE_LANGUAGE, Translator, UnknownLanguage, check_language
-from .vocabulary import column, column_label, term
+from .vocabulary import TERMS, column, column_label, term
 
 
 def esc(value) -> str:
@@ -64,6 +64,7 @@ CSS = """
 #vg-tooltip-element { font-family: %(font)s; }
 .ps-x { max-width: 1180px; }
 .ps-x .widget-html-content { line-height: 1.45; }
+.ps-x h1 { font-size: 1.6rem; font-weight: 500; margin: 0.3rem 0 0.4rem; }
 .ps-x h2 { font-size: 1.3rem; margin: 0.2rem 0; } .ps-x h3 { font-size: 1.05rem; margin: 0.7rem 0 0.3rem; }
 .ps-x .ps-note { color: #4b5563; font-size: 0.86rem; } .ps-x .ps-banner { background: #fff4d6; border-left: 5px solid #e0a030;
   padding: 0.4rem 0.7rem; margin: 0.3rem 0; font-size: 0.9rem; }
@@ -88,7 +89,7 @@ CSS = """
 TABLE_COLUMNS = (
     ("proposal_id", Msg("Id"), "4.5em"), ("title", Msg("Title"), "24%"), ("topic", Msg("Topic"), "5.5em"),
     ("lead_unit", Msg("Lead unit"), "11%"), ("co_handling_units", Msg("Co-handlers"), "11%"),
-    ("assigned_at", Msg("Assigned"), "6.6em"), ("due_at", Msg("Due"), "6.6em"), ("replied_at", Msg("Replied"), "6.6em"),
+    ("assigned_at", Msg("Assigned"), "6.6em"), ("due_at", Msg("Due"), "6.6em"), ("replied_at", Msg("Replied on"), "6.6em"),
     ("days", Msg("Days"), "3.8em"), ("on_time", Msg("On time"), "4.2em"), ("result", Msg("Result"), "9em"),
     ("satisfaction", Msg("Evaluation"), "7em"),
 )
@@ -265,18 +266,20 @@ def timeliness_html(row: pd.Series, deadline, t: Translator | None = None) -> st
                          "time allowed (an even spread puts about 10%% there).",
                          replied=n["replied"], on_time=n["on_time"], late=n["late"], not_replied=n["not_replied"],
                          median=count_text(row["days_median"]), p90=count_text(row["days_p90"]), k=n["in_last_tenth"]))
-    return f"<p>{esc(sentence)} " + _muted(t(Msg("Deadline rule: %(rule)s.", rule=deadline))) + "</p>"
+    return f"<p>{esc(sentence)}{_gap(t)}" + _muted(t(Msg("Deadline rule: %(rule)s.", rule=deadline))) + "</p>"
 
 
 def _dropdown(width: str = "auto") -> w.Dropdown:
     return w.Dropdown(layout=w.Layout(width=width), style={"description_width": "initial"})
 
 
-def _walk(widget):
-    """``widget`` and every widget inside it (boxes, tabs)."""
+def _walk(widget, skip=None):
+    """``widget`` and every widget inside it (boxes, tabs), leaving out ``skip`` and what it holds."""
+    if widget is skip:
+        return
     yield widget
     for child in getattr(widget, "children", ()):
-        yield from _walk(child)
+        yield from _walk(child, skip)
 
 
 class Explorer:
@@ -344,7 +347,7 @@ class Explorer:
         self.fonts = w.VBox([self.css], layout=w.Layout(display="none"))  # the CSS and the font slices: nothing to see
         self.header, self.figures, self.table, self.compare_table = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.trend_table, self.side = w.HTML(), w.HTML()
-        self.compare_note, self.trend_title, self.side_title, self.funnel_note, self.about = (w.HTML() for _ in range(5))
+        self.intro, self.compare_note, self.trend_title, self.side_title, self.funnel_note, self.about = (w.HTML() for _ in range(6))
         first = self.index_of(start_path)
         self.funnel = interactive.jupyter_chart(interactive.funnel_chart(first.funnel_points, first.funnel_lines, t=self.t))
         self.funnel.selections.observe(self._picked, ["pick"])
@@ -367,7 +370,7 @@ class Explorer:
         figures_box = w.VBox([self.figures], layout=w.Layout(flex="1 1 420px"))
         for area in (chart_box, figures_box, tabs, self.header):
             area.add_class("ps-result")  # dimmed while a report opens
-        self.widget = w.VBox([self.fonts, self.header, controls, w.HBox([chart_box, figures_box], layout=w.Layout(flex_flow="row wrap")), tabs])
+        self.widget = w.VBox([self.fonts, self.intro, self.header, controls, w.HBox([chart_box, figures_box], layout=w.Layout(flex_flow="row wrap")), tabs])
         self.widget.add_class("ps-x")
         self._words()
 
@@ -393,11 +396,12 @@ class Explorer:
         with self._hold():
             for widget, label in ((self.report_picker, Msg("Report")), (self.unit, Msg("Handling unit")), (self.role, Msg("Role")),
                                   (self.result, Msg("Result")), (self.topic, Msg("Topic")), (self.sort_by, Msg("Sort by")),
-                                  (self.descending, Msg("descending")), (self.page_size, Msg("rows")), (self.prev_page, Msg("◀ previous")),
+                                  (self.descending, Msg("descending")), (self.prev_page, Msg("◀ previous")),
                                   (self.next_page, Msg("next ▶")), (self.compare, Msg("Compare")), (self.export_csv, Msg("Export CSV")),
-                                  (self.export_xlsx, Msg("Export XLSX")), (self.side_reports, Msg("Reports")),
-                                  (self.show_corpus, Msg("include the published corpus"))):
+                                  (self.export_xlsx, Msg("Export XLSX")), (self.show_corpus, Msg("include the published corpus"))):
                 widget.description = t(label)
+            self.page_size.description = t.pgettext("explorer control", "rows per page")
+            self.side_reports.description = t.pgettext("explorer control", "Reports")
             reports = [(self._report_label(p), str(path)) for path, p in self.annual]
             picked, sides = self.report_picker.value, tuple(self.side_reports.value)
             self.report_picker.options = reports
@@ -408,7 +412,13 @@ class Explorer:
             measure = self.measure.value or "A share"
             self.measure.options = [(figure_name(m, t), m) for m in explore.FUNNELS]
             self.measure.value = measure
-        self.tabs.titles = tuple(t(x) for x in (Msg("Proposals"), Msg("Compare units"), Msg("Across reports"), Msg("Definitions")))
+        self.tabs.titles = (t.pgettext("explorer tab", "Proposals"), t.pgettext("explorer tab", "Compare units"),
+                            t.pgettext("explorer tab", "Across reports"), t.pgettext("explorer tab", "Definitions"))
+        self.intro.value = "<h1>" + esc(t(Msg("Explore handling-unit performance"))) + "</h1>" + _note(t(Msg(
+            "Pick a report, a handling unit (listed by size, with its number of proposals), a role, a result and a topic — or click a "
+            "unit's dot on the funnel plot; hover a dot for its figures. The unit's figures beside the pooled ones, its place on the "
+            "funnel, its timeliness, its proposals, a comparison with other units and its figures across years follow. The proposals "
+            "of the selection can be exported to CSV or Excel under the table.")))
         self.compare_note.value = _note(t(Msg("Pick units to compare (Ctrl- or Shift-click for several); they are named on the funnel.")))
         self.trend_title.value = _h3(t(Msg("The unit across years")))
         self.side_title.value = _h3(t(Msg("Jurisdictions side by side"))) + _note(
@@ -521,8 +531,7 @@ class Explorer:
             self.funnel.selections.observe(self._picked, ["pick"])
         self._chart_chars["funnel"] = self._spec_characters(self.funnel)
         self.header.value = self._header_html()
-        self._ensure_font(self._report_text(ix))
-        self.redraw()
+        self.redraw(font_text=self._report_text(ix))
 
     def _pick_report(self, change) -> None:
         """Open the report picked; one that cannot be opened says why, and the current one stays."""
@@ -564,9 +573,10 @@ class Explorer:
         self.redraw()
 
     # ---- drawing ---------------------------------------------------------------------------
-    def redraw(self) -> None:
+    def redraw(self, font_text: str = "") -> None:
         """Show the current selection everywhere: proposals page, unit figures, charts' parameters,
-        comparison, and the across-reports view when it is open."""
+        comparison, and the across-reports view when it is open; then embed the characters shown
+        that the font does not have yet (and those of ``font_text``: a report's text, when it opens)."""
         if self._quiet:
             return
         t, ix, sel = self.t, self.index, self.selection
@@ -592,7 +602,7 @@ class Explorer:
         self.compare_table.value = self._compare_html()
         if self.tabs.selected_index == 2:
             self._draw_across()
-        self._ensure_font()
+        self._ensure_font(font_text)
 
     def _header_html(self) -> str:
         t, p, lang = self.t, self.index.report.params, self.t.language
@@ -731,11 +741,11 @@ class Explorer:
         return _h3(t(Msg("What the figures mean"))) + f"<dl>{items}</dl>" + _note(note)
 
     # ---- font ------------------------------------------------------------------------------
-    @staticmethod
-    def _report_text(ix: ReportIndex) -> str:
+    def _report_text(self, ix: ReportIndex) -> str:
         """Every text of a report the explorer may show later (any page of its proposals, any unit,
-        its scheme and params), so that its first slice of the font covers it."""
+        its scheme and params, the words for its codes), so that one slice of the font covers it."""
         texts = [str(v) for v in ix.report.params.model_dump().values()]
+        texts += [str(self.t.value(term(kind, code))) for kind in ("satisfaction", "role", "status", "funnel") for code in TERMS[kind]]
         for col in ("title", "topic", "lead_unit", "co_handling_units"):
             texts.append("".join(ix.rows[col].unique()))
         texts.append("".join(ix.unit_names))
@@ -750,9 +760,7 @@ class Explorer:
         """All text the widgets show or can show: HTML, labels, every option of every control, tab
         titles, and the charts' words and data (their tooltips included)."""
         parts = []
-        for x in _walk(self.widget):
-            if x is self.fonts:
-                continue
+        for x in _walk(self.widget, skip=self.fonts):
             for attr in ("value", "description", "tooltip", "placeholder"):
                 v = getattr(x, attr, None)
                 if isinstance(v, str):
@@ -769,7 +777,11 @@ class Explorer:
             return
         self._chars |= new
         chars = "".join(sorted(new))
-        font = base64.b64encode(subset_font(chars)).decode("ascii")  # WOFF
+        face = open_font()
+        try:
+            font = base64.b64encode(subset_font(chars, face)).decode("ascii")  # WOFF
+        finally:
+            face.close()
         self.fonts.children = (*self.fonts.children, w.HTML(embed_css(font, characters=chars, display="swap")))
 
     # ---- export ----------------------------------------------------------------------------
