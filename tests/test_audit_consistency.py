@@ -97,7 +97,7 @@ def test_filing_outcomes_that_exceed_what_was_received():
     c = claims(figures=figs((60, "共收到提案60件"), (52, "经审查立案52件"), (5, "并案5件"), (4, "不予立案4件")))
     (f,) = audit(c)
     assert (f.kind, f.severity, f.where) == ("parts_mismatch", "error", "figures.x4")
-    assert "filed 52 + merged 5 + not_filed 4 = 61, more than submitted 60 (“共收到提案60件”)" in f.message
+    assert "filed 52 + merged 5 + not filed 4 = 61, more than submitted 60 (“共收到提案60件”)" in f.message
 
 
 def test_filing_outcomes_all_printed_must_add_up():
@@ -130,7 +130,7 @@ def test_evaluations_of_the_forms_returned():
 def test_more_replied_than_assigned():
     c = claims(figures=figs((80, "交由县政府系统办理80件"), (82, "已办复82件")))
     (f,) = audit(c)
-    assert f.kind == "parts_mismatch" and "replied 82 = 82, more than to_government 80" in f.message
+    assert f.kind == "parts_mismatch" and "replied 82 = 82, more than assigned to the government 80" in f.message
 
 
 def test_parts_and_totals_of_different_scopes_are_not_added():
@@ -138,7 +138,7 @@ def test_parts_and_totals_of_different_scopes_are_not_added():
                             (10, "2022年不予立案10件")))
     assert [f for f in audit(c) if f.kind == "parts_mismatch"] == [f for f in audit(c) if f.where == "figures.x5"]
     (f,) = [f for f in audit(c) if f.kind == "parts_mismatch"]
-    assert "filed 66 + not_filed 10 = 76, more than submitted 70" in f.message  # 2022 only; 2023's 52 is not added
+    assert "filed 66 + not filed 10 = 76, more than submitted 70" in f.message  # 2022 only; 2023's 52 is not added
 
 
 def test_a_text_whose_filing_outcomes_exceed_the_received():

@@ -125,6 +125,69 @@ def test_csv_percent_columns_are_named_and_rounded(injected):
     assert perf["days_median"].str.fullmatch(r"\d+").all()  # whole days
 
 
+# Line breaks inside cells: a lone carriage return (as old Mac editors and some web forms write
+# them), a line feed, CRLF and a quote, in rows rejected (categories not in the scheme) so they
+# reach rejected_rows and problems (its value column), and in an accepted row.
+BREAKS = HEADER + "".join([
+    '201,"关于\r修路的建议","\r回车",government,县甲局,,2022-03-15,2022-05-01,"Y\rZ",是,满意\r\n',
+    '202,"关于\n路灯的建议","委员\r\n乙",government,县乙局,,2022-03-15,2022-05-02,"Z\r",是,满意\r\n',
+    '203,"说""路""的建议",委员丙,government,县乙局,,2022-03-15,2022-05-03,B,是,满意\r\n',
+    '204,关于公交的建议,委员丁,government,县甲局,,2022-03-15,2022-05-03,A,是,满意\r\n',
+])
+
+
+def test_every_csv_round_trips_cells_with_line_breaks(tmp_path):
+    """RFC 4180: a cell holding \\r, \\n or a quote is quoted, so every CSV a report writes reads back
+    cell for cell, row for row, with Python's csv module and with pandas; the workbook too."""
+    report = build_annual_report(fictional_params(tmp_path, BREAKS))
+    out = tmp_path / "out"
+    report.write_outputs(out)
+    tables = {t.name: t for t in report.tables()}
+    assert len(tables["rejected_rows"].frame) == 2
+    for name, table in tables.items():
+        path = out / f"{name}.csv"
+        assert path.read_bytes().endswith(b"\r\n")
+        rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert len(rows) - 1 == len(frame) == len(table.frame), name
+        assert [list(r) for r in frame.itertuples(index=False)] == rows[1:], name
+    rejected = pd.read_csv(out / "rejected_rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert rejected["title"].tolist() == ["关于\r修路的建议", "关于\n路灯的建议"]
+    assert rejected["proposer"].tolist() == ["'\r回车", "委员\r\n乙"]  # a leading \r is a formula start: neutralised
+    problems = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert {"Y\rZ", "Z\r"} <= set(problems["value"])
+    # the workbook, read by openpyxl and by pandas
+    wb = load_workbook(out / "tables.xlsx")
+    assert "\r回车" in [c.value for c in wb["rejected_rows"]["D"]]
+    assert pd.read_excel(out / "tables.xlsx", sheet_name="rejected_rows", engine="openpyxl")["title"].tolist() == ["关于\r修路的建议", "关于\n路灯的建议"]
+
+
+def test_csv_writer_quotes_a_lone_carriage_return(tmp_path):
+    frame = pd.DataFrame({"proposer": ["\r回车", "a\nb"], "title": ["关于\r修路的建议", 'q"u']})
+    path = write_csv(Table("t", frame), tmp_path / "t.csv")
+    assert path.read_bytes() == '\ufeffproposer,title\r\n"\'\r回车","关于\r修路的建议"\r\n"a\nb","q""u"\r\n'.encode()
+    assert list(csv.reader(path.open(encoding="utf-8-sig", newline=""))) == [
+        ["proposer", "title"], ["'\r回车", "关于\r修路的建议"], ["a\nb", 'q"u']]
+
+
+def test_workbook_percentages_read_back_at_the_scale_their_header_says(injected):
+    """pandas (as a script reading the workbook would): the workbook's ``share`` is the fraction
+    0.6 shown as 60.00%; the CSV's ``share_pct`` is the percent number 60.00. Never 0.6 under a
+    header that says percent."""
+    report, out = injected
+    for table in report.tables():
+        book = pd.read_excel(out / "tables.xlsx", sheet_name=table.name, engine="openpyxl")
+        flat = pd.read_csv(out / f"{table.name}.csv", encoding="utf-8-sig")
+        assert not [c for c in book.columns if str(c).endswith("_pct")], table.name
+        for col in (*table.percent, *table.proportion):
+            pct = f"{col}_pct"
+            assert col in book.columns and pct in flat.columns, (table.name, col)
+            pairs = pd.concat([book[col], flat[pct]], axis=1).dropna()
+            assert len(pairs) and ((pairs[col] * 100 - pairs[pct]).abs() < 1e-9).all(), (table.name, col)
+    cats = pd.read_excel(out / "tables.xlsx", sheet_name="categories", engine="openpyxl")
+    assert cats["share"].tolist() == [0.6, 0.2, 0.2]
+
+
 # ---- the workbook -----------------------------------------------------------------------------------------
 
 def test_workbook_sheets_headers_and_about(injected):
@@ -167,7 +230,8 @@ def test_workbook_percent_dates_and_numbers(injected):
     wb = load_workbook(out / "tables.xlsx")
     cats = wb["categories"]
     head = [c.value for c in cats[1]]
-    share = cats.cell(row=2, column=head.index("share_pct") + 1)
+    assert "share_pct" not in head  # the workbook holds fractions: its header does not claim percent numbers
+    share = cats.cell(row=2, column=head.index("share") + 1)
     assert share.data_type == "n" and share.value == pytest.approx(0.6) and share.number_format == "0.00%"
     count = cats.cell(row=2, column=head.index("count") + 1)
     assert count.value == 3 and count.data_type == "n"
@@ -225,9 +289,40 @@ def test_workbook_headers_and_about_sheet_in_the_report_language(tmp_path):
     report.write_outputs(tmp_path / "out")
     wb = load_workbook(tmp_path / "out" / "tables.xlsx")
     assert wb["units"]["A1"].value == column_label("handling_unit", "zh-CN") == "承办单位"
-    assert [c.value for c in wb["categories"][1]][-1] == column_label("share_pct", "zh-CN")
+    assert [c.value for c in wb["categories"][1]][-1] == column_label("share", "zh-CN") == "占比"
+    assert [c.value for c in wb["units"][1]][4:7] == ["A类", "B类", "C类"]
     about = list(wb["about"].iter_rows(values_only=True))
     assert about[0][0] == "虚构县人民政府办理虚构提案情况——数据表" and about[2][:3] == ("工作表", "内容", "行数")
     assert ("台账 SHA-256", report.ledger.sha256) in [r[:2] for r in about]
     assert any(str(r[0]).startswith("合成数据：") for r in about if r[0])
     assert (tmp_path / "out" / "units.csv").read_text(encoding="utf-8-sig").startswith("handling_unit,")
+
+
+def _has_cjk(text) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in str(text))
+
+
+def test_every_workbook_header_has_a_chinese_label(tmp_path):
+    """In a Chinese report's workbooks (annual and corpus) no header is left in English: every
+    column of every sheet, the statuses of any scheme, a category code (A类), the ledger's own
+    headers when they are English canonical names."""
+    import yaml as _yaml
+
+    from proposal_stats.reporting.corpus_report import build_corpus_report
+    from proposal_stats.reporting.vocabulary import COLUMNS, column_label
+    from proposal_stats.terms import RESOLUTION_STATUSES
+
+    assert [n for n in (*COLUMNS, *RESOLUTION_STATUSES) if not _has_cjk(column_label(n, "zh-CN"))] == []
+    assert column_label("topic", "zh-CN") == "提案分类"  # not 类别, which is an alias of result_category
+    report = build_annual_report(fictional_params(tmp_path, INJECT), language="zh-CN")
+    report.write_outputs(tmp_path / "out")
+    data = _yaml.safe_load((ROOT / "params" / "published-audit.yaml").read_text(encoding="utf-8"))
+    data.update(claims=str(ROOT / "data" / "published"), output_dir=str(tmp_path / "corpus"))
+    (tmp_path / "published-audit.yaml").write_text(_yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build_corpus_report(tmp_path / "published-audit.yaml", language="zh-CN").write_outputs(tmp_path / "corpus")
+    for book in (tmp_path / "out" / "tables.xlsx", tmp_path / "corpus" / "tables.xlsx"):
+        wb = load_workbook(book)
+        for name in wb.sheetnames[1:]:
+            headers = [c.value for c in wb[name][1]]
+            assert headers and [h for h in headers if not _has_cjk(h)] == [], (book.parent.name, name, headers)
+

@@ -142,3 +142,52 @@ def test_published_claims_complete_the_inferred_scheme_and_are_checked(tmp_path)
     with pytest.raises(ParamsError, match="a params file, not a claims file"):
         new_params(tmp_path / "q.yaml", tmp_path / "ledger.csv", IDENTITY, published=CITY)
     assert not (tmp_path / "q.yaml").exists()
+
+
+def _xlsx_ledger(path: Path) -> None:
+    """A fictional county's ledger as an office would keep it in Excel: a title row, Chinese
+    headers, printed labels, a row rejected (a category the scheme lacks) and a totals row."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["虚构县政协一届二次会议提案办理台账"])
+    ws.append(["提案号", "案由", "提案人", "主办单位", "协办单位", "交办日期", "答复日期", "类别", "是否面商", "满意度"])
+    cats = ["A", "A", "B", "A", "C", "B", "A", "Z"]
+    for i, c in enumerate(cats, 1):
+        ws.append([f"{i:03d}", f"关于虚构事项{i}的建议", f"委员{i}", "县甲局" if i % 2 else "县乙局", "", "2023-03-15", "2023-05-0" + str(i), c,
+                   "是", "满意" if i % 3 else "基本满意"])
+    ws.append(["合计", "", "", "", "", "", "", "", "", ""])
+    wb.save(path)
+
+
+def test_a_chinese_report_from_an_xlsx_ledger_made_by_new_has_no_english(tmp_path):
+    """A new user's path in Chinese: an XLSX ledger, `new` (which writes its own English notes
+    into the params file), `report --language zh-CN`: no English word in the report outside
+    citations, file names, fingerprints and the command's own name."""
+    import re
+
+    from .test_render import english_words, text_of
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data").mkdir()
+    _xlsx_ledger(tmp_path / "data" / "虚构县2023.xlsx")
+
+    def run(*args):
+        return subprocess.run([CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+    identity = {**IDENTITY, "jurisdiction": "虚构县"}  # what the user types is shown as typed: Chinese here
+    made = run("new", "params/fict-2023.yaml", "--ledger", "data/虚构县2023.xlsx", *[f"--{k}={v}" for k, v in identity.items()])
+    assert made.returncode == 0, made.stderr
+    written = (tmp_path / "params" / "fict-2023.yaml").read_text(encoding="utf-8")
+    assert "inferred by proposal-stats new" in written and "default: 3 months" in written  # the file is English
+    rendered = run("report", "--language", "zh-CN", "params/fict-2023.yaml")
+    assert rendered.returncode == 0, rendered.stderr
+    html = (tmp_path / "outputs" / "fict-2023.zh-CN" / "report.html").read_text(encoding="utf-8")
+    body = re.sub(r"<code>.*?</code>", " ", html[html.index("<body"):], flags=re.S)
+    text = re.sub(r"proposal-stats \w+", " ", text_of(body))  # a command's name, as a file's
+    assert english_words(text) == set(), sorted(english_words(text))
+    for shown in ("依据：由 proposal-stats new 根据台账中出现的类别值推断", "默认值：交办后 3 个月", "工作簿，工作表“台账”", "（整行）", "合计行"):
+        assert shown in text_of(html), shown
+

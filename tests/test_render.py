@@ -23,12 +23,20 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+#: The params files the project ships (a user adds their own to params/, as the README says: the
+#: tests must not depend on them).
+SHIPPED_PARAMS = ("chuxiong-city-2022.yaml", "chuxiong-city-2023-synthetic.yaml", "chuxiong-prefecture-2023.yaml", "published-audit.yaml")
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A copy of the project's params, data and notebooks: the CLI is run from its root."""
+    """A copy of the project's shipped params files, data and notebooks: the CLI is run from its root."""
     root = tmp_path_factory.mktemp("project")
-    for folder in ("params", "data", "notebooks"):
+    for folder in ("data", "notebooks"):
         shutil.copytree(ROOT / folder, root / folder)
+    (root / "params").mkdir()
+    for name in SHIPPED_PARAMS:
+        shutil.copy(ROOT / "params" / name, root / "params" / name)
     return root
 
 
@@ -110,11 +118,13 @@ def test_html_shows_the_headline_figures_beside_the_printed_ones(rendered):
 
 @pytest.fixture(scope="module")
 def rendered_zh(project, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """The reference report in Chinese (`--language zh-CN`), in a folder of its own."""
+    """The reference report in Chinese (`--language zh-CN`), in a folder of its own: the params
+    file's output_dir with the language appended (the params file's language is English)."""
     params = params_copy(CITY, tmp_path_factory.mktemp("zh"))
     result = run_cli("report", "--language", "zh-CN", str(params), cwd=project)
     assert result.returncode == 0, result.stderr
-    return params.parent / "out", result
+    assert not (params.parent / "out").exists()
+    return params.parent / "out.zh-CN", result
 
 
 #: Latin text a Chinese report may show: citations, and the names of files, schemes and fingerprints.
@@ -283,6 +293,7 @@ def test_cli_all_renders_every_params_file(project, rendered):
     before = {p: (project / "outputs" / p / "report.html").read_bytes() for p in ("chuxiong-city-2022", "chuxiong-prefecture-2023")}
     result = run_cli("report", "--all", cwd=project)
     assert result.returncode == 0, result.stderr
+    assert "unknown parameter" not in result.stderr  # papermill gets only the parameters a notebook declares
     assert {p: (project / "outputs" / p / "report.html").read_bytes() for p in before} == before
     s = json.loads((project / "outputs" / "chuxiong-prefecture-2023" / "summary.json").read_text(encoding="utf-8"))
     assert (s["submitted"], s["assigned_to_government"], s["handling_units"]) == (429, 387, 65)
@@ -342,6 +353,126 @@ def test_a_failed_render_removes_the_folders_it_created(tmp_path):
     with pytest.raises(RenderError):
         render_report(params)
     assert not (tmp_path / "new").exists()
+
+
+# ---- the output folder: only ever the report's own files replaced ------------------------------------------
+
+def test_a_render_never_deletes_files_it_did_not_write(tmp_path):
+    params = params_copy(CITY, tmp_path)
+    out = render_report(params).output_dir
+    marker = json.loads((out / ".proposal-stats-report").read_text(encoding="utf-8"))
+    assert marker["report_id"] == "chuxiong-city-2022" and "report.html" in marker["files"] and "tables.xlsx" in marker["files"]
+    (out / "my_notes.txt").write_text("mine", encoding="utf-8")
+    (out / "figs").mkdir()
+    (out / "figs" / "a.png").write_bytes(b"png")
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    with pytest.raises(RenderError) as info:
+        render_report(params)
+    assert "my_notes.txt, figs/a.png" in str(info.value) and "did not write" in str(info.value) and "\n" not in str(info.value)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+    cli = run_cli("report", str(params), cwd=tmp_path)
+    assert cli.returncode == 1 and cli.stderr.count("error:") == 1 and "my_notes.txt" in cli.stderr
+    (out / "my_notes.txt").unlink()
+    shutil.rmtree(out / "figs")
+    (out / ".DS_Store").write_bytes(b"")  # what Finder adds to a folder it opened is not the user's work
+    assert render_report(params).output_dir == out
+
+
+def test_a_folder_of_another_report_is_never_replaced(tmp_path):
+    """Another report's marker (and a file of its own) in the folder, or two params files with the
+    same output_dir: refused, one line; `report` with both files refuses before rendering either."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (folder / ".proposal-stats-report").write_text("someone-else\n", encoding="utf-8")  # an earlier version's marker
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    mine = params_copy(CITY, tmp_path, output_dir=str(folder))
+    with pytest.raises(RenderError, match=r"holds another report \(someone-else\)"):
+        render_report(mine)
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+    out = tmp_path / "out"
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    first = params_copy(CITY, tmp_path / "a", output_dir=str(out))
+    second = params_copy(CITY, tmp_path / "b", output_dir=str(out), report_id="another-report")
+    both = run_cli("report", str(first), str(second), cwd=tmp_path)
+    assert both.returncode == 1 and "both write" in both.stderr and "nothing was rendered" in both.stderr
+    assert not out.exists()
+    render_report(first)
+    before = (out / "report.html").read_bytes()
+    with pytest.raises(RenderError, match=r"holds another report \(chuxiong-city-2022\)"):
+        render_report(second)
+    assert (out / "report.html").read_bytes() == before
+
+
+def test_a_language_override_writes_a_folder_of_its_own(tmp_path):
+    """`--language zh-CN` on an English params file writes <output_dir>.zh-CN; the English report stays."""
+    params = params_copy(CITY, tmp_path)
+    en = render_report(params)
+    before = {p.name: p.read_bytes() for p in en.output_dir.iterdir()}
+    zh = render_report(params, language="zh-CN")
+    assert zh.output_dir == tmp_path / "out.zh-CN" and en.output_dir == tmp_path / "out"
+    assert {p.name: p.read_bytes() for p in en.output_dir.iterdir()} == before
+    assert '<html lang="zh-CN">' in (zh.output_dir / "report.html").read_text(encoding="utf-8")
+    assert render_report(params, language="en").output_dir == tmp_path / "out"  # the params file's own language
+
+
+def test_stale_staging_folders_of_dead_renders_are_removed(tmp_path):
+    """Only folders named like a staging folder, holding our marker, whose render ran here and no
+    longer runs; a render killed mid-swap gets its previous report back."""
+    import socket
+
+    import psutil
+
+    from proposal_stats.reporting.render import MARKER, remove_stale_renders
+
+    gone = subprocess.run([sys.executable, "-c", "import os, psutil; p = psutil.Process(); print(os.getpid(), p.create_time())"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    dead = {"host": socket.gethostname(), "pid": int(gone[0]), "started": float(gone[1])}
+    me = psutil.Process()
+    alive = {"host": socket.gethostname(), "pid": me.pid, "started": me.create_time()}
+    reused = {**alive, "started": alive["started"] - 3600}  # our pid, but another process's start time
+
+    def staging(name: str, owner: dict | None) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "report.html").write_text("partial", encoding="utf-8")
+        if owner is not None:
+            (folder / MARKER).write_text(json.dumps({"report_id": "r", "files": None, "rendered_by": owner}), encoding="utf-8")
+        return folder
+
+    killed = staging(".out.staging-abcd1234", dead)
+    killed_mid_swap = staging(".gone.staging-efgh5678", reused)
+    (killed_mid_swap / ".previous").mkdir()
+    (killed_mid_swap / ".previous" / "report.html").write_text("the previous report", encoding="utf-8")
+    running = staging(".other.staging-ijkl9012", alive)
+    elsewhere = staging(".far.staging-mnop3456", {**dead, "host": "another-machine"})
+    not_ours = staging(".mine.staging-qrst7890", None)
+    not_a_staging_name = staging("out-staging", dead)
+    assert sorted(remove_stale_renders(tmp_path)) == sorted([killed, killed_mid_swap])
+    assert not killed.exists() and not killed_mid_swap.exists()
+    assert (tmp_path / "gone" / "report.html").read_text(encoding="utf-8") == "the previous report"
+    assert all(p.is_dir() for p in (running, elsewhere, not_ours, not_a_staging_name))
+
+
+def test_sigterm_stops_the_render_and_leaves_nothing_behind(tmp_path):
+    """SIGTERM (as a scheduler or `kill` sends it) is handled as Ctrl-C: the render stops, its
+    staging folder goes, the previous report stays; exit status 128 + 15."""
+    import signal
+
+    params = params_copy(CITY, tmp_path)
+    out = render_report(params).output_dir
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = subprocess.Popen([CLI, "report", str(params)], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # not a terminal: one line per step
+        if "computing the report" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 143, rest
+    assert "interrupted (SIGTERM)" in rest and "Traceback" not in rest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chuxiong-city-2022.yaml", "out"]  # no staging folder
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_corpus_report_in_chinese(tmp_path):

@@ -9,16 +9,29 @@ See README, "Claims format".
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from .yamlfile import Code, Status, StrictModel, read_yaml, validation_message
 
 
 class ClaimsError(ValueError):
     """A claims file that cannot be used; ``str(err)`` is one line naming the file and the key."""
+
+
+def states_percentage(text: str) -> bool:
+    """Whether ``text`` prints a percentage, or a percent sign whose number was stripped (``率为%``):
+    a percent sign in any width (``%``, ``％``, ``﹪``), 百分之, or the word percent."""
+    return bool(re.search(r"%|百分之|percent|per cent|pour cent", unicodedata.normalize("NFKC", text or ""), re.IGNORECASE))
+
+
+def _ascii_number(value):
+    """A number typed in full-width forms (``"９３．８"``, ``"１７７"``) read as ASCII (NFKC); others unchanged."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
 class Source(StrictModel):
@@ -43,11 +56,13 @@ class Figure(StrictModel):
     """One printed figure: ``value`` read from ``text`` (the printed wording); ``meaning`` names it in
     the figure vocabulary (:mod:`proposal_stats.published.vocabulary`; blank: read from the wording)."""
 
-    value: Decimal | None = Field(description="the number the text states; null where none is printed")
+    value: Decimal | None = Field(ge=0, description="the number the text states; null where none is printed")
     text: str
     meaning: str = ""
     note: str = ""
     derived: Derived | None = None
+
+    _fold_value = field_validator("value", mode="before")(_ascii_number)
 
 
 class Category(StrictModel):
@@ -58,6 +73,15 @@ class Category(StrictModel):
     count: int | None = Field(default=None, ge=0)
     share_text: str = Field(default="", description="the printed share, e.g. '24.6%'; blank if none")
     text: str = ""
+
+    _fold_count = field_validator("count", mode="before")(_ascii_number)
+
+    @field_validator("share_text")
+    @classmethod
+    def _a_percentage(cls, text: str) -> str:
+        if text.strip() and not states_percentage(text):
+            raise ValueError(f"share_text {text!r} prints no percentage (write it as printed, e.g. '24.6%', or leave it blank)")
+        return text
 
 
 class Breakdown(StrictModel):
@@ -72,6 +96,21 @@ class Breakdown(StrictModel):
     overlapping: bool = Field(default=False, description="an item may be counted in several classes")
     text: str = ""
     cats: tuple[Category, ...]
+
+    _fold_base = field_validator("base", mode="before")(_ascii_number)
+
+    @field_validator("cats", mode="before")
+    @classmethod
+    def _one_class_per_code(cls, cats):
+        # checked on the classes as written, so the other problems of the file are listed with it
+        seen: dict[str, int] = {}
+        for n, cat in enumerate(cats if isinstance(cats, (list, tuple)) else ()):
+            get = cat.get if isinstance(cat, dict) else lambda k, c=cat: getattr(c, k, "")
+            key, what = (str(get("code") or "").strip(), "code") if str(get("code") or "").strip() else (str(get("label") or "").strip(), "label")
+            if key and key in seen:
+                raise ValueError(f"{what} {key!r} is given twice (cats.{seen[key]} and cats.{n}): one class per {what} in a breakdown")
+            seen.setdefault(key, n)
+        return cats
 
 
 class Unplaced(StrictModel):

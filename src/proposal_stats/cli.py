@@ -122,10 +122,16 @@ def report(
     from .reporting.render import RenderError, RenderSession, render_report
 
     failures = 0
+    files = list({p.resolve(): p for p in reversed(files)}.values())[::-1]  # a file given twice renders once
     translators = [Translator(language or _params_language(path)) for path in files]
     jobs = jobs or min(2, os.cpu_count() or 1)
+    session = RenderSession(files, jobs=jobs, language=language)
+    shared = session.shared_output_dirs()
+    if shared:  # before anything is rendered: the second report would replace the first
+        _error(translators[0](shared), translators[0])
+        raise typer.Exit(1)
     # Several files: one exporter, each kernel started ahead, `jobs` reports rendered side by side.
-    with RenderSession(files, jobs=jobs) as session, _progress([(p.name, t) for p, t in zip(files, translators)]) as steps:
+    with _stopped_by_signals() as stopped, session, _progress([(p.name, t) for p, t in zip(files, translators)]) as steps:
         absolute = [p.resolve() for p in files]  # the session hands back absolute paths
         on_step = dict(zip(absolute, steps))
         t_of = dict(zip(absolute, translators))
@@ -154,8 +160,40 @@ def report(
                     ledger=str(result.ledger), params=str(path)))))
             for text in result.warnings:
                 err.print(Text(t(Msg("warning:")) + " ", style="yellow") + Text(f"{result.report_id}: {t.value(text)}"))
+    if stopped:
+        _error(translators[0](Msg("interrupted (%(signal)s): the reports not finished were not written; every earlier report is as it was",
+                                  signal=stopped[0])), translators[0])
+        raise typer.Exit(128 + stopped[1])
     if failures:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _stopped_by_signals():
+    """SIGTERM (a scheduler, ``kill``, a container stopping) is handled as Ctrl-C is: the renders
+    still running stop and remove their staging folders (:meth:`RenderSession.interrupt`), and no
+    report is replaced. Yields a list that holds ``(name, number)`` of the signal once one came; a
+    second signal while cleaning up is ignored, so the clean-up finishes."""
+    import signal
+
+    stopped: list = []
+
+    def handler(signum, _frame):
+        if stopped:
+            return
+        stopped.extend([signal.Signals(signum).name, signum])
+        raise KeyboardInterrupt
+
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    previous = {name: signal.signal(getattr(signal, name), handler) for name in names if hasattr(signal, name)}
+    try:
+        yield stopped
+    except KeyboardInterrupt:
+        if not stopped:  # a KeyboardInterrupt that came another way
+            stopped.extend(["SIGINT", signal.SIGINT])
+    finally:
+        for name, old in previous.items():
+            signal.signal(getattr(signal, name), old)
 
 
 def _params_language(path: Path) -> str:
@@ -302,13 +340,20 @@ def validate(
     raise typer.Exit(1 if failed else 0)
 
 
-def _report_texts(path: Path):
-    """A report file's text and its extracted claims (a .txt/.html/.docx/.pdf file)."""
+def _report_texts(path: Path, report_id: str):
+    """A report file's text and its extracted claims (a .txt/.html/.docx/.pdf file).
+
+    Raises:
+        ReportReadError: the file cannot be read, or its text prints no figure at all.
+    """
     from .published.extract import extract
-    from .published.textread import read_report
+    from .published.textread import ReportReadError, read_report
 
     read = read_report(path)
-    return read, extract(read.text, report_id=path.stem, title=read.title or path.name)
+    claims = extract(read.text, report_id=report_id, title=read.title or path.name)
+    if not claims.figures and not claims.all_breakdowns() and not claims.unplaced:
+        raise ReportReadError(f"{path}: no figure found in its text ({len(read.text.strip())} characters, read as {read.how}): nothing to audit")
+    return read, claims
 
 
 def _is_text(path: Path) -> bool:
@@ -317,17 +362,80 @@ def _is_text(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
+_CLAIMS_SUFFIXES = (".yaml", ".yml")
+
+
+def _expand(files: list[Path], claims_too: bool) -> tuple[list[Path], list[str]]:
+    """The files to read: each file as given, each folder's report texts (and, ``claims_too``, its
+    claims files) in name order; the same file given twice is read once. Also returns one problem
+    line per folder holding none."""
+    from .published.textread import SUFFIXES
+
+    kinds = set(SUFFIXES) | (set(_CLAIMS_SUFFIXES) if claims_too else set())
+    out: list[Path] = []
+    problems: list[str] = []
+    for path in files:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in kinds)
+            if not found:
+                what = "claims file (.yaml) or report text" if claims_too else "report text"
+                problems.append(f"{path}: a folder with no {what} ({', '.join(sorted(SUFFIXES))}) in it")
+            out += found
+        else:
+            out.append(path)
+    seen: set = set()
+    unique = []
+    for path in out:
+        key = path.resolve() if path.exists() else path
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique, problems
+
+
+def distinct_ids(paths: list[Path]) -> dict[Path, str]:
+    """An id per report file, distinct: the file's stem (``t1``), and where two files share it,
+    their suffix (``t1-txt``, ``t1-docx``), then their folders (``texts-t1``, ``texts2-t1``)."""
+    import re as _re
+
+    def candidates(path: Path) -> list[str]:
+        suffix = path.suffix.lower().lstrip(".")
+        parents = [p.name for p in path.resolve().parents][:-1] if path.exists() else [p.name for p in path.parents if p.name]
+        out = [path.stem, f"{path.stem}-{suffix}"]
+        for n in range(1, len(parents) + 1):
+            out.append("-".join(reversed(parents[:n])) + f"-{path.stem}")
+            out.append("-".join(reversed(parents[:n])) + f"-{path.stem}-{suffix}")
+        return [_re.sub(r"\s+", "_", c) for c in out]
+
+    options = {p: candidates(p) for p in paths}
+    level = {p: 0 for p in paths}
+    while True:
+        ids = {p: options[p][min(level[p], len(options[p]) - 1)] for p in paths}
+        clash = [p for p in paths if list(ids.values()).count(ids[p]) > 1 and level[p] < len(options[p]) - 1]
+        if not clash:
+            break
+        for p in clash:
+            level[p] += 1
+    seen: dict[str, int] = {}
+    for p in paths:  # still equal (the same name in the same folder, written twice): numbered
+        seen[ids[p]] = seen.get(ids[p], 0) + 1
+        if list(ids.values()).count(ids[p]) > 1:
+            ids[p] = f"{ids[p]}-{seen[ids[p]]}"
+    return ids
+
+
 @app.command()
 def audit(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="claims files (YAML), or report texts (.txt, .html, .docx, .pdf)")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="claims files (YAML), report texts (.txt, .html, .docx, .pdf), or folders of them")],
     as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
 ) -> None:
     """Check every printed figure of published reports against the others.
 
     A report text (.txt in UTF-8, GB18030 or Big5; .html; .docx; .pdf with a text layer) is read and
     its figures extracted first (as `proposal-stats extract` does); each finding is shown beside the
-    sentence it comes from. Exit status: 1 if any finding is an error, 0 otherwise, 2 when a file
-    cannot be read.
+    sentence it comes from. A folder stands for every claims file and report text in it. Exit
+    status: 2 when a file cannot be read or prints no figure (the others are still audited), else 1
+    if any finding is an error, 0 otherwise.
     """
     import json
 
@@ -336,18 +444,22 @@ def audit(
     from .published.extract import passage, sentence_of
     from .published.textread import ReportReadError
 
+    paths, problems = _expand(files, claims_too=True)
+    ids = distinct_ids([p for p in paths if _is_text(p)])
     reports = []  # (path, claims, the report's text or None)
-    for path in files:
+    failed = []  # (path, message)
+    for path in paths:
         try:
             if _is_text(path):
-                read, claims = _report_texts(path)
+                read, claims = _report_texts(path, ids[path])
                 reports.append((path, claims, read.text))
             else:
                 reports += [(path, c, None) for c in load_claims(path)]
         except (ClaimsError, ReportReadError) as exc:
-            _fail(str(exc), as_json)
+            failed.append((path, str(exc)))
         except Exception as exc:  # never a traceback, whatever the input
-            _fail(f"{path}: could not be read ({type(exc).__name__}: {exc})", as_json)
+            failed.append((path, f"{path}: could not be read ({type(exc).__name__}: {exc})"))
+    failed += [(None, p) for p in problems]
     results = [(path, c, text, audit_claims(c)) for path, c, text in reports]
     errors = sum(f.severity == "error" for *_, found in results for f in found)
 
@@ -355,9 +467,11 @@ def audit(
         return sentence_of(text, passage(c, f.where)) if text is not None else ""
 
     if as_json:
+        if failed and not results and len(failed) == 1:
+            _fail(failed[0][1], as_json)
         typer.echo(json.dumps(
             [{"file": str(path), "id": c.id, "findings": [f.as_dict() | ({"sentence": sentence(c, text, f)} if text is not None else {}) for f in found]}
-             for path, c, text, found in results],
+             for path, c, text, found in results] + [{"file": str(path or ""), "error": message} for path, message in failed],
             ensure_ascii=False, indent=2,
         ))
     else:
@@ -369,21 +483,30 @@ def audit(
                 out.print(f"  {f.severity}: {f.kind} at {f.where}: {f.message}")
                 if text is not None:
                     out.print(f"      「{sentence(c, text, f)}」")
-        out.print(f"{len(results)} report(s), {errors} error(s)")
-    raise typer.Exit(1 if errors else 0)
+        for _, message in failed:
+            _error(message)
+        if results:
+            out.print(f"{len(results)} report(s), {errors} error(s)" + (f"; {len(failed)} file(s) not audited (above)" if failed else ""))
+    raise typer.Exit(2 if failed else 1 if errors else 0)
+
+
+_EXTRACTED = "extracted by proposal-stats extract"
 
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="report texts: .txt (UTF-8, GB18030, Big5), .html, .docx, .pdf")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="folder to write <name>.yaml claims files into (default: print)")] = None,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="report texts: .txt (UTF-8, GB18030, Big5), .html, .docx, .pdf, or folders of them")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="folder to write <id>.yaml claims files into (default: print)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the claims as JSON")] = False,
 ) -> None:
     """Read report texts and write their claims: every printed figure with the substring that states it.
 
     Figures get a meaning from the figure vocabulary; breakdowns keep their base, classes and text;
     numbers that cannot be placed are kept under `unplaced`. The output is the claims format
-    `proposal-stats audit` reads. Exit status: 0, or 2 when a file cannot be read.
+    `proposal-stats audit` reads. Each report's id is its file's stem, made distinct when two inputs
+    share one (t1.txt and t1.docx: t1-txt, t1-docx), and names its file under -o; a file there that
+    this command did not write is never overwritten. Exit status: 0, or 2 when a file cannot be read
+    or prints no figure (nothing is written then).
     """
     import json
 
@@ -392,20 +515,27 @@ def extract(
     from .published.extract import claims_data
     from .published.textread import ReportReadError
 
+    paths, problems = _expand(files, claims_too=False)
+    if problems:
+        _fail(problems[0], as_json)
+    ids = distinct_ids(paths)
     done = []
-    for path in files:
+    for path in paths:
         try:
-            _, claims = _report_texts(path)
+            _, claims = _report_texts(path, ids[path])
         except ReportReadError as exc:
             _fail(str(exc), as_json)
         except Exception as exc:  # never a traceback, whatever the input
             _fail(f"{path}: could not be read ({type(exc).__name__}: {exc})", as_json)
         done.append((path, claims_data(claims)))
     if output is not None:
+        targets = [(path, data, output / f"{data['id']}.yaml") for path, data in done]
+        for _, _, target in targets:  # before writing anything: never overwrite a file this command did not write
+            if target.exists() and _EXTRACTED not in target.read_text(encoding="utf-8", errors="replace").partition("\n")[0]:
+                _fail(f"{target}: exists and was not written by proposal-stats extract; not overwritten (use another -o folder)", as_json)
         output.mkdir(parents=True, exist_ok=True)
-        for path, data in done:
-            target = output / f"{path.stem}.yaml"
-            header = f"# {path.name}: extracted by proposal-stats extract; every `text` is a substring of the input.\n"
+        for path, data, target in targets:
+            header = f"# {path.name}: {_EXTRACTED}; every `text` is a substring of the input.\n"
             target.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
             err.print(f"{path} -> {target}")
     elif as_json:

@@ -59,11 +59,23 @@ def read_yaml(path: Path, error: type[Exception], what: str):
         raise error(f"{path}: not valid YAML: {exc}") from None
 
 
-def _loc(err: dict) -> str:
+def _loc(err: dict, branched: set[tuple] = frozenset()) -> str:
+    """The key an error is about. A union's branch name ends the location only when several
+    branches failed at that key (``branched``): a key of its own called ``date`` stays."""
     parts = [str(p) for p in err["loc"]]
-    while parts and parts[-1] in _UNION_BRANCHES:
+    while parts and parts[-1] in _UNION_BRANCHES and tuple(parts[:-1]) in branched:
         parts.pop()
     return ".".join(parts) or "(top level)"
+
+
+def _branched(errors: list[dict]) -> set[tuple]:
+    """Locations where more than one union branch failed (the same key, different last names)."""
+    seen: dict[tuple, set] = {}
+    for err in errors:
+        parts = tuple(str(p) for p in err["loc"])
+        if parts and parts[-1] in _UNION_BRANCHES:
+            seen.setdefault(parts[:-1], set()).add(parts[-1])
+    return {k for k, v in seen.items() if len(v) > 1}
 
 
 def _short(value, limit: int = 60) -> str:
@@ -83,8 +95,9 @@ def validation_problems(exc: ValidationError, prefix: str = "", known: dict[str,
     """
     out: list[str] = []
     meant: set[str] = set()  # keys a misspelt key was suggested for: their "missing" is the same mistake
+    branched = _branched(exc.errors())
     for err in sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden"):
-        where = prefix + _loc(err)
+        where = prefix + _loc(err, branched)
         if err["type"] == "extra_forbidden":
             close = _suggestion(err, known)
             msg = f"unknown key '{where}'" + (f" (did you mean '{close}'?)" if close else "")
@@ -100,7 +113,7 @@ def validation_problems(exc: ValidationError, prefix: str = "", known: dict[str,
                 "lowercase letters, digits, '.', '_' and '-'"
             )
         else:
-            msg = f"key '{where}': {err['msg']} (got {_short(err.get('input'))})"
+            msg = f"key '{where}': {err['msg'].removeprefix('Value error, ')} (got {_short(err.get('input'))})"
         if msg not in out:  # a union reports one problem once per branch
             out.append(msg)
     return out

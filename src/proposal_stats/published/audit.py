@@ -24,8 +24,9 @@ from fractions import Fraction
 from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
-from .printed import PrintedNumber, parse_percent
-from .vocabulary import PARTITIONS, SUMS, derive_links, is_rate, meaning_of, meaning_of_text, own_words, rate_parts, scope_of, simplify
+from .printed import PrintedNumber, has_percent_sign, parse_percent
+from .vocabulary import (PARTITIONS, SUMS, derive_links, figure_words, is_rate, meaning_of, meaning_of_text, meaning_words, own_words,
+                         printed_as_percent, rate_parts, scope_of, simplify)
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -132,15 +133,22 @@ def _shows(k: int, n: int, places: int) -> str:
 
 
 def _neighbour_counts(base: int, printed: PrintedNumber) -> str:
-    """The whole numbers of ``base`` either side of the printed percentage, and what they print as."""
-    low = math.floor(printed.value * base / 100)
+    """The whole numbers of ``base`` either side of the printed percentage, and what they print as
+    (over 100%: the whole, ``8/8 = 100% → 100``, the most a part can be)."""
+    low = min(math.floor(printed.value * base / 100), base)
     return ", ".join(_shows(k, base, printed.places) for k in (low, low + 1) if 0 <= k <= base)
 
 
 def _neighbour_bases(count: int, printed: PrintedNumber) -> str:
-    """The bases either side of ``count`` / printed percentage, and what they print as."""
-    high = math.floor(Decimal(100 * count) / printed.value)
+    """The bases either side of ``count`` / printed percentage, and what they print as (over 100%:
+    the smallest base a count can be part of, ``count/count = 100%``)."""
+    high = max(math.floor(Decimal(100 * count) / printed.value) if printed.value else count, count)
     return ", ".join(_shows(count, n, printed.places) for n in (high + 1, high) if n >= max(count, 1))
+
+
+def _over_100(printed: PrintedNumber) -> bool:
+    """A share printed above 100%: no part is more than its whole."""
+    return printed.value > 100
 
 
 def bases_for(count: int, printed: PrintedNumber, at_least: int = 1, limit: int = 1_000_000) -> range | None:
@@ -183,6 +191,8 @@ class _Report:
         self.names = list(c.figures)
         self.meaning = {n: meaning_of(n, f) for n, f in c.figures.items()}
         self.ints = {n: int(f.value) for n, f in c.figures.items() if f.value is not None and f.value == f.value.to_integral()}
+        # whole numbers stated as counts: not a rate, not printed as a percentage (95% is no base)
+        self.counts = {n: v for n, v in self.ints.items() if not is_rate(self.meaning[n]) and not printed_as_percent(c.figures[n].text, c.figures[n].value)}
         self.breakdowns = c.all_breakdowns()
 
     def find(self, meaning: str, near: str | None = None) -> tuple[str, int] | None:
@@ -199,13 +209,24 @@ class _Report:
             return name, self.ints[name]
         parts = [self.find(p, near) for p in SUMS.get(meaning, ())]
         if parts and all(parts):
-            return " + ".join(f"{n} {v}" for n, v in parts), sum(v for _, v in parts)
+            return _plus([Msg("%(name)s %(value)s", name=self.words(n), value=v) for n, v in parts]), sum(v for _, v in parts)
         return self.in_breakdowns(meaning)
+
+    def words(self, what: str) -> Msg | str:
+        """What a finding calls a figure: its meaning in words (and its name when that differs,
+        :func:`~proposal_stats.published.vocabulary.figure_words`); a breakdown's base as such."""
+        if isinstance(what, Msg):
+            return what
+        if what in self.c.figures:
+            return figure_words(what, self.meaning[what])
+        if what == "base" or what.endswith(".base"):
+            return Msg("the base of %(breakdown)s", breakdown=Msg(_PARTS.get(what.rpartition(".")[0] or "results", what.rpartition(".")[0])))
+        return what
 
     def in_breakdowns(self, meaning: str) -> tuple[str, int] | None:
         """A count of ``meaning`` printed as a class of a breakdown (满意80份 among the evaluations):
         its label states it. Only when exactly one class does."""
-        found = [(f"{name}: {c.label}", c.count) for name, b in self.breakdowns for c in b.cats
+        found = [(c.label, c.count) for name, b in self.breakdowns for c in b.cats
                  if c.count is not None and c.label and meaning_of_text(c.label, False) == meaning]
         return found[0] if len(found) == 1 else None
 
@@ -222,10 +243,10 @@ class _Report:
         return out
 
     def stated(self, besides: Breakdown | None = None) -> set[int]:
-        """Every whole number the report states outside breakdown ``besides``: figures, breakdown
-        bases and classes, and the sum of each printed list of classes (a base "承办总数" that is
-        185 + 261)."""
-        out = set(self.ints.values())
+        """Every count the report states outside breakdown ``besides``: figures that are counts (not
+        rates or percentages), breakdown bases and classes, and the sum of each printed list of
+        classes (a base "承办总数" that is 185 + 261)."""
+        out = set(self.counts.values())
         for _, b in self.breakdowns:
             if b is besides:
                 continue
@@ -236,11 +257,23 @@ class _Report:
             if found:
                 out.add(found[1])
         by_meaning: dict[str, list[int]] = {}
-        for n, v in self.ints.items():
+        for n, v in self.counts.items():
             if self.meaning[n]:
                 by_meaning.setdefault(self.meaning[n], []).append(v)
         out |= {sum(vs) for vs in by_meaning.values() if len(vs) > 1}  # 承办总数: NPC suggestions + CPPCC proposals
         return out
+
+
+#: The parts of a claims file, in words (a breakdown's base is named by its part).
+_PARTS = {"results": N_("results"), "topics": N_("topics"), "figures": N_("figures"), "breakdowns": N_("breakdowns")}
+
+
+def _plus(items: list) -> Msg | str:
+    """``a + b + c`` of words that may be translated: one message per ``+``."""
+    out = items[0] if items else ""
+    for item in items[1:]:
+        out = Msg("%(a)s + %(b)s", a=out, b=item)
+    return out
 
 
 def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
@@ -280,14 +313,14 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
             continue
         printed = parse_percent(c.share_text)
         if printed is None:
-            if "%" in c.share_text or "％" in c.share_text:
+            if has_percent_sign(c.share_text):
                 find("missing_number", where, c.share_text, Msg("“%(text)s” has a percent sign but no number: missing, not 0", text=c.share_text))
             continue
         shares.append((c, printed, where))
         if c.count is None:
             out += _feasible(report_id, where, c.text or c.share_text, base, printed, Msg("the base %(base)s", base=base))
             continue
-        out += _count_over_base(report_id, where, c.count, base, printed, c.text or c.share_text, c.share_text, totals)
+        out += _count_over_base(report_id, where, c.count, base, printed, c.text or c.share_text, c.share_text, totals, rep.words)
 
     out = _forced_to_100(report_id, out, shares, base, b.partial)
     out += _trailing_zeros(report_id, shares, base)
@@ -301,7 +334,7 @@ def _breakdown(rep: _Report, name: str, b: Breakdown) -> list[Finding]:
     return out
 
 
-def _count_over_base(report_id, where, count, base, printed, text, share_text, totals) -> list[Finding]:
+def _count_over_base(report_id, where, count, base, printed, text, share_text, totals, words=str) -> list[Finding]:
     """A printed count with its printed share of a known base: exact, another rounding, another
     stated total, impossible, or wrong."""
     exact = Fraction(100 * count, base) if base else None
@@ -324,7 +357,12 @@ def _count_over_base(report_id, where, count, base, printed, text, share_text, t
     if other:
         return [Finding(report_id, "share_other_base", "warning", where, share_text,
                         Msg("“%(printed)s” is %(fraction)s (%(total)s), not %(shown)s", printed=share_text,
-                            fraction=f"{count}/{totals[other[0]]}", total=other[0], shown=_shows(count, base, printed.places)))]
+                            fraction=f"{count}/{totals[other[0]]}", total=words(other[0]), shown=_shows(count, base, printed.places)))]
+    if _over_100(printed) and count <= base:
+        return [Finding(report_id, "impossible_percentage", "error", where, share_text,
+                        Msg("“%(printed)s” of %(base)s is impossible: a share is never over 100%% (%(neighbours)s); the %(count)s printed "
+                            "give %(exact)s%%", printed=share_text, base=base, neighbours=_neighbour_counts(base, printed), count=count,
+                            exact=_pct(exact)))]
     if not possible_with_base(base, printed):
         return [Finding(report_id, "impossible_percentage", "error", where, share_text,
                         Msg("no whole number of the %(base)s gives %(printed)s%% (%(neighbours)s); the %(count)s printed give %(exact)s%%",
@@ -338,6 +376,10 @@ def _feasible(report_id, where, text, base, printed, of) -> list[Finding]:
     """A printed percentage of a stated base with no count: is there a whole count that gives it?"""
     if _APPROX.search(text or "") or base <= 0:
         return []
+    if _over_100(printed):
+        return [Finding(report_id, "impossible_percentage", "error", where, text,
+                        Msg("%(printed)s%% of %(of)s is impossible: a share is never over 100%% (the most is %(neighbours)s)", of=of,
+                            printed=printed.value, neighbours=_neighbour_counts(base, printed)))]
     found = _counts_for(base, printed)
     if "half-up" in found:
         return []
@@ -431,7 +473,7 @@ def _share_base(rep: _Report, name: str, fig: Figure) -> tuple[str, int] | str |
     text = simplify(fig.text)
     stated = _SHARE_OF.search(text)
     if stated:
-        return ("the base printed beside it", int(stated.group(2)))
+        return (Msg(N_("the base printed beside it")), int(stated.group(2)))
     phrase = re.search(r"占([^%]{0,12}?)(总数|总量)", text)
     if phrase:
         for meaning, words in _BASE_WORDS:
@@ -449,15 +491,15 @@ def _figures(rep: _Report) -> list[Finding]:
     for name, fig in c.figures.items():
         where = f"figures.{name}"
         printed = parse_percent(fig.text)
-        if printed is None and ("%" in fig.text or "％" in fig.text):
+        if printed is None and has_percent_sign(fig.text):
             out.append(Finding(c.id, "missing_number", "warning", where, fig.text,
                                Msg("“%(text)s” has a percent sign but no number: missing, not 0", text=fig.text)))
             continue
         combined = _combined_codes(fig.text, cats)
         if fig.derived is not None:
-            out += _derived(c, name, fig, printed, cats, fig.derived.of, fig.derived.over)
+            out += _derived(rep, name, fig, printed, cats, fig.derived.of, fig.derived.over)
         elif combined and c.results and c.results.base:
-            out += _derived(c, name, fig, printed, cats, combined, "base")
+            out += _derived(rep, name, fig, printed, cats, combined, "base")
         elif printed is not None and fig.value is not None and _count_with_share(fig.value, fig.text):
             counted[name] = fig
         elif is_rate(rep.meaning[name]):
@@ -465,7 +507,7 @@ def _figures(rep: _Report) -> list[Finding]:
         elif printed is not None:
             base = _share_base(rep, name, fig)
             if isinstance(base, tuple):
-                out += _feasible(c.id, where, fig.text, base[1], printed, f"{base[1]} ({base[0]})")
+                out += _feasible(c.id, where, fig.text, base[1], printed, Msg("%(value)s (%(what)s)", value=base[1], what=rep.words(base[0])))
     return out + _counted(rep, counted)
 
 
@@ -474,7 +516,7 @@ def _rate(rep: _Report, name, fig, printed, cats, links) -> list[Finding]:
     over the denominator when only it is."""
     if name in links:
         nums, den = links[name]
-        return _derived(rep.c, name, fig, printed, cats, nums, den)
+        return _derived(rep, name, fig, printed, cats, nums, den)
     of, over = rate_parts(rep.meaning[name])
     den = next((d for d in (rep.find(m, name) for m in over) if d), None)
     if den is None:
@@ -482,10 +524,10 @@ def _rate(rep: _Report, name, fig, printed, cats, links) -> list[Finding]:
     nums = [rep.find(m, name) for m in of]
     if nums and all(nums):
         num = sum(v for _, v in nums)
-        return _check_rate(rep.c.id, name, fig, printed, num, den[1], " + ".join(n for n, _ in nums), den[0], cats, of)
+        return _check_rate(rep.c.id, name, fig, printed, num, den[1], _plus([rep.words(n) for n, _ in nums]), rep.words(den[0]), cats, of)
     if printed is None:
         return []
-    return _feasible(rep.c.id, f"figures.{name}", fig.text, den[1], printed, f"{den[1]} ({den[0]})")
+    return _feasible(rep.c.id, f"figures.{name}", fig.text, den[1], printed, Msg("%(value)s (%(what)s)", value=den[1], what=rep.words(den[0])))
 
 
 def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
@@ -494,7 +536,7 @@ def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
     c, out = rep.c, []
     if not counted:
         return out
-    integral = dict(rep.ints)
+    integral = dict(rep.counts)
     if c.results and c.results.base:
         integral["results.base"] = c.results.base
     grouped: set[str] = set()
@@ -520,7 +562,12 @@ def _counted(rep: _Report, counted: dict[str, Figure]) -> list[Finding]:
         if any(modes_reproducing(count, v, printed) for k, v in integral.items() if k != name and v >= count):
             continue
         r = bases_for(count, printed, max(count, 1))
-        if r is not None and not _APPROX.search(fig.text) and not any(modes_reproducing(count, n, printed) for n in r):
+        if _over_100(printed) and not _APPROX.search(fig.text):
+            out.append(Finding(c.id, "impossible_percentage", "error", where, fig.text,
+                               Msg("%(count)s as %(printed)s%% of a total is impossible: a share is never over 100%% (the smallest total "
+                                   "%(count)s can be part of gives %(neighbours)s)", count=count, printed=printed.value,
+                                   neighbours=_shows(count, count, printed.places))))
+        elif r is not None and not _APPROX.search(fig.text) and not any(modes_reproducing(count, n, printed) for n in r):
             out.append(Finding(c.id, "impossible_percentage", "error", where, fig.text,
                                Msg("no whole number has %(count)s as %(printed)s%% of it: %(neighbours)s", count=count, printed=printed.value,
                                    neighbours=_neighbour_bases(count, printed))))
@@ -550,7 +597,8 @@ def _combined_codes(text: str, cats: dict) -> tuple[str, ...]:
     return codes if all(codes) and len(codes) > 1 else ()
 
 
-def _derived(c: Claims, name: str, fig, printed, cats, of, over) -> list[Finding]:
+def _derived(rep: _Report, name: str, fig, printed, cats, of, over) -> list[Finding]:
+    c = rep.c
     parts = []
     for part in of:
         if part in c.figures and c.figures[part].value is not None:
@@ -565,7 +613,7 @@ def _derived(c: Claims, name: str, fig, printed, cats, of, over) -> list[Finding
         total = int(c.figures[over].value) if over in c.figures and c.figures[over].value is not None else None
     if not total:
         return []
-    return _check_rate(c.id, name, fig, printed, sum(parts), total, " + ".join(of), over, cats, of)
+    return _check_rate(c.id, name, fig, printed, sum(parts), total, _plus([rep.words(p) for p in of]), rep.words(over), cats, of)
 
 
 def _check_rate(report_id, name, fig, printed, num, over, num_label, over_label, cats, of) -> list[Finding]:
@@ -681,7 +729,8 @@ def _partitions(rep: _Report, scoped: dict) -> list[Finding]:
             total = sum(v for _, _, v in parts)
             if total <= whole[1] and (len(parts) < len(p.parts) or total == whole[1]):
                 continue
-            args = dict(listed=" + ".join(f"{m} {v}" for m, _, v in parts), total=total, whole=rep.meaning[whole[0]], value=whole[1],
+            args = dict(listed=_plus([Msg("%(name)s %(value)s", name=meaning_words(m), value=v) for m, _, v in parts]), total=total,
+                        whole=meaning_words(rep.meaning[whole[0]]), value=whole[1],
                         text=rep.c.figures[whole[0]].text)
             if total > whole[1]:
                 message = Msg("%(listed)s = %(total)s, more than %(whole)s %(value)s (“%(text)s”): the parts of a total cannot exceed it", **args)
@@ -710,7 +759,7 @@ def _conflicts(rep: _Report, scoped: dict) -> list[Finding]:
             shown = [f"{figures[n].value.normalize():f} (“{figures[n].text}”)" for n in [names[0], *others]]
             out.append(Finding(rep.c.id, "conflicting_figures", "error", f"figures.{others[0]}", figures[others[0]].text,
                                Msg("%(meaning)s is printed as %(shown)s, and no year, term, body, round or subset in the words tells them apart: "
-                                   "at most one is right", meaning=meaning, shown=shown)))
+                                   "at most one is right", meaning=meaning_words(meaning), shown=shown)))
     return out
 
 

@@ -29,6 +29,12 @@ def jurisdiction_key(c: Claims) -> str:
     return (c.jurisdiction or c.id).split()[0]
 
 
+def jurisdiction_known(c: Claims) -> bool:
+    """Whether a report names its place: not blank and not ``UNKNOWN …`` (a report whose place is not
+    known may be one of several places, so it never joins a jurisdiction's trend)."""
+    return bool(c.jurisdiction.strip()) and not c.jurisdiction.strip().upper().startswith("UNKNOWN")
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The corpus audit: reports with their findings and the tables the corpus report shows.
@@ -75,13 +81,20 @@ class Corpus:
         columns = ["id", "jurisdiction", "body", "year", "first_class", "resolved_share", "comparable", "note"]
         return pd.DataFrame(rows, columns=columns).astype({"year": "Int64"})
 
+    def trends_left_out(self) -> list[str]:
+        """The reports left out of the trends because their jurisdiction is not known (ids)."""
+        return [c.id for _, c, _ in self.reports if not jurisdiction_known(c)]
+
     def trends_table(self) -> pd.DataFrame:
-        """Proposals received and filed per jurisdiction and year, for jurisdictions with several years.
+        """Proposals received and filed per jurisdiction and year, for jurisdictions with several years;
+        reports whose jurisdiction is not known are left out (:meth:`trends_left_out`).
 
         Columns: jurisdiction, body, year, measure ("received" / "filed"), value (count), id.
         """
         rows = []
         for _, c, _ in self.reports:
+            if not jurisdiction_known(c):
+                continue  # see trends_left_out()
             # A report covering several years (a whole term) prints totals, not one year's figures.
             spans_years = bool(_YEAR_RANGE.search(f"{c.id} {c.session}"))
             for name, fig in c.figures.items():

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..claims_format import Claims
-from .printed import parse_percent
-from .vocabulary import _GLOSS, COUNTS, RATES, _t2s, fold_width
+from .printed import chinese_number, parse_percent
+from .vocabulary import _GLOSS, COUNTS, RATES, SATISFIED_INCLUSIVE, _t2s, fold_width
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万两兩"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?=\s*[件个家名位人项份条])|\d+)(?:\.\d+)?"
@@ -65,7 +65,7 @@ _PROPOSERS = (
     ("sector", r"界别|小组"),
     ("special_committee", r"专委会|专门委员会|专委"),
 )
-_SATISFACTION = (("dissatisfied", r"不满意"), ("basically_satisfied", r"基本满意"), ("satisfied", r"满意"))
+_SATISFACTION = (("satisfied_inclusive", SATISFIED_INCLUSIVE), ("dissatisfied", r"不满意"), ("basically_satisfied", r"基本满意"), ("satisfied", r"满意"))
 _TOPIC_END = re.compile(r"([^，,、；;。：:]{1,30}?)(方面|类别|类|领域)(?:的)?(?:提案|建议|问题|议案)?(?:的)?(?:有|共|计|为|达|占)?\s*$")
 _ENTITY = re.compile(r"(政府|法院|检察院|机关|组织|部门|单位|委员会|党委|人大|政协|机构)")
 _ALL_REPLIED = re.compile(r"^[^，,；;。]{0,12}?(均已|全部|已全部|均)(办复|答复|办理完毕|办结|办理答复)")
@@ -82,13 +82,15 @@ class _Mention:
 
     start: int
     end: int
-    value: Decimal
+    value: Decimal | None  # None: a number the converters could not read (kept unplaced)
     unit: str  # "%", a count unit, or "words" (一半, 三成)
     places: int = 0
     approx: str = ""
     used: bool = False
     share: _Mention | None = None
     threshold: bool = False
+    fate: str = ""  # what became of it (see trace()): set when it is not read from the claims
+    entry: dict | None = None  # its entry under ``unplaced``, if it is kept there
 
 
 @dataclass
@@ -140,12 +142,7 @@ def _value(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         pass
-    import cn2an
-
-    try:
-        return Decimal(str(cn2an.cn2an(text.replace("兩", "两").replace("〇", "零").replace("点", "点"), "smart")))
-    except Exception:  # noqa: BLE001 (cn2an raises its own ValueError subclasses and others)
-        return None
+    return chinese_number(text)
 
 
 def _mentions(t: _Text) -> list[_Mention]:
@@ -156,10 +153,8 @@ def _mentions(t: _Text) -> list[_Mention]:
         approx = (_APPROX_BEFORE.search(before) or _APPROX_AFTER.search(after))
         approx_word = approx.group(1) if approx else ""
         if m.group("pct_cn"):
-            v = _value(m.group("pct_cn_n").replace("点", "."))
-            if v is None:
-                continue
-            out.append(_Mention(m.start(), m.end(), v, "%", max(0, -v.as_tuple().exponent), approx_word))
+            words = m.group("pct_cn_n")  # 百分之九十二点二: 92.2 at 1 place (a number it cannot read is kept unread, below)
+            out.append(_Mention(m.start(), m.end(), chinese_number(words), "%", len(words.partition("点")[2]), approx_word))
         elif m.group("pct"):
             digits = m.group("pct").replace(",", "").replace(" ", "")
             v = Decimal(digits)
@@ -170,10 +165,7 @@ def _mentions(t: _Text) -> list[_Mention]:
                 continue  # 一项重要工作, 每一件: words, not counts
             if re.search(r"[第]$", before) or re.match(r"^[\d.]", raw) and re.search(r"[\d.]$", before):
                 continue
-            v = _value(raw)
-            if v is None:
-                continue
-            out.append(_Mention(m.start(), m.end(), v, m.group("unit"), 0, approx_word))
+            out.append(_Mention(m.start(), m.end(), _value(raw), m.group("unit"), 0, approx_word))
         elif m.group("half"):
             word = m.group("half")
             if "成" in word:
@@ -248,7 +240,7 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             return "satisfaction", key
     for m in COUNTS:
         if m.id in ("submitted", "to_government", "replied", "handling_units", "lead_units", "members_proposing", "forms_returned", "satisfied",
-                    "basically_satisfied", "dissatisfied", "motions", "key_proposals"):
+                    "satisfied_inclusive", "basically_satisfied", "dissatisfied", "motions", "key_proposals"):
             continue
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
@@ -298,9 +290,28 @@ def _fits(count: Decimal, base: Decimal, printed) -> bool:
     return printed.value - unit / 2 <= exact < printed.value + unit
 
 
+_LEAD_IN = re.compile(r"^(从[^，,；;]{0,10}?(来看|看)|经[^，,；;]{0,6}?(统计|梳理|分类|汇总)|据统计|统计显示|总体(来看|看)|总的(来)?看|办理结果中|结果显示)")
+
+
+def _last_clause(text: str) -> str:
+    """The last clause of ``text`` that holds words (clauses split at ，,；;：: outside brackets):
+    "从办理结果看,已经解决或基本解决的" → "已经解决或基本解决的"."""
+    clauses, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "(（" and 1 or ch in ")）" and -1 or 0
+        if depth <= 0 and ch in "，,；;：:":
+            clauses.append(text[start:i])
+            start = i + 1
+    clauses.append(text[start:])
+    worded = [c for c in clauses if re.search(r"[\u4e00-\u9fffA-Za-z]", _LEAD_IN.sub("", c.strip()))]
+    return worded[-1] if worded else text
+
+
 def _label(before: str) -> str:
-    """A class's printed label: its clause, without connecting words."""
-    text = re.sub(r"^(其中|另外|此外|在此基础上|关于|有关|涉及|经审查分类|包括)+", "", before.strip())
+    """A class's printed label: its clause, without lead-in and connecting words ("从办理结果看,
+    已经解决或基本解决的A类提案" → "已经解决或基本解决")."""
+    text = _LEAD_IN.sub("", _last_clause(before).strip())
+    text = re.sub(r"^(其中|另外|此外|在此基础上|关于|有关|涉及|经审查分类|包括)+", "", text)
     text = re.sub(r"(的提案|的建议|提案|建议|议案)?(的)?(有|共|计|为|达到?|占)?\s*$", "", text)
     text = re.sub(r"^(提案|建议)?(所提问题|所提意见建议|代表委员所提问题)?(中)?", "", text)
     text = re.sub(r"[(（]属?[A-D甲乙丙丁]类[)）]|第[一二三四五]类|[A-D]类", "", text)
@@ -339,9 +350,11 @@ def _latin_value(digits: str, percent: bool) -> Decimal:
     return Decimal(digits.replace(",", "").replace(".", ""))
 
 
-_LEAD_TERM = re.compile(r"以来|[一二三四五六七八九十两\d]+年来|本届|届内|任期内|历年|累计")
+# 以来 after a session (县政协九届二次会议以来) is the report's own intake, not a term's running total
+_LEAD_TERM = re.compile(r"(?<!会议)(?<!大会)(?<!次会)以来|[一二三四五六七八九十两\d]+年来|本届|届内|任期内|历年|累计")
 _LEAD_PREVIOUS = re.compile(r"^\s*(上届|上年度?|去年|上一年)")
-_LEAD_YEAR = re.compile(r"^\s*(?:自|从|在|截至|截止)?\s*((?:19|20)\d{2})\s*年")
+# a year, not a date: 截至2023年10月底 is when the figures were counted, not another period's figures
+_LEAD_YEAR = re.compile(r"^\s*(?:自|从|在|截至|截止)?\s*((?:19|20)\d{2})\s*年(?!\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月|\s*[底末])")
 
 
 def _period(lead: str) -> str:
@@ -382,6 +395,7 @@ class _Extraction:
         self.classes: list[_Class] = []
         self.unplaced: list[dict] = []
         self.base_marks: list[tuple[int, int]] = []  # (position, count) of "N件中": a new base begins
+        self.figure_spans: list[tuple[int, int, str]] = []  # (start, end, figure name) of every statement of a figure
         self.period = ""  # the period the current sentence's opening words set (see _period)
         self.bodies = {name for name, words in _BODIES[:1] if re.search(r"人大代表|代表建议|代表提出|(?<!建)议案", self.t.norm)}
         if re.search(r"政协|提案|委员", self.t.norm):
@@ -395,12 +409,14 @@ class _Extraction:
             between = self.t.norm[f["_at"]: a]
             if f["meaning"] == meaning and f["value"] == value and (f["_scope"] == scope or not scope or not f["_scope"]) and f["_period"] == self.period \
                     and not re.search(r"(19|20)\d\d年", between):
+                self.figure_spans.append((a, b, name))
                 return name  # the same figure stated again (not a figure of another year)
         base = meaning + (f"_{scope}" if scope and len(self.bodies) > 1 else "")
         name, n = base, 2
         while name in self.figures:
             name, n = f"{base}_{n}", n + 1
         self.figures[name] = {"value": value, "text": text, "meaning": meaning, "_scope": scope, "_at": a, "_period": self.period}
+        self.figure_spans.append((a, b, name))
         return name
 
     def earlier_session(self, words: str) -> bool:
@@ -410,7 +426,9 @@ class _Extraction:
         return bool(here and self.session and here < self.session)
 
     def keep_unplaced(self, m: _Mention, a: int, note: str) -> None:
-        self.unplaced.append({"value": m.value, "unit": m.unit, "text": self.t.span(a, m.end), "note": note})
+        m.entry = {"value": m.value, "unit": m.unit, "text": self.t.span(a, m.end), "note": note, "_at": a}
+        self.unplaced.append(m.entry)
+        m.fate = "unplaced"
 
     # ---- the pass over sentences -----------------------------------------------------------------
 
@@ -425,7 +443,12 @@ class _Extraction:
         self.marked = "".join("\x00" if self.t.original[self.t.index[i]] in "，、；" else ch for i, ch in enumerate(norm))  # full-width separators
         latin = [(seg.start(), seg.end()) for seg in _LATIN_SEGMENT.finditer(self.marked)
                  if not re.search(r"[\u4e00-\u9fff]", seg.group(0)) and re.search(r"[A-Za-z]{3}", seg.group(0))]
-        self.mentions = [m for m in self.mentions if not any(a <= m.start < b for a, b in latin)]  # read by latin()
+        for m in self.mentions:
+            if any(a <= m.start < b for a, b in latin):
+                m.fate = "latin"  # read by latin(), segment by segment
+            elif m.value is None:
+                self.keep_unplaced(m, m.start, "a number that could not be read")
+        self.mentions, self.all_mentions = [m for m in self.mentions if not m.fate], self.mentions
         for n, (s, e) in enumerate(sentences):
             mentions = [m for m in self.mentions if s <= m.start < e]
             self.period = _period(norm[s: mentions[0].start] if mentions else "")
@@ -515,6 +538,10 @@ class _Extraction:
                     continue
                 if share_of and last_count is not None and last_figure is not None and last_figure[1] is last_count and last_count.share is None:
                     last_count.share = m
+                    if last_count.fate == "unplaced":  # a number kept unplaced keeps its share with it
+                        last_count.entry["text"] = self.t.span(last_count.entry["_at"], m.end + tail)
+                        m.fate = "unplaced"
+                        continue
                     f = self.figures[last_figure[0]]
                     f["text"] = self.t.span(f["_at"], m.end + tail)
                     continue
@@ -529,7 +556,8 @@ class _Extraction:
                         pending_share = m  # a share printed before its count
                         continue
                     if last_count is not None and last_count.share is not None and last_count.share.value == m.value:
-                        continue  # the same share printed again
+                        m.fate = "the share before, printed again"
+                        continue
                     self.keep_unplaced(m, max(seg, m.start - 8), "a share whose count is not printed")
                     continue
                 self.keep_unplaced(m, max(seg, m.start - 8), "a percentage with no meaning found")
@@ -644,6 +672,8 @@ class _Extraction:
                 last_count = m
                 continue
             if known:
+                # the same number as a figure: most likely that figure stated again, but nothing says so
+                self.keep_unplaced(m, start, f"the same number as {known}, with no words naming it")
                 last_count, last_class, last_figure = m, None, (known, m)
                 continue
             words = _NOUN_TAIL.match(after)
@@ -651,6 +681,8 @@ class _Extraction:
                 m.end += words.end()  # "9个专门委员会": kept with the noun it counts
             self.keep_unplaced(m, start, "a count with no meaning found")
             last_count, last_class, last_figure = m, None, None
+        if pending_share is not None and pending_share.share is None and not pending_share.fate:
+            self.keep_unplaced(pending_share, max(s, pending_share.start - 8), "a share printed before a count that never came")
 
     # ---- breakdowns ------------------------------------------------------------------------------
 
@@ -728,7 +760,8 @@ class _Extraction:
             negative = any(re.search(r"参考|难以|无法|不能|条件|暂", c.label) for c in group)
             if family == "results" and not negative or len(counts) < len(group):
                 out["partial"] = True
-            if family == "satisfaction" and not {"satisfied", "basically_satisfied", "dissatisfied"} <= {c.key for c in group}:
+            keys = {c.key for c in group}
+            if family == "satisfaction" and not ({"satisfied", "basically_satisfied", "dissatisfied"} <= keys or {"satisfied_inclusive", "dissatisfied"} <= keys):
                 out["partial"] = True  # 不满意 not printed: the forms' other answers may be it
         if base is None or not counts or len(group) == 1:
             out["partial"] = True
@@ -795,7 +828,7 @@ class _Extraction:
                     cat["code"] = f"class {i + 1}"
                 scheme.append({"code": cat["code"], "label": cat.get("label", "") or cat["code"], "statuses": statuses(cat.get("label", ""))})
         data = {"id": "", "source": {"title": ""}, "scheme": scheme, "figures": figures, "results": results, "topics": topics,
-                "breakdowns": others, "unplaced": self.unplaced}
+                "breakdowns": others, "unplaced": [{k: v for k, v in u.items() if not k.startswith("_")} for u in self.unplaced]}
         return Claims.model_validate(data)
 
     def parts_by_body(self) -> None:
@@ -820,6 +853,42 @@ class _Extraction:
         models = {n: Figure.model_validate(f) for n, f in figures.items()}
         for name, (of, over) in derive_links(models).items():
             figures[name]["derived"] = {"of": list(of), "over": over}
+
+
+@dataclass(frozen=True)
+class Traced:
+    """One number extraction read: where it is in the input (``start``, ``end``, ``text``), its value
+    (``None``: unreadable) and unit, and what became of it (``fate``): ``figure <name>``, ``class``,
+    ``share`` (of a class or a figure), ``base`` (of the breakdown that follows), ``unplaced``, a
+    ``latin`` segment's number (read segment by segment), or a repeat of the share before it."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal | None
+    unit: str
+    fate: str
+
+
+def trace(text: str, title: str = "") -> list[Traced]:
+    """Every number extraction reads in ``text``, and what became of it: the check that nothing is
+    dropped (every number is placed as a figure, a class, a share or a base, or kept unplaced).
+    A number with an empty ``fate`` was dropped: a fault."""
+    run = _Extraction(text, title)
+    run.run()
+    classes = {id(x) for c in run.classes for x in (c.count, c.share) if x is not None}
+    shares = {id(m.share) for m in run.all_mentions if m.share is not None}
+    bases = {at for at, _ in run.base_marks}
+    out = []
+    for m in run.all_mentions:
+        fate = m.fate
+        if not fate:
+            spans = [name for a, b, name in run.figure_spans if a <= m.start < b]
+            fate = ("class" if id(m) in classes else "share" if id(m) in shares else f"figure {spans[0]}" if spans
+                    else "base" if m.start in bases else "")
+        a, b = run.t.index[m.start], run.t.index[m.end - 1] + 1
+        out.append(Traced(a, b, text[a:b], m.value, m.unit, fate))
+    return out
 
 
 def extract(text: str, report_id: str = "", title: str = "") -> Claims:
@@ -884,4 +953,4 @@ def claims_data(claims: Claims) -> dict:
     return data
 
 
-__all__ = ["claims_data", "extract", "passage", "sentence_of"]
+__all__ = ["Traced", "claims_data", "extract", "passage", "sentence_of", "trace"]

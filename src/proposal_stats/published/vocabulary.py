@@ -15,11 +15,12 @@ Sources: ``domain.md`` §1.2, §1.8, §3.1 (the field's definitions), and the 61
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..claims_format import Figure
+from ..messages import Msg, N_
+from .printed import fold_width
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class Meaning:
     over: tuple[str, ...] = ()
 
 
+#: 满意和基本满意 (及, 或, 与, 、): one count of both answers, the satisfaction rate's numerator; not a list of
+#: the three answers (满意、基本满意、不满意分别为…), whose counts follow one by one.
+SATISFIED_INCLUSIVE = r"满意\s*(和|或|及|与|以及|、|加)\s*基本满意(?!\s*(和|或|及|与|、)\s*不满意)"
+
 # Order matters: the first meaning whose wording matches wins, so specific wordings come first
 # (基本满意 before 满意, 不予立案 before 立案, 立案率 before 立案).
 RATES: tuple[Meaning, ...] = (
@@ -56,7 +61,7 @@ RATES: tuple[Meaning, ...] = (
             ("f2f_rate", "face_to_face_rate"), ("f2f_consulted",), ("to_government", "filed")),
     Meaning("satisfaction_rate", "rate", "satisfaction rate (满意率): satisfied + basically satisfied / feedback forms returned",
             r"满意(和|或|、|及)基本满意|(?<!基本)满意率|满意度|基本满足率|满意\s*(达|为|达到)?\s*$",
-            ("satisfaction_rate", "satisfied_or_basic_pct", "satisfied_pct"), ("satisfied", "basically_satisfied"), ("forms_returned",)),
+            ("satisfaction_rate", "satisfied_or_basic_pct", "satisfied_pct"), ("satisfied_inclusive",), ("forms_returned",)),
     Meaning("basically_satisfied_rate", "rate", "basically satisfied / feedback forms returned", r"基本满意率",
             ("basically_satisfied_pct",), ("basically_satisfied",), ("forms_returned",)),
     Meaning("assignment_rate", "rate", "assignment rate (交办率): assigned / filed", r"交办率", ("assignment_rate",), ("to_government",), ("filed",)),
@@ -80,6 +85,8 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("filed", "count", "filed (立案)", r"立案|确立提案", ("filed",)),
     Meaning("forms_returned", "count", "feedback forms returned (征询意见表)", r"反馈|意见表|评价表", ("feedback_forms", "feedback")),
     Meaning("dissatisfied", "count", "dissatisfied (不满意)", r"不满意", ("dissatisfied",)),
+    Meaning("satisfied_inclusive", "count", "satisfied or basically satisfied, one count of both (满意和基本满意的103件)",
+            SATISFIED_INCLUSIVE, ("satisfied_inclusive", "satisfied_or_basic", "satisfied_or_basically_satisfied")),
     Meaning("basically_satisfied", "count", "basically satisfied (基本满意)", r"基本满意", ("basically_satisfied",)),
     Meaning("satisfied", "count", "satisfied (满意)", r"满意", ("satisfied",)),
     Meaning("lead_items", "count", "items a unit leads (主办件)", r"主办件|主办的?(建议|提案)|主办的\s*$|^\s*(其中)?\s*承办\s*$", ("lead_items",)),
@@ -107,6 +114,36 @@ COUNTS: tuple[Meaning, ...] = (
 )
 
 VOCABULARY: dict[str, Meaning] = {m.id: m for m in RATES + COUNTS}
+
+#: Each meaning's name in words, as findings show it (translated in a report through the catalogs).
+WORDS: dict[str, str] = {
+    "filing_rate": N_("filing rate"), "on_time_rate": N_("on-time rate"), "reply_rate": N_("reply rate"), "f2f_rate": N_("face-to-face rate"),
+    "satisfaction_rate": N_("satisfaction rate"), "basically_satisfied_rate": N_("basically satisfied rate"),
+    "assignment_rate": N_("assignment rate"), "review_rate": N_("review rate"), "increase_rate": N_("increase rate"),
+    "previous_share": N_("previous year's share"), "to_government_share": N_("share assigned to the government"),
+    "submitted_in_session": N_("submitted at the session"), "submitted_between_sessions": N_("submitted between sessions"),
+    "not_filed": N_("not filed"), "merged": N_("merged"), "converted": N_("converted"), "filed": N_("filed"),
+    "forms_returned": N_("feedback forms returned"), "dissatisfied": N_("dissatisfied"),
+    "satisfied_inclusive": N_("satisfied or basically satisfied"), "basically_satisfied": N_("basically satisfied"), "satisfied": N_("satisfied"),
+    "lead_items": N_("lead items"), "co_items": N_("co-handled items"), "lead_units": N_("lead units"), "handling_units": N_("handling units"),
+    "to_government": N_("assigned to the government"), "assigned": N_("assigned"), "replied": N_("replied"),
+    "members_proposing": N_("members proposing"), "motions": N_("motions"), "increase": N_("increase"),
+    "excellent_proposals": N_("excellent proposals"), "followed_up": N_("followed up"), "committee_count": N_("committees"),
+    "key_proposals": N_("key proposals"), "submitted": N_("submitted"),
+}
+
+
+def meaning_words(meaning: str) -> Msg | str:
+    """A meaning in words (:data:`WORDS`), as a message to translate; an unknown one as it is."""
+    return Msg(WORDS[meaning]) if meaning in WORDS else meaning
+
+
+def figure_words(name: str, meaning: str) -> Msg | str:
+    """A printed figure as a finding names it: its meaning in words, and its name when that is not
+    the meaning itself ("filed"; "submitted (total_proposals)"); a figure of no meaning by its name."""
+    if not meaning or meaning not in WORDS:
+        return name
+    return meaning_words(meaning) if name == meaning else Msg("%(meaning)s (%(name)s)", meaning=meaning_words(meaning), name=name)
 _BY_NAME = {name: m.id for m in RATES + COUNTS for name in m.names}
 
 #: Keyword → normalised status, for printed result labels (``domain.md`` §1.4).
@@ -129,11 +166,6 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def fold_width(text: str) -> str:
-    """Full-width ASCII forms (１２％, （）) and the ideographic space made half-width, one character for one."""
-    return "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" else ch for ch in text)
-
-
 @lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """``text`` as the wordings are written: pinyin glosses removed (``規(guī)定`` → ``規定``),
@@ -147,6 +179,7 @@ def statuses(label: str) -> list[str]:
     return [status for status, pattern in STATUS_PATTERNS if re.search(pattern, text)]
 
 
+@lru_cache(maxsize=65536)
 def meaning_of_text(text: str, percent: bool) -> str:
     """The meaning a printed wording states, or ``""``: a rate's wording when ``percent``, else a count's."""
     plain = simplify(text)
@@ -197,7 +230,8 @@ def is_part(text: str) -> bool:
     return bool(share) and not re.search(r"100(\.0+)?\s*%$", share.group(0))
 
 
-def _printed_as_percent(text: str, value) -> bool:
+@lru_cache(maxsize=65536)
+def printed_as_percent(text: str, value) -> bool:
     """Whether ``text`` prints ``value`` as a percentage: "增幅达到34.6%" does, and "比上届增加了9649件,
     增幅达到34.6%" does not print 9649 as one (the count is printed with its rate)."""
     plain = fold_width(text)
@@ -217,7 +251,7 @@ def meaning_of(name: str, fig: Figure) -> str:
     if fig.meaning:
         return fig.meaning
     text = own_words(fig.text or "", fig.value)
-    percent = _printed_as_percent(text, fig.value) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
+    percent = printed_as_percent(text, fig.value) or (fig.value is not None and meaning_of_name(name) in {m.id for m in RATES})
     found = meaning_of_text(text, percent) if re.search(r"\d|百分之", text) else ""
     if found == "submitted" and not percent and is_part(fig.text):
         found = ""  # "提出47件,占31.6%": a part of what was submitted, not the total
@@ -260,6 +294,8 @@ PARTITIONS: tuple[Partition, ...] = (
               "domain.md §1.2, §2 submission_window: a proposal is submitted at the session (大会提案) or between sessions (平时提案)"),
     Partition(("forms_returned",), ("satisfied", "basically_satisfied", "dissatisfied"),
               "domain.md §1.5: the feedback form's scale is 满意 / 基本满意 / 不满意, one answer per form"),
+    Partition(("forms_returned",), ("satisfied_inclusive", "dissatisfied"),
+              "domain.md §1.5: the same scale, the first two answers counted together (满意和基本满意的103件)"),
     Partition(("to_government", "assigned", "filed"), ("replied",),
               "domain.md §3.1: reply rate = replied / assigned; a proposal is replied only after it is filed and assigned"),
 )
@@ -306,7 +342,8 @@ def _scope(name: str, text: str, value, meaning: str) -> tuple[str, ...]:
 
 
 #: Parts of a meaning: a figure that is the sum of others when it is not printed itself.
-SUMS: dict[str, tuple[str, ...]] = {"submitted": ("submitted_in_session", "submitted_between_sessions")}
+SUMS: dict[str, tuple[str, ...]] = {"submitted": ("submitted_in_session", "submitted_between_sessions"),
+                                    "satisfied_inclusive": ("satisfied", "basically_satisfied")}
 
 
 def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -321,7 +358,11 @@ def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...],
         if not is_rate(meanings[name]):
             continue
         of, over = rate_parts(meanings[name])
-        nums = [_nearest(names, meanings, figures, i, m) for m in of]
+        nums = []
+        for m in of:  # a numerator printed itself, else as its parts (满意 + 基本满意)
+            found = _nearest(names, meanings, figures, i, m)
+            parts = [] if found else [_nearest(names, meanings, figures, i, p) for p in SUMS.get(m, ())]
+            nums += [found] if found or not parts or not all(parts) else parts
         den = next((d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d), None)
         if den and nums and all(nums):
             out[name] = (tuple(nums), den)
@@ -340,5 +381,5 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
     return names[pool[0]] if pool else None
 
 
-__all__ = ["COUNTS", "PARTITIONS", "RATES", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "derive_links", "fold_width", "is_rate",
-           "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "rate_parts", "scope_of", "simplify", "statuses"]
+__all__ = ["COUNTS", "PARTITIONS", "RATES", "SATISFIED_INCLUSIVE", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "WORDS", "derive_links", "figure_words", "meaning_words", "fold_width", "is_rate",
+           "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "printed_as_percent", "rate_parts", "scope_of", "simplify", "statuses"]

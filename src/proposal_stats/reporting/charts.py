@@ -157,21 +157,31 @@ def trend_chart(trends, title: str, t: Translator = ENGLISH, glyphs: str = "simp
         t, glyphs: as for :func:`category_chart`.
 
     Returns:
-        The Figure (a row of panels; markers on every printed year, no interpolation implied).
+        The Figure: panels two to a row, a marker on every printed year, and a line only between two
+        years that follow each other (a missing year breaks the line: nothing is interpolated);
+        at most six year labels per axis.
     """
     set_theme(glyphs)
     groups = list(trends.groupby(["jurisdiction", "body"], sort=True))
     n = max(1, len(groups))
-    fig, axes = plt.subplots(1, n, figsize=(min(3.4 * n, 11), 3.2), squeeze=False)
-    for ax, ((place, body), df) in zip(axes[0], groups):
+    cols = min(2, n)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(7.5, 2.9 * rows), squeeze=False)
+    for ax, ((place, body), df) in zip(axes.flat, groups):
+        years = range(int(df["year"].min()), int(df["year"].max()) + 1)
         for i, (measure, part) in enumerate(df.groupby("measure")):
-            part = part.sort_values("year")
-            ax.plot(part["year"], part["value"], marker="o", color=PALETTE[i], label=t(term("measure", measure)))
-        ax.set_title(f"{place} ({body})", fontsize=10)
-        whole_ticks(ax.xaxis)
+            # every year of the span, NaN where none is printed: matplotlib breaks the line there
+            series = part.set_index(part["year"].astype(int))["value"].astype(float).reindex(years)
+            ax.plot(list(years), series.to_numpy(), marker="o", markersize=4, color=PALETTE[i], label=t(term("measure", measure)))
+        ax.set_title(f"{place} ({t(term('claims_body', body))})", fontsize=10)
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
+        ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
         whole_ticks(ax.yaxis)
-        ax.set_xlabel(t(Msg("year")))
+        ax.tick_params(axis="both", labelsize=8)
+        ax.set_xlabel(t(Msg("year")), fontsize=9)
         ax.legend(fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12)
     fig.tight_layout()
     return fig

@@ -23,7 +23,7 @@ from . import content
 from .content import Section
 from .exports import corpus_about, corpus_tables, write_tables
 from .i18n import Translator, check_language
-from .vocabulary import term, where
+from .vocabulary import header_labels, printed_code, term, where
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -72,8 +72,10 @@ class CorpusReport(Corpus):
     def comparison(self) -> Section:
         """The share each report prints as resolved, through its own scheme, or why it does not compare."""
         notes = {c.id: comparable_resolution_share(c)[1] for _, c, _ in self.reports if c.results}
+        firsts = {c.id: Msg("%(code)s: %(label)s", code=printed_code(c.scheme[0].code), label=c.scheme[0].label)
+                  for _, c, _ in self.reports if c.results and c.scheme}
         df = self.comparison_table()
-        rows = [{"id": r.id, "first_class": r.first_class, "share": percent_text(r.resolved_share),
+        rows = [{"id": r.id, "first_class": firsts.get(r.id, r.first_class), "share": percent_text(r.resolved_share),
                  "comparable": bool(r.comparable), "note": notes.get(r.id, r.note)} for r in df.itertuples()]
         return self._section("comparison", rows=rows)
 
@@ -96,7 +98,7 @@ class CorpusReport(Corpus):
         rows = [{"jurisdiction": r.jurisdiction, "body": term("claims_body", r.body), "year": int(r.year),
                  "received": "—" if pd.isna(getattr(r, "received", None)) else int(r.received),
                  "filed": "—" if pd.isna(getattr(r, "filed", None)) else int(r.filed)} for r in wide.itertuples()]
-        return self._section("trends", rows=rows)
+        return self._section("trends", rows=rows, left_out=self.trends_left_out())
 
     def trends_chart(self) -> Section:
         """Line charts of proposals received and filed per year, one panel per jurisdiction."""
@@ -128,7 +130,8 @@ class CorpusReport(Corpus):
             "reports_with_errors": int((self.summary_table()["errors"] > 0).sum()),
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__))
+        write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__),
+                     header_labels(self.language))
 
 
 def build_corpus_report(params_file: str | Path, language: str | None = None) -> CorpusReport:

@@ -14,10 +14,15 @@ rules:
 * **One rounding rule** (:func:`proposal_stats.stats.metrics.round_half_up`, decimal, half-up):
   percent columns to 2 decimals, days to whole days, any other decimal column to 2 decimals; no
   binary noise (``70.60000000000001``) and no ``2.8e-17`` for a zero.
-* **Percent columns say so**: in a CSV their name ends in ``_pct`` and they hold percent numbers
-  (71.37); in the workbook they are numbers with a percent format (shown 71.37%).
+* **Percent columns say what they hold**: in a CSV their name ends in ``_pct`` and they hold
+  percent numbers (``share_pct`` = 71.37); in the workbook they hold fractions with a percent format
+  (0.7137, shown 71.37%), as Excel stores a percentage, and their header is the plain name
+  (``share``, in Chinese 占比), never ``_pct`` or "(%)": a reader of the workbook (pandas, R) gets
+  0.7137 under a header that does not claim percent numbers.
 * **Dates are dates**: ``YYYY-MM-DD`` in a CSV, date cells in the workbook.
-* CSV files are UTF-8 with a byte-order mark (Excel then reads Chinese correctly), ``\\n`` line ends.
+* CSV files are UTF-8 with a byte-order mark (Excel then reads Chinese correctly) and RFC 4180
+  ``\\r\\n`` line ends, so a cell holding a line break or a lone carriage return is quoted and
+  reads back as one cell (Python's ``csv``, pandas, Excel); ``"`` inside a cell is doubled.
   The workbook's header rows are frozen and filterable; its first sheet says what each sheet
   holds and where the figures come from. The same tables give a byte-identical workbook.
 
@@ -143,10 +148,20 @@ class Table:
 
 
 def export_name(table: Table, column) -> str:
-    """The column's name in exports: ``<name>_pct`` for percent and proportion columns."""
+    """The column's name in a CSV: ``<name>_pct`` for percent and proportion columns (they hold
+    percent numbers, 71.37)."""
     name = str(column)
     if column in table.percent or column in table.proportion:
         return name if name.endswith(PERCENT_SUFFIX) else name + PERCENT_SUFFIX
+    return name
+
+
+def workbook_name(table: Table, column) -> str:
+    """The column's name in the workbook: percent and proportion columns hold fractions there
+    (0.7137 with a percent format), so their name is the plain one, without ``_pct``."""
+    name = str(column)
+    if (column in table.percent or column in table.proportion) and name.endswith(PERCENT_SUFFIX):
+        return name[: -len(PERCENT_SUFFIX)]
     return name
 
 
@@ -200,13 +215,17 @@ def csv_frame(table: Table) -> pd.DataFrame:
 
 
 def write_csv(table: Table, path: str | Path) -> Path:
-    """Write ``table`` as a CSV (UTF-8 with BOM, ``\\n`` line ends); text cells neutralised.
+    """Write ``table`` as a CSV (UTF-8 with BOM, RFC 4180 ``\\r\\n`` line ends); text cells neutralised.
+
+    The csv module quotes a cell holding a character of the line terminator: with ``\\r\\n``
+    both a line feed and a lone carriage return inside a cell are quoted (with ``\\n`` alone a
+    ``\\r`` would be written bare and split the row in every reader).
 
     Returns:
         The path written.
     """
     path = Path(path)
-    csv_frame(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    csv_frame(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path
 
 
@@ -240,10 +259,12 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
         tables: the tables, in sheet order (names must differ).
         path: the ``.xlsx`` file to write (replaced if it exists).
         about: the first sheet's content; ``None`` leaves it out (e.g. a one-table export).
-        labels: header label per export column name (mapping or function); default the name.
+        labels: header label per workbook column name (:func:`workbook_name`; mapping or
+            function); default the name.
 
-    Each sheet: bold header row, frozen and with a filter; percent cells are numbers with a percent
-    format, dates date cells, text cells strings (a text starting with ``=`` is never a formula and
+    Each sheet: bold header row, frozen and with a filter; percent cells are fractions with a
+    percent format (0.7137 shown 71.37%) under the column's plain name (:func:`workbook_name`:
+    ``share``, not ``share_pct``), dates date cells, text cells strings (a text starting with ``=`` is never a formula and
     carries Excel's quote prefix). A text longer than Excel's 32,767 characters per cell is cut,
     and a table longer than a sheet is cut, with a note in the cell or on the about sheet.
 
@@ -300,7 +321,8 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
         ws = wb.create_sheet(t.name)
         ws.freeze_panes = "A2"
         columns = list(prepared.columns)
-        widths = [min(60, max(8, _width(_label(labels, c)) + 2)) for c in columns]
+        headers = [_label(labels, workbook_name(t, c)) for c in t.frame.columns]
+        widths = [min(60, max(8, _width(h) + 2)) for h in headers]
         rows = prepared.itertuples(index=False, name=None)
         limit = EXCEL_ROWS - 1
         body = []
@@ -317,7 +339,7 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             ws.column_dimensions[get_column_letter(j)].width = w
         if columns:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
-        ws.append([_styled(text_cell(ws, _label(labels, c)), bold) for c in columns])
+        ws.append([_styled(text_cell(ws, h), bold) for h in headers])
         formats = [PERCENT_FORMAT if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
         for row in body:
             cells = []
@@ -427,8 +449,9 @@ def export_frame(frame: pd.DataFrame, path: str | Path, name: str | None = None,
 def _notes(t) -> list[str]:
     """The rules every workbook states, in the report's language."""
     return [
-        t(Msg("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days; "
-          "in a CSV, percent columns end in _pct and hold percent numbers (71.37 = 71.37%).")),
+        t(Msg("Percentages are rounded half-up (decimal arithmetic) to 2 decimals, days to whole days. In this workbook "
+          "a percentage is a fraction with a percent format (0.7137, shown 71.37%), as Excel stores percentages; "
+          "in a CSV the same column ends in _pct and holds the percent number (share_pct = 71.37).")),
         t(Msg("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
           "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells.")),
     ]

@@ -28,6 +28,7 @@ from ..ledger.model import read_ledger
 from ..params import ParamsError, ReportParams, ResultScheme, load_report_params, published_identity_warnings
 from ..terms import RESOLUTION_STATUSES
 from ..yamlfile import read_yaml
+from .vocabulary import GENERATED_TEXTS
 
 #: Keys carried over from the ``--from`` params file: how this jurisdiction works, not which report.
 CARRIED = ("reply_deadline", "units", "column_aliases", "unit_aliases", "ledger_sheet", "privacy", "execution_timeout")
@@ -230,8 +231,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
                               "give --from a params file with a result_scheme")
         data["result_scheme"] = {
             "id": f"{target.stem}-inferred",
-            "source": "inferred by proposal-stats new from the category values the ledger uses: CHECK the labels "
-                      "and statuses against the printed report",
+            "source": GENERATED_TEXTS["inferred_scheme"],
             "categories": [{"code": c.code, "label": c.label, "statuses": list(c.statuses)} for c in categories],
         }
         scheme_from = "inferred from the ledger"
@@ -241,8 +241,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
     notebook = _notebook(folder, from_params, old)
     if notebook is not None:
         data["notebook"] = notebook
-    data.setdefault("reply_deadline", {"months_after_assignment": 3,
-                                       "source": "default: 3 months after assignment, the usual local rule; CHECK the local 办法"})
+    data.setdefault("reply_deadline", {"months_after_assignment": 3, "source": GENERATED_TEXTS["default_deadline"]})
     if published is not None:
         data["published"] = claims
     text = _header(target, from_params, scheme_from) + _dump(data)

@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +120,27 @@ def check_parameters_cell(nb: nbformat.NotebookNode, path: Path) -> None:
     tagged = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise ValueError(f"{path}: needs exactly one code cell tagged 'parameters', found {len(tagged)}")
+
+
+def notebook_parameters(nb: nbformat.NotebookNode, params, required: dict, options: dict) -> dict:
+    """The parameters to inject into ``nb``: every ``required`` one (the notebook must declare it in
+    its ``parameters`` cell) and the ``options`` it declares. Papermill would inject an undeclared
+    name anyway and print "Passed unknown parameter" into the command's output: an option a
+    notebook does not take (``allow_empty`` for the corpus report) is left out instead, unless it
+    asks for something (``strict: True``) from an annual report's own notebook, which is an error.
+
+    Raises:
+        ValueError: a required parameter, or an option asked for, is not declared.
+    """
+    from papermill.translators import PythonTranslator
+
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", []))
+    declared = {p.name for p in PythonTranslator.inspect(cell)}
+    missing = [k for k in required if k not in declared]
+    missing += [k for k, v in options.items() if v and k not in declared and isinstance(params, ReportParams)]
+    if missing:
+        raise ValueError(f"{params.notebook}: its 'parameters' cell does not set {', '.join(missing)}")
+    return {**required, **{k: v for k, v in options.items() if k in declared}}
 
 
 #: Cells with this tag are for notebook readers only (e.g. "how to use this notebook").
@@ -266,43 +286,200 @@ def _html_exporter():
     return exporter
 
 
-#: Written into every report folder; only a folder holding it is ever replaced by a new render.
+#: Written into every report folder (JSON): the report's id and language, every file its render
+#: wrote, and the process that rendered it. A render replaces a folder only when it holds this
+#: marker, for the same report, and no file the marker does not list.
 MARKER = ".proposal-stats-report"
+#: Files an operating system adds to a folder a user opened (never the user's own work).
+OS_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+#: The replaced report, moved inside the staging folder while the swap runs (see _swap_into_place).
+PREVIOUS = ".previous"
+#: Report files a marker of an earlier version (the report id alone, no list of files) stands for.
+_LEGACY_SUFFIXES = (".html", ".json", ".csv", ".xlsx")
 
 
-def check_output_dir(params: ReportParams | AuditReportParams) -> Msg | None:
-    """Why ``params.output_dir`` must not be (re)placed, or ``None`` if it is safe.
+@dataclass(frozen=True)
+class FolderMarker:
+    """What a report folder's :data:`MARKER` says: the report, the files its render wrote
+    (``None`` for a marker of an earlier version, which named the report only) and the render's
+    process (``host``, ``pid``, ``started``: its start time)."""
 
-    A render replaces its output folder wholesale, so the folder must be new, empty, or a report
-    folder an earlier render wrote (it holds :data:`MARKER`), and must not contain the inputs.
-    """
+    report_id: str
+    files: frozenset[str] | None = None
+    owner: dict = field(default_factory=dict)
+
+
+def read_marker(folder: Path) -> FolderMarker | None:
+    """The :data:`MARKER` of ``folder``, or ``None`` when it has none."""
+    import json
+
+    path = folder / MARKER
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = json.loads(text)
+    except ValueError:  # an earlier version's marker: the report id on one line
+        return FolderMarker(text.strip().splitlines()[0] if text.strip() else "")
+    if not isinstance(data, dict):
+        return FolderMarker("")
+    files = data.get("files")
+    owner = data.get("rendered_by")
+    return FolderMarker(str(data.get("report_id", "")), frozenset(map(str, files)) if isinstance(files, list) else None,
+                        owner if isinstance(owner, dict) else {})
+
+
+def _owner() -> dict:
+    """This process, as a marker names it: a later render can tell whether it still runs."""
+    import socket
+
+    import psutil
+
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started": psutil.Process().create_time()}
+
+
+def _write_marker(folder: Path, report_id: str, language: str, files: list[str] | None) -> None:
+    import json
+
+    data = {"report_id": report_id, "language": language, "files": files, "rendered_by": _owner()}
+    (folder / MARKER).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _files_in(folder: Path) -> list[str]:
+    """Every file (and empty folder, ``name/``) under ``folder``, as relative POSIX paths, except the
+    marker, a replaced report left by an interrupted swap (:data:`PREVIOUS`) and :data:`OS_FILES`."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not (here == folder and d == PREVIOUS))
+        rel = here.relative_to(folder)
+        out += [(rel / f).as_posix() for f in sorted(files) if f not in OS_FILES and not (here == folder and f == MARKER)]
+        if here != folder and not files and not dirs:
+            out.append(rel.as_posix() + "/")
+    return out
+
+
+def _not_written(folder: Path, marker: FolderMarker) -> list[str]:
+    """Files in ``folder`` the render that wrote its marker did not write."""
+    if marker.files is None:  # an earlier version's marker: report files at the top level
+        return [f for f in _files_in(folder) if "/" in f or not f.endswith(_LEGACY_SUFFIXES)]
+    return [f for f in _files_in(folder) if f not in marker.files]
+
+
+def output_dir_for(params: ReportParams | AuditReportParams, language: str) -> Path:
+    """Where a report in ``language`` goes: ``params.output_dir`` for the params file's own
+    ``language:``; for another language (``--language``), the sibling folder
+    ``<output_dir>.<language>`` (``outputs/chuxiong-city-2022.zh-CN``), so a translation never
+    replaces the report the params file describes."""
+    try:
+        own = check_language(params.language)
+    except UnknownLanguage:
+        own = params.language
     target = params.output_dir
+    if language == own or not target.name:
+        return target
+    return target.with_name(f"{target.name}.{language}")
+
+
+def check_output_dir(params: ReportParams | AuditReportParams, target: Path | None = None) -> Msg | None:
+    """Why the output folder ``target`` (default ``params.output_dir``) must not be (re)placed, or
+    ``None`` if it is safe.
+
+    A render replaces its output folder wholesale, so the folder must be new, empty, or a folder
+    an earlier render of the same report wrote (its :data:`MARKER` names ``params.report_id``)
+    holding nothing that render did not write; and it must not contain the inputs.
+    """
+    target = target or params.output_dir
     for path in params.inputs:
         if path == target or target in path.parents:
             return Msg("output_dir %(target)s contains the input %(input)s; choose a folder of its own, e.g. outputs/%(report)s",
                        target=str(target), input=str(path), report=params.report_id)
     if target.exists() and not target.is_dir():
         return Msg("output_dir %(target)s is a file, not a folder", target=str(target))
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+    if not target.is_dir() or not any(target.iterdir()):
+        return None
+    marker = read_marker(target)
+    if marker is None:
         return Msg("output_dir %(target)s already holds files that proposal-stats did not write; "
                    "refusing to replace them (choose a new or empty folder)", target=str(target))
+    if marker.report_id != params.report_id:
+        return Msg("output_dir %(target)s holds another report (%(other)s); refusing to replace it with %(report)s: "
+                   "give each report an output_dir of its own", target=str(target), other=marker.report_id or "?",
+                   report=params.report_id)
+    foreign = _not_written(target, marker)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" (+{len(foreign) - 5})" if len(foreign) > 5 else "")
+        return Msg("output_dir %(target)s holds files proposal-stats did not write (%(files)s); refusing to replace "
+                   "them: move them out of the folder, or choose another output_dir", target=str(target), files=shown)
     return None
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace ``target`` with ``staging`` using renames only (never a half-written folder)."""
-    old = None
+    """Replace ``target`` with ``staging`` using renames only (never a half-written folder). The
+    replaced report is moved into the staging folder first (:data:`PREVIOUS`), so a render killed
+    between the two renames leaves it where :func:`remove_stale_renders` puts it back."""
+    previous = staging / PREVIOUS
     if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        target.rename(old)
+        target.rename(previous)
     try:
         staging.rename(target)
     except BaseException:
-        if old is not None:
-            old.rename(target)
+        if previous.exists():
+            previous.rename(target)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(target / PREVIOUS, ignore_errors=True)
+
+
+def _dead(owner: dict) -> bool:
+    """True only when ``owner`` (a marker's ``rendered_by``) is a process of this machine that no
+    longer runs (its pid is gone, or now belongs to a process started at another time)."""
+    import socket
+
+    import psutil
+
+    pid, started = owner.get("pid"), owner.get("started")
+    if owner.get("host") != socket.gethostname() or not isinstance(pid, int) or not isinstance(started, (int, float)):
+        return False
+    try:
+        return abs(psutil.Process(pid).create_time() - started) > 1
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:  # cannot tell (another user's process): leave it alone
+        return False
+
+
+def remove_stale_renders(parent: Path) -> list[Path]:
+    """Remove the staging folders (``.<name>.staging-*``) in ``parent`` that renders killed mid-way
+    left (SIGKILL, a power cut): only folders holding our :data:`MARKER`, only those whose render
+    ran on this machine and no longer runs. A render killed between moving the old report aside
+    and moving the new one in left the old one inside its staging folder: it is put back first.
+
+    Returns:
+        The folders removed.
+    """
+    import re
+
+    removed = []
+    try:
+        entries = sorted(parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        found = re.fullmatch(r"\.(.+)\.staging-[A-Za-z0-9_]+", entry.name)
+        if not found or entry.is_symlink() or not entry.is_dir():
+            continue
+        marker = read_marker(entry)
+        if marker is None or not _dead(marker.owner):
+            continue
+        target = parent / found.group(1)
+        try:
+            if (entry / PREVIOUS).is_dir() and not target.exists():
+                (entry / PREVIOUS).rename(target)
+            shutil.rmtree(entry)
+        except OSError:
+            continue
+        removed.append(entry)
+    return removed
 
 
 def _umask() -> int:
@@ -404,6 +581,14 @@ class _Kernel:
         self.warming.join(timeout=5)
         self.log.close()
 
+    def kill(self) -> None:
+        """Kill the kernel process at once, from any thread: the notebook's run then fails (the
+        kernel died) and its render cleans up; :meth:`close` still runs in the render's thread."""
+        self._stop.set()
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
 
 class RenderSession:
     """Start-up shared by the renders of one batch (``proposal-stats report --all``): one HTML
@@ -414,20 +599,71 @@ class RenderSession:
     the next), so a report rendered in a batch is byte-identical to the same report rendered alone.
     """
 
-    def __init__(self, params_files: list[Path], jobs: int = 1):
-        self._files = [Path(p).resolve() for p in params_files]
+    def __init__(self, params_files: list[Path], jobs: int = 1, language: str | None = None):
+        self._files = list(dict.fromkeys(Path(p).resolve() for p in params_files))  # a file given twice renders once
         self.jobs = max(1, jobs)
+        self.language = language
         self._exporter: _ExporterPreload | None = None
         self._lock = threading.Lock()
         self.export_lock = threading.Lock()  # one exporter object: one export at a time
         self._prepared: dict[Path, tuple[threading.Thread, dict]] = {}
         self._claimed: set[Path] = set()
+        self._running: set[_Kernel] = set()
+        #: Set by :meth:`interrupt`: every render of the batch stops before replacing anything.
+        self.interrupted = threading.Event()
 
     def __enter__(self) -> "RenderSession":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is not None:  # Ctrl-C, SIGTERM or an error in the caller: stop the renders still running
+            self.interrupt()
         self.close()
+
+    def interrupt(self) -> None:
+        """Stop every render of the batch now (from any thread; the CLI calls it on SIGINT and
+        SIGTERM): the kernels running notebooks are killed, so those renders fail and remove their
+        staging folders, and a render past its notebook stops before it replaces its folder.
+        Every previous report stays as it was."""
+        import logging
+
+        self.interrupted.set()
+        # nbclient logs each killed kernel ("Kernel died while waiting for execute reply") through
+        # papermill's logger; the command says once that the renders were interrupted.
+        logging.getLogger("papermill").disabled = True
+        with self._lock:
+            running = list(self._running)
+        for kernel in running:
+            kernel.kill()
+
+    @contextlib.contextmanager
+    def running(self, kernel: "_Kernel"):
+        """While a render's notebook runs on ``kernel``: :meth:`interrupt` kills it."""
+        with self._lock:
+            self._running.add(kernel)
+        try:
+            if self.interrupted.is_set():
+                kernel.kill()
+            yield
+        finally:
+            with self._lock:
+                self._running.discard(kernel)
+
+    def shared_output_dirs(self) -> Msg | None:
+        """Why the batch must not start: two of its params files write one output folder (the
+        second would replace the first's report). Checked before anything is rendered."""
+        seen: dict[Path, Path] = {}
+        for path in self._files:
+            try:
+                params = load_params(path)
+                target = output_dir_for(params, check_language(self.language or params.language))
+            except Exception:  # its render reports the problem; it writes nothing
+                continue
+            if target in seen:
+                return Msg("%(first)s and %(second)s both write %(target)s; give each report an output_dir of its own "
+                           "(nothing was rendered)", first=str(seen[target]), second=str(path), target=str(target))
+            seen[target] = path
+        return None
 
     def exporter(self) -> "_ExporterPreload":
         """The batch's HTML exporter, built once (in a background thread)."""
@@ -447,29 +683,18 @@ class RenderSession:
             except RenderError as exc:
                 return exc
 
-        jobs = self.jobs if self._separate_outputs() else 1  # two renders must never swap one folder at once
+        jobs = self.jobs if self.shared_output_dirs() is None else 1  # two renders must never swap one folder at once
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="render") as pool:
             futures = [(path, pool.submit(one, path)) for path in self._files]  # absolute paths
             try:
                 for path, future in futures:
                     yield path, future.result()
+            except BaseException:  # interrupted (or abandoned): the renders still running stop now
+                self.interrupt()
+                raise
             finally:
                 for _, future in futures:
                     future.cancel()
-
-    def _separate_outputs(self) -> bool:
-        """True when every file is given once and writes its own output folder."""
-        seen = set()
-        for path in self._files:
-            try:
-                target = load_params(path).output_dir
-            except Exception:  # its render reports the problem; it writes nothing
-                target = None
-            for key in (("file", path.resolve()), ("out", target)):
-                if key[1] is not None and key in seen:
-                    return False
-                seen.add(key)
-        return True
 
     def started(self, params_path: Path) -> None:
         """``params_path`` started executing: start the kernel of the next file not yet started."""
@@ -582,10 +807,16 @@ def render_report(
         raise RenderError(name, "params", f"{where}: {exc}") from None
     glyphs = params.glyphs(language)
 
-    target = params.output_dir
-    problem = check_output_dir(params)
+    target = output_dir_for(params, language)
+    problem = check_output_dir(params, target)
     if problem:
-        raise RenderError(name, "params", problem)
+        raise RenderError(name, "params", problem, explained=True)
+
+    def stop_if_interrupted(step_name: str) -> None:  # the batch was told to stop (SIGINT, SIGTERM)
+        if session is not None and session.interrupted.is_set():
+            raise RenderError(name, step_name, Msg("interrupted; no report was replaced"))
+
+    stop_if_interrupted("params")
     kernel = session.kernel(params_path, params.notebook.parent) if session is not None else None
     try:
         kernel = kernel or _Kernel(params.notebook.parent)
@@ -604,6 +835,8 @@ def render_report(
         try:
             nb_in = nbformat.read(params.notebook, as_version=4)
             check_parameters_cell(nb_in, params.notebook)
+            parameters = notebook_parameters(nb_in, params, {"params_file": str(params.params_file), "output_dir": "", "language": language},
+                                             {"strict": strict, "allow_empty": allow_empty})
         except ValueError as exc:
             raise RenderError(name, "params", str(exc) if str(params.notebook) in str(exc)
                               else Msg("%(notebook)s: not a readable notebook (%(error)s)", notebook=str(params.notebook), error=str(exc))) from None
@@ -615,34 +848,40 @@ def render_report(
         from .fonts import characters_needing_font
 
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_renders(target.parent)  # what renders killed mid-way (SIGKILL) left behind
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the report folder should not be
+        _write_marker(staging, name, language, None)  # whose it is, so a later render can tell it was left behind
+        stop_if_interrupted("execute")
         step("execute")
         if session is not None:
             session.started(params_path)  # the next report's kernel boots beside this one's run
         kernel.ready()
         try:
-            executed = papermill.execute_notebook(
-                nb_in,
-                None,
-                parameters={"params_file": str(params.params_file), "output_dir": str(staging), "strict": strict,
-                            "allow_empty": allow_empty, "language": language},
-                kernel_name=KERNEL_NAME,
-                km=km,
-                execution_timeout=params.execution_timeout,
-                progress_bar=False,
-                log_output=False,
-                # no cwd=: the kernel was started in the notebook's folder, and papermill's cwd would
-                # chdir this whole process (wrong for the renders of a batch running beside this one)
-            )
+            with session.running(kernel) if session is not None else contextlib.nullcontext():
+                executed = papermill.execute_notebook(
+                    nb_in,
+                    None,
+                    parameters={**parameters, "output_dir": str(staging)},
+                    kernel_name=KERNEL_NAME,
+                    km=km,
+                    execution_timeout=params.execution_timeout,
+                    progress_bar=False,
+                    log_output=False,
+                    # no cwd=: the kernel was started in the notebook's folder, and papermill's cwd would
+                    # chdir this whole process (wrong for the renders of a batch running beside this one)
+                )
         except PapermillExecutionError as exc:
+            stop_if_interrupted("execute")
             if exc.ename in EXPLAINED:
                 raise RenderError(name, "execute", str(exc.evalue), explained=True) from None
             raise RenderError(name, "execute", _execution_error_message(exc)) from None
         except Exception as exc:  # kernel died, timeout, ...: still one line, not a traceback
+            stop_if_interrupted("execute")  # killed on purpose
             raise RenderError(name, "execute", f"{type(exc).__name__}: {exc}{_tail(kernel_log)}") from None
         stopping = threading.Thread(target=kernel.close, daemon=True)
         stopping.start()  # the kernel exits while we export
+        stop_if_interrupted("export")
         step("export")
         stderr = _clean(executed, params.text("title", language), glyphs)
         font.send(characters_needing_font(_report_text(executed)))  # on the other core, while nbconvert exports
@@ -651,11 +890,16 @@ def render_report(
             html_exporter.language_code = language  # <html lang>: browsers pick regional glyphs by it
             html, _ = html_exporter.from_notebook_node(executed)
         html = font.embed(html, stderr)
+        stop_if_interrupted("write")
         step("write")
         (staging / "report.html").write_text(html, encoding="utf-8")
-        (staging / MARKER).write_text(f"{name}\n", encoding="utf-8")
+        _write_marker(staging, name, language, _files_in(staging))
         files = sorted(p.name for p in staging.iterdir() if p.name != MARKER)
         rows = _ledger_rows(staging / "summary.json")
+        problem = check_output_dir(params, target)  # again: a file may have been put there during the render
+        if problem:
+            raise RenderError(name, "write", problem, explained=True)
+        stop_if_interrupted("write")
         _swap_into_place(staging, target)
     except BaseException as exc:
         if staging is not None:

@@ -30,7 +30,7 @@ from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
 from .i18n import SOURCE_LANGUAGE, Translator, check_language
 from .privacy import anonymise_proposers
-from .vocabulary import column, column_label, frame_rows, term, where
+from .vocabulary import PROBLEM_PLACES, column, frame_rows, header_labels, ledger_source, params_text, term, where
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -173,11 +173,10 @@ class AnnualReport:
 
     def export_labels(self):
         """Header labels of the workbook: in an English report ``None`` (the column names, as in the
-        CSV files); in another language a function from an export column name to its label in that
-        language (:func:`~proposal_stats.reporting.vocabulary.column_label`: ``share_pct`` → "占比 (%)")."""
-        if self.language == SOURCE_LANGUAGE:
-            return None
-        return lambda name: column_label(name, self.language)
+        CSV files); in another language a function from a workbook column name to its label in that
+        language (:func:`~proposal_stats.reporting.vocabulary.header_labels`: ``share`` → "占比",
+        the scheme's code ``A`` → "A类")."""
+        return header_labels(self.language, self.params.result_scheme.codes)
 
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
         """Write ``summary.json``, the report's tables as CSV and all of them as ``tables.xlsx``
@@ -439,15 +438,22 @@ class AnnualReport:
                 return r.message
             return Msg(RULES[r.rule].summary)
 
+        headers = set(ld.rejected.columns) - {"source_line", "reasons"}  # the ledger's own headers, as written
+
+        def place(name: str):  # a header as written; else a column the ledger lacks, or the whole row, in words
+            if name in headers:
+                return name
+            return Msg(PROBLEM_PLACES[name]) if name in PROBLEM_PLACES else column(name)
+
         return self._section(
             "data_quality",
-            file=ld.path.name, encoding=ld.encoding, layout=term("layout", ld.layout), rows_read=ld.rows_read,
+            file=ld.path.name, encoding=ledger_source(ld.encoding), layout=term("layout", ld.layout), rows_read=ld.rows_read,
             accepted=ld.rows_read - len(ld.rejected), rejected=len(ld.rejected), proposals=len(ld.proposals),
             assignments=len(ld.assignments), errors=int((problems["severity"] == "error").sum()),
             warnings=int((problems["severity"] == "warning").sum()), unused=list(ld.unused_columns), layout_note=ld.layout_note,
             by_rule=[{"rule": term("rule", r.rule), "severity": term("severity", r.severity), "n": int(r.n),
                       "meaning": Msg(RULES[r.rule].summary) if r.rule in RULES else ""} for r in by_rule.itertuples()],
-            problems=[{"line": int(r.line), "proposal_id": r.proposal_id, "column": r.column, "value": r.value, "rule": term("rule", r.rule),
+            problems=[{"line": int(r.line), "proposal_id": r.proposal_id, "column": place(r.column), "value": r.value, "rule": term("rule", r.rule),
                        "severity": term("severity", r.severity), "message": message(r)}
                       for r in problems.head(limit).itertuples()],
             total=len(problems), limit=limit,
@@ -463,10 +469,10 @@ class AnnualReport:
             definitions=[(Msg(d.label), Msg(d.numerator), Msg(d.denominator), term("unit", d.unit)) for d in DEFINITIONS.values()],
             f2f_blank_rule=Msg(F2F_BLANK_RULE),
             unit_definitions=UNIT_DEFINITIONS,
-            scheme_id=p.result_scheme.id, scheme_source=p.result_scheme.source,
+            scheme_id=p.result_scheme.id, scheme_source=params_text(p.result_scheme.source),
             scheme=[(c.code, c.label, [term("status", s) for s in c.statuses]) for c in p.result_scheme.categories],
             mixed=[c.code for c in p.result_scheme.categories if len(c.statuses) > 1],
-            deadline=p.reply_deadline.describe(), deadline_source=p.reply_deadline.source,
+            deadline=p.reply_deadline.describe(), deadline_source=params_text(p.reply_deadline.source),
             published=None if pub is None else {"title": pub.source.title, "publisher": pub.source.publisher, "url": pub.source.url},
         )
 
@@ -525,7 +531,7 @@ def build_annual_report(params_file: str | Path, language: str | None = None) ->
         params=params,
         ledger=ledger,
         headline=head,
-        comparisons=tuple(compare_headline(head, params.published)),
+        comparisons=tuple(compare_headline(head, params.published, params.body)),
         units=per_unit(ledger.proposals, ledger.assignments, params.result_scheme),
         performance=compare_units(ledger.proposals, ledger.assignments, params.result_scheme, params.units),
         language=language,

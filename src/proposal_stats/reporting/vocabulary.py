@@ -10,6 +10,7 @@ too). Chinese labels follow the field's own terms (glossary in ``docs/architectu
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ COLUMNS: dict[str, str] = {
     "resolution_status": N_("Normalised status"),
     "f2f_consulted": N_("Face to face"),
     "f2f_not_recorded": N_("Face to face not recorded"),
+    "f2f_recorded": N_("Face to face recorded"),
     "satisfaction": N_("Evaluation"),
     "second_replied_at": N_("Second reply"),
     "second_satisfaction": N_("Second evaluation"),
@@ -224,6 +226,9 @@ TERMS: dict[str, dict[str, str]] = {
         "approximate_wording": N_("approximate wording"),
         "missing_number": N_("missing number"),
         "share_base_unknown": N_("share of an unknown base"),
+        "overlapping_classes": N_("overlapping classes"),
+        "conflicting_figures": N_("conflicting figures"),
+        "parts_mismatch": N_("parts mismatch"),
     },
 }
 
@@ -249,10 +254,13 @@ PERCENT_SUFFIX = "_pct"  # an exported percent column (reporting.exports): its b
 
 def column(name: str) -> Msg | str:
     """A column's header as a message to translate: ``handling_unit`` → "Handling unit",
-    ``a_share_pct`` → "A share (%)"; a name with no entry (a category code) stays as it is."""
+    ``a_share_pct`` → "A share (%)", a normalised status (the unit comparison's replies by status,
+    ``resolved``) → "Replies: resolved"; a name with no entry (a category code) stays as it is."""
     name = str(name)
     if name in COLUMNS:
         return Msg(COLUMNS[name])
+    if name in STATUS_WORDS:
+        return Msg("Replies: %(status)s", status=Msg(STATUS_WORDS[name]))
     if name.endswith(PERCENT_SUFFIX) and name[: -len(PERCENT_SUFFIX)] in COLUMNS:
         return Msg("%(label)s (%%)", label=Msg(COLUMNS[name[: -len(PERCENT_SUFFIX)]]))
     return name
@@ -283,19 +291,71 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
     return [[cell(v, k) for v, k in zip(row, kinds)] for row in frame.itertuples(index=False, name=None)]
 
 
+#: Texts ``proposal-stats new`` writes into a params file where a person must still give the source
+#: (reporting.new_report): a report shows them in its own language, not as the English they were
+#: written in. Edited by the user, a text is the user's and shown as written.
+GENERATED_TEXTS: dict[str, str] = {
+    "inferred_scheme": N_("inferred by proposal-stats new from the category values the ledger uses: CHECK the labels "
+                          "and statuses against the printed report"),
+    "default_deadline": N_("default: 3 months after assignment, the usual local rule; CHECK the local 办法"),
+}
+
+
+def params_text(text: str) -> Msg | str:
+    """A text from a params file as a report shows it: one of :data:`GENERATED_TEXTS` as a message
+    to translate, any other text as written."""
+    return Msg(text) if text in GENERATED_TEXTS.values() else text
+
+
+def ledger_source(encoding: str) -> Msg | str:
+    """How a ledger was read (:attr:`Ledger.encoding <proposal_stats.ledger.model.Ledger>`), in
+    words: ``xlsx, sheet 台账`` → "workbook, sheet “台账”" (the file's name shows which kind),
+    ``parquet`` → "Parquet file"; a text encoding (``utf-8``, ``gb18030``) as it is."""
+    import re
+
+    found = re.fullmatch(r"\w+, sheet (.*)", encoding, flags=re.S)
+    if found:
+        return Msg("workbook, sheet “%(sheet)s”", sheet=found.group(1))
+    if encoding == "parquet":
+        return Msg("Parquet file")
+    return encoding
+
+
+#: A problem's ``column`` that names no column of the ledger (ledger.model): the whole row.
+PROBLEM_PLACES = {"row": N_("(the whole row)")}
+
+
 #: The parts of a claims file a finding points at (``Finding.where``: ``results: B``, ``figures.f2f_rate``).
 CLAIMS_PARTS = {"results": N_("results"), "topics": N_("topics"), "figures": N_("figures"), "breakdowns": N_("breakdowns")}
 
 
+_UNLABELLED = re.compile(r"^(.*?)\s*\(unlabelled\)$")
+_CLASS_N = re.compile(r"^class (\d+)$")
+
+
+def printed_code(code: str) -> Msg | str:
+    """A class's code as a reader sees it. Codes are printed text, except two marks: ``A (unlabelled)``,
+    a letter a transcriber gave a class the report printed without one, and ``class 2``, the place
+    extraction gives a class printed with no code at all; both are shown in the report's language."""
+    code = str(code)
+    found = _UNLABELLED.match(code)
+    if found:
+        return Msg("%(code)s (unlabelled)", code=found.group(1))
+    found = _CLASS_N.match(code)
+    return Msg("class %(n)s", n=found.group(1)) if found else code
+
+
 def where(text: str) -> Msg | str:
     """Where in a claims file a finding is, with its part named in words (``results: B`` →
-    "办理结果: B" in Chinese); the figure and class names themselves stay as written."""
+    "办理结果: B" in Chinese) and a code's marks translated (:func:`printed_code`); the figure and
+    class names themselves stay as written."""
     for part, label in CLAIMS_PARTS.items():
         if text == part:
             return Msg(label)
         for sep in (": ", "."):
             if text.startswith(part + sep):
-                return Msg("%(part)s: %(rest)s", part=Msg(label), rest=text[len(part) + len(sep):])
+                rest = text[len(part) + len(sep):]
+                return Msg("%(part)s: %(rest)s", part=Msg(label), rest=printed_code(rest) if sep == ": " else rest)
     return text
 
 
@@ -312,6 +372,19 @@ def column_label(name: str, language: str = SOURCE_LANGUAGE) -> str:
         UnknownLanguage: ``language`` has no catalog.
     """
     return Translator(check_language(language)).value(column(name))
+
+
+def header_labels(language: str, codes=()):
+    """The workbook's header labels for a report in ``language`` (see
+    :func:`~proposal_stats.reporting.exports.write_workbook`): ``None`` in English (the column
+    names, as in the CSV files), else a function from a column name to its label
+    (:func:`column_label`), a scheme's category code in ``codes`` labelled as a category
+    (``A`` → "A类")."""
+    if check_language(language) == SOURCE_LANGUAGE:
+        return None
+    t = Translator(language)
+    codes = {str(c) for c in codes}
+    return lambda name: t.value(Msg("Category %(code)s", code=name)) if name in codes else column_label(name, language)
 
 
 def column_labels(columns, language: str = SOURCE_LANGUAGE) -> dict[str, str]:

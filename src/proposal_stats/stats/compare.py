@@ -85,37 +85,94 @@ def compare_rate(name: str, count: int, base: int, ours: Decimal | None, printed
                           printed=printed.value))
 
 
-def compare_headline(h: Headline, published: Published | None) -> list[Comparison]:
+#: Headline figure → the meaning of the figure vocabulary a printed figure states it by
+#: (:mod:`proposal_stats.published.vocabulary`): a published block's figure is found by its meaning,
+#: whatever it is called (``to_government`` as ``extract`` names it, ``assigned_to_government``).
+HEADLINE_MEANINGS: dict[str, str] = {
+    "submitted": "submitted", "assigned_to_government": "to_government", "assigned_to_government_share": "to_government_share",
+    "handling_units": "handling_units", "replied": "replied", "reply_rate": "reply_rate", "on_time_rate": "on_time_rate",
+    "f2f_rate": "f2f_rate", "satisfaction_rate": "satisfaction_rate",
+}
+# Scopes that make a figure another one than the report's own: a term's total, the year before, a
+# first round of handling, key proposals only.
+_OTHER_SCOPES = {"term", "previous", "first_round", "second_round", "key"}
+_BODY_SCOPE = {"cppcc_proposals": "cppcc", "npc_suggestions": "npc"}
+
+
+def printed_figure(published: Published, key: str, body: str = "") -> tuple[PublishedFigure | None, Msg | str]:
+    """The printed figure for headline figure ``key``: the one named ``key``, else the first whose
+    meaning is :data:`HEADLINE_MEANINGS` [key] and whose words set no other scope (a term, the year
+    before, the other body than ``body``). Returns it (``None`` if the report prints none) and a note
+    when the report prints that meaning with several values."""
+    from ..published.vocabulary import meaning_of, scope_of
+
+    figs = published.figures
+    if key in figs:
+        return figs[key], ""
+    meaning = HEADLINE_MEANINGS.get(key, key)
+    ours = _BODY_SCOPE.get(body, "")
+    found = []
+    for name, fig in figs.items():
+        if meaning_of(name, fig) != meaning:
+            continue
+        scope = scope_of(name, fig, meaning)
+        if set(scope[1:-1]) & _OTHER_SCOPES or ours and scope[-1] and ours not in scope[-1].split("+"):
+            continue
+        found.append((name, fig))
+    if not found:
+        return None, ""
+    values = sorted({fig.value for _, fig in found if fig.value is not None})
+    note = Msg("the report prints %(n)s values of this figure (%(values)s); compared with the first, %(name)s",
+               n=len(values), values=", ".join(f"{v:f}" for v in values), name=found[0][0]) if len(values) > 1 else ""
+    return found[0][1], note
+
+
+def compare_headline(h: Headline, published: Published | None, body: str = "") -> list[Comparison]:
     """Each headline figure beside what the published report printed.
 
     Args:
         h: the ledger's headline figures.
-        published: the params file's ``published:`` block, or ``None``.
+        published: the params file's ``published:`` block, or ``None``. Its figures are found by
+            meaning (:func:`printed_figure`): an extracted ``to_government`` is the printed
+            ``assigned_to_government``.
+        body: the report's body (``cppcc_proposals``, ``npc_suggestions``): of a text that prints
+            both, the figures of this one.
 
     Returns:
         One :class:`Comparison` per headline figure and per result category, in report order.
     """
-    figs = dict(published.figures) if published else {}
     results = published.results if published else None
     cats = {c.code: c for c in results.cats} if results else {}
 
+    def printed(key: str) -> tuple[PublishedFigure | None, Msg | str]:
+        return printed_figure(published, key, body) if published else (None, "")
+
+    def noted(c: Comparison, note) -> Comparison:
+        if not note:
+            return c
+        return Comparison(c.figure, c.ledger_text, c.printed_text, c.verdict, Msg("%(detail)s; %(note)s", detail=c.detail, note=note) if c.detail else note)
+
+    def count(key: str, value: int) -> Comparison:
+        fig, note = printed(key)
+        return noted(_compare_count(key, value, fig), note)
+
     def rate(key: str, count: int, base: int, ours: Decimal | None) -> Comparison:
-        fig = figs.get(key)
+        fig, note = printed(key)
         if fig is None:
             return Comparison(key, percent_text(ours), "", "not printed")
-        return compare_rate(key, count, base, ours, fig.text, fig.value)
+        return noted(compare_rate(key, count, base, ours, fig.text, fig.value), note)
 
     out = [
-        _compare_count("submitted", h.submitted, figs.get("submitted")),
-        _compare_count("assigned_to_government", h.assigned_to_government, figs.get("assigned_to_government")),
+        count("submitted", h.submitted),
+        count("assigned_to_government", h.assigned_to_government),
         rate(
             "assigned_to_government_share",
             h.assigned_to_government,
             h.submitted,
             None if h.submitted == 0 else round_half_up(Fraction(100 * h.assigned_to_government, h.submitted), 2),
         ),
-        _compare_count("handling_units", h.handling_units, figs.get("handling_units")),
-        _compare_count("replied", h.replied, figs.get("replied")),
+        count("handling_units", h.handling_units),
+        count("replied", h.replied),
         rate("reply_rate", h.replied, h.assigned_to_government, h.reply_rate),
         rate("on_time_rate", h.on_time, h.assigned_to_government, h.on_time_rate),
         rate("f2f_rate", h.f2f_consulted, h.assigned_to_government, h.f2f_rate),
