@@ -90,12 +90,12 @@ def main() -> int:
         print(f"SYNTHETIC ledger of {args.rows:,} rows opened in the explorer in {time.perf_counter() - start:.2f} s "
               f"(once per report: read, figures, index, charts, font)")
         units = [v for _, v in app.unit.options][1:]
-        statuses, topics = [v for _, v in app.status.options], [v for _, v in app.topic.options]
+        results, topics = [v for _, v in app.result.options], [v for _, v in app.topic.options]
         roles, sorts = [v for _, v in app.role.options], [v for _, v in app.sort_by.options]
         times = []
         for i in range(args.rounds):
             with app._hold():  # the other controls change between rounds, untimed
-                app.status.value = statuses[i % 3]
+                app.result.value = results[i % 3]
                 app.topic.value = topics[(i // 2) % 3]
                 app.role.value = roles[i % 2]
                 app.sort_by.value = sorts[i % len(sorts)]
@@ -121,6 +121,7 @@ def main() -> int:
 def in_browser(params: Path, units: list[str], rounds: int) -> list[float]:
     """Serve ``params`` as the dashboard and time picks of a unit in headless Chromium."""
     import subprocess
+    import urllib.error
     import urllib.request
 
     from playwright.sync_api import sync_playwright
@@ -133,8 +134,10 @@ def in_browser(params: Path, units: list[str], rounds: int) -> list[float]:
     times = []
     try:
         for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120).close()
+            try:  # not the page itself: that would start a kernel of its own
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/no-such-file", timeout=120).close()
+                break
+            except urllib.error.HTTPError:  # an answer: the server is up
                 break
             except OSError:
                 time.sleep(0.5)

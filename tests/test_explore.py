@@ -109,12 +109,11 @@ def city_index():
 # ---- selections ----------------------------------------------------------------------------------
 
 def test_units_are_listed_by_size_with_their_counts(county_index, city_index):
-    opts = county_index.options()
-    assert opts["unit"] == [("(all) · 3 units", ALL), ("甲局 · 16", "甲局"), ("乙局 · 4", "乙局"), ("丙局 · 2", "丙局")]
-    assert opts["status"][1:3] == [("resolved (A) · 4", "resolved"), ("planned (B) · 15", "planned")]
-    assert opts["status"][-1] == ("(not replied) · 1", "(not replied)")
-    assert [v for _, v in opts["role"]] == [ALL, "lead", "co_handler"]
-    sizes = [int(label.rsplit("· ", 1)[1]) for label, _ in city_index.options()["unit"][1:]]
+    choices = county_index.choices()
+    assert choices["unit"] == [("甲局", 16), ("乙局", 4), ("丙局", 2)]
+    assert choices["result"] == [("A", 4), ("B", 15), ("C", 0), (explore.NOT_REPLIED, 1)]  # the scheme's codes, in its order
+    assert choices["role"] == [("lead", 20), ("co_handler", 2)]
+    sizes = [n for _, n in city_index.choices()["unit"]]
     assert len(sizes) == 31 and sizes == sorted(sizes, reverse=True)
 
 
@@ -123,21 +122,22 @@ def test_selection_by_integer_codes_equals_plain_filtering(city_index):
     pandas filter picks; the reference ledger has 248 government-system proposals."""
     p, a = city_index.rows, city_index.report.ledger.assignments
     assert len(city_index.select(Selection())) == 248
-    opts = {k: [v for _, v in o] for k, o in city_index.options().items()}
-    for unit, role, status, topic in itertools.product(opts["unit"][:4], opts["role"], opts["status"], opts["topic"][:3]):
-        got = set(p["proposal_id"].iloc[city_index.select(Selection(unit=unit, role=role, status=status, topic=topic))])
+    opts = {k: [ALL, *(v for v, _ in o)] for k, o in city_index.choices().items()}
+    for unit, role, result, topic in itertools.product(opts["unit"][:4], opts["role"], opts["result"], opts["topic"][:3]):
+        got = set(p["proposal_id"].iloc[city_index.select(Selection(unit=unit, role=role, result=result, topic=topic))])
         keep = p["proposal_id"].notna()
         if unit != ALL or role != ALL:
             aa = a[((a["handling_unit"] == unit) | (unit == ALL)) & ((a["unit_role"] == role) | (role == ALL))]
             keep &= p["proposal_id"].isin(set(aa["proposal_id"]))
-        if status == explore.NOT_REPLIED:
+        if result == explore.NOT_REPLIED:
             keep &= p["replied_at"].isna()
-        elif status != ALL:
-            keep &= p["resolution_status"] == status
+        elif result != ALL:
+            keep &= p["result_category"] == result
         if topic != ALL:
             keep &= p["topic"] == topic
-        assert got == set(p.loc[keep, "proposal_id"]), (unit, role, status, topic)
-    assert len(city_index.select(Selection(status="resolved"))) == 177  # the A category
+        assert got == set(p.loc[keep, "proposal_id"]), (unit, role, result, topic)
+    assert len(city_index.select(Selection(result="A"))) == 177  # the A category: resolved or being resolved
+    assert len(city_index.select(Selection(result="C"))) == 10
 
 
 def test_sorting_keeps_blanks_last_and_ties_in_proposal_order(county_index):
@@ -297,7 +297,7 @@ def test_paging_and_page_size(app):
 def test_the_measure_toggle_switches_the_funnel_and_its_verdicts(app):
     app.unit.value = ALL
     app.measure.value = "on-time rate"
-    assert app.funnel.params.measure == "on-time rate" and "Funnel verdicts (on-time rate)" in app.figures.value
+    assert app.funnel.params.measure == "on-time rate" and "Funnel verdicts (On-time rate)" in app.figures.value
     app.measure.value = "A share"
     assert "Funnel verdicts (A share)" in app.figures.value
 
@@ -361,17 +361,134 @@ def test_export_neutralises_formulas_and_keeps_the_order(app):
         app.export("pdf")
 
 
-def test_the_font_is_embedded_for_every_character_shown(app):
-    from fontTools.ttLib import TTFont
+def _all_text(app, charts: bool = True) -> str:
+    """Every text the widgets show or can show (HTML, labels, every option, tab titles) and the
+    charts' specifications (axes, legends, data, tooltips): found here independently of the app's own
+    bookkeeping."""
+    import altair as alt
+
+    parts = []
+    for x in _widgets(app.widget):
+        if isinstance(x, alt.JupyterChart):
+            parts.append(json.dumps(x.spec, ensure_ascii=False, default=str) if charts else "")
+            continue
+        for attr in ("value", "description", "tooltip", "placeholder"):
+            if isinstance(getattr(x, attr, None), str):
+                parts.append(getattr(x, attr))
+        parts += [str(o[0] if isinstance(o, tuple) else o) for o in getattr(x, "options", ()) or ()]
+        parts += list(getattr(x, "titles", ()) or ())
+    return "".join(parts)
+
+
+def _embedded_characters(app) -> tuple[set[int], list[str]]:
+    """The code points the embedded font slices draw, and each slice's CSS."""
     import base64
     import re
 
-    css = app.style.value
-    data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1)
-    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
-    shown = "".join(app.index.unit_names) + "".join(app.index.rows["title"]) + app.header.value
-    missing = {c for c in shown if ord(c) >= 0x2E80 and ord(c) not in cmap}
-    assert not missing and "font-family" in css
+    from fontTools.ttLib import TTFont
+
+    slices = [c.value for c in app.fonts.children if "@font-face" in c.value]
+    drawn = set()
+    for css in slices:
+        data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1)
+        drawn |= set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
+    return drawn, slices
+
+
+@pytest.fixture(scope="module")
+def city_app():
+    """The reference report first, the prefecture's and the published corpus beside it."""
+    return Explorer([CITY, PREFECTURE, ROOT / "params" / "published-audit.yaml"], start=CITY)
+
+
+def test_every_character_any_widget_shows_is_in_the_embedded_font(city_app):
+    """Every CJK character of every widget — the corpus's labels (所, 问, traditional 經, 決, 過), the
+    prefecture's units — is drawn by an embedded slice, and a slice once sent is never replaced (its
+    text would blank while the browser loads the new one)."""
+    app = city_app
+    _, first = _embedded_characters(app)
+    app.tabs.selected_index = 2  # across reports, with the published corpus
+    assert app.show_corpus.value and "published" in app.side.value
+    _, with_corpus = _embedded_characters(app)
+    app.report_picker.value = str(PREFECTURE.resolve())
+    drawn, slices = _embedded_characters(app)
+    assert slices[:len(first)] == first and slices[:len(with_corpus)] == with_corpus and len(slices) > len(with_corpus) > len(first)
+    shown = _all_text(app)
+    for char in "所问經決過":
+        assert char in shown  # the corpus's printed labels are on the page …
+    missing = {c for c in shown if ord(c) >= 0x2E80 and ord(c) not in drawn}
+    assert not missing  # … and drawn
+    assert all("unicode-range:" in css and "font-display:swap" in css for css in slices)
+    app.report_picker.value = str(CITY.resolve())
+    app.tabs.selected_index = 0
+
+
+# ---- what the tester found: counts, labels, loading ----------------------------------------------
+
+def test_counts_are_whole_numbers_and_each_phrase_said_once(city_app):
+    """The reference report's 市卫生健康局: 11 replies, all on time, 1 in the last tenth (hand-checked from
+    the ledger below); no count anywhere is printed as a decimal."""
+    app = city_app
+    app.unit.value = "市卫生健康局"
+    t = app.index.timeliness.loc["市卫生健康局"]
+    assert (t.replied, t.on_time, t.late, t.not_replied, t.in_last_tenth) == (11, 11, 0, 0, 1)
+    text = app.figures.value
+    assert "Replied 11 (on time 11, late 0), not replied 0; days from assignment to reply: median 57, 90th percentile 80; " \
+           "1 of 11 replies came in the last tenth of the time allowed (an even spread puts about 10% there)." in text
+    assert text.count("last tenth") == 1
+    assert "11 of 11" in text and "16 proposals: 11 as lead, 5 as co-handler, 0 separately; figures over the 11 it replies to itself." in text
+    app.compare.value = ("市教育体育局",)
+    app.tabs.selected_index = 2
+    import re
+
+    shown = _all_text(app, charts=False)
+    for chart in (app.funnel, app.trend):  # what the charts print (tooltips), not their numbers
+        rows = [row for data in chart.spec["datasets"].values() for row in data]
+        shown += "".join(str(row.get(key, "")) for row in rows for key in ("of", "interval", "rate_text", "target_text", "count_label"))
+    assert "11 of 11" in shown
+    decimals = re.findall(r"(?<![\d.])\d+\.0(?![\d%–])", shown)  # 11.0, "1.0 of 11.0"; not 100.0% nor 74.1%–100.0%
+    assert not decimals
+    app.compare.value = ()
+    app.tabs.selected_index = 0
+    app.unit.value = ALL
+    assert app.unit.value == ALL and "All 31 units" in app.figures.value
+
+
+def test_the_result_control_names_the_scheme_printed_labels_and_what_they_cover(city_app):
+    options = city_app.result.options
+    assert options[1] == ("A · 已解决或正在解决 (resolved, being resolved) · 177", "A")  # not "resolved (A)"
+    assert options[2] == ("B · 正在争取解决或列入计划解决 (planned) · 61", "B")
+    assert options[3][1] == "C" and options[3][0].endswith("(not feasible now) · 10")
+    city_app.result.value = "A"
+    assert "177 proposals" in city_app.page_label.value
+    assert "<b>A</b> · <span class='ps-muted'>已解决或正在解决</span>" in city_app.table.value
+    city_app.result.value = ALL
+
+
+def test_opening_a_report_keeps_the_controls_and_says_it_is_opening(app, county):
+    """While a report opens, a line under the report control says so and the figures dim; the
+    controls keep their options (they never leave the page)."""
+    seen = []
+
+    def opening(change):
+        if change["new"]:
+            seen.append((change["new"], "ps-busy" in app.widget._dom_classes, len(app.unit.options), app.unit.layout.display))
+
+    app.opening.observe(opening, "value")
+    try:
+        app.report_picker.value = str(county[1].resolve())
+    finally:
+        app.opening.unobserve(opening, "value")
+    assert len(seen) == 1
+    text, busy, options, display = seen[0]
+    assert "Opening 示例县 (a fictional county) · 2025" in text and busy and options > 1 and display != "none"
+    assert app.opening.value == "" and "ps-busy" not in app.widget._dom_classes and "<h2>示例县 2025（虚构）</h2>" in app.header.value
+    app.report_picker.value = str(county[0].resolve())
+
+
+def test_the_funnel_counts_axis_has_whole_number_ticks(app):
+    spec = json.dumps(app.funnel.spec)
+    assert '"tickMinStep": 1' in spec and '"format": "d"' in spec
 
 
 # ---- the notebook and the commands ---------------------------------------------------------------
@@ -453,3 +570,60 @@ def test_a_report_that_cannot_be_opened_says_why_and_the_current_one_stays(tmp_p
     app.report_picker.value = str((folder / "county-2026.yaml").resolve())
     assert app.report_picker.value == first and "Could not open county-2026.yaml" in app.header.value
     assert "broken.xlsx" in app.header.value and "示例县 2024" in app.header.value
+
+
+# ---- languages -----------------------------------------------------------------------------------
+
+def test_the_explorer_speaks_the_language_of_the_report_open(tmp_path, monkeypatch):
+    """A report whose params file says `language: zh-CN` is explored in Chinese — controls, tabs, the
+    unit's figures and timeliness, the funnel's axes — through the same catalogs as the report; the
+    words change back when an English report is opened; a language given wins."""
+    from proposal_stats.reporting.explorer import LANGUAGE_ENV
+    from proposal_stats.reporting.i18n import UnknownLanguage
+
+    monkeypatch.delenv(LANGUAGE_ENV, raising=False)
+    folder = tmp_path / "params"
+    english, chinese = _write_county(folder)
+    data = yaml.safe_load(chinese.read_text(encoding="utf-8"))
+    chinese.write_text(yaml.safe_dump({**data, "language": "zh-CN"}, allow_unicode=True), encoding="utf-8")
+    app = Explorer([folder])  # opens 2024, in English
+    assert app.unit.description == "Handling unit" and app.tabs.titles[0] == "Proposals"
+    app.report_picker.value = str(chinese.resolve())
+    assert app.unit.description == "承办单位" and app.result.description == "办理结果"
+    assert app.tabs.titles == ("提案", "单位比较", "跨报告", "定义")
+    assert app.result.options[1] == ("A · 已解决（已解决）· 4", "A")  # 2025: 甲局 2 A + 乙局 2 A
+    app.unit.value = "甲局"
+    figures = app.figures.value
+    assert "<h3>甲局</h3>" in figures and "A类占比" in figures and "4 件中 2 件" in figures and "50.0%" in figures
+    assert "已答复 4 件（按时 4 件，逾期 0 件），未答复 0 件；" in figures and "办理期限规则：" in figures
+    assert "<th>案由</th>" in app.table.value and "<th>办理结果</th>" in app.table.value
+    spec = json.dumps(app.funnel.spec, ensure_ascii=False)
+    assert "计算基数中的提案件数（n）" in spec and "proposals in the base" not in spec
+    app.report_picker.value = str(english.resolve())
+    assert app.unit.description == "Handling unit" and "proposals in the base (n)" in json.dumps(app.funnel.spec)
+
+    fixed = Explorer([folder], start=chinese, language="en")  # a language given wins over the report's
+    assert fixed.unit.description == "Handling unit" and "Replied" in fixed.table.value
+    monkeypatch.setenv(LANGUAGE_ENV, "zh-CN")  # as `proposal-stats explore --language zh-CN` passes it
+    assert Explorer([folder]).unit.description == "承办单位"
+    with pytest.raises(UnknownLanguage, match="no catalog for language 'xx'"):
+        Explorer([folder], language="xx")
+
+
+def test_explore_command_refuses_an_unknown_language():
+    result = subprocess.run([str(CLI), "explore", "params", "--language", "xx", "--no-browser"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no catalog for language 'xx'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_dashboard_is_served_offline_and_frees_kernels():
+    """The options Voilà is started with: its page template without the CDN stylesheets, and idle
+    kernels with no page connected culled (the real-browser test sees the rest: no request off
+    loopback, a closed page's kernel shut down)."""
+    from proposal_stats.reporting import dashboard
+
+    args = dashboard.voila_arguments(Path("explore.ipynb"), "127.0.0.1", 8866, browser=False, extra=["--MappingKernelManager.cull_idle_timeout=600"])
+    assert "--template=proposal-stats" in args and "--MappingKernelManager.cull_connected=False" in args
+    assert args.index(f"--MappingKernelManager.cull_idle_timeout={dashboard.CULL_IDLE_SECONDS}") < args.index("--MappingKernelManager.cull_idle_timeout=600")
+    page = (dashboard.TEMPLATE_ROOT / "voila" / "templates" / dashboard.TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
+    assert "extends 'lab/index.html.j2'" in page

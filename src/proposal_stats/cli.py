@@ -610,33 +610,39 @@ def explore(
     host: Annotated[str, typer.Option("--host", help="address to listen on (default: loopback only)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port (the next free one if taken)")] = 8866,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="open it in a web browser")] = True,
+    language: Annotated[
+        str | None, typer.Option("--language", help="the explorer's language (en, zh-CN); default each report's own")
+    ] = None,
 ) -> None:
     """Serve the explorer as a web app (Voilà: the notebook's widgets, no code) and print its address.
 
-    Extra arguments go to Voilà. Listens on loopback (127.0.0.1) unless --host says otherwise; Ctrl-C stops it.
+    Extra arguments go to Voilà. Listens on loopback (127.0.0.1) unless --host says otherwise; Ctrl-C
+    stops it. Each page has its own kernel, shut down when the page closes (or, if the page never
+    says so, after 2 minutes with no page connected). The page fetches nothing from the network.
     """
-    import os
-    import sys
-
-    from .reporting.explorer import PARAMS_ENV, find_params
+    from .reporting import dashboard
+    from .reporting.explorer import LANGUAGE_ENV, PARAMS_ENV, find_params
+    from .reporting.i18n import check_language
     from .stats.explore import annual_params_of
 
     notebook = _explorer_notebook().resolve()
     try:
+        if language:
+            language = check_language(language)
         paths = find_params(list(map(str, params)) if params else None)
         if not annual_params_of(paths):
             raise FileNotFoundError(f"no annual-report params file in {', '.join(map(str, paths))}")
-    except Exception as exc:  # a missing or invalid params file: one line, no traceback
+    except Exception as exc:  # a missing or invalid params file, an unknown language: one line, no traceback
         _error(str(exc))
         raise typer.Exit(2) from None
     os.environ[PARAMS_ENV] = os.pathsep.join(map(str, paths))
+    if language:
+        os.environ[LANGUAGE_ENV] = language
     port = free_port(host, port)
     shown = f"[{host}]" if ":" in host else host
     err.print(f"explorer: http://{shown}:{port}/ ({'loopback only' if host in ('127.0.0.1', 'localhost', '::1') else 'reachable at ' + host}; "
               f"Ctrl-C stops it) - {len(paths)} params path(s): {', '.join(map(str, paths))}")
-    args = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
-            "--strip_sources=True", *([] if browser else ["--no-browser"]), *ctx.args]
-    os.execv(sys.executable, args)
+    dashboard.serve(notebook, host, port, browser, ctx.args)
 
 
 def problem_line(p: dict) -> str:

@@ -1,23 +1,35 @@
 """The explorer: handling-unit performance, interactively, in JupyterLab or as a dashboard.
 
 ``notebooks/explore.ipynb`` shows ``Explorer(params)``; ``proposal-stats explore`` serves that
-notebook with Voilà (no code cells). All figures come from :mod:`proposal_stats.stats.explore`;
-this module only lays out widgets and turns figures into escaped HTML.
+notebook with Voilà (no code cells; :mod:`proposal_stats.reporting.dashboard`). All figures come
+from :mod:`proposal_stats.stats.explore`; this module only lays out widgets and turns figures into
+escaped HTML.
 
 One widget tree, updated in place: every control change redraws the same areas (no second copy of
 an old selection anywhere on the page). A redraw recomputes the selection from the report's
 :class:`~proposal_stats.stats.explore.ReportIndex` (built once per report), writes one page of the
 proposals table and the unit's figures, and sets the charts' parameters — the charts themselves are
-drawn once per report (``benchmarks/bench_explore.py`` times the whole redraw).
+drawn once per report (``benchmarks/bench_explore.py`` times the whole redraw). Opening a report
+keeps the controls on the page and says that it is opening it (the figures dim until it is open).
 
-Chinese text needs no system font: the explorer embeds the bundled Noto Sans CJK, cut down to the
-characters of the reports it shows (:mod:`proposal_stats.reporting.fonts`).
+**Language.** The explorer speaks the report's language (its params file's ``language:``), or the
+one it is given (``Explorer(language="zh-CN")``, ``proposal-stats explore --language``): every
+label, definition, table header, verdict and chart word comes from the report's gettext catalogs
+(:mod:`proposal_stats.reporting.i18n`), written once in English as ``Msg("…")``. Counts are whole
+numbers and rates are rounded by the one rule (:mod:`proposal_stats.stats.metrics`).
+
+**Chinese without a system font.** The explorer embeds the bundled Noto Sans CJK
+(:mod:`proposal_stats.reporting.fonts`), cut down to the characters it can show: the open report's
+whole text when it opens, then, after every redraw, whatever else any widget shows (another report,
+the published corpus, a translated label) as one more ``@font-face`` slice for just those
+characters. A slice is never replaced, so text already drawn never blanks while a font loads.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 import os
 from contextlib import contextmanager
@@ -26,19 +38,24 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
+from ..messages import Msg
 from ..stats import explore
-from ..stats.explore import ALL, ReportIndex, Selection
-from ..stats.metrics import percent_text, round_half_up
-from .fonts import EMBEDDED_FAMILY, characters_needing_font, embed_css, subset_font
+from ..stats.explore import ALL, NO_CATEGORY, NOT_REPLIED, ReportIndex, Selection
+from ..stats.metrics import count_text, percent_text
+from .fonts import EMBEDDED_FAMILY, characters_needing_font, embed_css, open_font, subset_font
+from .i18n import SOURCE_LANGUAGE, Translator, UnknownLanguage, check_language
+from .vocabulary import TERMS, column, column_label, term
+
 
 def esc(value) -> str:
     """HTML-escape any value's text (quotes included); ``None`` is empty."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
-#: Environment variable through which ``proposal-stats explore`` names the params files to open
-#: (joined with ``os.pathsep``); the notebook's ``params`` parameter wins when set.
+#: Environment variables through which ``proposal-stats explore`` names the params files to open
+#: (joined with ``os.pathsep``) and the language; the notebook's parameters win when set.
 PARAMS_ENV = "PROPOSAL_STATS_EXPLORE"
+LANGUAGE_ENV = "PROPOSAL_STATS_EXPLORE_LANGUAGE"
 PAGE_SIZES = (25, 50, 100, 200)
 TEXT_FONT = f"'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', 'Source Han Sans SC', '{EMBEDDED_FAMILY}', system-ui, sans-serif"
 
@@ -47,6 +64,7 @@ CSS = """
 #vg-tooltip-element { font-family: %(font)s; }
 .ps-x { max-width: 1180px; }
 .ps-x .widget-html-content { line-height: 1.45; }
+.ps-x h1 { font-size: 1.6rem; font-weight: 500; margin: 0.3rem 0 0.4rem; }
 .ps-x h2 { font-size: 1.3rem; margin: 0.2rem 0; } .ps-x h3 { font-size: 1.05rem; margin: 0.7rem 0 0.3rem; }
 .ps-x .ps-note { color: #4b5563; font-size: 0.86rem; } .ps-x .ps-banner { background: #fff4d6; border-left: 5px solid #e0a030;
   padding: 0.4rem 0.7rem; margin: 0.3rem 0; font-size: 0.9rem; }
@@ -56,18 +74,24 @@ CSS = """
 .ps-x table.ps-t th { background: #eef1f6; font-weight: 600; overflow-wrap: normal; }
 .ps-x table.ps-t td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ps-x table.ps-t td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.ps-x table.ps-t td.why { color: #5b6472; white-space: normal; }
 .ps-x table.ps-t td.def, .ps-x .ps-muted { color: #5b6472; } .ps-x .ps-def { color: #5b6472; font-size: 0.78rem; } .ps-x .ps-bad { color: #b3261e; font-weight: 600; }
 .ps-x .ps-ok { color: #1e7b34; font-weight: 600; }
 .ps-x .ps-scroll { max-height: 420px; overflow-y: auto; }
+.ps-x .ps-opening { color: #1d4f91; font-size: 0.9rem; padding: 0.15rem 0; }
+.ps-x .ps-opening::before { content: ""; display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.45em; vertical-align: -0.1em;
+  border: 2px solid #9db7dd; border-top-color: #1d4f91; border-radius: 50%%; animation: ps-spin 0.8s linear infinite; }
+@keyframes ps-spin { to { transform: rotate(360deg); } }
+.ps-x.ps-busy { cursor: progress; } .ps-x.ps-busy .ps-result { opacity: 0.45; transition: opacity 0.15s; }
 """
 
-#: Proposals table: column, header, width, cell class.
+#: Proposals table: column, header (a message), width.
 TABLE_COLUMNS = (
-    ("proposal_id", "Id", "4.5em", ""), ("title", "Title", "24%", ""), ("topic", "Topic", "5.5em", ""),
-    ("lead_unit", "Lead unit", "11%", ""), ("co_handling_units", "Co-handlers", "11%", ""),
-    ("assigned_at", "Assigned", "6.6em", "date"), ("due_at", "Due", "6.6em", "date"), ("replied_at", "Replied", "6.6em", "date"),
-    ("days", "Days", "3.8em", "num"), ("on_time", "On time", "3.8em", ""), ("result", "Result", "8.5em", ""),
-    ("satisfaction", "Evaluation", "7em", ""),
+    ("proposal_id", Msg("Id"), "4.5em"), ("title", Msg("Title"), "24%"), ("topic", Msg("Topic"), "5.5em"),
+    ("lead_unit", Msg("Lead unit"), "11%"), ("co_handling_units", Msg("Co-handlers"), "11%"),
+    ("assigned_at", Msg("Assigned"), "6.6em"), ("due_at", Msg("Due"), "6.6em"), ("replied_at", Msg("Replied on"), "6.6em"),
+    ("days", Msg("Days"), "3.8em"), ("on_time", Msg("On time"), "4.2em"), ("result", Msg("Result"), "9em"),
+    ("satisfaction", Msg("Evaluation"), "7em"),
 )
 
 
@@ -97,13 +121,53 @@ def find_params(params=None) -> list[Path]:
     return found
 
 
+def report_language(params) -> str:
+    """The language a report is explored in: its params file's ``language:`` when there is a catalog
+    for it, else English (the annual report would refuse it; the explorer still opens)."""
+    try:
+        return check_language(params.language)
+    except UnknownLanguage:
+        return SOURCE_LANGUAGE
+
+
+# ---- HTML pieces (escaped; words through the translator ``t``) ---------------------------------------
+
 def _pct(x, places: int = 1) -> str:
     return percent_text(x, places)
 
 
-def _pooled(r) -> str:
-    """The pooled rate, or why there is none."""
-    return f"<span class='ps-muted'>— {esc(r.pooled_undefined)}</span>" if r.pooled_undefined else _pct(r.pooled)
+def _note(text) -> str:
+    """A note paragraph (the text escaped; no message inside an f-string, where the catalog
+    extractor cannot see it)."""
+    return f"<p class='ps-note'>{esc(text)}</p>"
+
+
+def _h3(text) -> str:
+    return f"<h3>{esc(text)}</h3>"
+
+
+def _banner(title, text) -> str:
+    return f"<div class='ps-banner'><b>{esc(title)}</b> {esc(text)}</div>"
+
+
+def _gap(t: Translator) -> str:
+    """What separates two sentences: a space, or nothing where sentences are not spaced (Chinese),
+    as the catalog says (the report's own setting)."""
+    return "" if t.pgettext("typography: answer yes or no", "sentences are separated by a space: yes") == "no" else " "
+
+
+def _muted(text) -> str:
+    return f"<span class='ps-muted'>{esc(text)}</span>"
+
+
+def _why(text) -> str:
+    """An undefined value: a dash and the reason (already in the reader's language)."""
+    return f"<span class='ps-muted'>— {esc(text)}</span>"
+
+
+def _pooled(r, t: Translator) -> tuple[str, str]:
+    """The pooled rate as a cell (html, class), or why there is none (a cell that wraps)."""
+    return (_why(t.value(r.pooled_undefined)), "why") if r.pooled_undefined else (_pct(r.pooled), "num")
 
 
 def _date(x) -> str:
@@ -118,63 +182,104 @@ def _table(head: list[tuple[str, str]], rows: list[list[tuple[str, str]]]) -> st
     return f"<table class='ps-t'><colgroup>{cols}</colgroup><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def proposals_html(rows: pd.DataFrame, scheme) -> str:
-    """A page of the proposals table: no index column, titles wrapping, dates on one line, and a
-    word instead of every blank (``—``: not replied, no due date, not recorded)."""
-    labels = {c.code: c.label for c in scheme.categories}
+def category_words(category, t: Translator) -> str:
+    """What a scheme's category covers, in words: its normalised statuses ("resolved, being
+    resolved"; "已解决、正在解决")."""
+    return t.join([term("status", s) for s in category.statuses])
+
+
+def proposals_html(rows: pd.DataFrame, scheme, t: Translator | None = None) -> str:
+    """A page of the proposals table: no index column, titles wrapping, dates on one line, a result
+    as its printed code and label (what it covers on hovering), and a word instead of every blank
+    (``—``: not replied, no due date, not recorded)."""
+    t = t or Translator()
+    categories = {c.code: c for c in scheme.categories}
+    yes, late, not_replied = t(Msg("yes")), t(Msg("late")), t(Msg("not replied"))
     body = []
     for r in rows.itertuples(index=False):
         replied = not (r.replied_at is pd.NaT or r.replied_at != r.replied_at)
         has_due = not (r.due_at is pd.NaT or r.due_at != r.due_at)
-        result = (f"{esc(r.result_category)} · <span class='ps-muted'>{esc(r.resolution_status.replace('_', ' '))}</span>"
-                  if r.result_category else "<span class='ps-muted'>— no category</span>")
-        on_time = ("yes" if r.on_time else "<span class='ps-bad'>late</span>") if replied and has_due else (
-            "<span class='ps-muted'>—</span>" if replied else "<span class='ps-bad'>not replied</span>")
+        cat = categories.get(r.result_category)
+        if cat is not None:
+            result = f"<span title='{esc(category_words(cat, t))}'><b>{esc(cat.code)}</b> · <span class='ps-muted'>{esc(cat.label)}</span></span>"
+        elif r.result_category:
+            result = esc(r.result_category)
+        else:
+            result = _why(t(Msg("no category")))
+        on_time = (esc(yes) if r.on_time else f"<span class='ps-bad'>{esc(late)}</span>") if replied and has_due else (
+            "<span class='ps-muted'>—</span>" if replied else f"<span class='ps-bad'>{esc(not_replied)}</span>")
+        evaluation = esc(t.value(term("satisfaction", r.satisfaction))) if r.satisfaction else "<span class='ps-muted'>—</span>"
         body.append([
             (esc(r.proposal_id), ""), (esc(r.title) or "<span class='ps-muted'>—</span>", ""), (esc(r.topic) or "—", ""),
-            (esc(r.lead_unit) or "—", ""), (esc("、".join(u for u in r.co_handling_units.split(";") if u)) or "—", ""),
+            (esc(r.lead_unit) or "—", ""), (esc(t.join([u for u in r.co_handling_units.split(";") if u])) or "—", ""),
             (_date(r.assigned_at), "date"), (_date(r.due_at), "date"), (_date(r.replied_at), "date"),
-            ("—" if r.days != r.days else str(int(r.days)), "num"), (on_time, ""),
-            (f"<span title='{esc(labels.get(r.result_category, ''))}'>{result}</span>", ""),
-            (esc(r.satisfaction.replace("_", " ")) or "<span class='ps-muted'>—</span>", ""),
+            (count_text(r.days), "num"), (on_time, ""), (result, ""), (evaluation, ""),
         ])
-    return _table([(h, wd) for _, h, wd, _ in TABLE_COLUMNS], body)
+    return _table([(t(header), width) for _, header, width in TABLE_COLUMNS], body)
 
 
-def figures_html(figs: pd.DataFrame) -> str:
+def _verdict(code: str, t: Translator) -> str:
+    if not code:
+        return _muted(t(Msg("not judged")))
+    cls = "ps-bad" if code.startswith("below") else "ps-ok" if code.startswith("above") else ""
+    return f"<span class='{cls}'>{esc(t.value(term('funnel', code)))}</span>"
+
+
+def figure_name(figure: str, t: Translator) -> str:
+    """A figure's name (``"A share"``, ``"reply rate"`` …) in the reader's language."""
+    return t.gettext(explore.DEFINITIONS[figure][0]) if figure in explore.DEFINITIONS else figure
+
+
+def _of(count, base, t: Translator) -> str:
+    return t(Msg("%(count)s of %(base)s", count=count_text(count), base=count_text(base)))
+
+
+def figures_html(figs: pd.DataFrame, t: Translator | None = None) -> str:
     """A unit's figures beside the pooled ones, each with its count, interval, verdict and definition;
     an undefined figure says why instead of showing a number."""
+    t = t or Translator()
     rows = []
     for r in figs.itertuples(index=False):
         if r.undefined:
-            value, interval = f"<span class='ps-muted'>— {esc(r.undefined)}</span>", ""
+            value, interval = (_why(t.value(r.undefined)), "why"), ("", "")
         else:
-            value, interval = f"<b>{_pct(r.unit)}</b><br><span class='ps-muted'>{r.count} of {r.base}</span>", f"{_pct(r.low)}–{_pct(r.high)}"
-        verdict = r.verdict or "<span class='ps-muted'>not judged</span>"
-        cls = "ps-bad" if r.verdict.startswith("below") else "ps-ok" if r.verdict.startswith("above") else ""
-        rows.append([(f"{esc(r.figure)}<br><span class='ps-def'>{esc(r.definition)}</span>", ""), (value, ""), (interval, "num"),
-                     (_pooled(r), "num"), (f"<span class='{cls}'>{verdict if not r.verdict else esc(verdict)}</span>", "")])
-    return _table([("Figure: what it counts", ""), ("Unit", "8.2em"), ("95% interval", "7.6em"), ("Pooled", "5em"), ("Verdict", "6.2em")], rows)
+            value = (f"<b>{_pct(r.unit)}</b><br><span class='ps-muted'>{esc(_of(r.count, r.base, t))}</span>", "")
+            interval = (f"{_pct(r.low)}–{_pct(r.high)}", "num")
+        rows.append([(f"{esc(figure_name(r.figure, t))}<br><span class='ps-def'>{esc(t.gettext(r.definition))}</span>", ""), value, interval,
+                     _pooled(r, t), (_verdict(r.verdict, t), "")])
+    return _table([(t(Msg("Figure: what it counts")), ""), (t(Msg("Unit")), "8.2em"), (t(Msg("95% interval")), "9em"),
+                   (t(Msg("Pooled")), "6.5em"), (t(Msg("Verdict")), "6.2em")], rows)
 
 
-def timeliness_html(t: pd.Series, deadline: str) -> str:
-    """One unit's timeliness in words (counts and days; nothing undefined is shown as a number)."""
-    t = t.copy()
-    for col in ("replied", "on_time", "late", "not_replied", "in_last_tenth"):
-        t[col] = int(t[col])
-    if t.replied == 0:
-        days = "no reply of its own yet" if t.not_replied else "no proposal to reply to (co-handler only)"
+def timeliness_html(row: pd.Series, deadline, t: Translator | None = None) -> str:
+    """One unit's timeliness in words: counts as whole numbers, days rounded half-up to whole days,
+    nothing undefined shown as a number. ``deadline``: the reply-deadline rule (a ``Msg``)."""
+    t = t or Translator()
+    n = {col: count_text(row[col]) for col in ("replied", "on_time", "late", "not_replied", "in_last_tenth")}
+    if int(row["replied"]) == 0:
+        days = t(Msg("no reply of its own yet")) if int(row["not_replied"]) else t(Msg("no proposal to reply to (co-handler only)"))
+        sentence = t(Msg("Replied %(replied)s (on time %(on_time)s, late %(late)s), not replied %(not_replied)s; %(days)s.",
+                         replied=n["replied"], on_time=n["on_time"], late=n["late"], not_replied=n["not_replied"], days=days))
     else:
-        days = (f"days from assignment to reply: median {round_half_up(t.days_median, 0)}, "
-                f"90th percentile {round_half_up(t.days_p90, 0)}")
-    bunch = (f"; {t.in_last_tenth} of {t.replied} replies came in the last tenth of the time allowed "
-             f"(<span class='ps-muted'>{esc(explore.DEFINITIONS['in_last_tenth'])}</span>)") if t.replied else ""
-    return (f"<p>Replied {t.replied} (on time {t.on_time}, late {t.late}), not replied {t.not_replied}; {days}{bunch}. "
-            f"<span class='ps-muted'>Deadline rule: {esc(deadline)}.</span></p>")
+        sentence = t(Msg("Replied %(replied)s (on time %(on_time)s, late %(late)s), not replied %(not_replied)s; days from assignment to "
+                         "reply: median %(median)s, 90th percentile %(p90)s; %(k)s of %(replied)s replies came in the last tenth of the "
+                         "time allowed (an even spread puts about 10%% there).",
+                         replied=n["replied"], on_time=n["on_time"], late=n["late"], not_replied=n["not_replied"],
+                         median=count_text(row["days_median"]), p90=count_text(row["days_p90"]), k=n["in_last_tenth"]))
+    return f"<p>{esc(sentence)}{_gap(t)}" + _muted(t(Msg("Deadline rule: %(rule)s.", rule=deadline))) + "</p>"
 
 
-def _dropdown(description: str, width: str = "auto") -> w.Dropdown:
-    return w.Dropdown(description=description, layout=w.Layout(width=width), style={"description_width": "initial"})
+def _dropdown(width: str = "auto") -> w.Dropdown:
+    return w.Dropdown(layout=w.Layout(width=width), style={"description_width": "initial"})
+
+
+def _walk(widget, skip=None):
+    """``widget`` and every widget inside it (boxes, tabs), leaving out ``skip`` and what it holds."""
+    if widget is skip:
+        return
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child, skip)
 
 
 class Explorer:
@@ -185,19 +290,26 @@ class Explorer:
             the published corpus to the side-by-side view); default see :func:`find_params`.
         start: the params file to open first (default: the first annual one, by jurisdiction and year).
         page_size: rows per page of the proposals table.
+        language: the language of every word shown (``en``, ``zh-CN``); default the
+            ``PROPOSAL_STATS_EXPLORE_LANGUAGE`` environment variable, else each report's own
+            ``language:`` (the words follow the report open).
 
     Attributes:
         widget: the whole explorer (display it, or display the Explorer itself).
         index: the current report's :class:`~proposal_stats.stats.explore.ReportIndex`.
         rows: positions (in ``index.rows``) of the current selection, in order.
+        t: the :class:`~proposal_stats.reporting.i18n.Translator` of the words shown.
 
     Raises:
-        FileNotFoundError: no params file found; ``ParamsError``/``LedgerError`` for a bad one.
+        FileNotFoundError: no params file found; ``ParamsError``/``LedgerError`` for a bad one;
+        ``UnknownLanguage``: ``language`` has no catalog.
     """
 
-    def __init__(self, params=None, start=None, page_size: int = PAGE_SIZES[0]):
+    def __init__(self, params=None, start=None, page_size: int = PAGE_SIZES[0], language: str | None = None):
         from . import interactive
 
+        language = language or os.environ.get(LANGUAGE_ENV) or None
+        self.language = check_language(language) if language else None
         paths = find_params(params)
         self.annual = explore.annual_params_of(paths)
         if not self.annual:
@@ -205,74 +317,65 @@ class Explorer:
         self.audits = explore.audit_params_of(paths)
         self._indexes: dict[str, ReportIndex] = {}
         self._chars: set[str] = set()
+        self._chart_chars: dict[str, str] = {}
         self._corpus = None
         self._quiet = False
         self.page = 0
         start_path = str(Path(start).resolve()) if start else str(self.annual[0][0])
         if start_path not in {str(p) for p, _ in self.annual}:
             raise FileNotFoundError(f"{start}: not among the params files opened")
+        self.t = Translator(self.language or report_language(dict((str(p), q) for p, q in self.annual)[start_path]))
 
-        self.report_picker = _dropdown("Report", "100%")
-        self.report_picker.options = [(self._report_label(p), str(path)) for path, p in self.annual]
-        self.report_picker.value = start_path
-        self.unit = _dropdown("Handling unit", "420px")
-        self.role, self.status, self.topic = _dropdown("Role"), _dropdown("Result"), _dropdown("Topic")
-        self.sort_by = _dropdown("Sort by")
-        self.descending = w.Checkbox(description="descending", indent=False, layout=w.Layout(width="auto"))
-        self.page_size = w.Dropdown(options=PAGE_SIZES, value=page_size, description="rows", layout=w.Layout(width="110px"),
-                                    style={"description_width": "initial"})
-        self.prev_page = w.Button(description="◀ previous", layout=w.Layout(width="auto"))
-        self.next_page = w.Button(description="next ▶", layout=w.Layout(width="auto"))
+        self.report_picker = _dropdown("100%")
+        self.opening = w.HTML()  # "Opening …" while a report is being read
+        self.unit = _dropdown("420px")
+        self.role, self.result, self.topic, self.sort_by = _dropdown(), _dropdown(), _dropdown(), _dropdown()
+        self.descending = w.Checkbox(indent=False, layout=w.Layout(width="auto"))
+        self.page_size = w.Dropdown(options=PAGE_SIZES, value=page_size, layout=w.Layout(width="130px"), style={"description_width": "initial"})
+        self.prev_page = w.Button(layout=w.Layout(width="auto"))
+        self.next_page = w.Button(layout=w.Layout(width="auto"))
         self.page_label = w.HTML()
-        self.measure = w.ToggleButtons(options=list(explore.FUNNELS), value="A share", style={"button_width": "auto"})
-        self.compare = w.SelectMultiple(description="Compare", rows=7, layout=w.Layout(width="420px"), style={"description_width": "initial"})
-        self.export_csv = w.Button(description="Export CSV", layout=w.Layout(width="auto"))
-        self.export_xlsx = w.Button(description="Export XLSX", layout=w.Layout(width="auto"))
+        self.measure = w.ToggleButtons(style={"button_width": "auto"})
+        self.compare = w.SelectMultiple(rows=7, layout=w.Layout(width="420px"), style={"description_width": "initial"})
+        self.export_csv = w.Button(layout=w.Layout(width="auto"))
+        self.export_xlsx = w.Button(layout=w.Layout(width="auto"))
         self.download = w.HTML()
-        self.side_reports = w.SelectMultiple(description="Reports", rows=min(6, len(self.annual)), layout=w.Layout(width="100%"),
-                                             options=[(self._report_label(p), str(path)) for path, p in self.annual],
-                                             value=tuple(str(path) for path, _ in self.annual), style={"description_width": "initial"})
-        self.show_corpus = w.Checkbox(description="include the published corpus", value=bool(self.audits), indent=False,
-                                      disabled=not self.audits, layout=w.Layout(width="auto"))
+        self.side_reports = w.SelectMultiple(rows=min(6, len(self.annual)), layout=w.Layout(width="100%"), style={"description_width": "initial"})
+        self.show_corpus = w.Checkbox(value=bool(self.audits), indent=False, disabled=not self.audits, layout=w.Layout(width="auto"))
 
-        self.style = w.HTML()
+        self.css = w.HTML("<style>" + CSS % {"font": TEXT_FONT} + "</style>")
+        self.fonts = w.VBox([self.css], layout=w.Layout(display="none"))  # the CSS and the font slices: nothing to see
         self.header, self.figures, self.table, self.compare_table = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.trend_table, self.side = w.HTML(), w.HTML()
+        self.intro, self.compare_note, self.trend_title, self.side_title, self.funnel_note, self.about = (w.HTML() for _ in range(6))
         first = self.index_of(start_path)
-        self.funnel = interactive.jupyter_chart(interactive.funnel_chart(first.funnel_points, first.funnel_lines))
+        self.funnel = interactive.jupyter_chart(interactive.funnel_chart(first.funnel_points, first.funnel_lines, t=self.t))
         self.funnel.selections.observe(self._picked, ["pick"])
-        self._funnel_for = first
+        self._funnel_for = (first, self.t.language)
         self.trend, self._trend_for = None, None
         self.trend_box = w.VBox([])
-        self.funnel_note = w.HTML(
-            "<p class='ps-note'>Each dot is a unit: its rate against its number of proposals. Dotted lines: 99.8% limits; dashed: "
-            "95% limits, around the pooled rate (solid line). A unit inside the limits is not distinguishable from the others; "
-            "grey units have too few proposals to judge. Units at the same point are spread a little sideways and counted (×3); the tooltip names them. "
-            "Hover a dot for its figures; click it to pick the unit.</p>")
 
         tabs = w.Tab(children=[
             w.VBox([w.HBox([self.sort_by, self.descending, self.page_size, self.prev_page, self.next_page, self.page_label],
                            layout=w.Layout(flex_flow="row wrap", align_items="center")),
                     self.table, w.HBox([self.export_csv, self.export_xlsx, self.download], layout=w.Layout(align_items="center"))]),
-            w.VBox([w.HTML("<p class='ps-note'>Pick units to compare (Ctrl- or Shift-click for several); they are named on the funnel.</p>"),
-                    self.compare, self.compare_table]),
-            w.VBox([w.HTML("<h3>The unit across years</h3>"), self.trend_box, self.trend_table,
-                    w.HTML("<h3>Jurisdictions side by side</h3><p class='ps-note'>The annual reports to set side by side "
-                           "(Ctrl- or Shift-click for several), and the published reports.</p>"), self.side_reports, self.show_corpus, self.side]),
-            w.HTML(self._about_html()),
+            w.VBox([self.compare_note, self.compare, self.compare_table]),
+            w.VBox([self.trend_title, self.trend_box, self.trend_table, self.side_title, self.side_reports, self.show_corpus, self.side]),
+            self.about,
         ])
-        for i, title in enumerate(("Proposals", "Compare units", "Across reports", "Definitions")):
-            tabs.set_title(i, title)
         self.tabs = tabs
-        controls = w.VBox([self.report_picker, w.HBox([self.unit, self.role, self.status, self.topic], layout=w.Layout(flex_flow="row wrap"))])
+        controls = w.VBox([self.report_picker, self.opening,
+                           w.HBox([self.unit, self.role, self.result, self.topic], layout=w.Layout(flex_flow="row wrap"))])
         chart_box = w.VBox([self.measure, self.funnel, self.funnel_note], layout=w.Layout(width="620px"))
-        self.widget = w.VBox([self.style, self.header, controls,
-                              w.HBox([chart_box, w.VBox([self.figures], layout=w.Layout(flex="1 1 420px"))],
-                                     layout=w.Layout(flex_flow="row wrap")), tabs])
+        figures_box = w.VBox([self.figures], layout=w.Layout(flex="1 1 420px"))
+        for area in (chart_box, figures_box, tabs, self.header):
+            area.add_class("ps-result")  # dimmed while a report opens
+        self.widget = w.VBox([self.fonts, self.intro, self.header, controls, w.HBox([chart_box, figures_box], layout=w.Layout(flex_flow="row wrap")), tabs])
         self.widget.add_class("ps-x")
+        self._words()
 
         self.report_picker.observe(self._pick_report, "value")
-        for control in (self.unit, self.role, self.status, self.topic, self.sort_by, self.descending):
+        for control in (self.unit, self.role, self.result, self.topic, self.sort_by, self.descending):
             control.observe(self._first_page, "value")
         self.page_size.observe(self._first_page, "value")
         self.prev_page.on_click(lambda _: self._turn(-1))
@@ -286,13 +389,56 @@ class Explorer:
         tabs.observe(lambda _: self._draw_across(), "selected_index")
         self.load(start_path)
 
+    # ---- words -----------------------------------------------------------------------------
+    def _words(self) -> None:
+        """Every fixed word of the widgets, in the current language (again when it changes)."""
+        t = self.t
+        with self._hold():
+            for widget, label in ((self.report_picker, Msg("Report")), (self.unit, Msg("Handling unit")), (self.role, Msg("Role")),
+                                  (self.result, Msg("Result")), (self.topic, Msg("Topic")), (self.sort_by, Msg("Sort by")),
+                                  (self.descending, Msg("descending")), (self.prev_page, Msg("◀ previous")),
+                                  (self.next_page, Msg("next ▶")), (self.compare, Msg("Compare")), (self.export_csv, Msg("Export CSV")),
+                                  (self.export_xlsx, Msg("Export XLSX")), (self.show_corpus, Msg("include the published corpus"))):
+                widget.description = t(label)
+            self.page_size.description = t.pgettext("explorer control", "rows per page")
+            self.side_reports.description = t.pgettext("explorer control", "Reports")
+            reports = [(self._report_label(p), str(path)) for path, p in self.annual]
+            picked, sides = self.report_picker.value, tuple(self.side_reports.value)
+            self.report_picker.options = reports
+            if picked is not None:
+                self.report_picker.value = picked
+            self.side_reports.options = reports
+            self.side_reports.value = sides or tuple(v for _, v in reports)
+            measure = self.measure.value or "A share"
+            self.measure.options = [(figure_name(m, t), m) for m in explore.FUNNELS]
+            self.measure.value = measure
+        self.tabs.titles = (t.pgettext("explorer tab", "Proposals"), t.pgettext("explorer tab", "Compare units"),
+                            t.pgettext("explorer tab", "Across reports"), t.pgettext("explorer tab", "Definitions"))
+        self.intro.value = "<h1>" + esc(t(Msg("Explore handling-unit performance"))) + "</h1>" + _note(t(Msg(
+            "Pick a report, a handling unit (listed by size, with its number of proposals), a role, a result and a topic — or click a "
+            "unit's dot on the funnel plot; hover a dot for its figures. The unit's figures beside the pooled ones, its place on the "
+            "funnel, its timeliness, its proposals, a comparison with other units and its figures across years follow. The proposals "
+            "of the selection can be exported to CSV or Excel under the table.")))
+        self.compare_note.value = _note(t(Msg("Pick units to compare (Ctrl- or Shift-click for several); they are named on the funnel.")))
+        self.trend_title.value = _h3(t(Msg("The unit across years")))
+        self.side_title.value = _h3(t(Msg("Jurisdictions side by side"))) + _note(
+            t(Msg("The annual reports to set side by side (Ctrl- or Shift-click for several), and the published reports.")))
+        self.funnel_note.value = "<p class='ps-note'>" + esc(t(Msg(
+            "Each dot is a unit: its rate against its number of proposals. Dotted lines: 99.8%% limits; dashed: 95%% limits, around the "
+            "pooled rate (solid line). A unit inside the limits is not distinguishable from the others; grey units have too few "
+            "proposals to judge. Units at the same point are spread a little sideways and counted (%(mark)s); the tooltip names them. "
+            "Hover a dot for its figures; click it to pick the unit.", mark="×3"))) + "</p>"
+        self.about.value = self._about_html()
+
+    def _report_label(self, p) -> str:
+        lang, t = self.t.language, self.t
+        label = t(Msg("%(jurisdiction)s · %(year)s · %(body)s · %(title)s", jurisdiction=p.text("jurisdiction", lang), year=str(p.year),
+                      body=term("body", p.body), title=p.text("title", lang)))
+        return t(Msg("%(report)s · SYNTHETIC data", report=label)) if p.synthetic_fields else label
+
     # ---- state -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
-
-    @staticmethod
-    def _report_label(p) -> str:
-        return f"{p.jurisdiction} · {p.year} · {p.body_label} · {p.title}" + (" · SYNTHETIC data" if p.synthetic_fields else "")
 
     def index_of(self, path) -> ReportIndex:
         """The :class:`ReportIndex` of a params file (built on first use, then kept)."""
@@ -306,29 +452,70 @@ class Explorer:
     @property
     def selection(self) -> Selection:
         """The selection the controls show."""
-        return Selection(unit=self.unit.value or ALL, status=self.status.value or ALL, topic=self.topic.value or ALL,
+        return Selection(unit=self.unit.value or ALL, result=self.result.value or ALL, topic=self.topic.value or ALL,
                          role=self.role.value or ALL, sort_by=self.sort_by.value or "proposal_id", descending=self.descending.value)
 
     @contextmanager
     def _hold(self):
         """Set several controls without a redraw for each."""
-        self._quiet = True
+        quiet, self._quiet = self._quiet, True
         try:
             yield
         finally:
-            self._quiet = False
+            self._quiet = quiet
+
+    @contextmanager
+    def _opening(self, what: str):
+        """Say what is being opened, under the report control, and dim the figures until it is done;
+        the controls stay on the page (the kernel answers a change once the report is open)."""
+        self.widget.add_class("ps-busy")
+        self.opening.value = f"<div class='ps-opening'>{esc(what)}</div>"
+        try:
+            yield
+        finally:
+            self.widget.remove_class("ps-busy")
+            self.opening.value = ""
+
+    def _options(self, ix: ReportIndex) -> dict[str, list[tuple[str, str]]]:
+        """Each control's ``(label, value)`` pairs in the current language, led by "(all)"."""
+        t, choices = self.t, ix.choices()
+        everything = t(Msg("(all)"))
+        scheme = {c.code: c for c in ix.report.params.result_scheme.categories}
+        results = []
+        for code, n in choices["result"]:
+            if code == NOT_REPLIED:
+                results.append((t(Msg("not replied · %(n)s", n=count_text(n))), code))
+            elif code == NO_CATEGORY:
+                results.append((t(Msg("replied, no category · %(n)s", n=count_text(n))), code))
+            else:
+                c = scheme[code]
+                results.append((t(Msg("%(code)s · %(label)s (%(covers)s) · %(n)s", code=code, label=c.label, covers=category_words(c, t),
+                                      n=count_text(n))), code))
+        return {
+            "unit": [(t(Msg("%(all)s · %(n)s units", all=everything, n=count_text(len(choices["unit"])))), ALL)]
+                    + [(f"{u} · {count_text(n)}", u) for u, n in choices["unit"]],
+            "result": [(everything, ALL), *results],
+            "topic": [(everything, ALL)] + [(f"{tp} · {count_text(n)}", tp) for tp, n in choices["topic"]],
+            "role": [(everything, ALL)] + [(t.value(term("role", r)), r) for r, _ in choices["role"]],
+            "sort_by": [(column_label(k, t.language), k) for k, _ in choices["sort_by"]],
+        }
 
     def load(self, path) -> None:
-        """Open a report: its controls (keeping each choice the new report also has), its charts, its
-        font; then redraw."""
+        """Open a report: its words (when its language differs), its controls (keeping each choice
+        the new report also has), its charts, its font; then redraw."""
         from . import interactive
 
-        self.index = ix = self.index_of(path)
+        ix = self.index_of(path)
+        self.index = ix
+        language = self.language or report_language(ix.report.params)
+        if language != self.t.language:
+            self.t = Translator(language)
+            self._words()
         before = self.selection if self.unit.options else Selection()
         compared = list(self.compare.value)
-        opts = ix.options()
+        opts = self._options(ix)
         with self._hold():
-            for control, name, keep in ((self.unit, "unit", before.unit), (self.role, "role", before.role), (self.status, "status", before.status),
+            for control, name, keep in ((self.unit, "unit", before.unit), (self.role, "role", before.role), (self.result, "result", before.result),
                                         (self.topic, "topic", before.topic), (self.sort_by, "sort_by", before.sort_by)):
                 values = [v for _, v in opts[name]]
                 control.options = opts[name]
@@ -337,26 +524,29 @@ class Explorer:
             self.compare.value = tuple(u for u in compared if ix.has_unit(u))
             self.report_picker.value = str(Path(path).resolve())
             self.page = 0
-        if self._funnel_for is not ix:  # a new report: new data for the chart (a selection only sets its parameters)
-            self._funnel_for = ix
+        if self._funnel_for != (ix, language):  # a new report or language: a new chart (a selection only sets its parameters)
+            self._funnel_for = (ix, language)
             self.funnel.chart = interactive.funnel_chart(ix.funnel_points, ix.funnel_lines, measure=self.measure.value,
-                                                         focus=self._focus(), compare=self.compare.value)
+                                                         focus=self._focus(), compare=self.compare.value, t=self.t)
             self.funnel.selections.observe(self._picked, ["pick"])
-        self._embed_font()
+        self._chart_chars["funnel"] = self._spec_characters(self.funnel)
         self.header.value = self._header_html()
-        self.redraw()
+        self.redraw(font_text=self._report_text(ix))
 
     def _pick_report(self, change) -> None:
         """Open the report picked; one that cannot be opened says why, and the current one stays."""
         if self._quiet:
             return
+        label = dict((v, k) for k, v in self.report_picker.options).get(change["new"], Path(change["new"]).name)
         try:
-            self.load(change["new"])
+            with self._opening(self.t(Msg("Opening %(report)s …", report=label))):
+                self.load(change["new"])
         except Exception as exc:  # an unreadable ledger, a broken params file: say so, keep what works
             with self._hold():
                 self.report_picker.value = change["old"]
-            self.header.value = (self._header_html() + f"<div class='ps-banner'><b>Could not open {esc(Path(change['new']).name)}.</b> "
-                                 f"{esc(type(exc).__name__)}: {esc(exc)}</div>")
+            why = self.t(Msg("Could not open %(file)s.", file=Path(change["new"]).name))
+            self.header.value = self._header_html() + _banner(why, f"{type(exc).__name__}: {exc}")
+            self._ensure_font()
 
     def _focus(self) -> str:
         return "" if self.unit.value in (None, ALL) else self.unit.value
@@ -369,6 +559,8 @@ class Explorer:
 
     def _set_measure(self, change) -> None:
         """Show the other funnel (a parameter of the chart), and its verdicts in the overview."""
+        if self._quiet:
+            return
         self.funnel.params.measure = change["new"]
         self.redraw()
 
@@ -381,22 +573,25 @@ class Explorer:
         self.redraw()
 
     # ---- drawing ---------------------------------------------------------------------------
-    def redraw(self) -> None:
+    def redraw(self, font_text: str = "") -> None:
         """Show the current selection everywhere: proposals page, unit figures, charts' parameters,
-        comparison, and the across-reports view when it is open."""
+        comparison, and the across-reports view when it is open; then embed the characters shown
+        that the font does not have yet (and those of ``font_text``: a report's text, when it opens)."""
         if self._quiet:
             return
-        ix, sel = self.index, self.selection
+        t, ix, sel = self.t, self.index, self.selection
         self.rows = ix.select(sel)
         size = self.page_size.value
         pages = max(1, math.ceil(len(self.rows) / size))
         self.page = min(max(self.page, 0), pages - 1)
         start = self.page * size
         shown = ix.rows.iloc[self.rows[start:start + size]]
-        self.table.value = proposals_html(shown, ix.report.params.result_scheme) if len(shown) else (
-            "<p class='ps-note'>No proposal matches this selection.</p>")
-        self.page_label.value = (f"<span class='ps-note'>{len(self.rows):,} proposals · rows {start + 1:,}–{start + len(shown):,} · "
-                                 f"page {self.page + 1} of {pages}</span>" if len(self.rows) else "<span class='ps-note'>0 proposals</span>")
+        self.table.value = proposals_html(shown, ix.report.params.result_scheme, t) if len(shown) else (
+            _note(t(Msg("No proposal matches this selection."))))
+        self.page_label.value = "<span class='ps-note'>" + esc(t(Msg(
+            "%(n)s proposals · rows %(first)s–%(last)s · page %(page)s of %(pages)s", n=count_text(len(self.rows)), first=count_text(start + 1),
+            last=count_text(start + len(shown)), page=count_text(self.page + 1), pages=count_text(pages))) if len(self.rows) else
+            t(Msg("%(n)s proposals", n="0"))) + "</span>"
         self.prev_page.disabled = self.page == 0
         self.next_page.disabled = self.page >= pages - 1
         self.download.value = ""
@@ -407,94 +602,115 @@ class Explorer:
         self.compare_table.value = self._compare_html()
         if self.tabs.selected_index == 2:
             self._draw_across()
+        self._ensure_font(font_text)
 
     def _header_html(self) -> str:
-        p = self.index.report.params
+        t, p, lang = self.t, self.index.report.params, self.t.language
         banner = ""
         if p.synthetic_fields:
-            banner = (f"<div class='ps-banner'><b>Synthetic data.</b> These ledger fields are synthetic: {esc(', '.join(p.synthetic_fields))}. "
-                      f"Figures computed from them describe the synthetic data, not the jurisdiction. {esc(p.synthetic_note)}</div>")
-        if self.index.report.ledger.rows_read == 0:
-            banner += "<div class='ps-banner'><b>Empty ledger.</b> The ledger has a header but no rows: there is nothing to explore.</div>"
-        rejected = len(self.index.report.ledger.rejected)
-        if rejected:
-            read = self.index.report.ledger.rows_read
-            said = (f"{rejected} ledger row of {read} failed validation and is not counted" if rejected == 1 else
-                    f"{rejected} of {read} ledger rows failed validation and are not counted")
-            banner += f"<div class='ps-banner'><b>Rows rejected.</b> {said} (the annual report lists them).</div>"
-        return f"<h2>{esc(p.title)}</h2><p class='ps-note'>{esc(p.jurisdiction)} · {esc(p.body_label)} · {esc(p.session)} · {p.year}</p>{banner}"
+            fields = [column(f) for f in p.synthetic_fields]
+            sentences = (t.ngettext("This field is synthetic: %(fields)s.", "These fields are synthetic: %(fields)s.", len(fields), fields=fields),
+                         t(Msg("Figures computed from them describe the synthetic data, not the jurisdiction.")), p.text("synthetic_note", lang))
+            banner = _banner(t(Msg("Synthetic data.")), _gap(t).join(sentences))
+        ledger = self.index.report.ledger
+        if ledger.rows_read == 0:
+            banner += _banner(t(Msg("Empty ledger.")), t(Msg("The ledger has a header but no rows: there is nothing to explore.")))
+        if len(ledger.rejected):
+            # (ngettext's count is shown as a plain number: the read count carries the thousands separator)
+            banner += _banner(t(Msg("Rows rejected.")), t.ngettext(
+                "%(num)s ledger row of %(read)s failed validation and is not counted (the annual report lists it).",
+                "%(num)s of %(read)s ledger rows failed validation and are not counted (the annual report lists them).",
+                len(ledger.rejected), read=count_text(ledger.rows_read)))
+        identity = " · ".join(esc(x) for x in (p.text("jurisdiction", lang), t.value(term("body", p.body)), p.session, p.year))
+        return f"<h2>{esc(p.text('title', lang))}</h2><p class='ps-note'>{identity}</p>{banner}"
 
     def _figures_html(self, sel: Selection) -> str:
-        ix = self.index
+        t, ix = self.t, self.index
         if sel.unit == ALL:
-            pooled = ix.figures.drop_duplicates("figure")[["figure", "pooled", "pooled_undefined", "definition"]]
+            pooled = ix.figures.drop_duplicates("figure")
             pts = ix.funnel_points[ix.funnel_points["measure"] == self.measure.value]
-            verdicts = pts["verdict"].value_counts()
-            counts = " · ".join(f"{esc(v)} {n}" for v, n in verdicts.items())
-            rows = [[(esc(r.figure), ""), (_pooled(r), "num"), (esc(r.definition), "def")] for r in pooled.itertuples()]
-            return (f"<h3>All {len(ix.units)} units</h3><p class='ps-note'>Pick a unit in the list or click a dot on the funnel. "
-                    f"Funnel verdicts ({esc(self.measure.value)}): {counts or 'none'}.</p>"
-                    + _table([("Figure", "10em"), ("Pooled", "5em"), ("What it counts", "")], rows))
+            verdicts = " · ".join(f"{t.value(term('funnel', v))} {count_text(n)}" for v, n in pts["verdict"].value_counts().items())
+            rows = [[(esc(figure_name(r.figure, t)), ""), _pooled(r, t), (esc(t.gettext(r.definition)), "def")] for r in pooled.itertuples()]
+            verdicts = verdicts or t(Msg("none"))
+            intro = t(Msg("Pick a unit in the list or click a dot on the funnel. Funnel verdicts (%(measure)s): %(verdicts)s.",
+                          measure=figure_name(self.measure.value, t), verdicts=verdicts))
+            return (_h3(t(Msg("All %(n)s units", n=count_text(len(ix.units))))) + _note(intro)
+                    + _table([(t(Msg("Figure")), "10em"), (t(Msg("Pooled")), "8em"), (t(Msg("What it counts")), "")], rows))
         u = ix.units.set_index("handling_unit").loc[sel.unit]
-        t = ix.timeliness.loc[sel.unit]
-        return (f"<h3>{esc(sel.unit)}</h3><p class='ps-note'>{u.proposals} proposals: {u.as_lead} as lead, {u.as_co_handler} as co-handler, "
-                f"{u.separately} separately; figures over the {u.n} it replies to itself.</p>"
-                + figures_html(explore.unit_figures(ix, sel.unit))
-                + "<h3>Timeliness</h3>" + timeliness_html(t, ix.report.params.reply_deadline.describe()))
+        intro = t(Msg("%(n)s proposals: %(lead)s as lead, %(co)s as co-handler, %(separate)s separately; figures over the %(own)s it replies to itself.",
+                      n=count_text(u["proposals"]), lead=count_text(u["as_lead"]), co=count_text(u["as_co_handler"]),
+                      separate=count_text(u["separately"]), own=count_text(u["n"])))
+        return (f"<h3>{esc(sel.unit)}</h3><p class='ps-note'>{esc(intro)}</p>"
+                + figures_html(explore.unit_figures(ix, sel.unit), t)
+                + _h3(t(Msg("Timeliness"))) + timeliness_html(ix.timeliness.loc[sel.unit], ix.report.params.reply_deadline.describe(), t))
 
     def _compare_html(self) -> str:
+        t = self.t
         units = list(self.compare.value)
         if self._focus() and self._focus() not in units:
             units = [self._focus(), *units]
         if not units:
-            return "<p class='ps-note'>No unit picked yet.</p>"
+            return _note(t(Msg("No unit picked yet.")))
         df = explore.compare_units(self.index, units)
         figures = list(dict.fromkeys(df["figure"]))
-        head = [("Figure", "9em"), *[(u, "") for u in units], ("Pooled", "5em")]
+        head = [(t(Msg("Figure")), "9em"), *[(u, "") for u in units], (t(Msg("Pooled")), "8em")]
         rows = []
         for fig in figures:
             part = df[df["figure"] == fig].set_index("handling_unit")
             cells = []
             for u in units:
                 r = part.loc[u]
-                cells.append((f"<span class='ps-muted'>— {esc(r.undefined)}</span>" if r.undefined else
-                              f"<b>{_pct(r.unit)}</b> ({r['count']} of {r.base})<br><span class='ps-muted'>{_pct(r.low)}–{_pct(r.high)}"
-                              f"{' · ' + esc(r.verdict) if r.verdict else ''}</span>", ""))
-            rows.append([(esc(fig), ""), *cells, (_pooled(part.iloc[0]), "num")])
-        return _table(head, rows) + "<p class='ps-note'>Intervals are 95% Wilson intervals; overlapping intervals mean the counts cannot tell the units apart.</p>"
+                if r.undefined:
+                    cells.append((_why(t.value(r.undefined)), "why"))
+                else:
+                    verdict = f" · {_verdict(r.verdict, t)}" if r.verdict else ""
+                    cells.append((f"<b>{_pct(r.unit)}</b> ({esc(_of(r['count'], r.base, t))})<br>"
+                                  f"<span class='ps-muted'>{_pct(r.low)}–{_pct(r.high)}</span>{verdict}", ""))
+            rows.append([(esc(figure_name(fig, t)), ""), *cells, _pooled(part.iloc[0], t)])
+        note = t(Msg("Intervals are 95% Wilson intervals; overlapping intervals mean the counts cannot tell the units apart."))
+        return _table(head, rows) + f"<p class='ps-note'>{esc(note)}</p>"
 
     def _draw_across(self) -> None:
         """The across-reports tab (drawn only while it is open: it may load other reports)."""
-        if self.tabs.selected_index != 2:
+        if self.tabs.selected_index != 2 or self._quiet:
             return
         from . import interactive
 
-        p = self.index.report.params
+        t, p = self.t, self.index.report.params
         siblings = [path for path, q in self.annual if (q.jurisdiction, q.body) == (p.jurisdiction, p.body)]
-        key = tuple(map(str, siblings))
-        if self._trend_for != key:
-            self._trend_for = key
-            chart = interactive.trend_chart(explore.trend_table([self.index_of(s) for s in siblings]), focus=self._focus())
-            if self.trend is None:
-                self.trend = interactive.jupyter_chart(chart)
-                self.trend_box.children = [self.trend]
+        unopened = [path for path in [*siblings, *map(Path, self.side_reports.value)] if str(Path(path).resolve()) not in self._indexes]
+        with self._opening(t(Msg("Opening %(n)s more reports …", n=len(unopened)))) if unopened else _nothing():
+            key = (tuple(map(str, siblings)), t.language)
+            if self._trend_for != key:
+                self._trend_for = key
+                chart = interactive.trend_chart(explore.trend_table([self.index_of(s) for s in siblings]), focus=self._focus(), t=t)
+                if self.trend is None:
+                    self.trend = interactive.jupyter_chart(chart)
+                    self.trend_box.children = [self.trend]
+                else:
+                    self.trend.chart = chart
+                self._chart_chars["trend"] = self._spec_characters(self.trend)
+            self.trend.params.focus = self._focus()
+            if len(siblings) < 2:
+                self.trend_table.value = "<p class='ps-note'>" + esc(t(Msg(
+                    "Only one year of %(jurisdiction)s is open: add the params files of other years (same jurisdiction and body) to see trends.",
+                    jurisdiction=p.text("jurisdiction", t.language)))) + "</p>"
+            elif not self._focus():
+                self.trend_table.value = _note(t(Msg("Pick a unit to see its figures across years.")))
             else:
-                self.trend.chart = chart
-        self.trend.params.focus = self._focus()
-        if len(siblings) < 2:
-            self.trend_table.value = (f"<p class='ps-note'>Only one year of {esc(p.jurisdiction)} is open: add the params files of other years "
-                                      "(same jurisdiction and body) to see trends.</p>")
-        elif not self._focus():
-            self.trend_table.value = "<p class='ps-note'>Pick a unit to see its figures across years.</p>"
-        else:
-            t = explore.unit_trend([self.index_of(s) for s in siblings], self._focus())
-            rows = [[(str(r.year), ""), (str(r.n), "num"), (_pct(r.a_share), "num"), (_pct(r.on_time_rate), "num"), (_pct(r.reply_rate), "num")]
-                    for r in t.itertuples()]
-            self.trend_table.value = "<div style='max-width:36rem'>" + _table([("Year", "5em"), ("n", "4em"), ("A share", ""), ("On time", ""), ("Replied", "")], rows) + "</div>" + (
-                "<p class='ps-note'>Years in which the unit handled nothing are left out; the A share is each year's own scheme.</p>")
-        self.side.value = self._side_html()
+                trend = explore.unit_trend([self.index_of(s) for s in siblings], self._focus())
+                rows = [[(str(r.year), ""), (count_text(r.n), "num"), (_pct(r.a_share), "num"), (_pct(r.on_time_rate), "num"), (_pct(r.reply_rate), "num")]
+                        for r in trend.itertuples()]
+                head = [(t(Msg("Year")), "5em"), ("n", "4em"), (figure_name("A share", t), ""), (figure_name("on-time rate", t), ""),
+                        (figure_name("reply rate", t), "")]
+                self.trend_table.value = ("<div style='max-width:36rem'>" + _table(head, rows) + "</div><p class='ps-note'>"
+                                          + esc(t(Msg("Years in which the unit handled nothing are left out; the A share is each year's own scheme.")))
+                                          + "</p>")
+            self.side.value = self._side_html()
+        self._ensure_font()
 
     def _side_html(self) -> str:
+        t = self.t
         corpus = None
         if self.show_corpus.value and self.audits:
             if self._corpus is None:
@@ -502,66 +718,100 @@ class Explorer:
 
                 self._corpus = load_corpus(self.audits[0])
             corpus = self._corpus
-        df = explore.side_by_side([self.index_of(path) for path in self.side_reports.value], corpus)
+        df = explore.side_by_side([self.index_of(path) for path in self.side_reports.value], corpus, language=t.language)
+        ledger, synthetic, published = t(Msg("ledger")), t(Msg("ledger (synthetic)")), t(Msg("published"))
         rows = []
         for r in df.itertuples(index=False):
-            src = "ledger" + (" (synthetic)" if r.synthetic else "") if r.source == "ledger" else "published"
+            src = (synthetic if r.synthetic else ledger) if r.source == "ledger" else published
+            share = (_pct(r.resolved_share, 2), "num") if r.comparable else (_why(t.value(r.note)), "why")
             rows.append([(esc(src), "ps-muted"), (esc(r.jurisdiction), ""), ("" if r.year != r.year or r.year is None else str(int(r.year)), "num"),
-                         (esc(r.first_class), ""), (_pct(r.resolved_share, 2) if r.comparable else f"<span class='ps-muted'>— {esc(r.note)}</span>", ""),
-                         (_pct(r.reply_rate, 2), "num")])
-        intro = ("<p class='ps-note'>The share of proposals each report counts as resolved, through its own scheme: only classes whose label "
-                 "means resolved (已解决/基本解决) count. A report whose first class also covers “being solved” (正在解决) or “partly solved” "
-                 "(部分解决) is not comparable, and says so. Ledger rows are computed from the ledgers opened here; published rows as printed.</p>")
-        return intro + "<div class='ps-scroll'>" + _table([("Source", "7em"), ("Jurisdiction", "16em"), ("Year", "3.5em"), ("First class as printed", ""),
-                                                           ("Resolved share", "14em"), ("Reply rate", "5em")], rows) + "</div>"
+                         (esc(r.first_class), ""), share, (_pct(r.reply_rate, 2), "num")])
+        intro = t(Msg("The share of proposals each report counts as resolved, through its own scheme: only classes whose label means resolved "
+                      "(已解决/基本解决) count. A report whose first class also covers “being solved” (正在解决) or “partly solved” (部分解决) is "
+                      "not comparable, and says so. Ledger rows are computed from the ledgers opened here; published rows as printed."))
+        head = [(t(Msg("Source")), "7em"), (column_label("jurisdiction", t.language), "16em"), (column_label("year", t.language), "3.5em"),
+                (column_label("first_class", t.language), ""), (column_label("resolved_share", t.language), "14em"),
+                (column_label("reply_rate", t.language), "5em")]
+        return f"<p class='ps-note'>{esc(intro)}</p><div class='ps-scroll'>" + _table(head, rows) + "</div>"
 
-    @staticmethod
-    def _about_html() -> str:
-        items = "".join(f"<dt><b>{esc(k)}</b></dt><dd>{esc(v)}</dd>" for k, v in explore.DEFINITIONS.items())
-        return ("<h3>What the figures mean</h3><dl>" + items + "</dl><p class='ps-note'>Rates are rounded half-up to one decimal. "
-                "Funnel limits: Spiegelhalter, Stat Med 2005;24:1185–1202 (exact binomial, interpolated); intervals: Wilson 1927. "
-                "Nothing here is a ranking: a unit inside the limits is not distinguishable from the others.</p>")
+    def _about_html(self) -> str:
+        t = self.t
+        items = "".join(f"<dt><b>{esc(t.gettext(name))}</b></dt><dd>{esc(t.gettext(text))}</dd>" for name, text in explore.DEFINITIONS.values())
+        note = t(Msg("Rates are rounded half-up to one decimal; counts are whole numbers. Funnel limits: Spiegelhalter, Stat Med "
+                     "2005;24:1185–1202 (exact binomial, interpolated); intervals: Wilson 1927. Nothing here is a ranking: a unit inside "
+                     "the limits is not distinguishable from the others."))
+        return _h3(t(Msg("What the figures mean"))) + f"<dl>{items}</dl>" + _note(note)
 
     # ---- font ------------------------------------------------------------------------------
-    def _embed_font(self) -> None:
-        """Embed the bundled CJK font, cut to every character the open reports can show (done again
-        only when a report brings new characters)."""
-        ix = self.index
-        texts = [self._about_html(), "".join(explore.ROLE_LABELS.values()), *(str(v) for v in ix.report.params.model_dump().values())]
+    def _report_text(self, ix: ReportIndex) -> str:
+        """Every text of a report the explorer may show later (any page of its proposals, any unit,
+        its scheme and params, the words for its codes), so that one slice of the font covers it."""
+        texts = [str(v) for v in ix.report.params.model_dump().values()]
+        texts += [str(self.t.value(term(kind, code))) for kind in ("satisfaction", "role", "status", "funnel") for code in TERMS[kind]]
         for col in ("title", "topic", "lead_unit", "co_handling_units"):
             texts.append("".join(ix.rows[col].unique()))
         texts.append("".join(ix.unit_names))
-        texts += [lbl for _, p in self.annual for lbl in (self._report_label(p),)]
-        new = set(characters_needing_font("".join(texts)) + "、·—–") - self._chars
-        if not new and self.style.value:
+        return "".join(texts)
+
+    @staticmethod
+    def _spec_characters(chart) -> str:
+        """The characters a chart widget can draw (its specification: data, axes, legends, tooltips)."""
+        return characters_needing_font(json.dumps(chart.spec, ensure_ascii=False, default=str))
+
+    def shown_text(self) -> str:
+        """All text the widgets show or can show: HTML, labels, every option of every control, tab
+        titles, and the charts' words and data (their tooltips included)."""
+        parts = []
+        for x in _walk(self.widget, skip=self.fonts):
+            for attr in ("value", "description", "tooltip", "placeholder"):
+                v = getattr(x, attr, None)
+                if isinstance(v, str):
+                    parts.append(v)
+            parts += [str(o) for o in getattr(x, "_options_labels", ())]
+            parts += [str(o) for o in (getattr(x, "titles", None) or ())]
+        return "".join(parts) + "".join(self._chart_chars.values())
+
+    def _ensure_font(self, extra: str = "") -> None:
+        """Embed the characters shown that the font slices do not cover yet, as one more slice (a
+        ``@font-face`` with a ``unicode-range`` of just those characters; about 0.15 s)."""
+        new = set(characters_needing_font(self.shown_text() + extra + "、·—–")) - self._chars
+        if not new:
             return
         self._chars |= new
-        font = base64.b64encode(subset_font("".join(sorted(self._chars)))).decode("ascii")
-        self.style.value = embed_css(font) + "<style>" + CSS % {"font": TEXT_FONT} + "</style>"  # the subset is WOFF
+        chars = "".join(sorted(new))
+        face = open_font()
+        try:
+            font = base64.b64encode(subset_font(chars, face)).decode("ascii")  # WOFF
+        finally:
+            face.close()
+        self.fonts.children = (*self.fonts.children, w.HTML(embed_css(font, characters=chars, display="swap")))
 
     # ---- export ----------------------------------------------------------------------------
     def export(self, kind: str) -> bytes:
         """The current selection (every row, in the order shown) as ``"csv"`` or ``"xlsx"`` bytes, written
         by :mod:`proposal_stats.reporting.exports` (formula-looking text neutralised, one rounding
         rule); also offered as a download link under the table. The workbook adds the unit's figures
-        and an about sheet (report, selection, provenance)."""
+        and an about sheet (report, selection, provenance); its headers are in the explorer's
+        language (a CSV keeps the machine names)."""
         import tempfile
 
         from .exports import About, Table, write_csv, write_workbook
 
         if kind not in ("csv", "xlsx"):
             raise ValueError(f"export as csv or xlsx, not {kind!r}")
-        ix, sel = self.index, self.selection
+        t, ix, sel = self.t, self.index, self.selection
         p = ix.report.params
-        self.download.value = f"<span class='ps-note'>Preparing {len(self.rows):,} proposals…</span>"
+        self.download.value = _note(t(Msg("Preparing %(n)s proposals…", n=count_text(len(self.rows)))))
         picked = ", ".join(f"{k} = {v}" for k, v in vars(sel).items() if v not in (ALL, False, "proposal_id"))
+        everything = t(Msg("all government-system proposals"))
         frame = ix.rows.iloc[self.rows].reset_index(drop=True)
-        tables = [Table("selection", frame, about=f"the proposals selected ({picked or 'all government-system proposals'}), one row each",
+        tables = [Table("selection", frame, about=t(Msg("the proposals selected (%(what)s), one row each", what=picked or everything)),
                         days=("days",))]
         if sel.unit != ALL:
             figs = explore.unit_figures(ix, sel.unit).rename(columns={"unit": "rate", "low": "interval_low", "high": "interval_high"})
-            tables.append(Table("unit_figures", figs, about=f"{sel.unit}: each figure, its count and base, 95% Wilson interval, pooled rate",
-                                percent=("rate", "interval_low", "interval_high", "pooled"), places=1))
+            figs = figs.assign(undefined=[t.value(x) for x in figs["undefined"]], pooled_undefined=[t.value(x) for x in figs["pooled_undefined"]])
+            about = t(Msg("%(unit)s: each figure, its count and base, 95%% Wilson interval, pooled rate", unit=sel.unit))
+            tables.append(Table("unit_figures", figs, about=about, percent=("rate", "interval_low", "interval_high", "pooled"), places=1))
         stem = f"{p.report_id}-selection"
         prov = ix.report.provenance()
         with tempfile.TemporaryDirectory(prefix="ps-export-") as tmp:
@@ -569,12 +819,20 @@ class Explorer:
             if kind == "csv":
                 write_csv(tables[0], path)
             else:
-                notes = [f"Selection: {picked or 'all government-system proposals'}."]
+                notes = [t(Msg("Selection: %(what)s.", what=picked or everything))]
                 if p.synthetic_fields:
-                    notes.append(f"SYNTHETIC data: these ledger fields are synthetic: {', '.join(p.synthetic_fields)}. {p.synthetic_note}")
-                write_workbook(tables, path, About(title=p.title, provenance=tuple((k, str(v)) for k, v in prov.items()), notes=tuple(notes)))
+                    synthetic = t(Msg("SYNTHETIC data: these ledger fields are synthetic: %(fields)s.", fields=[column(f) for f in p.synthetic_fields]))
+                    notes.append(_gap(t).join((synthetic, p.text("synthetic_note", t.language))))
+                about_sheet = About(title=p.text("title", t.language), provenance=tuple((k, str(v)) for k, v in prov.items()), notes=tuple(notes))
+                write_workbook(tables, path, about_sheet, labels=lambda c: column_label(c, t.language))
             data = path.read_bytes()
         mime = "text/csv" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        link, count = t(Msg("Download %(file)s", file=path.name)), t(Msg("(%(n)s proposals)", n=count_text(len(self.rows))))
         self.download.value = (f"<a download='{esc(path.name)}' href='data:{mime};base64,{base64.b64encode(data).decode('ascii')}'>"
-                               f"Download {esc(path.name)}</a> <span class='ps-note'>({len(self.rows):,} proposals)</span>")
+                               f"{esc(link)}</a> <span class='ps-note'>{esc(count)}</span>")
         return data
+
+
+@contextmanager
+def _nothing():
+    yield

@@ -136,12 +136,19 @@ def font_stack(glyphs: str = "simplified") -> str:
     return f"'{EMBEDDED_FAMILY}', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
-def embed_css(font_base64: str, glyphs: str = "simplified") -> str:
+def embed_css(font_base64: str, glyphs: str = "simplified", *, characters: str | None = None, display: str | None = None) -> str:
     """A ``<style>`` element declaring the report's CJK face: the reader's own Chinese font of the
-    region when the machine has one (``local()``), else the embedded subset."""
+    region when the machine has one (``local()``), else the embedded subset.
+
+    ``characters`` (the subset's own characters) adds a ``unicode-range``, so several subsets can
+    make one face, each drawing only its characters: a page that shows new text adds a face for the
+    new characters and never replaces one in use (which would blank its text while the browser
+    loads the replacement). ``display`` sets ``font-display`` (e.g. ``swap``)."""
     local = ",".join(f"local('{name}')" for name in FACES[glyphs][1])
+    extra = f"unicode-range:{','.join(f'U+{ord(c):X}' for c in sorted(set(characters)))};" if characters else ""
+    extra += f"font-display:{display};" if display else ""
     return (f"<style>@font-face{{font-family:'{EMBEDDED_FAMILY}';"
-            f"src:{local},url(data:font/woff;base64,{font_base64}) format('woff');}}</style>")
+            f"src:{local},url(data:font/woff;base64,{font_base64}) format('woff');{extra}}}</style>")
 
 
 def main() -> None:

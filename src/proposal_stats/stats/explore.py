@@ -10,6 +10,11 @@ redraw then costs a few array operations, whatever the ledger's size (``benchmar
 Rates here are percent (71.4, not 0.714). Counts are whole proposals (or assignments, for a unit).
 A figure that cannot be computed is ``NaN`` in a number column *and* has its reason in the
 ``undefined`` column ("no feedback forms returned"), which the explorer prints instead of a number.
+
+Words a reader sees are English message ids (:func:`~proposal_stats.messages.N_`,
+:class:`~proposal_stats.messages.Msg`); the explorer shows them in the report's language. Columns
+holding a :class:`Msg` (``undefined``, ``note``) are kept as ``object`` columns so the message
+survives (a ``str`` column would keep only its English text).
 """
 
 from __future__ import annotations
@@ -22,14 +27,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..messages import Msg, N_
 from ..params import ReportParams, load_params
 from .metrics import as_percent, share
 from .units import BUNCHING_WINDOW, adjusted_limits, funnel_limits, wilson_interval
 
 ALL = "(all)"
+#: Values of the result control besides a scheme's codes: proposals not replied, and replied ones
+#: that carry no result category.
 NOT_REPLIED = "(not replied)"
+NO_CATEGORY = "(no category)"
 ROLES = ("lead", "sole", "co_handler", "separate")
-ROLE_LABELS = {"lead": "lead (主办)", "sole": "sole (独办)", "co_handler": "co-handler (协办)", "separate": "separate (分办)"}
 #: Sort keys of the proposals table, in the order the control lists them.
 SORT_KEYS = ("proposal_id", "replied_at", "days", "result_category", "lead_unit", "topic")
 #: Columns of the proposals table, in the order shown.
@@ -37,18 +45,21 @@ PROPOSAL_COLUMNS = ("proposal_id", "title", "topic", "lead_unit", "co_handling_u
                     "days", "on_time", "result_category", "resolution_status", "satisfaction")
 ONE_DECIMAL = Decimal("0.1")
 
-#: What each figure of a unit counts, shown beside it (numerator / denominator), and the funnel terms.
+#: What each figure of a unit counts, shown beside it (numerator / denominator), and the funnel
+#: terms: term → (its name, its definition), both message ids.
 DEFINITIONS = {
-    "A share": "proposals the unit replied to with the scheme's first category, over those it replied to with any category",
-    "reply rate": "proposals the unit replied to, over those it had to reply to (as lead, sole or separate handler)",
-    "on-time rate": "replies on or before the due date, over the unit's proposals that have a due date",
-    "face-to-face rate": "proposals on which the unit consulted the proposer face to face (面商), over those it had to reply to",
-    "satisfaction (inclusive)": "evaluations 'satisfied' + 'basically satisfied', over feedback forms returned",
-    "interval": "95% Wilson score interval: the range of rates compatible with the counts (wide when n is small)",
-    "pooled": "the rate over all units together (the funnel's centre line, unless the params file sets a benchmark)",
-    "verdict": "where the unit sits on the funnel: 'within' the 95% limits is not distinguishable from the pooled rate; "
-               "'above/below 95%' or '99.8%' is outside those limits (exact binomial tail); 'too few' below the params file's min_n",
-    "in_last_tenth": "replies made in the last tenth of the time allowed (an even spread puts about 10% there)",
+    "A share": (N_("A share"), N_("proposals the unit replied to with the scheme's first category, over those it replied to with any category")),
+    "reply rate": (N_("Reply rate"), N_("proposals the unit replied to, over those it had to reply to (as lead, sole or separate handler)")),
+    "on-time rate": (N_("On-time rate"), N_("replies on or before the due date, over the unit's proposals that have a due date")),
+    "face-to-face rate": (N_("Face-to-face rate"),
+                          N_("proposals on which the unit consulted the proposer face to face (面商), over those it had to reply to")),
+    "satisfaction (inclusive)": (N_("Satisfaction (inclusive)"), N_("evaluations 'satisfied' + 'basically satisfied', over feedback forms returned")),
+    "interval": (N_("95% interval"), N_("95% Wilson score interval: the range of rates compatible with the counts (wide when n is small)")),
+    "pooled": (N_("Pooled"), N_("the rate over all units together (the funnel's centre line, unless the params file sets a benchmark)")),
+    "verdict": (N_("Verdict"), N_("where the unit sits on the funnel: 'within' the 95% limits is not distinguishable from the pooled rate; "
+                                  "'above/below 95%' or '99.8%' is outside those limits (exact binomial tail); 'too few' below the params "
+                                  "file's min_n")),
+    "in_last_tenth": (N_("In the last tenth"), N_("replies made in the last tenth of the time allowed (an even spread puts about 10% there)")),
 }
 
 
@@ -56,12 +67,14 @@ DEFINITIONS = {
 class Selection:
     """What the user picked; :data:`ALL` means no filter on that field.
 
-    ``unit``: a handling unit's name; ``status``: a normalised status or :data:`NOT_REPLIED`;
-    ``topic``; ``role``: one of :data:`ROLES`; ``sort_by``: one of :data:`SORT_KEYS`.
+    ``unit``: a handling unit's name; ``result``: a result category's printed code (as the report's
+    scheme lists it: a code's meaning is the scheme's, so the control picks codes, not statuses),
+    :data:`NOT_REPLIED` or :data:`NO_CATEGORY`; ``topic``; ``role``: one of :data:`ROLES`;
+    ``sort_by``: one of :data:`SORT_KEYS`.
     """
 
     unit: str = ALL
-    status: str = ALL
+    result: str = ALL
     topic: str = ALL
     role: str = ALL
     sort_by: str = "proposal_id"
@@ -154,7 +167,7 @@ class ReportIndex:
         self._a_pos = pd.Index(gov["proposal_id"]).get_indexer(a["proposal_id"]).astype(np.int64)  # -1: not government
         self._a_unit, self.unit_names = _codes(a["handling_unit"])
         self._a_role, self._role_names = _codes(a["unit_role"])
-        self._status, self._status_names = _codes(gov["resolution_status"])
+        self._category, self._category_names = _codes(gov["result_category"])
         self._not_replied = gov["replied_at"].isna().to_numpy()
         self._topic, self._topic_names = _codes(gov["topic"])
         self._rank = {key: _rank(self.rows[key]) for key in SORT_KEYS}
@@ -163,24 +176,23 @@ class ReportIndex:
         self.timeliness = timeliness_table(report)
         self.funnel_points, self.funnel_lines = funnel_data(report)
 
-    def options(self) -> dict[str, list[tuple[str, str]]]:
-        """Choices for each control as ``(label, value)`` pairs, each led by :data:`ALL`: units by size
-        with their counts, statuses with their printed codes, topics by size, roles, sort keys."""
-        scheme = self.report.params.result_scheme
-        codes: dict[str, list[str]] = {}
-        for c in scheme.categories:
-            codes.setdefault(c.statuses[0], []).append(c.code)
-        counts = self.rows["resolution_status"].value_counts()
-        statuses = [(f"{s} ({'/'.join(cs)}) · {int(counts.get(s, 0))}", s) for s, cs in codes.items()]
+    def choices(self) -> dict[str, list[tuple[str, int]]]:
+        """What each control offers, as ``(value, count)`` pairs (:data:`ALL` not included; the
+        explorer words the labels): ``unit`` units by size with their proposals (any role);
+        ``result`` the scheme's codes in its order with their proposals, then :data:`NO_CATEGORY`
+        (replied, no category; only when there is one) and :data:`NOT_REPLIED`; ``topic`` topics by
+        size; ``role`` the roles present (count: assignments); ``sort_by`` the sort keys (count 0)."""
+        cats = self.rows["result_category"].value_counts()
+        no_category = int(((self.rows["result_category"] == "") & ~self._not_replied).sum())
         topics = pd.Series(self.rows["topic"]).replace("", np.nan).dropna().value_counts()
-        roles_present = set(self._role_names)
+        roles = pd.Series(self._role_names).take(self._a_role[self._a_pos >= 0]).value_counts() if len(self._role_names) else pd.Series()
         return {
-            "unit": [(f"{ALL} · {len(self.units)} units", ALL)] + [
-                (f"{r.handling_unit} · {r.proposals}", r.handling_unit) for r in self.units.itertuples()],
-            "status": [(ALL, ALL), *statuses, (f"{NOT_REPLIED} · {int(self._not_replied.sum())}", NOT_REPLIED)],
-            "topic": [(ALL, ALL)] + [(f"{t} · {n}", t) for t, n in topics.items()],
-            "role": [(ALL, ALL)] + [(ROLE_LABELS[r], r) for r in ROLES if r in roles_present],
-            "sort_by": [(k.replace("_", " "), k) for k in SORT_KEYS],
+            "unit": [(r.handling_unit, int(r.proposals)) for r in self.units.itertuples()],
+            "result": [(c.code, int(cats.get(c.code, 0))) for c in self.report.params.result_scheme.categories]
+                      + ([(NO_CATEGORY, no_category)] if no_category else []) + [(NOT_REPLIED, int(self._not_replied.sum()))],
+            "topic": [(t, int(n)) for t, n in topics.items()],
+            "role": [(r, int(roles.get(r, 0))) for r in ROLES if r in roles.index],
+            "sort_by": [(k, 0) for k in SORT_KEYS],
         }
 
     def select(self, sel: Selection) -> np.ndarray:
@@ -200,10 +212,12 @@ class ReportIndex:
             picked = np.zeros(len(self.rows), dtype=bool)
             picked[self._a_pos[hit_a]] = True
             keep &= picked
-        if sel.status == NOT_REPLIED:
+        if sel.result == NOT_REPLIED:
             keep &= self._not_replied
-        elif sel.status != ALL:
-            keep &= self._status == self._code(self._status_names, sel.status, "status", missing_ok=True)
+        elif sel.result == NO_CATEGORY:
+            keep &= (self._category == self._code(self._category_names, "", "result", missing_ok=True)) & ~self._not_replied
+        elif sel.result != ALL:
+            keep &= self._category == self._code(self._category_names, sel.result, "result", missing_ok=True)
         if sel.topic != ALL:
             keep &= self._topic == self._code(self._topic_names, sel.topic, "topic", missing_ok=True)
         pos = np.flatnonzero(keep)
@@ -220,7 +234,7 @@ class ReportIndex:
         try:
             return names.index(value)
         except ValueError:
-            if missing_ok:  # a status or topic with no proposals selects none
+            if missing_ok:  # a result or topic with no proposals selects none
                 return -2
             raise KeyError(f"no {what} named {value!r}") from None
 
@@ -245,8 +259,8 @@ def select_proposals(report, sel: Selection) -> pd.DataFrame:
 
 
 def options(report) -> dict[str, list[str]]:
-    """Values of each control (:meth:`ReportIndex.options` without labels)."""
-    return {k: [v for _, v in opts] for k, opts in ReportIndex(report).options().items()}
+    """Values of each control (:meth:`ReportIndex.choices` without counts)."""
+    return {k: [v for v, _ in opts] for k, opts in ReportIndex(report).choices().items()}
 
 
 # ---- units ---------------------------------------------------------------------------------------
@@ -278,15 +292,17 @@ def _interval(k, n) -> tuple[float, float]:
 
 
 #: Each figure of a unit: label, numerator column, denominator column, verdict column, why undefined
-#: (the first reason that applies: the base is 0, or, for face to face, not every proposal recorded).
+#: for a unit and for all units together (the first reason that applies: the base is 0, or, for face
+#: to face, not every proposal recorded).
 _FIGURES = (
-    ("A share", "a_count", "categorised", "a_verdict", "no reply carries a result category"),
-    ("reply rate", "replied", "n", None, "the unit leads no proposal (co-handler only)"),
-    ("on-time rate", "on_time", "with_due", "on_time_verdict", "no proposal of the unit has a due date"),
-    ("face-to-face rate", "f2f", "n", None, "the unit leads no proposal (co-handler only)"),
-    ("satisfaction (inclusive)", "satisfied_any", "forms", None, "no feedback form returned"),
+    ("A share", "a_count", "categorised", "a_verdict", N_("no reply carries a result category"), N_("no reply of any unit carries a result category")),
+    ("reply rate", "replied", "n", None, N_("the unit leads no proposal (co-handler only)"), N_("no unit leads a proposal")),
+    ("on-time rate", "on_time", "with_due", "on_time_verdict", N_("no proposal of the unit has a due date"), N_("no proposal has a due date")),
+    ("face-to-face rate", "f2f", "n", None, N_("the unit leads no proposal (co-handler only)"), N_("no unit leads a proposal")),
+    ("satisfaction (inclusive)", "satisfied_any", "forms", None, N_("no feedback form returned"), N_("no feedback form returned")),
 )
-F2F_UNRECORDED = "face-to-face consultation not recorded for {missing} of its {n} proposals"
+F2F_UNRECORDED = N_("face-to-face consultation not recorded for %(missing)s of its %(n)s proposals")
+F2F_POOLED_UNRECORDED = N_("face-to-face consultation not recorded for every proposal")
 
 
 def _all_unit_figures(report) -> pd.DataFrame:
@@ -297,24 +313,27 @@ def _all_unit_figures(report) -> pd.DataFrame:
     tot = perf[["a_count", "categorised", "replied", "n", "on_time", "with_due", "f2f", "f2f_recorded", "forms", "satisfied_any"]].sum()
     rows = []
     for r in perf.itertuples(index=False):
-        for label, k, n, verdict, why in _FIGURES:
+        for label, k, n, verdict, why, why_pooled in _FIGURES:
             kk, nn = int(getattr(r, k)), int(getattr(r, n))
-            undefined = "" if nn else why
-            pooled, pooled_undefined = _pct(tot[k], tot[n]), "" if tot[n] else why.replace("the unit", "no unit")
+            undefined = "" if nn else Msg(why)
+            pooled, pooled_undefined = _pct(tot[k], tot[n]), "" if tot[n] else Msg(why_pooled)
             if k == "f2f":  # a rate over unrecorded consultations would read blanks as "no"
                 if nn and r.f2f_recorded < nn:
-                    undefined = F2F_UNRECORDED.format(missing=nn - r.f2f_recorded, n=nn)
+                    undefined = Msg(F2F_UNRECORDED, missing=int(nn - r.f2f_recorded), n=nn)
                 if tot["f2f_recorded"] < tot["n"]:
-                    pooled, pooled_undefined = math.nan, "face-to-face consultation not recorded for every proposal"
+                    pooled, pooled_undefined = math.nan, Msg(F2F_POOLED_UNRECORDED)
             low, high = _interval(kk, nn) if not undefined else (math.nan, math.nan)
             rows.append({
                 "handling_unit": r.handling_unit, "figure": label, "count": kk, "base": nn,
                 "unit": math.nan if undefined else _pct(kk, nn), "low": low, "high": high, "pooled": pooled, "pooled_undefined": pooled_undefined,
                 "verdict": getattr(r, verdict) if verdict and nn else "", "undefined": undefined,
-                "definition": DEFINITIONS[label],
+                "definition": DEFINITIONS[label][1],
             })
-    return pd.DataFrame(rows, columns=["handling_unit", "figure", "count", "base", "unit", "low", "high", "pooled", "pooled_undefined",
-                                       "verdict", "undefined", "definition"]).set_index("handling_unit")
+    columns = ["handling_unit", "figure", "count", "base", "unit", "low", "high", "pooled", "pooled_undefined", "verdict", "undefined", "definition"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("undefined", "pooled_undefined"):  # keep the messages (a str column would keep only their English)
+        frame[col] = pd.Series([row[col] for row in rows], dtype=object)
+    return frame.set_index("handling_unit")
 
 
 def unit_figures(report_or_index, unit: str) -> pd.DataFrame:
@@ -408,7 +427,8 @@ def funnel_data(report) -> tuple[pd.DataFrame, pd.DataFrame]:
         ``(points, lines)``. ``points``: one row per unit and measure with ``measure, handling_unit,
         count, base, rate, low, high`` (percent), ``verdict``, ``x`` (the base, spread sideways by at
         most 0.35 when several units share one point), ``same_point`` (how many units share it),
-        ``group_first`` (one row per point, to draw the count) and ``others`` (the other units' names). ``lines``: ``measure, n, target, lower_998, lower_95, upper_95, upper_998`` (percent),
+        ``group_first`` (one row per point, to draw the count) and ``others`` (the other units at that
+        point, joined with "、"; empty when none). ``lines``: ``measure, n, target, lower_998, lower_95, upper_95, upper_998`` (percent),
         exact binomial limits (Spiegelhalter 2005), widened for over-dispersion where the report did.
     """
     perf = report.performance
@@ -435,7 +455,7 @@ def funnel_data(report) -> tuple[pd.DataFrame, pd.DataFrame]:
         pts["x"] = pts["base"] + (slot - (m - 1) / 2) * step
         pts["group_first"] = slot == 0
         names = group.transform(lambda s: "、".join(s))
-        pts["others"] = [_others(all_, me) for all_, me in zip(names, pts["handling_unit"])]
+        pts["others"] = ["、".join(n for n in all_.split("、") if n != me) for all_, me in zip(names, pts["handling_unit"])]
         points.append(pts)
         top = int(df[n_col].max()) + 1
         ns = sorted(set(range(1, min(top, 60) + 1)) | set(np.unique(np.geomspace(1, top, 240).astype(int))))
@@ -449,11 +469,6 @@ def funnel_data(report) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols_l = ["measure", "n", "target", "lower_998", "lower_95", "upper_95", "upper_998"]
     return (pd.concat(points, ignore_index=True)[cols_p] if points else pd.DataFrame(columns=cols_p),
             pd.concat(lines, ignore_index=True)[cols_l] if lines else pd.DataFrame(columns=cols_l))
-
-
-def _others(names: str, me: str) -> str:
-    rest = [n for n in names.split("、") if n != me]
-    return "no other unit" if not rest else "、".join(rest[:6]) + (f" and {len(rest) - 6} more" if len(rest) > 6 else "")
 
 
 # ---- across reports ------------------------------------------------------------------------------
@@ -503,24 +518,28 @@ def ledger_claims(report):
     )
 
 
-def side_by_side(reports: list, corpus=None) -> pd.DataFrame:
+def side_by_side(reports: list, corpus=None, language: str | None = None) -> pd.DataFrame:
     """Jurisdictions side by side: each annual report (from its ledger) and each published report of
     the corpus with a result breakdown.
 
     Args:
         reports: annual reports (or their :class:`ReportIndex`).
         corpus: a :class:`~proposal_stats.published.corpus.Corpus`, or None.
+        language: a ledger row's jurisdiction as a report in this language names it (the params
+            file's ``translations:``); default as written.
 
     Returns:
         One row per report: ``source`` ("ledger" or "published"), ``id, jurisdiction, body, year``,
         ``submitted, assigned_to_government, handling_units`` (counts, ledger rows only),
         ``reply_rate`` (percent), ``first_class`` (code and label as printed), ``resolved_share``
         (percent of the categorised proposals in classes that mean only "resolved"; NaN when the
-        scheme does not allow the comparison), ``comparable`` (bool), ``note`` (why not comparable),
-        ``synthetic`` (the ledger has synthetic fields). The rule is the corpus report's: a first class
-        that also covers "being solved" or "partly solved" does not compare.
+        scheme does not allow the comparison), ``comparable`` (bool), ``note`` (why not comparable: a
+        :class:`~proposal_stats.messages.Msg`), ``synthetic`` (the ledger has synthetic fields). The
+        rule is the corpus report's (:meth:`~proposal_stats.published.corpus.Corpus.comparison_table`):
+        a first class that also covers "being solved" or "partly solved" does not compare.
     """
     from ..published.audit import comparable_resolution_share
+    from ..published.corpus import jurisdiction_key
 
     rows = []
     for rep in reports:
@@ -529,20 +548,27 @@ def side_by_side(reports: list, corpus=None) -> pd.DataFrame:
         value, note = comparable_resolution_share(ledger_claims(rep))
         first = p.result_scheme.categories[0]
         rows.append({
-            "source": "ledger", "id": p.report_id, "jurisdiction": p.jurisdiction, "body": p.body, "year": p.year,
+            "source": "ledger", "id": p.report_id, "jurisdiction": p.text("jurisdiction", language) if language else p.jurisdiction,
+            "body": p.body, "year": p.year,
             "submitted": h.submitted, "assigned_to_government": h.assigned_to_government, "handling_units": h.handling_units,
             "reply_rate": math.nan if h.reply_rate is None else float(h.reply_rate),
             "first_class": f"{first.code}: {first.label}", "resolved_share": math.nan if value is None else float(value),
             "comparable": value is not None, "note": note, "synthetic": bool(p.synthetic_fields),
         })
     if corpus is not None:
-        for r in corpus.comparison_table().itertuples(index=False):
+        for _, c, _ in corpus.reports:  # as the corpus report's comparison table, keeping each note a message
+            if not c.results:
+                continue
+            value, note = comparable_resolution_share(c)
+            first = c.scheme[0] if c.scheme else None
             rows.append({
-                "source": "published", "id": r.id, "jurisdiction": r.jurisdiction, "body": r.body, "year": r.year,
+                "source": "published", "id": c.id, "jurisdiction": jurisdiction_key(c), "body": c.body, "year": c.year,
                 "submitted": math.nan, "assigned_to_government": math.nan, "handling_units": math.nan, "reply_rate": math.nan,
-                "first_class": r.first_class, "resolved_share": math.nan if r.resolved_share is None or r.resolved_share != r.resolved_share else float(r.resolved_share),
-                "comparable": bool(r.comparable), "note": r.note, "synthetic": False,
+                "first_class": f"{first.code}: {first.label}" if first else "", "resolved_share": math.nan if value is None else float(value),
+                "comparable": value is not None, "note": note, "synthetic": False,
             })
     cols = ["source", "id", "jurisdiction", "body", "year", "submitted", "assigned_to_government", "handling_units", "reply_rate",
             "first_class", "resolved_share", "comparable", "note", "synthetic"]
-    return pd.DataFrame(rows, columns=cols)
+    frame = pd.DataFrame(rows, columns=cols)
+    frame["note"] = pd.Series([r["note"] for r in rows], dtype=object)
+    return frame

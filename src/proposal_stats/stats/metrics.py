@@ -82,6 +82,14 @@ def percent_text(value, places: int = 2, undefined: str = "—") -> str:
     return undefined if rounded is None else f"{rounded}%"
 
 
+def count_text(value, undefined: str = "—") -> str:
+    """A count (proposals, replies, days) as a whole number with thousands separators: ``"1,234"``,
+    also when pandas holds it as a float (``11.0`` → ``"11"``; a fraction is rounded by
+    :func:`round_half_up`: a median of 54.5 days is ``"55"``); ``undefined`` when None/NaN."""
+    rounded = round_half_up(value, 0)
+    return undefined if rounded is None else f"{int(rounded):,}"
+
+
 def share(count: int, base: int, places: Decimal = TWO_PLACES) -> Decimal | None:
     """``count / base`` as a percentage, rounded half-up.
 
