@@ -49,6 +49,7 @@ def test_cli_renders_the_reference_report_by_default(rendered):
         ".proposal-stats-report",
         "categories.csv",
         "problems.csv",
+        "proposals.csv",
         "published_vs_ledger.csv",
         "rejected_rows.csv",
         "report.html",
