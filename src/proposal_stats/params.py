@@ -26,7 +26,7 @@ from pydantic import (
 from .claims_format import Claims
 from .messages import Msg
 from .terms import LEDGER_COLUMNS, place_names, short_place_form
-from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_message, validation_problems
+from .yamlfile import Code, Status, StrictModel, problems_message, read_yaml, validation_problems
 
 
 class ParamsError(ValueError):

@@ -25,8 +25,7 @@ from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, has_percent_sign, parse_percent
-from .vocabulary import (PARTITIONS, SUMS, derive_links, figure_words, is_rate, meaning_of, meaning_of_text, meaning_words, own_words,
-                         printed_as_percent, rate_parts, scope_of, simplify)
+from .vocabulary import (PARTITIONS, SUMS, derive_links, figure_words, is_rate, meaning_of, meaning_of_text, meaning_words, printed_as_percent, rate_parts, scope_of, simplify)
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 

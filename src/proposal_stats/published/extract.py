@@ -459,7 +459,6 @@ class _Extraction:
 
     def latin(self) -> None:
         """Segments in English or French (no Chinese in them): their first number, by the words around it."""
-        norm = self.t.norm
         for seg in _LATIN_SEGMENT.finditer(self.marked):
             text = seg.group(0)
             if re.search(r"[\u4e00-\u9fff]", text) or not re.search(r"[A-Za-z]{3}", text):

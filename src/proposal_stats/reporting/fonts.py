@@ -79,8 +79,9 @@ def face_index(glyphs: str = "simplified") -> int:
 
     path = cjk_font_path()
     for i in range(_face_count(path)):
-        font = TTFont(str(path), fontNumber=i, lazy=True)
-        if font["name"].getDebugName(1) == family(glyphs):
+        with TTFont(str(path), fontNumber=i, lazy=True) as font:
+            name = font["name"].getDebugName(1)
+        if name == family(glyphs):
             return i
     raise RuntimeError(f"{path} has no face {family(glyphs)!r}")
 
@@ -125,6 +126,7 @@ def subset_font(characters: str, font=None, glyphs: str = "simplified") -> bytes
     font.flavor = "woff"
     out = io.BytesIO()
     font.save(out)
+    font.close()  # (lazy: the collection's file stays open until closed)
     return out.getvalue()
 
 

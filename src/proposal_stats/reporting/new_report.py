@@ -318,6 +318,6 @@ def _mark_guesses(text: str, categories: list[InferredCategory]) -> str:
         if current is not None and stripped.startswith("label:") and current.label == f"{current.code}类":
             line += "  # CHECK: write the category's printed wording"
         elif current is not None and stripped.startswith("statuses:"):
-            line += ("  # CHECK: a guess" if current.guessed else f"  # from the words of the label; CHECK")
+            line += ("  # CHECK: a guess" if current.guessed else "  # from the words of the label; CHECK")
         out.append(line)
     return "\n".join(out) + "\n"
