@@ -75,7 +75,13 @@ def _kernels(server) -> int:
     with ipykernel)."""
     import psutil
 
-    return sum("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(server.pid).children(recursive=True) if c.is_running())
+    def kernel(child) -> bool:  # an exited kernel not yet reaped (a zombie) or gone meanwhile is no longer running
+        try:
+            return child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline())
+        except psutil.Error:
+            return False
+
+    return sum(kernel(c) for c in psutil.Process(server.pid).children(recursive=True))
 
 
 def _until(condition, seconds: float = 30) -> bool:
