@@ -482,6 +482,19 @@ _TOTALS = re.compile(
 )
 
 
+# Every totals label holds one of these characters (合计/總計/共计…, total, sum): a vectorised
+# test (Arrow's) leaves only those cells for the full pattern, which Python matches one by one.
+_TOTALS_CHARS = "[计計共TtSs]"
+
+
+def _is_totals_label(values: pd.Series) -> pd.Series:
+    """``values`` (text) that are a totals label (:data:`_TOTALS`), as a boolean Series."""
+    hit = pd.Series(False, index=values.index)
+    maybe = values.str.contains(_TOTALS_CHARS, regex=True).fillna(False).astype(bool)
+    hit[maybe] = values[maybe].str.fullmatch(_TOTALS).fillna(False).astype(bool)
+    return hit
+
+
 def _totals_rows(cells: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
     """Rows with a cell that is a totals label (:data:`_TOTALS`), in any column, and for each a
     sentence naming it. Each column's distinct values are matched once."""
@@ -489,7 +502,7 @@ def _totals_rows(cells: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
     label = pd.Series("", index=cells.index, dtype="str")
     for name in cells.columns:
         col = cells[name]
-        hit = nz.by_unique(col, lambda u: u.str.fullmatch(_TOTALS).fillna(False).astype(bool)).to_numpy(dtype=bool)
+        hit = nz.by_unique(col, _is_totals_label).to_numpy(dtype=bool)
         new = hit & ~totals
         if new.any():
             label[new] = nz.to_text(col[new]).str.strip().to_numpy()
@@ -923,7 +936,7 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None,
     first_separate = _spread(rows["handling_unit"], _pick(codes, (role == "separate").astype("int64"), last=False, only_max=True), n)
     out["lead_unit"] = lead.where(lead != "", first_separate)
     co = role == "co_handler"
-    out["co_handling_units"] = _join_per_proposal(codes[co], rows["handling_unit"].to_numpy(dtype=object)[co], n)
+    out["co_handling_units"] = _join_per_proposal(codes[co], rows["handling_unit"][co], n).to_numpy()
     for col in ("title", "proposer", "proposer_type", "topic", "handling_system", "lead_unit", "co_handling_units", "result_category", "result_category_raw", "satisfaction", "second_satisfaction"):
         out[col] = nz.to_text(out[col]).fillna("")
     for col in ("assigned_at", "due_at", "replied_at", "second_replied_at"):
@@ -957,14 +970,19 @@ def _spread(values: pd.Series, picked: dict[str, np.ndarray], n: int) -> pd.Seri
     return taken.where(source >= 0, "")
 
 
-def _join_per_proposal(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Values joined with ";" per proposal code, in row order; ``""`` for a proposal without any.
+def _join_per_proposal(codes: np.ndarray, values: pd.Series, n: int) -> pd.Series:
+    """Values joined with ";" per proposal code (0 … n-1), in row order; ``""`` for a proposal
+    without any. Arrow joins them: the values sorted by code (stably), cut into one list per code."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    Vectorised by position within the proposal: all first values, then every proposal's second
-    one appended, and so on (a proposal has a handful of co-handling units, not thousands)."""
-    out = np.full(n, "", dtype=object)
-    if len(codes) == 0:
-        return out
+    order = np.argsort(codes, kind="stable")
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=n), out=offsets[1:])
+    items = pa.array(nz.to_text(values).array, type=pa.large_string())
+    items = (items.combine_chunks() if isinstance(items, pa.ChunkedArray) else items).take(pa.array(order))
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
+    return pd.Series(pd.arrays.ArrowStringArray(pc.binary_join(lists, pa.scalar(";", pa.large_string()))))
     order = np.argsort(codes, kind="stable")
     codes, values = codes[order], values[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])

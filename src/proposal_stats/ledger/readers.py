@@ -337,7 +337,7 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header, encoding: s
     Columns that repeat a few values are read dictionary-encoded (pandas categoricals), so later
     stages work on distinct values only.
     """
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # (`in` alone for a file with none)
         return None  # a carriage return that does not end a line: Arrow and Python split lines differently
     head = data[: 1 << 20]
     top = head.split(b"\n", HEADER_SEARCH_ROWS + 2001)
@@ -428,7 +428,7 @@ def _line_kinds(data: bytes, delimiter: str, width: int, at: int) -> tuple[list[
     separators as the header, or empty), 1 a line with other cells (a row of another width),
     2 a line of only blanks and separators (skipped, as the careful path skips it). ``None`` when
     a lone carriage return makes lines ambiguous."""
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # (`in` alone for a file with none)
         return None
     body = data.split(b"\n")[at + 1 :]
     if body and body[-1] == b"":
