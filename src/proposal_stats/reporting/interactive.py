@@ -152,9 +152,10 @@ def trend_chart(trends: pd.DataFrame, focus: str = "", width: int = 420, height:
         interval=[f"{percent_text(lo, 1)}–{percent_text(hi, 1)}" for lo, hi in zip(data["low"], data["high"])],
     )
     base = alt.Chart(data).transform_filter(alt.datum.handling_unit == p_focus)
-    x = alt.X("year:O", title=t(Msg("year")), axis=alt.Axis(labelAngle=0))
+    order = list(dict.fromkeys(data.sort_values(["year", "position"])["point"])) if len(data) else []
+    x = alt.X("point:O", title=t(Msg("year")), sort=order, axis=alt.Axis(labelAngle=0))  # a year, or year · report when one year has several
     colour = alt.Color("measure_label:N", scale=alt.Scale(domain=list(labels.values())), legend=alt.Legend(title=None, orient="bottom"))
-    tooltip = [alt.Tooltip("year:O", title=t(Msg("year"))), alt.Tooltip("measure_label:N", title=t(Msg("measure"))),
+    tooltip = [alt.Tooltip("point:O", title=t(Msg("year"))), alt.Tooltip("measure_label:N", title=t(Msg("measure"))),
                alt.Tooltip("of:N", title=t(Msg("count"))), alt.Tooltip("rate_text:N", title=t(Msg("rate"))),
                alt.Tooltip("interval:N", title=t(Msg("95% interval")))]
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60)).encode(
