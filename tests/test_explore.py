@@ -671,3 +671,13 @@ def test_the_dashboard_is_served_offline_and_frees_kernels():
     assert args.index(f"--MappingKernelManager.cull_idle_timeout={dashboard.CULL_IDLE_SECONDS}") < args.index("--MappingKernelManager.cull_idle_timeout=600")
     page = (dashboard.TEMPLATE_ROOT / "voila" / "templates" / dashboard.TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
     assert "extends 'lab/index.html.j2'" in page
+
+
+def test_the_funnel_legends_are_under_the_plot(city_index):
+    """No legend inside the plot area, where it would cover the units of the lower right."""
+    from proposal_stats.reporting import interactive
+
+    spec = interactive.funnel_chart(city_index.funnel_points, city_index.funnel_lines).to_dict()
+    orients = [enc["legend"]["orient"] for layer in spec["layer"] for enc in layer.get("encoding", {}).values()
+               if isinstance(enc, dict) and isinstance(enc.get("legend"), dict)]
+    assert orients and set(orients) == {"bottom"}

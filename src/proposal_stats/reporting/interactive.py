@@ -91,7 +91,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
     limits = alt.Chart(long).mark_line(color="#666666", strokeWidth=1).encode(
         x=alt.X("n:Q"), y=alt.Y("value:Q"), detail="limit:N",
         strokeDash=alt.StrokeDash("band:N", scale=alt.Scale(domain=[bands["95"], bands["99.8"]], range=[[5, 3], [1, 3]]),
-                                  legend=alt.Legend(title=None, orient="bottom-right")),
+                                  legend=alt.Legend(title=None, orient="bottom")),  # under the plot: inside it would cover the units of the lower right (many proposals, low rate)
     ).transform_filter(this_measure)
     centre = lines.drop_duplicates("measure").assign(target_text=lambda d: [percent_text(v, 1) for v in d["target"]])
     target = alt.Chart(centre).mark_rule(color="#444444", strokeWidth=1).encode(
