@@ -76,3 +76,54 @@ def test_more_header_aliases(tmp_path, params, header, column):
     got = ledger.proposals[column].iloc[0]
     want = {"satisfaction": "satisfied", "proposer": "某委员"}.get(column)
     assert (got if want else got.strftime("%Y-%m-%d")) == (want or value)
+
+
+NOTE_LEDGER = ("提案号,案由,主办单位,答复日期,类别\n"
+               "001,路灯,县交通局,2022-05-01,A\n"
+               "002,学校,县教育局,2022-05-03,B\n"
+               "合计：2件,,,,\n"
+               "填表人：林某某    审核：周某某,,,,\n"
+               "联系电话：0000-1234567,,,填表日期：2022年12月1日,\n"
+               "注1：类别按 A、B、C 填写,,,,\n"
+               "注意：仍是数据,,县农业局,2022-05-03,C\n"   # not a note label (注意), so a data row
+               "003,审核：已完成,县卫健局,2022-05-04,A\n")  # a label in one cell among data: a data row
+
+
+def test_note_and_sign_off_lines_are_set_aside_not_rejected(tmp_path, params):
+    # Before: 填表人：林某某… was a rejected proposal ("a government-system proposal needs a lead unit"),
+    # and the report's banner said rows were rejected.
+    ledger = read_ledger(ledger_file(tmp_path, NOTE_LEDGER), params)
+    assert (ledger.rows_read, ledger.rows_accepted, len(ledger.rejected), len(ledger.set_aside)) == (8, 4, 0, 4)
+    assert ledger.rows_read == ledger.rows_accepted + len(ledger.rejected) + len(ledger.set_aside)
+    assert ledger.proposals["proposal_id"].tolist() == ["001", "002", "注意:仍是数据", "003"]  # ids are NFKC (full-width colon made ASCII)
+    assert ledger.problems[["line", "proposal_id", "rule"]].values.tolist() == [
+        [4, "", "totals_row"], [5, "", "note_row"], [6, "", "note_row"], [7, "", "note_row"]]
+    assert ledger.set_aside["source_line"].tolist() == [4, 5, 6, 7]
+    assert str(ledger.acceptance()) == "4 of 8 rows accepted (4 set aside: totals or note rows, not proposals)"
+
+
+def test_a_merged_sign_off_line_in_a_workbook_is_set_aside(tmp_path, params):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["提案号", "案由", "主办单位", "答复日期", "类别"], ["001", "路灯", "县交通局", "2022-05-01", "A"],
+                ["填报单位：青苔县政府办公室（盖章）"], ["002", "学校", "县教育局", "2022-05-03", "B"]):
+        ws.append(row)
+    ws.merge_cells("A3:E3")  # its value belongs to every cell it covers
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    ledger = read_ledger(path, params)
+    assert (ledger.rows_read, ledger.rows_accepted, len(ledger.rejected), len(ledger.set_aside)) == (3, 2, 0, 1)
+    assert ledger.problems[["line", "rule"]].values.tolist() == [[3, "note_row"]]
+
+
+def test_validate_counts_note_rows_as_set_aside(tmp_path):
+    import subprocess
+    import sys
+
+    cli = str(Path(sys.executable).parent / "proposal-stats")
+    path = ledger_file(tmp_path, NOTE_LEDGER)
+    out = subprocess.run([cli, "validate", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "8 rows read, 4 accepted, 0 rejected, 4 set aside (totals or note rows, not proposals)" in out.stdout
+    assert f"{path}:5: row = '填表人：林某某    审核：周某某': note_row (warning)" in out.stdout
