@@ -376,7 +376,7 @@ def read_ledger(
     problems.ids = text["proposal_id"]
     totals, said = _totals_rows(cells)
     problems.add(totals, "totals_row", "row", said, pd.Series(_row_text(cells, totals), index=cells.index[totals], dtype="str"))
-    notes = _note_rows(cells) & ~totals
+    notes = _note_rows(cells, text["proposal_id"]) & ~totals
     problems.add(notes, "note_row", "row", Msg("a note or sign-off line, not a proposal: set aside and not counted, though Excel shows it as a row"),
                  pd.Series(_row_text(cells, notes), index=cells.index[notes], dtype="str"))
     totals = totals | notes  # every row set aside: neither accepted nor rejected
@@ -530,24 +530,33 @@ _NOTE_LABEL = re.compile(
 )
 
 
-def _note_rows(cells: pd.DataFrame) -> np.ndarray:
+def _note_rows(cells: pd.DataFrame, ids: pd.Series) -> np.ndarray:
     """Rows whose every non-blank cell is a note or sign-off label (:data:`_NOTE_LABEL`: 填表人：林某,
-    审核：周某, 注：…), as a boolean array. Only cells holding a colon are matched (Arrow's vectorised
-    test first), each column's distinct values once."""
+    审核：周某, 注：…), as a boolean array. Such a row's proposal-id cell is blank or a label, so only
+    those rows are looked at whole (a data row has an id): one pass over the id column's distinct
+    values, then the few candidates."""
     def is_label(values: pd.Series) -> pd.Series:
         hit = pd.Series(False, index=values.index)
         maybe = values.str.contains("[:：]", regex=True).fillna(False).astype(bool)
         hit[maybe] = values[maybe].str.contains(_NOTE_LABEL, regex=True).fillna(False).astype(bool)
         return hit
 
-    labels = {name: nz.by_unique(cells[name], is_label).to_numpy(dtype=bool) for name in cells.columns}
-    labelled = np.logical_or.reduce(list(labels.values())) if labels else np.zeros(len(cells), dtype=bool)
-    if not labelled.any():
-        return labelled
-    for name, label in labels.items():  # only a ledger with such a label pays for this
-        blank = nz.by_unique(cells[name], lambda u: u.fillna("").str.strip() == "").to_numpy(dtype=bool)
-        labelled &= label | blank
-    return labelled
+    def label_or_blank(values: pd.Series) -> pd.Series:
+        return is_label(values) | (values.fillna("").str.strip() == "")
+
+    out = np.zeros(len(cells), dtype=bool)
+    candidates = np.flatnonzero(nz.by_unique(ids, label_or_blank).to_numpy(dtype=bool))
+    if not len(candidates):
+        return out
+    rows = cells.iloc[candidates]
+    labelled = np.zeros(len(rows), dtype=bool)
+    plain = np.ones(len(rows), dtype=bool)  # every cell a label or blank
+    for name in rows.columns:
+        col = nz.to_text(rows[name])
+        labelled |= is_label(col).to_numpy(dtype=bool)
+        plain &= label_or_blank(col).to_numpy(dtype=bool)
+    out[candidates] = labelled & plain
+    return out
 
 
 def _row_text(cells: pd.DataFrame, rows: np.ndarray) -> list[str]:
