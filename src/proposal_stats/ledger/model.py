@@ -533,29 +533,26 @@ _NOTE_LABEL = re.compile(
 def _note_rows(cells: pd.DataFrame, ids: pd.Series) -> np.ndarray:
     """Rows whose every non-blank cell is a note or sign-off label (:data:`_NOTE_LABEL`: 填表人：林某,
     审核：周某, 注：…), as a boolean array. Such a row's proposal-id cell is blank or a label, so only
-    those rows are looked at whole (a data row has an id): one pass over the id column's distinct
-    values, then the few candidates."""
+    those rows are looked at whole (a data row has an id): one vectorised pass over the id column,
+    then the few candidates, each dropped at its first cell that is neither blank nor a label."""
     def is_label(values: pd.Series) -> pd.Series:
         hit = pd.Series(False, index=values.index)
         maybe = values.str.contains("[:：]", regex=True).fillna(False).astype(bool)
         hit[maybe] = values[maybe].str.contains(_NOTE_LABEL, regex=True).fillna(False).astype(bool)
         return hit
 
-    def label_or_blank(values: pd.Series) -> pd.Series:
-        return is_label(values) | (values.fillna("").str.strip() == "")
-
     out = np.zeros(len(cells), dtype=bool)
-    candidates = np.flatnonzero(nz.by_unique(ids, label_or_blank).to_numpy(dtype=bool))
-    if not len(candidates):
-        return out
-    rows = cells.iloc[candidates]
-    labelled = np.zeros(len(rows), dtype=bool)
-    plain = np.ones(len(rows), dtype=bool)  # every cell a label or blank
-    for name in rows.columns:
-        col = nz.to_text(rows[name])
-        labelled |= is_label(col).to_numpy(dtype=bool)
-        plain &= label_or_blank(col).to_numpy(dtype=bool)
-    out[candidates] = labelled & plain
+    first = nz.to_text(ids)  # vectorised over the column: ids are mostly distinct
+    alive = np.flatnonzero((first.isna() | (first == "") | first.str.isspace() | first.str.contains("[:：]", regex=True)).fillna(False).to_numpy(dtype=bool))
+    labelled = np.zeros(len(alive), dtype=bool)
+    for name in cells.columns:  # candidates leave at their first cell that is neither blank nor a label
+        if not len(alive):
+            return out
+        col = nz.to_text(cells[name].iloc[alive])
+        label = is_label(col).to_numpy(dtype=bool)
+        keep = label | (col.fillna("").str.strip() == "").to_numpy(dtype=bool)
+        alive, labelled = alive[keep], (labelled | label)[keep]
+    out[alive[labelled]] = True
     return out
 
 
