@@ -4,7 +4,7 @@ Pipeline: :func:`~proposal_stats.ledger.readers.read_table` (any format, text ce
 headers mapped to canonical columns through the alias table → values normalised
 (:mod:`proposal_stats.ledger.normalise`) → named rules (:mod:`proposal_stats.ledger.rules`) → rows with an error
 rejected → the data model: one row per **proposal** and one row per **assignment** (proposal ×
-handling unit × role). ``rows_read == rows accepted + rows rejected + rows set aside`` (totals rows) always holds.
+handling unit × role). ``rows_read == rows accepted + rows rejected + rows set aside`` (totals and note rows) always holds.
 
 Two layouts load to the same model:
 
@@ -1027,11 +1027,3 @@ def _join_per_proposal(codes: np.ndarray, values: pd.Series, n: int) -> pd.Serie
     items = (items.combine_chunks() if isinstance(items, pa.ChunkedArray) else items).take(pa.array(order))
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
     return pd.Series(pd.arrays.ArrowStringArray(pc.binary_join(lists, pa.scalar(";", pa.large_string()))))
-    order = np.argsort(codes, kind="stable")
-    codes, values = codes[order], values[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    position = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
-    for k in range(int(position.max()) + 1):
-        at = position == k
-        out[codes[at]] = values[at] if k == 0 else out[codes[at]] + ";" + values[at]
-    return out
