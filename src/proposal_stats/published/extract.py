@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..claims_format import Claims
 from .printed import chinese_number, parse_percent
-from .vocabulary import _GLOSS, COUNTS, RATES, SATISFIED_INCLUSIVE, _t2s, fold_width
+from .vocabulary import _GLOSS, COMBINED_CODES, COUNTS, RATES, SATISFIED_INCLUSIVE, _t2s, fold_width
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万两兩"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?=\s*[件个家名位人项份条])|\d+)(?:\.\d+)?"
@@ -207,7 +207,9 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         for key, words in _SATISFACTION:
             if re.search(words, before[-10:]):
                 return "satisfaction", key
-        return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|征求|征询", before + after[:8]) else ("", "")
+        if re.search(r"(发出|发放|寄出|下发|印发)[^，,；;。\d]{0,12}$", before):
+            return "", ""  # "共发出征询意见表8份": forms sent, not the forms returned
+        return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|测评表|回执|征求|征询", before + after[:8]) else ("", "")
     if re.match(r"^\s*议案", after) or re.search(r"(?<!建)议案$", before):
         return "figure", "motions"
     named = re.match(r"^\s*(主办件|主办的?(提案|建议)|协办件|会办件|[A-D乙丙]类(件|提案|建议))", after)
@@ -403,7 +405,13 @@ class _Extraction:
 
     # ---- figures -------------------------------------------------------------------------------
 
-    def add_figure(self, meaning: str, value: Decimal, a: int, b: int, scope: str = "") -> str:
+    def add_figure(self, meaning: str, value: Decimal, a: int, b: int, scope: str = "", name: str = "") -> str:
+        """A figure of ``meaning`` stated by the input's ``a:b`` (``name``: a figure with no vocabulary
+        meaning, such as a combined share); its name, an earlier figure's when it is that one stated again."""
+        if name:
+            self.figures[name] = {"value": value, "text": self.t.span(a, b), "meaning": "", "_name": name, "_scope": scope, "_at": a, "_period": self.period}
+            self.figure_spans.append((a, b, name))
+            return name
         text = self.t.span(a, b)
         for name, f in self.figures.items():
             between = self.t.norm[f["_at"]: a]
@@ -511,6 +519,15 @@ class _Extraction:
                     m.threshold = True
                     band = self.t.span(max(seg, m.start - 8), m.end + tail)
                     self.keep_unplaced(m, max(seg, m.start - 8), "a threshold (以上/以下): the band of the count that follows")
+                    continue
+                combined = COMBINED_CODES.search(before)
+                if combined and re.search(r"占|合计|共计|累计|比例|比重", before[combined.end():]):
+                    # "A、B两类合计占92.4%": one share of several classes, checked against their summed counts
+                    codes = [g for g in combined.groups() if g]
+                    name = self.add_figure("", m.value, start + combined.start(), m.end + tail, name="_".join(codes).lower() + "_share")
+                    self.figures[name]["_combined"] = codes
+                    m.used = True
+                    last_figure = (name, m)
                     continue
                 done = re.match(r"^\s*(以上)?\s*的?(提案|建议)?\s*(已经?|均已|已全部)(办复|答复|办结|办理完毕)", after)
                 rate = next((r for r in RATES if re.search(r.wordings, before)), None)
@@ -652,6 +669,13 @@ class _Extraction:
                 # "委员个人提案133件,其中…联名提案11件": a class inside the class before it
                 if last_class is not None and last_class.family == fam and "其中" in segment and last_class.count and m.value < last_class.count.value:
                     cls.nested_in = last_class
+                # "在A类提案中,属经济发展方面的96件,占A类的54.24%": a class of class A, not class A printed again
+                of_class = re.search(r"在\s*([A-D甲乙丙丁])\s*类[^，,；;。]{0,8}中", norm[s: m.start]) \
+                    or re.match(r"^[^；;。\d%]{0,16}?占\s*([A-D甲乙丙丁])\s*类", norm[m.end: e])
+                parent = next((c for c in reversed(self.classes) if of_class and c.family == "results" and c.code == of_class.group(1)
+                               and c.count is not None and c.nested_in is None), None)
+                if fam == "results" and parent is not None and m.value < parent.count.value:
+                    cls.code, cls.nested_in = "", parent
                 if fam == "handling_systems":
                     where = re.match(r"^\s*(交|由|转)([^，,；;。]{1,14}?)(办理|承办)", after)
                     if where:
@@ -811,13 +835,17 @@ class _Extraction:
         for f in self.figures.values():
             # the body (_npc, _cppcc) when the text has figures of this meaning for more than one; the
             # period (_2023, _term, _previous) when it has figures of more than one period
-            base = f["meaning"] + (f"_{f['_scope']}" if len(bodies[f["meaning"]]) > 1 and f["_scope"] else "") \
+            base = (f.get("_name") or f["meaning"]) + (f"_{f['_scope']}" if len(bodies[f["meaning"]]) > 1 and f["_scope"] else "") \
                 + (f"_{f['_period']}" if several_periods and f["_period"] else "")
             name, n = base, 2
             while name in figures:
                 name, n = f"{base}_{n}", n + 1
             figures[name] = {k: v for k, v in f.items() if not k.startswith("_")}
         self.link_rates(figures)
+        codes = {c.get("code") for c in (results or {}).get("cats", [])}
+        for name, f in zip(figures, self.figures.values()):
+            if f.get("_combined") and set(f["_combined"]) <= codes:
+                figures[name]["derived"] = {"of": f["_combined"], "over": "base"}
         scheme = []
         if results:
             from .vocabulary import statuses
