@@ -92,3 +92,88 @@ def test_forms_sent_are_not_forms_returned_and_the_wordings_of_forms():
         c = extract(f"共收到提案120件。共收回{form} 63 份，满意率为93.5%。")
         assert c.figures["forms_returned"].value == 63
         assert ("impossible_percentage", "figures.satisfaction_rate") in findings(c)
+
+
+# ---- NPC and CPPCC in one text, counts in Chinese numerals -----------------------------------------------
+
+def test_a_count_in_chinese_numerals_beside_a_share_is_a_stated_count():
+    # 312 printed 三百一十二件 beside 23.01%: still a count, so the CPPCC breakdown's base 312 is a stated figure
+    c = extract("2023年，市政府系统共承办市人大代表建议二百六十九件、市政协提案三百一十二件，分别占五年总数的26.37%和23.01%。"
+                "其中，人大代表建议A类192件，B类61件，C类16件；政协提案A类221件，B类70件，C类21件。")
+    assert [(b.base, [(x.code, x.label, x.count) for x in b.cats]) for _, b in c.all_breakdowns()] == [
+        (269, [("A", "", 192), ("B", "", 61), ("C", "", 16)]),     # 192 + 61 + 16 = 269; the body is no label
+        (312, [("A", "", 221), ("B", "", 70), ("C", "", 21)])]     # 221 + 70 + 21 = 312
+    assert findings(c) == []
+
+
+# ---- handlers, proposers and parts ---------------------------------------------------------------------
+
+def test_handlers_printed_with_de_are_a_breakdown_of_the_filed():
+    # 220 + 28 = 248 filed; 220/248 = 88.71%, 28/248 = 11.29%
+    c = extract("经审查立案248件。其中，交由县政府系统承办的220件，占立案总数的88.71%；交由县委部门及群团组织承办的28件，"
+                "占立案总数的11.29%。")
+    [b] = c.breakdowns
+    assert b.kind == "handling_systems" and b.base == 248
+    assert [(x.label, x.count, x.share_text) for x in b.cats] == [("县政府系统", 220, "88.71%"), ("县委部门及群团组织", 28, "11.29%")]
+    assert c.figures["to_government"].value == 220 and not c.unplaced
+    wrong = extract("经审查立案248件。其中，交由县政府系统承办的220件，占立案总数的88.71%；交由县委部门及群团组织承办的28件，"
+                    "占立案总数的19.29%。")  # no k/248 prints 19.29 (47/248 = 18.95, 48/248 = 19.35); 88.71 + 19.29 = 108
+    assert findings(wrong) == [("impossible_percentage", "handling_systems: 县委部门及群团组织"), ("shares_total", "handling_systems")]
+
+
+def test_one_handler_alone_is_kept_not_dropped_and_a_share_stays_with_its_unplaced_count():
+    # 5/12 = 41.67%; 7/12 = 58.33%: 镇本级 names no handler, so 7 is unplaced with its share
+    c = extract("共收到代表建议12件。其中，会同县有关部门办理的5件，占41.67%，镇本级办理的7件，占58.33%。")
+    [b] = c.breakdowns
+    assert (b.kind, b.base, [(x.count, x.share_text) for x in b.cats]) == ("handling_systems", 12, [(5, "41.67%")])
+    assert [(u.value, u.text, u.note) for u in c.unplaced] == [(7, "镇本级办理的7件", "a count with no meaning found"),
+                                                               (Decimal("58.33"), "占58.33%", "the share of the unplaced count before it")]
+
+
+def test_a_committee_that_handles_is_a_handler_not_a_proposer():
+    # 185 + 261 = 446 filed, handled by the government and by the committees; 96 party proposals are another breakdown
+    c = extract("经审查立案446件。其中政府系统承办185件，州政协各专门委员会及其他单位承办261件。"
+                "其中党派团体提案96件，占立案总数的21.52%。")  # 96/446 = 21.525% → 21.52 (half-up of 21.5246)
+    kinds_ = {b.kind: [(x.label, x.count) for x in b.cats] for b in c.breakdowns}
+    assert kinds_["handling_systems"] == [("政府系统", 185), ("州政协各专门委员会及其他单位", 261)]
+    assert kinds_["proposer_types"] == [("党派团体", 96)]
+    assert findings(c) == []
+
+
+def test_a_count_with_a_share_of_its_own_total_is_a_part_of_it():
+    # 78 of the 185 to the government (78/185 = 42.16%): not a second to_government total
+    c = extract("其中政府系统承办185件。涉及政府系统的78件，占政府系统承办总数的42.16%。")
+    assert {n: f.value for n, f in c.figures.items()} == {"to_government": 185}
+    assert [(u.value, u.text) for u in c.unplaced] == [(78, "涉及政府系统的78件，占政府系统承办总数的42.16%")]
+    assert findings(c) == []  # no conflicting_figures
+
+
+def test_a_proposer_type_before_gong_is_no_submitted_total_and_its_share_is_of_the_submitted():
+    # 329 collective of 1,356 submitted = 24.26%: "约30%" states 29–31, an error
+    c = extract("2022年，共收到提案1 356件，立案1 296件。实际办复1 280件。集体提案共329件，约占提案总数的30%。")
+    assert [f.value for f in c.figures.values() if f.meaning == "submitted"] == [1356]
+    [b] = c.breakdowns
+    assert (b.kind, b.base, [(x.label, x.count) for x in b.cats]) == ("proposer_types", 1356, [("集体", 329)])
+    found = [f for f in audit(c) if f.kind == "approximate_wording"]
+    assert len(found) == 1 and "24.26%" in str(found[0].message)
+
+
+def test_replied_said_of_the_government_handled_items():
+    c = extract("共提出提案269件,其中交政府系统办理248件。交由政府系统办理的248件提案均已办复完毕。")
+    assert {f.meaning: int(f.value) for f in c.figures.values()} == {"submitted": 269, "to_government": 248, "replied": 248}
+
+
+# ---- a share whose base is stated inside it ("占立案总数210件的88.10%") ---------------------------------
+
+def test_a_base_inside_a_share_is_stated_and_the_share_is_the_count_before_it():
+    # 185/210 = 88.095% → 88.10; 100/105 = 95.238% → 95.24
+    text = ("市政府系统共承办市政协提案185件，占立案总数210件的88.10%。共收到代表建议105件，已办复100件，"
+            "占代表建议总数105件的95.24%。")
+    c = extract(text)
+    assert c.figures["to_government"].text == "市政府系统共承办市政协提案185件，占立案总数210件的88.10%"
+    assert c.figures["filed"].value == 210
+    assert c.figures["replied"].text == "已办复100件，占代表建议总数105件的95.24%"
+    assert not c.unplaced and findings(c) == []
+    # 89.10% of 210: 187/210 = 89.05, 188/210 = 89.52; 185/210 is 88.10
+    wrong = extract(text.replace("88.10%", "89.10%").replace("95.24%", "95.34%"))
+    assert [kind for kind, _ in findings(wrong)] == ["impossible_percentage", "impossible_percentage"]

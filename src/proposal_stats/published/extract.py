@@ -70,6 +70,10 @@ _TOPIC_END = re.compile(r"([^，,、；;。：:]{1,30}?)(方面|类别|类|领�
 _ENTITY = re.compile(r"(政府|法院|检察院|机关|组织|部门|单位|委员会|党委|人大|政协|机构)")
 _ALL_REPLIED = re.compile(r"^[^，,；;。]{0,12}?(均已|全部|已全部|均)(办复|答复|办理完毕|办结|办理答复)")
 _BODIES = (("npc", r"人大代表|代表建议|代表提出|议案|建议"), ("cppcc", r"政协|提案|委员"))
+# The total a share is of, by its words ("占政府系统承办总数的42.16%"): a count of that meaning printed
+# with a share of it below 100% is a part of it.
+_TOTAL_OF_SHARE = (("to_government", r"(承办|交办)总数"), ("filed", r"立案(提案|建议)?总数"),
+                   ("submitted", r"(提案|建议|收到)(的)?总数|总数$"))
 _BODY_NOUNS = r"人大代表议案建议|人大代表建议|代表议案建议|代表建议|政协委员提案|政协提案|委员提案|议案建议|建议提案|建议和提案|建议、提案|提案|建议"
 _BODY_COUNT = re.compile(rf"^\s*(州|县|市|区|省)?({_BODY_NOUNS})\s*$")
 # A handling unit reporting on itself (我局承办, 住建局主办的38件): its intake is what was assigned to it.
@@ -246,7 +250,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             continue
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
-    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
+    proposer = any(re.search(words + r"[^，,；;。]{0,4}(提案|建议)共?\s*$", before[-14:]) for _, words in _PROPOSERS)  # "集体提案共329件"
+    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before) and not proposer:
         return "figure", "submitted"  # "议案建议共17件"
     tail = before[-14:]
     handled = re.search(rf"(共|总共)?(承办|办理|交办|接收|收到)了?的?\s*(州|县|市|区|省)?({_BODY_NOUNS}|、|和|及)*\s*(共|总共|共计)?\s*$", before[-30:])
@@ -257,11 +262,11 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     if handled and handled.group(1) and handled.group(2) in ("承办", "办理"):
         return "figure", "handled"  # "共承办…88件", "共办理政协提案58件": the government's, or a unit's (decided by the report)
     for key, words in _PROPOSERS:
-        if re.search(words, tail):
+        if re.search(words, tail) and not re.search(r"(承办|办理)的?\s*$", before):  # "专门委员会及其他单位承办261件": a handler
             return "proposer_types", key
     if _TOPIC_END.search(before) and not re.search(r"收到|提交|提出|共有|立案|交由|交办", before[-8:]):
         return "topics", ""
-    entity = re.search(r"^\s*(交|由|转)([^，,；;。]{1,14}?)(办理|承办)", after) or re.search(r"([^，,；;。]{2,14}?)(承办|办理)$", before[-16:])
+    entity = re.search(r"^\s*(交|由|转)([^，,；;。]{1,14}?)(办理|承办)", after) or re.search(r"([^，,；;。]{2,14}?)(承办|办理)的?$", before[-17:])
     if entity and _ENTITY.search(entity.group(0)) and not re.search(r"^\s*(交|由|转)?(由)?\d", entity.group(0)):
         return "handling_systems", "government" if "政府" in entity.group(0) else ""
     for m in COUNTS:
@@ -316,8 +321,8 @@ def _label(before: str) -> str:
     text = re.sub(r"^(其中|另外|此外|在此基础上|关于|有关|涉及|经审查分类|包括)+", "", text)
     text = re.sub(r"(的提案|的建议|提案|建议|议案)?(的)?(有|共|计|为|达到?|占)?\s*$", "", text)
     text = re.sub(r"^(提案|建议)?(所提问题|所提意见建议|代表委员所提问题)?(中)?", "", text)
-    text = re.sub(r"[(（]属?[A-D甲乙丙丁]类[)）]|第[一二三四五]类|[A-D]类", "", text)
-    return text.strip(" 的()（）:：,，、;；")
+    text = re.sub(r"[(（]属?[A-D甲乙丙丁]类[)）]|第[一二三四五]类|[A-D]类", "", text).strip(" 的()（）:：,，、;；")
+    return re.sub(rf"^(其中)?(州|县|市|区|省)?({_BODY_NOUNS})$", "", text)  # "人大代表建议A类192件": the body, no label
 
 
 def _scope(text: str) -> str:
@@ -540,6 +545,8 @@ class _Extraction:
                     rate = next(r for r in RATES if r.id == "reply_rate")
                     tail = done.end()
                 share_of = re.search(r"占(比|到)?([^%]{0,14})$", before)
+                if share_of is None and i and mentions[i - 1].fate == "base of the share it is printed in":
+                    share_of = re.search(r"占[^%]*$", norm[max(s, mentions[i - 1].start - 16): m.start])
                 if share_of is None and re.search(r"[^\s的]率(为|达|是|达到)?\s*$", before) and rate is None and last_class is not None and last_class.share is None:
                     share_of = True  # "…的190件,落实率为78%": the class's own rate
                 if rate is not None and not (rate.id == "to_government_share" and last_count is not None):
@@ -559,6 +566,15 @@ class _Extraction:
                         m.fate = "unplaced"
                         continue
                     f = self.figures[last_figure[0]]
+                    own = next((meaning for meaning, words in _TOTAL_OF_SHARE if re.search(words, share_of.group(0) if share_of is not True else "")), "")
+                    if own == f["meaning"] and m.value < 100 and f["_at"] >= s and f["value"] == last_count.value:
+                        # "涉及政府系统的78件,占政府系统承办总数的42.16%": a part of that total, not the total itself
+                        del self.figures[last_figure[0]]
+                        self.figure_spans = [x for x in self.figure_spans if x[2] != last_figure[0]]
+                        self.keep_unplaced(last_count, f["_at"], f"a part of what is {own.replace('_', ' ')} (a share of it below 100%), named by no other words")
+                        last_count.entry["text"] = self.t.span(f["_at"], m.end + tail)
+                        m.fate, last_figure = "unplaced", None
+                        continue
                     f["text"] = self.t.span(f["_at"], m.end + tail)
                     continue
                 if share_of:
@@ -574,6 +590,11 @@ class _Extraction:
                     if last_count is not None and last_count.share is not None and last_count.share.value == m.value:
                         m.fate = "the share before, printed again"
                         continue
+                    if last_count is not None and last_count.fate == "unplaced" and last_count.share is None and not last_count.threshold:
+                        # "镇本级办理的7件,占58.33%": the share of a count kept unplaced, kept beside it
+                        last_count.share = m
+                        self.keep_unplaced(m, max(seg, m.start - 8), "the share of the unplaced count before it")
+                        continue
                     self.keep_unplaced(m, max(seg, m.start - 8), "a share whose count is not printed")
                     continue
                 self.keep_unplaced(m, max(seg, m.start - 8), "a percentage with no meaning found")
@@ -582,6 +603,13 @@ class _Extraction:
             if re.match(r"^\s*以上", after) and re.search(r"联名", after[:8]):
                 self.keep_unplaced(m, max(seg, m.start - 4), "a threshold (以上), not a count")
                 m.threshold = True
+                continue
+            if re.search(r"占[^，,；;。\d%]{0,14}$", before) and re.match(r"^\s*的\s*[\d.]+\s*%", after):
+                # "占立案总数210件的88.10%": the base of the share, stated inside it; the share is the count's before it
+                own = next((meaning for meaning, words in _TOTAL_OF_SHARE if re.search(words, before)), "")
+                if own:
+                    self.add_figure(own, m.value, before.rindex("占") + max(seg, prev_end) + 1, m.end, _scope(clause_before))
+                m.fate = "base of the share it is printed in"
                 continue
             if re.match(r"^\s*(提案|建议|建议提案|代表建议)?\s*中", after):
                 self.base_marks.append((m.start, int(m.value)))  # "245件建议中": the base of what follows
@@ -682,8 +710,12 @@ class _Extraction:
                         cls.label, cls.end = where.group(2), m.end + where.end()
                     elif re.search(r"(承办|办理)$", cls.label):
                         cls.label = re.sub(r"(承办|办理)$", "", cls.label)
+                    cls.label = re.sub(r"^(交由|交给|转由|交|由|转)", "", cls.label)  # "交由县政府系统承办的220件": 县政府系统
                     if key == "government":
                         self.add_figure("to_government", m.value, start, cls.end, _scope(clause_before))
+                        done = _ALL_REPLIED.match(after)
+                        if done:  # "交由政府系统办理的248件提案均已办复完毕"
+                            self.add_figure("replied", m.value, start, m.end + done.end(), _scope(clause_before))
                 self.classes.append(cls)
                 last_count, last_class, last_figure = m, cls, None
                 continue
@@ -729,6 +761,8 @@ class _Extraction:
             wanted.append("replied")
         if re.search(r"承办总数|交办总数", share_words):
             wanted.append("to_government")
+        if re.search(r"占(全部|所有)?(提案|建议|代表建议|委员提案)(的)?总数", share_words):
+            wanted.append("submitted")  # "约占提案总数的30%": of all submitted
         before = {name: f for name, f in self.figures.items() if f["_at"] < first.start and f["value"] == f["value"].to_integral()}
         for meaning in wanted:
             found = [f for f in before.values() if f["meaning"] == meaning]
@@ -801,7 +835,8 @@ class _Extraction:
                 continue
             last = groups[-1] if groups else None
             new_base = last and any(last[-1].end <= at < c.start for at, _ in self.base_marks)
-            if last and not new_base and last[-1].family == c.family and last[-1].sentence >= c.sentence - 2 and not (c.code and any(x.code == c.code for x in last)):
+            again = c.code and any(x.code == c.code for x in last or ()) or c.key == "government" and any(x.key == c.key for x in last or ())
+            if last and not new_base and last[-1].family == c.family and last[-1].sentence >= c.sentence - 2 and not again:
                 last.append(c)
             else:
                 groups.append([c])
@@ -810,9 +845,11 @@ class _Extraction:
             if g[0].family == "handling_systems" and len(g) == 1:
                 only = g[0]
                 figure = next((f for f in self.figures.values() if f["meaning"] == "to_government" and only.count is not None and f["value"] == only.count.value), None)
-                if figure is not None and only.share is not None:  # "649件交由省政府系统办理,占提案总数的94.3%"
-                    figure["text"] = self.t.span(figure["_at"], only.share.end)
-                continue
+                if figure is not None:
+                    if only.share is not None:  # "649件交由省政府系统办理,占提案总数的94.3%"
+                        figure["text"] = self.t.span(figure["_at"], only.share.end)
+                    continue
+                # else a handler of its own ("会同县有关部门办理的5件,占41.67%"): a breakdown of one class, never dropped
             if g[0].family in ("satisfaction",) and len(g) == 1 and g[0].share is None:
                 self.add_figure(g[0].key, g[0].count.value, g[0].start, g[0].end)
                 continue

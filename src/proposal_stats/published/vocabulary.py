@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from ..claims_format import Figure
 from ..messages import Msg, N_
-from .printed import fold_width
+from .printed import CN_NUMERALS, chinese_number, fold_width
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,8 @@ def printed_as_percent(text: str, value) -> bool:
     if value is None:
         return True
     number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
-    count = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])\s*(件|个|家|名|位|人|项|份|条)", plain)
+    count = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])\s*(件|个|家|名|位|人|项|份|条)", plain) \
+        or any(chinese_number(m.group(1)) == value for m in re.finditer(rf"([{CN_NUMERALS}]+)\s*(件|个|家|名|位|人|项|份|条)", plain))
     return not count or bool(re.search(rf"(?<![\d.]){re.escape(number)}(\.0+)?\s*%", plain))
 
 
