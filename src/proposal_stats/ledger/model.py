@@ -983,11 +983,3 @@ def _join_per_proposal(codes: np.ndarray, values: pd.Series, n: int) -> pd.Serie
     items = (items.combine_chunks() if isinstance(items, pa.ChunkedArray) else items).take(pa.array(order))
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
     return pd.Series(pd.arrays.ArrowStringArray(pc.binary_join(lists, pa.scalar(";", pa.large_string()))))
-    order = np.argsort(codes, kind="stable")
-    codes, values = codes[order], values[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    position = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
-    for k in range(int(position.max()) + 1):
-        at = position == k
-        out[codes[at]] = values[at] if k == 0 else out[codes[at]] + ";" + values[at]
-    return out

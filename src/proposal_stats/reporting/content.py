@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from .i18n import render
+from .i18n import Translator, render
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,27 @@ class Section:
 
     def __repr__(self) -> str:
         return f"Section({self.template!r}, {self.language!r})"
+
+
+class Sections:
+    """What a report made of :class:`Section` s shares: its ``language`` and ``params`` (fields of
+    the dataclass that mixes this in) give the translator, the glyphs of its Chinese and its
+    sections from ``templates/<TEMPLATES>/``."""
+
+    TEMPLATES: ClassVar[str]
+
+    @property
+    def t(self) -> Translator:
+        """Translates into the report's language (see :class:`~proposal_stats.reporting.i18n.Translator`)."""
+        return Translator(self.language)
+
+    @property
+    def glyphs(self) -> str:
+        """The regional forms the report's Chinese is drawn in (``simplified``: the SC face)."""
+        return self.params.glyphs(self.language)
+
+    def _section(self, name: str, **data) -> Section:
+        return Section(f"{self.TEMPLATES}/{name}.html.j2", self.language, data)
 
 
 def png_bytes(fig, dpi: int = 110) -> bytes:

@@ -22,7 +22,7 @@ from ..stats.metrics import percent_text
 from . import content
 from .content import Section
 from .exports import corpus_about, corpus_tables, write_tables
-from .i18n import Translator, check_language
+from .i18n import check_language
 from .vocabulary import header_labels, printed_code, term, where
 
 
@@ -31,22 +31,13 @@ _SEVERITY_STYLE = {"error": "bad", "warning": "warn", "note": "muted"}
 
 
 @dataclass(frozen=True)
-class CorpusReport(Corpus):
+class CorpusReport(Corpus, content.Sections):
     """The corpus audit (:class:`~proposal_stats.published.corpus.Corpus`) with its sections, in
     reading order, shown in ``language`` through the templates in ``templates/corpus/``."""
 
     language: str = "en"
 
-    @property
-    def t(self) -> Translator:
-        return Translator(self.language)
-
-    @property
-    def glyphs(self) -> str:
-        return self.params.glyphs(self.language)
-
-    def _section(self, name: str, **data) -> Section:
-        return Section(f"corpus/{name}.html.j2", self.language, data)
+    TEMPLATES = "corpus"
 
     def title(self) -> Section:
         """The title, with the number of reports and of error-level findings."""
@@ -131,7 +122,7 @@ class CorpusReport(Corpus):
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__),
-                     header_labels(self.language), say=Translator(self.language))
+                     header_labels(self.language), say=self.t)
 
 
 def build_corpus_report(params_file: str | Path, language: str | None = None) -> CorpusReport:

@@ -28,7 +28,7 @@ from ..stats.units import compare_units
 from . import content
 from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
-from .i18n import SOURCE_LANGUAGE, Translator, check_language
+from .i18n import SOURCE_LANGUAGE, check_language
 from .privacy import anonymise_proposers
 from .vocabulary import PROBLEM_PLACES, column, frame_rows, header_labels, ledger_source, params_text, term, where
 
@@ -80,7 +80,7 @@ class NoRowsAccepted(RuntimeError):
 
 
 @dataclass(frozen=True)
-class AnnualReport:
+class AnnualReport(content.Sections):
     """Everything the annual report shows, computed once from a params file.
 
     Attributes:
@@ -101,18 +101,7 @@ class AnnualReport:
     performance: pd.DataFrame
     language: str = "en"
 
-    @property
-    def t(self) -> Translator:
-        """Translates into the report's language (see :class:`~proposal_stats.reporting.i18n.Translator`)."""
-        return Translator(self.language)
-
-    @property
-    def glyphs(self) -> str:
-        """The regional forms the report's Chinese is drawn in (``simplified``: the SC face)."""
-        return self.params.glyphs(self.language)
-
-    def _section(self, name: str, **data) -> Section:
-        return Section(f"annual/{name}.html.j2", self.language, data)
+    TEMPLATES = "annual"
 
     # ---- data ---------------------------------------------------------------------------------
     def _synthetic(self, figure: str) -> bool:
