@@ -77,3 +77,24 @@ def test_traditional_glyphs_use_the_tc_face():
 
     fig = charts.category_chart([CategoryFigure("A", "已解決", ("resolved",), 1, None)], "辦理結果", glyphs="traditional")
     assert font_manager.findfont(fig.axes[0].title.get_fontproperties()).face_index == 3  # Noto Sans CJK TC
+
+
+def test_the_funnel_legend_stays_off_the_units():
+    """A unit with many proposals and a low rate sits in the lower right, where an inside legend
+    would cover it: the legend is under the plot, one entry per verdict in its colour, and the
+    outlier's name inside the plot."""
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    table = pd.DataFrame({"handling_unit": ["甲局", "乙局", "丙局"], "n": [16, 9, 8], "a_count": [1, 2, 8],
+                          "a_verdict": ["below 95%", "within", "above 99.8%"]})
+    fig = charts.funnel_chart(table, "a_count", "n", 11 / 33, "a_verdict", "A share", "n")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend, plot = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y1 <= plot.y0  # wholly under the plot area
+    entries = {t.get_text(): to_hex(h.get_facecolor()[0])
+               for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles) if hasattr(h, "get_facecolor")}
+    assert entries == {"within": charts.PALETTE[0], "above 99.8%": charts.PALETTE[3], "below 95%": charts.PALETTE[2]}
+    names = {a.get_text(): a.get_window_extent() for a in ax.texts}
+    assert set(names) == {"甲局", "丙局"} and all(plot.x0 <= b.x0 and b.x1 <= plot.x1 and plot.y0 <= b.y0 and b.y1 <= plot.y1 for b in names.values())

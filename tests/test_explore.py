@@ -228,6 +228,50 @@ def test_trend_across_years(county):
     assert [p.name for p in explore.same_jurisdiction(county[0].parent, county[0])] == ["county-2024.yaml", "county-2025.yaml"]
 
 
+def _county_with_a_second_2025(folder: Path) -> list[Path]:
+    """The county, plus a second report of 2025 (an anonymised copy: same jurisdiction, body, year)."""
+    paths = _write_county(folder)
+    copy = yaml.safe_load(paths[1].read_text(encoding="utf-8"))
+    copy.update(privacy={"proposer": "anonymise"}, output_dir=str(folder / "out-2025-anon"))
+    second = folder / "county-2025-anon.yaml"
+    second.write_text(yaml.safe_dump(copy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return [*paths, second]
+
+
+def test_two_reports_of_one_year_stay_two_points(tmp_path):
+    reports = [build_annual_report(p) for p in _county_with_a_second_2025(tmp_path)]
+    trend = explore.unit_trend(reports, "甲局")
+    assert trend["year"].tolist() == [2024, 2025, 2025] and trend["n"].tolist() == [16, 4, 4]
+    assert trend["point"].tolist() == ["2024", "2025 · county-2025", "2025 · county-2025-anon"]
+    assert trend["a_share"].tolist() == [6.3, 50.0, 50.0]
+    table = explore.trend_table(reports)
+    assert set(table.loc[table["year"] == 2024, "point"]) == {"2024"}
+
+
+def test_the_across_view_with_two_reports_of_one_year(tmp_path):
+    paths = _county_with_a_second_2025(tmp_path)
+    app = Explorer(paths)
+    app.unit.value = "甲局"
+    app.tabs.selected_index = 2
+    assert app.problem.value == ""
+    trend = app.trend_table.value
+    assert "2025 · county-2025-anon" in trend and "6.3%" in trend and "50.0%" in trend
+    assert "示例县" in app.side.value  # the side-by-side table is drawn after the trend
+
+
+def test_a_failing_change_is_said_on_the_page(app, monkeypatch):
+    def broken(*args):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(explore, "unit_figures", broken)
+    app.unit.value = "乙局"
+    assert "Could not show this selection." in app.problem.value and "ValueError: boom" in app.problem.value
+    monkeypatch.undo()
+    app.unit.value = "甲局"
+    assert app.problem.value == "" and "<h3>甲局</h3>" in app.figures.value
+    app.unit.value = ALL
+
+
 def test_shipped_params_reach_the_trend_view(tmp_path):
     for name in SHIPPED_PARAMS[:3]:  # the shipped annual reports only: a user's own params file changes nothing here
         params_copy(ROOT / "params" / name, tmp_path)
@@ -627,3 +671,13 @@ def test_the_dashboard_is_served_offline_and_frees_kernels():
     assert args.index(f"--MappingKernelManager.cull_idle_timeout={dashboard.CULL_IDLE_SECONDS}") < args.index("--MappingKernelManager.cull_idle_timeout=600")
     page = (dashboard.TEMPLATE_ROOT / "voila" / "templates" / dashboard.TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
     assert "extends 'lab/index.html.j2'" in page
+
+
+def test_the_funnel_legends_are_under_the_plot(city_index):
+    """No legend inside the plot area, where it would cover the units of the lower right."""
+    from proposal_stats.reporting import interactive
+
+    spec = interactive.funnel_chart(city_index.funnel_points, city_index.funnel_lines).to_dict()
+    orients = [enc["legend"]["orient"] for layer in spec["layer"] for enc in layer.get("encoding", {}).values()
+               if isinstance(enc, dict) and isinstance(enc.get("legend"), dict)]
+    assert orients and set(orients) == {"bottom"}

@@ -111,6 +111,21 @@ def test_every_csv_cell_is_neutralised(injected):
     assert any(r[value] == "'=县丁局、县戊局" for r in problems[1:])
 
 
+def test_exports_name_the_ledger_as_the_provenance_does(injected):
+    """problems.csv and the problems sheet name the ledger relative to the project, like the about
+    sheet, never by the rendering machine's absolute path."""
+    report, out = injected
+    shown = report.provenance()["ledger_file"]
+    assert shown.endswith("/ledger.csv") and not shown.startswith("/")
+    problems = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(problems) and set(problems["file"]) == {shown}
+    wb = load_workbook(out / "tables.xlsx")
+    assert {c.value for c in wb["problems"]["A"][1:]} == {shown}
+    absolute = str(report.ledger.path.parent)
+    for path in [*out.glob("*.csv"), out / "summary.json"]:
+        assert absolute not in path.read_text(encoding="utf-8-sig"), path.name
+
+
 def test_csv_percent_columns_are_named_and_rounded(injected):
     _, out = injected
     cats = pd.read_csv(out / "categories.csv", encoding="utf-8-sig", dtype=str)

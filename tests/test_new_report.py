@@ -57,6 +57,26 @@ def test_new_from_last_year_keeps_scheme_and_settings_not_published_or_synthetic
     assert result.warnings == []
 
 
+def test_new_from_a_chinese_report_stays_chinese(tmp_path):
+    """Language and glyph forms are how a report series is read: carried over, with the taken-over
+    jurisdiction's name in the other language; a file made without --from states its language."""
+    (tmp_path / "params").mkdir()
+    (tmp_path / "ledger.csv").write_text(LETTERS.replace(",Z,", ",C,"), encoding="utf-8")
+    old = params_copy(CITY, tmp_path, language="zh-CN", chinese_glyphs="traditional", ledger=str(tmp_path / "gone.csv"))
+    target = tmp_path / "params" / "fict-2023.yaml"
+    result = new_params(target, tmp_path / "ledger.csv", {**IDENTITY, "jurisdiction": None, "body": None}, from_params=old)
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert (data["language"], data["chinese_glyphs"]) == ("zh-CN", "traditional")
+    assert data["translations"] == {"zh-CN": {"jurisdiction": "楚雄市（云南省）"}}  # not last year's title or synthetic note
+    assert result.params.text("jurisdiction", "zh-CN") == "楚雄市（云南省）"
+    # the user names another jurisdiction: last year's names for it do not apply
+    new_params(target, tmp_path / "ledger.csv", IDENTITY, from_params=old, overwrite=True)
+    assert "translations" not in yaml.safe_load(target.read_text(encoding="utf-8"))
+    # no --from: English, said where it can be changed
+    new_params(target, tmp_path / "ledger.csv", IDENTITY, overwrite=True)
+    assert "\nlanguage: en  # the report's language: en or zh-CN" in target.read_text(encoding="utf-8")
+
+
 def test_new_infers_and_flags_a_category_left_out(tmp_path):
     (tmp_path / "ledger.csv").write_text(LETTERS, encoding="utf-8")
     result = new_params(tmp_path / "p.yaml", tmp_path / "ledger.csv", IDENTITY)
@@ -215,3 +235,15 @@ def test_cli_new_asks_on_piped_input_too(tmp_path):
     cut = subprocess.run([CLI, "new", "q.yaml", "--ledger", "ledger.csv"], cwd=tmp_path, input="虚构县提案办理情况\n", capture_output=True,
                          text=True, timeout=120)
     assert cut.returncode == 2 and "give --jurisdiction, --body, --session, --year" in cut.stderr and not (tmp_path / "q.yaml").exists()
+
+
+def test_cli_new_counts_the_ledgers_warnings(tmp_path):
+    """Rows kept but flagged (here a title Excel would run as a formula) are counted, with the command that lists them."""
+    ledger = tmp_path / "fict-2023.csv"
+    ledger.write_text(LABELS.replace(",t1,", ",=1+2,"), encoding="utf-8")
+    target = tmp_path / "fict-2023.yaml"
+    done = subprocess.run([CLI, "new", str(target), "--ledger", str(ledger), "--title", IDENTITY["title"], "--jurisdiction", "虚构县",
+                           "--body", "cppcc_proposals", "--session", IDENTITY["session"], "--year", "2023"],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert f"ledger fict-2023.csv: 5 rows read, 5 accepted, 0 rejected, 1 warning(s) (run proposal-stats validate {ledger} --params {target})" in done.stdout

@@ -280,7 +280,8 @@ def new(
         out.print("check each label and status against the printed report")
     out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected - result.rows_set_aside} accepted, "
               f"{result.rows_rejected} rejected" + (f", {result.rows_set_aside} set aside (totals rows)" if result.rows_set_aside else "")
-              + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected else ""))
+              + (f", {result.problem_warnings} warning(s)" if result.problem_warnings else "")
+              + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected or result.problem_warnings else ""))
     out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))
     for text in result.warnings:
         err.print(Text("warning: ", style="yellow") + Text(text))

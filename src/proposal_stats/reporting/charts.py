@@ -245,19 +245,30 @@ def _funnel(ax, table, k_col, n_col, target, verdict_col, title, xlabel, tau2, t
     ax.axhline(target * 100, color="#555555", linewidth=1)
     few = df[verdict_col] == "too few"
     rate = df[k_col] / df[n_col] * 100
-    ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label=t(Msg("too few to judge")), zorder=2)
+    # One legend entry per verdict shown, in its colour (a single "units" entry would take the colour of
+    # whichever unit came first); grey: too few to judge.
     colours = {"within": PALETTE[0], "above 95%": PALETTE[3], "above 99.8%": PALETTE[3], "below 95%": PALETTE[2], "below 99.8%": PALETTE[2]}
-    ax.scatter(df.loc[~few, n_col], rate[~few], color=[colours[v] for v in df.loc[~few, verdict_col]], s=28, zorder=3, label=t(Msg("units")))
+    if few.any():
+        ax.scatter(df.loc[few, n_col], rate[few], color="#bbbbbb", s=22, label=t(Msg("too few to judge")), zorder=2)
+    for verdict, colour in colours.items():
+        mine = df[verdict_col] == verdict
+        if mine.any():
+            ax.scatter(df.loc[mine, n_col], rate[mine], color=colour, s=28, zorder=3, label=t(term("funnel", verdict)))
     outliers = df[~few & (df[verdict_col] != "within")].sort_values(n_col)
+    right = 0.8 * top
     for i, r in enumerate(outliers.head(12).itertuples()):
-        ax.annotate(getattr(r, "handling_unit"), (getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100),
-                    xytext=(6, 10 if i % 2 == 0 else -14), textcoords="offset points", fontsize=8)
+        n, y = getattr(r, n_col), getattr(r, k_col) / getattr(r, n_col) * 100
+        # Inside the plot: above a low dot, below a high one, to the left near the right edge; staggered
+        dy = (10 if y < 50 else -14) + (0 if i % 2 == 0 else (12 if y < 50 else -12))
+        ax.annotate(getattr(r, "handling_unit"), (n, y), xytext=(-6 if n > right else 6, dy), textcoords="offset points", fontsize=8,
+                    ha="right" if n > right else "left")
     whole_ticks(ax.xaxis)  # n: proposals
     ax.set_xlabel(xlabel)
     ax.set_ylabel("%")
     ax.set_ylim(max(0, min(rate.min(), lim["lower_998"].min() * 100) - 5), 101.5)
     ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= 100])  # a rate never exceeds 100%
-    ax.legend(fontsize=8, loc="lower right")
+    # Under the plot, never over it: the lower right is where units with many proposals and a low rate are
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
 
 
 def days_chart(times, title: str, t: Translator = ENGLISH, glyphs: str = "simplified"):

@@ -28,10 +28,12 @@ characters. A slice is never replaced, so text already drawn never blanks while 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import math
 import os
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -328,6 +330,7 @@ class Explorer:
 
         self.report_picker = _dropdown("100%")
         self.opening = w.HTML()  # "Opening …" while a report is being read
+        self.problem = w.HTML()  # what went wrong in the last change, instead of a page silently left as it was
         self.unit = _dropdown("420px")
         self.role, self.result, self.topic, self.sort_by = _dropdown(), _dropdown(), _dropdown(), _dropdown()
         self.descending = w.Checkbox(indent=False, layout=w.Layout(width="auto"))
@@ -364,7 +367,7 @@ class Explorer:
             self.about,
         ])
         self.tabs = tabs
-        controls = w.VBox([self.report_picker, self.opening,
+        controls = w.VBox([self.report_picker, self.opening, self.problem,
                            w.HBox([self.unit, self.role, self.result, self.topic], layout=w.Layout(flex_flow="row wrap"))])
         chart_box = w.VBox([self.measure, self.funnel, self.funnel_note], layout=w.Layout(width="620px"))
         figures_box = w.VBox([self.figures], layout=w.Layout(flex="1 1 420px"))
@@ -374,19 +377,20 @@ class Explorer:
         self.widget.add_class("ps-x")
         self._words()
 
-        self.report_picker.observe(self._pick_report, "value")
+        said = self._says_errors
+        self.report_picker.observe(said(self._pick_report), "value")
         for control in (self.unit, self.role, self.result, self.topic, self.sort_by, self.descending):
-            control.observe(self._first_page, "value")
-        self.page_size.observe(self._first_page, "value")
-        self.prev_page.on_click(lambda _: self._turn(-1))
-        self.next_page.on_click(lambda _: self._turn(1))
-        self.measure.observe(self._set_measure, "value")
-        self.compare.observe(lambda _: self.redraw(), "value")
-        self.export_csv.on_click(lambda _: self.export("csv"))
-        self.export_xlsx.on_click(lambda _: self.export("xlsx"))
-        self.show_corpus.observe(lambda _: self._draw_across(), "value")
-        self.side_reports.observe(lambda _: self._draw_across(), "value")
-        tabs.observe(lambda _: self._draw_across(), "selected_index")
+            control.observe(said(self._first_page), "value")
+        self.page_size.observe(said(self._first_page), "value")
+        self.prev_page.on_click(said(lambda _: self._turn(-1)))
+        self.next_page.on_click(said(lambda _: self._turn(1)))
+        self.measure.observe(said(self._set_measure), "value")
+        self.compare.observe(said(lambda _: self.redraw()), "value")
+        self.export_csv.on_click(said(lambda _: self.export("csv")))
+        self.export_xlsx.on_click(said(lambda _: self.export("xlsx")))
+        self.show_corpus.observe(said(lambda _: self._draw_across()), "value")
+        self.side_reports.observe(said(lambda _: self._draw_across()), "value")
+        tabs.observe(said(lambda _: self._draw_across()), "selected_index")
         self.load(start_path)
 
     # ---- words -----------------------------------------------------------------------------
@@ -435,6 +439,23 @@ class Explorer:
         label = t(Msg("%(jurisdiction)s · %(year)s · %(body)s · %(title)s", jurisdiction=p.text("jurisdiction", lang), year=str(p.year),
                       body=term("body", p.body), title=p.text("title", lang)))
         return t(Msg("%(report)s · SYNTHETIC data", report=label)) if p.synthetic_fields else label
+
+    def _says_errors(self, handler):
+        """``handler`` for a control: an exception it raises is said on the page, under the report
+        control (a widget's callback error is otherwise only in the kernel's log, and a dashboard
+        would keep showing the previous selection as if it were this one); its traceback goes to
+        the log. The next change that succeeds clears it."""
+        @functools.wraps(handler)
+        def run(*args):
+            try:
+                handler(*args)
+            except Exception as exc:
+                traceback.print_exc()
+                self.problem.value = _banner(self.t(Msg("Could not show this selection.")), f"{type(exc).__name__}: {exc}")
+                self._ensure_font()
+            else:
+                self.problem.value = ""
+        return run
 
     # ---- state -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
@@ -691,7 +712,8 @@ class Explorer:
                     self.trend.chart = chart
                 self._chart_chars["trend"] = self._spec_characters(self.trend)
             self.trend.params.focus = self._focus()
-            if len(siblings) < 2:
+            years = {q.year for path, q in self.annual if path in siblings}
+            if len(years) < 2:
                 self.trend_table.value = "<p class='ps-note'>" + esc(t(Msg(
                     "Only one year of %(jurisdiction)s is open: add the params files of other years (same jurisdiction and body) to see trends.",
                     jurisdiction=p.text("jurisdiction", t.language)))) + "</p>"
@@ -699,7 +721,7 @@ class Explorer:
                 self.trend_table.value = _note(t(Msg("Pick a unit to see its figures across years.")))
             else:
                 trend = explore.unit_trend([self.index_of(s) for s in siblings], self._focus())
-                rows = [[(str(r.year), ""), (count_text(r.n), "num"), (_pct(r.a_share), "num"), (_pct(r.on_time_rate), "num"), (_pct(r.reply_rate), "num")]
+                rows = [[(esc(r.point), ""), (count_text(r.n), "num"), (_pct(r.a_share), "num"), (_pct(r.on_time_rate), "num"), (_pct(r.reply_rate), "num")]
                         for r in trend.itertuples()]
                 head = [(t(Msg("Year")), "5em"), ("n", "4em"), (figure_name("A share", t), ""), (figure_name("on-time rate", t), ""),
                         (figure_name("reply rate", t), "")]

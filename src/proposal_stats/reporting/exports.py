@@ -542,9 +542,21 @@ def annual_tables(report) -> list[Table]:
         Table("rejected_rows", report.ledger.rejected,
               t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
                 "with the reasons; they are not counted."))),
-        Table("problems", report.ledger.problems,
+        Table("problems", _ledger_named_as_in_provenance(report),
               t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."))),
     ]
+
+
+def _ledger_named_as_in_provenance(report) -> pd.DataFrame:
+    """The ledger's problems with their ``file`` as the provenance names it (relative to the project:
+    ``data/ledgers/x.csv``), never the absolute path of the machine that rendered the report, which
+    would differ between two renders of the same inputs and tell readers of a published table where
+    its author keeps files."""
+    problems = report.ledger.problems
+    if "file" not in problems.columns or problems.empty:
+        return problems
+    shown = report.provenance()["ledger_file"]
+    return problems.assign(file=[shown if f == str(report.ledger.path) else f for f in problems["file"]])
 
 
 def annual_about(report) -> About:

@@ -91,7 +91,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, measure: str = "A sh
     limits = alt.Chart(long).mark_line(color="#666666", strokeWidth=1).encode(
         x=alt.X("n:Q"), y=alt.Y("value:Q"), detail="limit:N",
         strokeDash=alt.StrokeDash("band:N", scale=alt.Scale(domain=[bands["95"], bands["99.8"]], range=[[5, 3], [1, 3]]),
-                                  legend=alt.Legend(title=None, orient="bottom-right")),
+                                  legend=alt.Legend(title=None, orient="bottom")),  # under the plot: inside it would cover the units of the lower right (many proposals, low rate)
     ).transform_filter(this_measure)
     centre = lines.drop_duplicates("measure").assign(target_text=lambda d: [percent_text(v, 1) for v in d["target"]])
     target = alt.Chart(centre).mark_rule(color="#444444", strokeWidth=1).encode(
@@ -152,9 +152,10 @@ def trend_chart(trends: pd.DataFrame, focus: str = "", width: int = 420, height:
         interval=[f"{percent_text(lo, 1)}–{percent_text(hi, 1)}" for lo, hi in zip(data["low"], data["high"])],
     )
     base = alt.Chart(data).transform_filter(alt.datum.handling_unit == p_focus)
-    x = alt.X("year:O", title=t(Msg("year")), axis=alt.Axis(labelAngle=0))
+    order = list(dict.fromkeys(data.sort_values(["year", "position"])["point"])) if len(data) else []
+    x = alt.X("point:O", title=t(Msg("year")), sort=order, axis=alt.Axis(labelAngle=0))  # a year, or year · report when one year has several
     colour = alt.Color("measure_label:N", scale=alt.Scale(domain=list(labels.values())), legend=alt.Legend(title=None, orient="bottom"))
-    tooltip = [alt.Tooltip("year:O", title=t(Msg("year"))), alt.Tooltip("measure_label:N", title=t(Msg("measure"))),
+    tooltip = [alt.Tooltip("point:O", title=t(Msg("year"))), alt.Tooltip("measure_label:N", title=t(Msg("measure"))),
                alt.Tooltip("of:N", title=t(Msg("count"))), alt.Tooltip("rate_text:N", title=t(Msg("rate"))),
                alt.Tooltip("interval:N", title=t(Msg("95% interval")))]
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60)).encode(

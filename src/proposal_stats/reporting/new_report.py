@@ -9,7 +9,10 @@ and call its own data synthetic. :func:`new_params` writes a fresh file instead:
 * **result scheme** from the ``--from`` file, or inferred from the categories the ledger uses
   (:func:`infer_scheme`), and shown to the user, because letters mean different things in
   different places (domain research §1.4) and the printed wording must be checked;
-* the ``--from`` file's working settings (reply deadline, units, aliases, privacy, sheet);
+* the ``--from`` file's working settings (reply deadline, units, aliases, privacy, sheet) and its
+  language and glyph forms (a Chinese series stays Chinese); when its jurisdiction is taken over,
+  so is the jurisdiction's name in other languages (``translations:``);
+* ``language:`` always written (``en`` unless ``--from`` says otherwise), so the user sees where to change it;
 * **no** ``published:`` block unless a claims file is given, no ``synthetic_fields``, no ``as_of``.
 """
 
@@ -31,7 +34,8 @@ from ..yamlfile import read_yaml
 from .vocabulary import GENERATED_TEXTS
 
 #: Keys carried over from the ``--from`` params file: how this jurisdiction works, not which report.
-CARRIED = ("reply_deadline", "units", "column_aliases", "unit_aliases", "ledger_sheet", "privacy", "execution_timeout")
+CARRIED = ("chinese_glyphs", "reply_deadline", "units", "column_aliases", "unit_aliases", "ledger_sheet", "privacy", "execution_timeout")
+LANGUAGE_NOTE = "  # the report's language: en or zh-CN (proposal-stats report --language overrides it)"
 IDENTITY = ("title", "jurisdiction", "body", "session", "year")
 
 #: Words of a printed category label → the status they mean (domain research §1.4), checked in order.
@@ -161,6 +165,7 @@ class NewParams:
     problems: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     rows_set_aside: int = 0  # totals rows: neither accepted nor rejected
+    problem_warnings: int = 0  # ledger warnings (rows kept but flagged: a formula-looking cell, a hidden row …)
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -225,7 +230,13 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
             raise ParamsError(str(exc) if isinstance(exc, ClaimsError) else f"{published}: holds several reports; give one") from None
 
     folder = target.resolve().parent
-    data: dict = {**ident, "ledger": _relative(ledger, folder)}
+    data: dict = {**ident, "language": old.get("language") or "en", "ledger": _relative(ledger, folder)}
+    if identity.get("jurisdiction") in (None, "") and isinstance(old.get("translations"), dict):
+        # last year's jurisdiction, so its name in other languages too (the title and notes are last year's own)
+        names = {lang: {"jurisdiction": v["jurisdiction"]} for lang, v in old["translations"].items()
+                 if isinstance(v, dict) and v.get("jurisdiction")}
+        if names:
+            data["translations"] = names
     sheet = old.get("ledger_sheet")
     if "result_scheme" in old:
         try:
@@ -257,7 +268,7 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
     data.setdefault("reply_deadline", {"months_after_assignment": 3, "source": GENERATED_TEXTS["default_deadline"]})
     if published is not None:
         data["published"] = claims
-    text = _header(target, from_params, scheme_from) + _dump(data)
+    text = _header(target, from_params, scheme_from) + _dump(data).replace("\nledger: ", LANGUAGE_NOTE + "\nledger: ", 1)
     if scheme_from.startswith("inferred"):
         text = _mark_guesses(text, categories)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -272,7 +283,8 @@ def new_params(target: str | Path, ledger: str | Path, identity: dict, from_para
         by_code = Counter(loaded.proposals["result_category"])
         categories = [InferredCategory(c.code, c.label, c.statuses, by_code.get(c.code, 0), (), False) for c in categories]
     result = NewParams(target, scheme_from, categories, params, loaded.rows_read, len(loaded.rejected),
-                       Counter(loaded.problems["rule"]), published_identity_warnings(params), len(loaded.set_aside))
+                       Counter(loaded.problems["rule"]), published_identity_warnings(params), len(loaded.set_aside),
+                       int((loaded.problems["severity"] == "warning").sum()))
     unknown = loaded.problems[loaded.problems["rule"] == "category_not_in_scheme"]
     if len(unknown):
         values = ", ".join(sorted(set(unknown["value"].astype(str)))[:8])
@@ -297,7 +309,7 @@ def _header(target: Path, from_params, scheme_from: str) -> str:
     if "inferred" in scheme_from:
         lines.append("# check each label and its statuses (lines marked CHECK) against the printed report.")
     if from_params:
-        lines.append(f"# Working settings (deadline, units, aliases, privacy) copied from {Path(from_params).name};")
+        lines.append(f"# Working settings (language, deadline, units, aliases, privacy) copied from {Path(from_params).name};")
         lines.append("# its published: block, synthetic_fields and synthetic_note were NOT copied.")
     lines += [
         "# Add `published:` with the figures this report's government printed, to check them against the ledger;",

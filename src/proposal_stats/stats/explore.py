@@ -474,34 +474,46 @@ def funnel_data(report) -> tuple[pd.DataFrame, pd.DataFrame]:
 # ---- across reports ------------------------------------------------------------------------------
 
 def unit_trend(reports: list, unit: str) -> pd.DataFrame:
-    """A unit across years: ``year, n, a_share, on_time_rate, reply_rate`` (percent, 1 decimal; NaN in
-    a year it only co-handled) from reports of one jurisdiction; years in which the unit handled
-    nothing are left out."""
+    """A unit across years: ``year, report_id, point, n, a_share, on_time_rate, reply_rate`` (percent,
+    1 decimal; NaN in a year it only co-handled) from reports of one jurisdiction, one row per report
+    in which the unit handled something, by year. Two reports of one year (a corrected re-issue, an
+    anonymised copy) stay two rows, their ``point`` naming the report (:func:`trend_table`)."""
     t = trend_table(reports)
     t = t[t["handling_unit"] == unit]
-    wide = t.set_index(["year", "measure"])["rate"].unstack("measure")
-    n = t[t["measure"] == "reply rate"].set_index("year")["base"]
-    out = pd.DataFrame({"year": wide.index, "n": n.reindex(wide.index).fillna(0).astype(int).to_numpy()})
+    keys = ["year", "report_id", "point", "position"]
+    wide = t.set_index([*keys, "measure"])["rate"].unstack("measure")
+    n = t[t["measure"] == "reply rate"].set_index(keys)["base"]
+    out = wide.index.to_frame(index=False)
+    out["n"] = n.reindex(wide.index).fillna(0).astype(int).to_numpy()
     for col, measure in (("a_share", "A share"), ("on_time_rate", "on-time rate"), ("reply_rate", "reply rate")):
         out[col] = wide[measure].to_numpy() if measure in wide else math.nan
-    return out.sort_values("year").reset_index(drop=True)
+    return out.sort_values(["year", "position"]).drop(columns="position").reset_index(drop=True)
 
 
 def trend_table(reports: list) -> pd.DataFrame:
-    """Every unit's figures in every report, for trends: ``year, report_id, handling_unit, measure,
-    count, base, rate, low, high`` (percent; rate NaN where the base is 0)."""
+    """Every unit's figures in every report, for trends: ``year, report_id, point, position,
+    handling_unit, measure, count, base, rate, low, high`` (percent; rate NaN where the base is 0).
+
+    ``point`` names the report on a time axis: its year (``"2023"``), or, when several of the
+    reports are of one year, the year and the report id (``"2023 · qingshan-2023-anon"``), so that
+    each stays a point of its own; ``position`` is the report's place in ``reports``."""
     rows = []
-    for rep in reports:
+    for position, rep in enumerate(reports):
         figs = (rep.figures if isinstance(rep, ReportIndex) else _all_unit_figures(rep)).reset_index()
         params = rep.report.params if isinstance(rep, ReportIndex) else rep.params
         figs = figs[figs["figure"].isin(["A share", "on-time rate", "reply rate"])]
         rows.append(pd.DataFrame({
-            "year": params.year, "report_id": params.report_id, "handling_unit": figs["handling_unit"],
+            "year": params.year, "report_id": params.report_id, "position": position, "handling_unit": figs["handling_unit"],
             "measure": figs["figure"], "count": figs["count"], "base": figs["base"], "rate": figs["unit"],
             "low": figs["low"], "high": figs["high"],
         }))
-    cols = ["year", "report_id", "handling_unit", "measure", "count", "base", "rate", "low", "high"]
-    return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
+    cols = ["year", "report_id", "point", "position", "handling_unit", "measure", "count", "base", "rate", "low", "high"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    shared = out.groupby("year")["position"].transform("nunique") > 1
+    out["point"] = [f"{y} · {rid}" if s else str(y) for y, rid, s in zip(out["year"], out["report_id"], shared)]
+    return out[cols]
 
 
 def ledger_claims(report):
