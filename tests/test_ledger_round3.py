@@ -179,7 +179,7 @@ def test_a_totals_row_is_set_aside_with_a_warning_that_names_it(tmp_path, params
     assert (warning["rule"], warning["line"], warning["proposal_id"], warning["value"]) == ("totals_row", 4, "", label.strip())
     assert warning["message"] == f"a totals row ({label.strip()}), not a proposal: set aside and not counted, though Excel shows it as a row"
     assert ledger.set_aside["source_line"].tolist() == [4]
-    assert ledger.acceptance() == "2 of 3 rows accepted (1 set aside: totals rows, not proposals)"
+    assert ledger.acceptance() == "2 of 3 rows accepted (1 set aside: totals or note rows, not proposals)"
 
 
 @pytest.mark.parametrize("text", ["合计金额", "关于合计的建议", "总计划", "totality"])
@@ -200,7 +200,7 @@ def test_a_totals_row_makes_validate_exit_0_and_no_rejected_banner(tmp_path):
     report.check_accepted()
     assert "Rows rejected" not in report.banners().html()
     quality = report.data_quality().html()
-    assert "rows read 7 = accepted 6 + rejected 0 + set aside 1 (totals rows, not proposals)" in quality
+    assert "rows read 7 = accepted 6 + rejected 0 + set aside 1 (totals or note rows, not proposals)" in quality
     summary = report.summary()
     assert [summary[k] for k in ("rows_read", "rows_accepted", "rows_rejected", "rows_set_aside")] == [7, 6, 0, 1]
 

@@ -279,7 +279,7 @@ def new(
     elif result.scheme_from.startswith("inferred"):
         out.print("check each label and status against the printed report")
     out.print(f"ledger {p.ledger.name}: {result.rows_read} rows read, {result.rows_read - result.rows_rejected - result.rows_set_aside} accepted, "
-              f"{result.rows_rejected} rejected" + (f", {result.rows_set_aside} set aside (totals rows)" if result.rows_set_aside else "")
+              f"{result.rows_rejected} rejected" + (f", {result.rows_set_aside} set aside (totals or note rows)" if result.rows_set_aside else "")
               + (f", {result.problem_warnings} warning(s)" if result.problem_warnings else "")
               + (f" (run proposal-stats validate {ledger} --params {target})" if result.rows_rejected or result.problem_warnings else ""))
     out.print("published figures: " + ("from " + str(published) if published else "none (add published: to check the government's printed figures)"))
@@ -338,7 +338,7 @@ def validate(
         out.print(
             f"{ledger}: {summary['rows_read']} rows read, {summary['rows_accepted']} accepted, "
             f"{summary['rows_rejected']} rejected"
-            + (f", {summary['rows_set_aside']} set aside (totals rows, not proposals)" if summary["rows_set_aside"] else "")
+            + (f", {summary['rows_set_aside']} set aside (totals or note rows, not proposals)" if summary["rows_set_aside"] else "")
             + f"; {summary['errors']} error(s), {summary['warnings']} warning(s) "
             f"[{result.encoding}, {result.layout.replace('_', ' ')}]"
         )

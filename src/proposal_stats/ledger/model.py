@@ -4,7 +4,7 @@ Pipeline: :func:`~proposal_stats.ledger.readers.read_table` (any format, text ce
 headers mapped to canonical columns through the alias table → values normalised
 (:mod:`proposal_stats.ledger.normalise`) → named rules (:mod:`proposal_stats.ledger.rules`) → rows with an error
 rejected → the data model: one row per **proposal** and one row per **assignment** (proposal ×
-handling unit × role). ``rows_read == rows accepted + rows rejected + rows set aside`` (totals rows) always holds.
+handling unit × role). ``rows_read == rows accepted + rows rejected + rows set aside`` (totals and note rows) always holds.
 
 Two layouts load to the same model:
 
@@ -74,8 +74,8 @@ class Ledger:
             (:data:`~proposal_stats.ledger.schema.ASSIGNMENT_COLUMNS`).
         rejected: rejected rows as read (original header names), plus ``source_line`` and ``reasons``.
         set_aside: rows that are not data rows — totals rows (合计, 总计：3件) under or inside the
-            table — as read, with ``source_line`` and ``reasons``: neither accepted nor rejected, each
-            named by a ``totals_row`` warning. ``rows_read == rows_accepted + len(rejected) + len(set_aside)``.
+            table, and note rows (填表人：…, 注：…) — as read, with ``source_line`` and ``reasons``:
+            neither accepted nor rejected, each named by a ``totals_row`` or ``note_row`` warning. ``rows_read == rows_accepted + len(rejected) + len(set_aside)``.
         problems: every problem found, errors and warnings: ``file, line, column, value, rule,
             severity, message`` (``line`` as the user sees it in a text editor or Excel).
         rows_read: data rows in the file; ``path``, ``sha256`` (hex of the file's bytes),
@@ -127,7 +127,7 @@ class Ledger:
         else the rules that rejected most rows."""
         line = Msg("%(accepted)s of %(read)s rows accepted", accepted=self.rows_accepted, read=self.rows_read)
         if len(self.set_aside):
-            line = Msg("%(line)s (%(n)s set aside: totals rows, not proposals)", line=line, n=len(self.set_aside))
+            line = Msg("%(line)s (%(n)s set aside: totals or note rows, not proposals)", line=line, n=len(self.set_aside))
         if self.rows_read == 0:
             return Msg("%(line)s: the ledger has a header but no rows", line=line)
         if not len(self.rejected):
@@ -196,7 +196,7 @@ class _Problems:
         self.frames: list[pd.DataFrame] = []
         self.raw, self.path, self.header_of = raw, path, header_of
         self.ids: pd.Series | None = None  # each row's proposal id as written, once read
-        self.totals: np.ndarray | None = None  # totals rows (合计): their one problem is that
+        self.totals: np.ndarray | None = None  # rows set aside (合计, 填表人：…): their one problem is that
 
     def add(self, mask, rule: str, column: str, message: str | pd.Series, value: pd.Series | None = None) -> None:
         """One problem per true row of ``mask``; ``message`` is one sentence, or one per row (a
@@ -236,13 +236,13 @@ class _Problems:
             out = pd.concat(self.frames, ignore_index=True)
         if self.totals is not None and self.totals.any() and len(out):
             on_total = (out["row"] >= 0) & self.totals[out["row"].clip(lower=0).to_numpy()]
-            out = out[~on_total.to_numpy() | (out["rule"] == "totals_row").to_numpy()].reset_index(drop=True)
+            out = out[~on_total.to_numpy() | out["rule"].isin(SET_ASIDE_RULES).to_numpy()].reset_index(drop=True)
         out.insert(0, "file", str(self.path))
         ids = pd.Series("", index=out.index, dtype="str")
         if self.ids is not None and len(out):
             on_row = (out["row"] >= 0).to_numpy()
             ids[on_row] = nz.to_text(self.ids.iloc[out["row"].to_numpy()[on_row]]).str.strip().to_numpy()
-            if self.totals is not None:  # a totals row has no proposal id, whatever its first cell says
+            if self.totals is not None:  # a row set aside has no proposal id, whatever its first cell says
                 ids[on_row & self.totals[out["row"].clip(lower=0).to_numpy()]] = ""
         out.insert(3, "proposal_id", ids)  # file, row, line, proposal_id, column, value, …
         return out.sort_values(["row", "severity", "rule"], kind="stable").reset_index(drop=True)
@@ -275,6 +275,8 @@ def read_ledger(
     - ``blank_id`` (error): the proposal id is blank.
     - ``totals_row`` (warning): a totals row (a cell reads 合计, 总计：3件, 小计, 共计, total…), not a
       proposal: set aside (``Ledger.set_aside``), neither accepted nor rejected.
+    - ``note_row`` (warning): a note or sign-off line (填表人：…, 审核：…, 注：…, every filled cell
+      such a label): not a proposal, set aside like a totals row.
     - ``duplicate_id`` (error): a proposal repeated (one row per proposal), or its rows conflicting,
       two lead units, one unit twice, both 主办 and 分办 (one row per assignment).
     - ``unparseable_value`` (error): a date, yes/no, evaluation, role or handling system that
@@ -374,6 +376,10 @@ def read_ledger(
     problems.ids = text["proposal_id"]
     totals, said = _totals_rows(cells)
     problems.add(totals, "totals_row", "row", said, pd.Series(_row_text(cells, totals), index=cells.index[totals], dtype="str"))
+    notes = _note_rows(cells, text["proposal_id"]) & ~totals
+    problems.add(notes, "note_row", "row", Msg("a note or sign-off line, not a proposal: set aside and not counted, though Excel shows it as a row"),
+                 pd.Series(_row_text(cells, notes), index=cells.index[notes], dtype="str"))
+    totals = totals | notes  # every row set aside: neither accepted nor rejected
     problems.totals = totals
     values = _normalise(text, params, problems, canonical_at)
     values[_ID_CODE] = pd.factorize(values["proposal_id"], sort=False)[0]  # hashed once, used by every per-proposal step
@@ -393,7 +399,7 @@ def read_ledger(
         found = problems.frame()
         bad = _rows_in(found.loc[found["severity"] == "error", "row"], len(ids)) & ~totals
 
-    reasons = _reasons(found[(found["severity"] == "error") | (found["rule"] == "totals_row")], len(ids))
+    reasons = _reasons(found[(found["severity"] == "error") | found["rule"].isin(SET_ASIDE_RULES)], len(ids))
     rejected, set_aside = (_as_read(cells, raw, rows, reasons) for rows in (bad, totals))
     good = values[~bad & ~totals].assign(**{SOURCE_LINE: raw.lines[~bad & ~totals].to_numpy()})
     proposals, assignments = _model(good, layout, params.result_scheme if params else None)
@@ -510,6 +516,44 @@ def _totals_rows(cells: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
     said = pd.Series([Msg("a totals row (%(label)s), not a proposal: set aside and not counted, "
                           "though Excel shows it as a row", label=v) for v in label[totals]], index=cells.index[totals], dtype=object)
     return totals, said
+
+
+#: The rules whose rows are set aside (no data rows), not accepted or rejected.
+SET_ASIDE_RULES = ("totals_row", "note_row")
+
+#: A note or sign-off label under a table (填表人：林某, 审核：, 联系电话：, 注：, 说明：): the word, then a colon.
+_NOTE_LABEL = re.compile(
+    rf"^{_GAP}(?:单位|部门)?{_GAP}(?:填表人|填报人|制表人|统计人|经办人|审核人|审核|审批人|审批|签发人|负责人|分管领导|联系人|"
+    rf"联系电话|电话|填表日期|填报日期|制表日期|统计日期|报送日期|填表时间|填报时间|制表时间|填表单位|填报单位|制表单位|报送单位|"
+    rf"备注|附注|注|说明|填表说明|填報人|製表人|審核人|審核|負責人|聯繫人|聯絡人|聯繫電話|電話|備註|註|說明)"
+    rf"{_GAP}[0-9０-９]*{_GAP}[:：]"
+)
+
+
+def _note_rows(cells: pd.DataFrame, ids: pd.Series) -> np.ndarray:
+    """Rows whose every non-blank cell is a note or sign-off label (:data:`_NOTE_LABEL`: 填表人：林某,
+    审核：周某, 注：…), as a boolean array. Such a row's proposal-id cell is blank or a label, so only
+    those rows are looked at whole (a data row has an id): one vectorised pass over the id column,
+    then the few candidates, each dropped at its first cell that is neither blank nor a label."""
+    def is_label(values: pd.Series) -> pd.Series:
+        hit = pd.Series(False, index=values.index)
+        maybe = values.str.contains("[:：]", regex=True).fillna(False).astype(bool)
+        hit[maybe] = values[maybe].str.contains(_NOTE_LABEL, regex=True).fillna(False).astype(bool)
+        return hit
+
+    out = np.zeros(len(cells), dtype=bool)
+    first = nz.to_text(ids)  # vectorised over the column: ids are mostly distinct
+    alive = np.flatnonzero((first.isna() | (first == "") | first.str.isspace() | first.str.contains("[:：]", regex=True)).fillna(False).to_numpy(dtype=bool))
+    labelled = np.zeros(len(alive), dtype=bool)
+    for name in cells.columns:  # candidates leave at their first cell that is neither blank nor a label
+        if not len(alive):
+            return out
+        col = nz.to_text(cells[name].iloc[alive])
+        label = is_label(col).to_numpy(dtype=bool)
+        keep = label | (col.fillna("").str.strip() == "").to_numpy(dtype=bool)
+        alive, labelled = alive[keep], (labelled | label)[keep]
+    out[alive[labelled]] = True
+    return out
 
 
 def _row_text(cells: pd.DataFrame, rows: np.ndarray) -> list[str]:

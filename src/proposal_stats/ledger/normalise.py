@@ -306,10 +306,17 @@ UNIT_PLACEHOLDERS = frozenset({"无", "暂无", "没有", "/", "／", "-", "－"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
+#: Punctuation a unit name never begins or ends with: a stray full stop or separator typed after
+#: it (县交通局。, 县交通局、) would otherwise make a second unit, or a lead cell naming "several" units.
+_UNIT_END_PUNCTUATION = "。.，,、；;：:"
+
+
 def clean_unit(name: str) -> str:
-    """A unit name without invisible characters (zero-width spaces from copy-paste) or surrounding
-    blanks, internal runs of blanks made one space; placeholders such as 无 or / become ``""``."""
+    """A unit name without invisible characters (zero-width spaces from copy-paste), surrounding
+    blanks or stray punctuation at either end (县交通局。 is 县交通局), internal runs of blanks made
+    one space; placeholders such as 无 or / become ``""``."""
     name = " ".join(name.translate(_INVISIBLE).replace("\u00a0", " ").split())
+    name = name.strip(_UNIT_END_PUNCTUATION).strip()
     return "" if name.casefold() in UNIT_PLACEHOLDERS else name
 
 

@@ -31,6 +31,7 @@ RULES: dict[str, Rule] = {
         Rule("unclosed_quote", "error", N_("a quote (\") opens a cell on this line and does not close where the cell ends, so it would swallow the lines after it: the line is read as written, and rejected")),
         Rule("blank_id", "error", N_("the proposal id is blank")),
         Rule("totals_row", "warning", N_("a totals row (a cell reads 合计, 总计, 小计, 共计 or total, perhaps with a count: 总计：3件): not a proposal, so set aside — neither accepted nor rejected, and not counted")),
+        Rule("note_row", "warning", N_("a note or sign-off line under or inside the table (填表人：…, 审核：…, 注：…; every filled cell such a label): not a proposal, so set aside — neither accepted nor rejected, and not counted")),
         Rule("duplicate_id", "error", N_("the same proposal id on several rows whose content conflicts (or, one row per proposal, repeated)")),
         Rule("unparseable_value", "error", N_("a date, yes/no, evaluation, role or system the reader cannot understand")),
         Rule("category_not_in_scheme", "error", N_("a result category that is not a code or label of the params file's scheme")),

@@ -164,7 +164,7 @@ class NewParams:
     rows_rejected: int = 0
     problems: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
-    rows_set_aside: int = 0  # totals rows: neither accepted nor rejected
+    rows_set_aside: int = 0  # totals and note rows: neither accepted nor rejected
     problem_warnings: int = 0  # ledger warnings (rows kept but flagged: a formula-looking cell, a hidden row …)
 
 

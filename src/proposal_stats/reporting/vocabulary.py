@@ -209,6 +209,7 @@ TERMS: dict[str, dict[str, str]] = {
         "satisfaction_without_reply": N_("satisfaction without reply"),
         "spreadsheet_formula": N_("spreadsheet formula"),
         "totals_row": N_("totals row"),
+        "note_row": N_("note row"),
         "hidden_row": N_("hidden row"),
         "hidden_column": N_("hidden column"),
     },

@@ -1,0 +1,129 @@
+"""Ledgers, round 4: faults found by trying new ledgers as a new user would (given only the README),
+each fixed as a kind. Every fixture is made here (fictional places: 青苔县 …); each test asserts the
+values read, so the old behaviour cannot come back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proposal_stats import read_ledger
+from proposal_stats.params import load_params
+
+from .conftest import CITY, params_copy
+
+
+@pytest.fixture
+def params(tmp_path):
+    return load_params(params_copy(CITY, tmp_path, as_of="2026-01-01"))
+
+
+def ledger_file(tmp_path: Path, text: str, name: str = "l.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_stray_punctuation_after_a_unit_name_is_no_second_unit(tmp_path, params):
+    # Typed by hand: a full stop or a separator after the name. Before, 县交通局。 and 县交通局. were
+    # units of their own (handling_units 3, not 1), and 县交通局、 was "several lead units" (rejected).
+    text = ("提案号,主办单位,协办单位,答复日期,类别\n"
+            "001,县交通局,县农业局。,2022-05-01,A\n"
+            "002,县交通局。,\"县农业局,\",2022-05-01,A\n"
+            "003,县交通局.,县农业局；,2022-05-01,B\n"
+            "004,县交通局、,县农业局 、县住建局。,2022-05-01,C\n"
+            "005,\"县交通局,\",无,2022-05-01,A\n"
+            "006,县交通局、县农业局,,2022-05-01,A\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert (ledger.rows_read, ledger.rows_accepted, len(ledger.rejected)) == (6, 5, 1)
+    assert ledger.problems[["line", "rule"]].values.tolist() == [[7, "several_lead_units"]]  # two units really named
+    assert ledger.proposals["lead_unit"].tolist() == ["县交通局"] * 5
+    assert ledger.proposals["co_handling_units"].tolist() == ["县农业局", "县农业局", "县农业局", "县农业局;县住建局", ""]
+    counts = ledger.assignments.groupby(["handling_unit", "unit_role"]).size().to_dict()
+    assert counts == {("县交通局", "lead"): 5, ("县农业局", "co_handler"): 4, ("县住建局", "co_handler"): 1}
+
+
+def test_npc_ledger_headers_qualified_by_the_deputy(tmp_path, params):
+    # 代表满意度 (the deputy's evaluation) was an unused column: satisfaction silently absent (0 forms).
+    text = ("建议号,建议标题,领衔代表,承办单位,办理方式,交办时间,回复日期,办理结果,代表满意度,再次答复时间,再次评价\n"
+            "S01,青苔河治理,甲代表,县教育局,分办,2023-03-01,2023-04-10,A,满意,,\n"
+            "S01,青苔河治理,甲代表,县卫健局,分办,2023-03-01,2023-05-20,B,基本满意,,\n"
+            "S02,公交线路,乙代表,县交通局,主办,2023-03-01,2023-04-15,A,不满意,2023-07-01,满意\n"
+            "S03,农机补贴,丙代表,县农业局,独办,2023-03-01,2023-05-10,C,满意,,\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.unused_columns == () and ledger.rows_accepted == 4 and len(ledger.problems) == 0
+    got = ledger.proposals.set_index("proposal_id")
+    assert got["proposer"].tolist() == ["甲代表", "乙代表", "丙代表"]
+    # separate handling: the least satisfied evaluation and the last reply date of its units
+    assert got["satisfaction"].tolist() == ["basically_satisfied", "dissatisfied", "satisfied"]
+    assert got["replied_at"].dt.strftime("%Y-%m-%d").tolist() == ["2023-05-20", "2023-04-15", "2023-05-10"]
+    assert got.loc["S02", "second_satisfaction"] == "satisfied"
+    assert got.loc["S02", "second_replied_at"].strftime("%Y-%m-%d") == "2023-07-01"
+
+
+@pytest.mark.parametrize(("header", "column"), [
+    ("委员满意度", "satisfaction"), ("提案人满意度", "satisfaction"), ("代表滿意度", "satisfaction"), ("评价结果", "satisfaction"),
+    ("代表", "proposer"), ("委员", "proposer"), ("建议人", "proposer"), ("办结时间", "replied_at"), ("办理期限", "due_at"),
+])
+def test_more_header_aliases(tmp_path, params, header, column):
+    value = {"satisfaction": "满意", "proposer": "某委员", "replied_at": "2022-05-01", "due_at": "2022-06-30"}[column]
+    text = f"提案号,主办单位,答复日期,类别,{header}\n001,县交通局,2022-05-01,A,{value}\n"
+    if column == "replied_at":
+        text = f"提案号,主办单位,类别,{header}\n001,县交通局,A,{value}\n"
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.unused_columns == () and ledger.rows_accepted == 1
+    got = ledger.proposals[column].iloc[0]
+    want = {"satisfaction": "satisfied", "proposer": "某委员"}.get(column)
+    assert (got if want else got.strftime("%Y-%m-%d")) == (want or value)
+
+
+NOTE_LEDGER = ("提案号,案由,主办单位,答复日期,类别\n"
+               "001,路灯,县交通局,2022-05-01,A\n"
+               "002,学校,县教育局,2022-05-03,B\n"
+               "合计：2件,,,,\n"
+               "填表人：林某某    审核：周某某,,,,\n"
+               "联系电话：0000-1234567,,,填表日期：2022年12月1日,\n"
+               "注1：类别按 A、B、C 填写,,,,\n"
+               "注意：仍是数据,,县农业局,2022-05-03,C\n"   # not a note label (注意), so a data row
+               "003,审核：已完成,县卫健局,2022-05-04,A\n")  # a label in one cell among data: a data row
+
+
+def test_note_and_sign_off_lines_are_set_aside_not_rejected(tmp_path, params):
+    # Before: 填表人：林某某… was a rejected proposal ("a government-system proposal needs a lead unit"),
+    # and the report's banner said rows were rejected.
+    ledger = read_ledger(ledger_file(tmp_path, NOTE_LEDGER), params)
+    assert (ledger.rows_read, ledger.rows_accepted, len(ledger.rejected), len(ledger.set_aside)) == (8, 4, 0, 4)
+    assert ledger.rows_read == ledger.rows_accepted + len(ledger.rejected) + len(ledger.set_aside)
+    assert ledger.proposals["proposal_id"].tolist() == ["001", "002", "注意:仍是数据", "003"]  # ids are NFKC (full-width colon made ASCII)
+    assert ledger.problems[["line", "proposal_id", "rule"]].values.tolist() == [
+        [4, "", "totals_row"], [5, "", "note_row"], [6, "", "note_row"], [7, "", "note_row"]]
+    assert ledger.set_aside["source_line"].tolist() == [4, 5, 6, 7]
+    assert str(ledger.acceptance()) == "4 of 8 rows accepted (4 set aside: totals or note rows, not proposals)"
+
+
+def test_a_merged_sign_off_line_in_a_workbook_is_set_aside(tmp_path, params):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["提案号", "案由", "主办单位", "答复日期", "类别"], ["001", "路灯", "县交通局", "2022-05-01", "A"],
+                ["填报单位：青苔县政府办公室（盖章）"], ["002", "学校", "县教育局", "2022-05-03", "B"]):
+        ws.append(row)
+    ws.merge_cells("A3:E3")  # its value belongs to every cell it covers
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    ledger = read_ledger(path, params)
+    assert (ledger.rows_read, ledger.rows_accepted, len(ledger.rejected), len(ledger.set_aside)) == (3, 2, 0, 1)
+    assert ledger.problems[["line", "rule"]].values.tolist() == [[3, "note_row"]]
+
+
+def test_validate_counts_note_rows_as_set_aside(tmp_path):
+    import subprocess
+    import sys
+
+    cli = str(Path(sys.executable).parent / "proposal-stats")
+    path = ledger_file(tmp_path, NOTE_LEDGER)
+    out = subprocess.run([cli, "validate", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "8 rows read, 4 accepted, 0 rejected, 4 set aside (totals or note rows, not proposals)" in out.stdout
+    assert f"{path}:5: row = '填表人：林某某    审核：周某某': note_row (warning)" in out.stdout
