@@ -302,6 +302,13 @@ def test_side_by_side_with_the_corpus_caveats(county):
     assert fictional.comparable and fictional.resolved_share == pytest.approx(100 * 4 / 19, abs=0.005)  # 21.05
     published = df[df["source"] == "published"]
     assert len(published) == len(corpus.comparison_table()) and published["comparable"].any() and (~published["comparable"]).any()
+    # a report that does not name its place says so in the reader's language, never "UNKNOWN"
+    from proposal_stats.reporting.i18n import Translator
+
+    place = published[published["id"] == "henan-city-a-cppcc-6-1-2022"].iloc[0]["jurisdiction"]  # "UNKNOWN county-level city …"
+    assert Translator("zh-CN").value(place) == "地点不详（henan-city-a-cppcc-6-1-2022）"
+    assert Translator("en").value(place) == "place not known (henan-city-a-cppcc-6-1-2022)"
+    assert not any("UNKNOWN" in str(Translator("en").value(j)) for j in df["jurisdiction"])
 
 
 # ---- the widgets, without a browser --------------------------------------------------------------
