@@ -25,7 +25,7 @@ from ..claims_format import Breakdown, Category, Claims, Figure
 from ..messages import Msg, N_
 from ..terms import STATUS_WORDS
 from .printed import PrintedNumber, has_percent_sign, parse_percent
-from .vocabulary import (PARTITIONS, SUMS, derive_links, figure_words, is_rate, meaning_of, meaning_of_text, meaning_words, printed_as_percent, rate_parts, scope_of, simplify)
+from .vocabulary import (COMBINED_CODES, PARTITIONS, SUMS, derive_links, figure_words, is_rate, meaning_of, meaning_of_text, meaning_words, printed_as_percent, rate_parts, scope_of, simplify)
 
 MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncation": ROUND_DOWN}
 
@@ -60,7 +60,6 @@ _SHARE_OF = re.compile(r"占([^%,，;；。\d]{0,16}?)(\d+)\s*(件|个|家|名|�
 _BASE_WORDS = (("members", r"(委员|代表)(总数|总人数|人数)"), ("filed", r"立案"), ("to_government", r"承办|交办|办理"),
                ("submitted", r"提案|建议|总数|总量"))
 _OVERLAP = re.compile(r"(包括|含|包含).{0,4}(会同|协办|会办|联合)|重复计")
-_CODES = re.compile(r"(?<![A-Za-z])([A-Z甲乙丙丁])\s*类?\s*(?:[、,，和与及+]|以及)\s*([A-Z甲乙丙丁])(?:\s*(?:[、,，和与及+]|以及)\s*([A-Z甲乙丙丁]))?\s*类")
 
 
 @dataclass(frozen=True)
@@ -588,7 +587,7 @@ def _count_with_share(value: Decimal, text: str) -> bool:
 
 def _combined_codes(text: str, cats: dict) -> tuple[str, ...]:
     """Result codes a combined share names ("A、B类占93.7%"), as the breakdown's codes; ``()`` if none."""
-    found = _CODES.search(simplify(text or ""))
+    found = COMBINED_CODES.search(simplify(text or ""))
     if not found or parse_percent(text) is None:
         return ()
     by_letter = {code.split()[0]: code for code in cats}
@@ -721,12 +720,16 @@ def _partitions(rep: _Report, scoped: dict) -> list[Finding]:
             return (names[0], int(values.pop())) if len(values) == 1 and names[0] in rep.ints else None
 
         for p in PARTITIONS:
-            whole = next((w for w in (one(m) for m in p.whole) if w), None)
+            wholes = [w for w in (one(m) for m in p.whole) if w]
             parts = [(m, *one(m)) for m in p.parts if one(m)]
-            if whole is None or not parts or any(by_meaning.get(m) and not one(m) for m in p.parts):
+            if not wholes or not parts or any(by_meaning.get(m) and not one(m) for m in p.parts):
                 continue
             total = sum(v for _, _, v in parts)
-            if total <= whole[1] and (len(parts) < len(p.parts) or total == whole[1]):
+            # of the alternatives (to_government, else assigned, else filed), the first the parts fit in (the
+            # rates' rule, vocabulary.derive_links): 248 replied beside 220 to the government and 248 filed
+            whole = next((w for w in wholes if w[1] >= total), wholes[0])
+            # one part alone (replied) is a bound: what is not yet replied is the part no report names
+            if total <= whole[1] and (len(parts) < len(p.parts) or total == whole[1] or len(p.parts) == 1):
                 continue
             args = dict(listed=_plus([Msg("%(name)s %(value)s", name=meaning_words(m), value=v) for m, _, v in parts]), total=total,
                         whole=meaning_words(rep.meaning[whole[0]]), value=whole[1],

@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..claims_format import Claims
 from .printed import chinese_number, parse_percent
-from .vocabulary import _GLOSS, COUNTS, RATES, SATISFIED_INCLUSIVE, _t2s, fold_width
+from .vocabulary import _GLOSS, COMBINED_CODES, COUNTS, RATES, SATISFIED_INCLUSIVE, _t2s, fold_width
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万两兩"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?=\s*[件个家名位人项份条])|\d+)(?:\.\d+)?"
@@ -70,6 +70,10 @@ _TOPIC_END = re.compile(r"([^，,、；;。：:]{1,30}?)(方面|类别|类|领�
 _ENTITY = re.compile(r"(政府|法院|检察院|机关|组织|部门|单位|委员会|党委|人大|政协|机构)")
 _ALL_REPLIED = re.compile(r"^[^，,；;。]{0,12}?(均已|全部|已全部|均)(办复|答复|办理完毕|办结|办理答复)")
 _BODIES = (("npc", r"人大代表|代表建议|代表提出|议案|建议"), ("cppcc", r"政协|提案|委员"))
+# The total a share is of, by its words ("占政府系统承办总数的42.16%"): a count of that meaning printed
+# with a share of it below 100% is a part of it.
+_TOTAL_OF_SHARE = (("to_government", r"(承办|交办)总数"), ("filed", r"立案(提案|建议)?总数"),
+                   ("submitted", r"(提案|建议|收到)(的)?总数|总数$"))
 _BODY_NOUNS = r"人大代表议案建议|人大代表建议|代表议案建议|代表建议|政协委员提案|政协提案|委员提案|议案建议|建议提案|建议和提案|建议、提案|提案|建议"
 _BODY_COUNT = re.compile(rf"^\s*(州|县|市|区|省)?({_BODY_NOUNS})\s*$")
 # A handling unit reporting on itself (我局承办, 住建局主办的38件): its intake is what was assigned to it.
@@ -207,7 +211,9 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
         for key, words in _SATISFACTION:
             if re.search(words, before[-10:]):
                 return "satisfaction", key
-        return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|征求|征询", before + after[:8]) else ("", "")
+        if re.search(r"(发出|发放|寄出|下发|印发)[^，,；;。\d]{0,12}$", before):
+            return "", ""  # "共发出征询意见表8份": forms sent, not the forms returned
+        return ("figure", "forms_returned") if re.search(r"反馈|意见表|评价表|测评表|回执|征求|征询", before + after[:8]) else ("", "")
     if re.match(r"^\s*议案", after) or re.search(r"(?<!建)议案$", before):
         return "figure", "motions"
     named = re.match(r"^\s*(主办件|主办的?(提案|建议)|协办件|会办件|[A-D乙丙]类(件|提案|建议))", after)
@@ -244,7 +250,8 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
             continue
         if re.search(m.wordings, before[-14:]):
             return "figure", m.id
-    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before):
+    proposer = any(re.search(words + r"[^，,；;。]{0,4}(提案|建议)共?\s*$", before[-14:]) for _, words in _PROPOSERS)  # "集体提案共329件"
+    if re.search(r"(议案建议|建议提案|建议、提案|建议和提案|建议|提案)共\s*$", before) and not re.search(r"交办|承办|主办|政府", before) and not proposer:
         return "figure", "submitted"  # "议案建议共17件"
     tail = before[-14:]
     handled = re.search(rf"(共|总共)?(承办|办理|交办|接收|收到)了?的?\s*(州|县|市|区|省)?({_BODY_NOUNS}|、|和|及)*\s*(共|总共|共计)?\s*$", before[-30:])
@@ -255,11 +262,11 @@ def _family(before: str, after: str, unit: str, wide: str = "", clause: str = ""
     if handled and handled.group(1) and handled.group(2) in ("承办", "办理"):
         return "figure", "handled"  # "共承办…88件", "共办理政协提案58件": the government's, or a unit's (decided by the report)
     for key, words in _PROPOSERS:
-        if re.search(words, tail):
+        if re.search(words, tail) and not re.search(r"(承办|办理)的?\s*$", before):  # "专门委员会及其他单位承办261件": a handler
             return "proposer_types", key
     if _TOPIC_END.search(before) and not re.search(r"收到|提交|提出|共有|立案|交由|交办", before[-8:]):
         return "topics", ""
-    entity = re.search(r"^\s*(交|由|转)([^，,；;。]{1,14}?)(办理|承办)", after) or re.search(r"([^，,；;。]{2,14}?)(承办|办理)$", before[-16:])
+    entity = re.search(r"^\s*(交|由|转)([^，,；;。]{1,14}?)(办理|承办)", after) or re.search(r"([^，,；;。]{2,14}?)(承办|办理)的?$", before[-17:])
     if entity and _ENTITY.search(entity.group(0)) and not re.search(r"^\s*(交|由|转)?(由)?\d", entity.group(0)):
         return "handling_systems", "government" if "政府" in entity.group(0) else ""
     for m in COUNTS:
@@ -314,8 +321,8 @@ def _label(before: str) -> str:
     text = re.sub(r"^(其中|另外|此外|在此基础上|关于|有关|涉及|经审查分类|包括)+", "", text)
     text = re.sub(r"(的提案|的建议|提案|建议|议案)?(的)?(有|共|计|为|达到?|占)?\s*$", "", text)
     text = re.sub(r"^(提案|建议)?(所提问题|所提意见建议|代表委员所提问题)?(中)?", "", text)
-    text = re.sub(r"[(（]属?[A-D甲乙丙丁]类[)）]|第[一二三四五]类|[A-D]类", "", text)
-    return text.strip(" 的()（）:：,，、;；")
+    text = re.sub(r"[(（]属?[A-D甲乙丙丁]类[)）]|第[一二三四五]类|[A-D]类", "", text).strip(" 的()（）:：,，、;；")
+    return re.sub(rf"^(其中)?(州|县|市|区|省)?({_BODY_NOUNS})$", "", text)  # "人大代表建议A类192件": the body, no label
 
 
 def _scope(text: str) -> str:
@@ -403,7 +410,13 @@ class _Extraction:
 
     # ---- figures -------------------------------------------------------------------------------
 
-    def add_figure(self, meaning: str, value: Decimal, a: int, b: int, scope: str = "") -> str:
+    def add_figure(self, meaning: str, value: Decimal, a: int, b: int, scope: str = "", name: str = "") -> str:
+        """A figure of ``meaning`` stated by the input's ``a:b`` (``name``: a figure with no vocabulary
+        meaning, such as a combined share); its name, an earlier figure's when it is that one stated again."""
+        if name:
+            self.figures[name] = {"value": value, "text": self.t.span(a, b), "meaning": "", "_name": name, "_scope": scope, "_at": a, "_period": self.period}
+            self.figure_spans.append((a, b, name))
+            return name
         text = self.t.span(a, b)
         for name, f in self.figures.items():
             between = self.t.norm[f["_at"]: a]
@@ -512,6 +525,15 @@ class _Extraction:
                     band = self.t.span(max(seg, m.start - 8), m.end + tail)
                     self.keep_unplaced(m, max(seg, m.start - 8), "a threshold (以上/以下): the band of the count that follows")
                     continue
+                combined = COMBINED_CODES.search(before)
+                if combined and re.search(r"占|合计|共计|累计|比例|比重", before[combined.end():]):
+                    # "A、B两类合计占92.4%": one share of several classes, checked against their summed counts
+                    codes = [g for g in combined.groups() if g]
+                    name = self.add_figure("", m.value, start + combined.start(), m.end + tail, name="_".join(codes).lower() + "_share")
+                    self.figures[name]["_combined"] = codes
+                    m.used = True
+                    last_figure = (name, m)
+                    continue
                 done = re.match(r"^\s*(以上)?\s*的?(提案|建议)?\s*(已经?|均已|已全部)(办复|答复|办结|办理完毕)", after)
                 rate = next((r for r in RATES if re.search(r.wordings, before)), None)
                 if rate is None and re.search(r"(办复|答复|办结|办理完毕)\s*[,，]?\s*$", before):
@@ -523,6 +545,8 @@ class _Extraction:
                     rate = next(r for r in RATES if r.id == "reply_rate")
                     tail = done.end()
                 share_of = re.search(r"占(比|到)?([^%]{0,14})$", before)
+                if share_of is None and i and mentions[i - 1].fate == "base of the share it is printed in":
+                    share_of = re.search(r"占[^%]*$", norm[max(s, mentions[i - 1].start - 16): m.start])
                 if share_of is None and re.search(r"[^\s的]率(为|达|是|达到)?\s*$", before) and rate is None and last_class is not None and last_class.share is None:
                     share_of = True  # "…的190件,落实率为78%": the class's own rate
                 if rate is not None and not (rate.id == "to_government_share" and last_count is not None):
@@ -542,6 +566,15 @@ class _Extraction:
                         m.fate = "unplaced"
                         continue
                     f = self.figures[last_figure[0]]
+                    own = next((meaning for meaning, words in _TOTAL_OF_SHARE if re.search(words, share_of.group(0) if share_of is not True else "")), "")
+                    if own == f["meaning"] and m.value < 100 and f["_at"] >= s and f["value"] == last_count.value:
+                        # "涉及政府系统的78件,占政府系统承办总数的42.16%": a part of that total, not the total itself
+                        del self.figures[last_figure[0]]
+                        self.figure_spans = [x for x in self.figure_spans if x[2] != last_figure[0]]
+                        self.keep_unplaced(last_count, f["_at"], f"a part of what is {own.replace('_', ' ')} (a share of it below 100%), named by no other words")
+                        last_count.entry["text"] = self.t.span(f["_at"], m.end + tail)
+                        m.fate, last_figure = "unplaced", None
+                        continue
                     f["text"] = self.t.span(f["_at"], m.end + tail)
                     continue
                 if share_of:
@@ -557,6 +590,11 @@ class _Extraction:
                     if last_count is not None and last_count.share is not None and last_count.share.value == m.value:
                         m.fate = "the share before, printed again"
                         continue
+                    if last_count is not None and last_count.fate == "unplaced" and last_count.share is None and not last_count.threshold:
+                        # "镇本级办理的7件,占58.33%": the share of a count kept unplaced, kept beside it
+                        last_count.share = m
+                        self.keep_unplaced(m, max(seg, m.start - 8), "the share of the unplaced count before it")
+                        continue
                     self.keep_unplaced(m, max(seg, m.start - 8), "a share whose count is not printed")
                     continue
                 self.keep_unplaced(m, max(seg, m.start - 8), "a percentage with no meaning found")
@@ -565,6 +603,13 @@ class _Extraction:
             if re.match(r"^\s*以上", after) and re.search(r"联名", after[:8]):
                 self.keep_unplaced(m, max(seg, m.start - 4), "a threshold (以上), not a count")
                 m.threshold = True
+                continue
+            if re.search(r"占[^，,；;。\d%]{0,14}$", before) and re.match(r"^\s*的\s*[\d.]+\s*%", after):
+                # "占立案总数210件的88.10%": the base of the share, stated inside it; the share is the count's before it
+                own = next((meaning for meaning, words in _TOTAL_OF_SHARE if re.search(words, before)), "")
+                if own:
+                    self.add_figure(own, m.value, before.rindex("占") + max(seg, prev_end) + 1, m.end, _scope(clause_before))
+                m.fate = "base of the share it is printed in"
                 continue
             if re.match(r"^\s*(提案|建议|建议提案|代表建议)?\s*中", after):
                 self.base_marks.append((m.start, int(m.value)))  # "245件建议中": the base of what follows
@@ -652,14 +697,25 @@ class _Extraction:
                 # "委员个人提案133件,其中…联名提案11件": a class inside the class before it
                 if last_class is not None and last_class.family == fam and "其中" in segment and last_class.count and m.value < last_class.count.value:
                     cls.nested_in = last_class
+                # "在A类提案中,属经济发展方面的96件,占A类的54.24%": a class of class A, not class A printed again
+                of_class = re.search(r"在\s*([A-D甲乙丙丁])\s*类[^，,；;。]{0,8}中", norm[s: m.start]) \
+                    or re.match(r"^[^；;。\d%]{0,16}?占\s*([A-D甲乙丙丁])\s*类", norm[m.end: e])
+                parent = next((c for c in reversed(self.classes) if of_class and c.family == "results" and c.code == of_class.group(1)
+                               and c.count is not None and c.nested_in is None), None)
+                if fam == "results" and parent is not None and m.value < parent.count.value:
+                    cls.code, cls.nested_in = "", parent
                 if fam == "handling_systems":
                     where = re.match(r"^\s*(交|由|转)([^，,；;。]{1,14}?)(办理|承办)", after)
                     if where:
                         cls.label, cls.end = where.group(2), m.end + where.end()
                     elif re.search(r"(承办|办理)$", cls.label):
                         cls.label = re.sub(r"(承办|办理)$", "", cls.label)
+                    cls.label = re.sub(r"^(交由|交给|转由|交|由|转)", "", cls.label)  # "交由县政府系统承办的220件": 县政府系统
                     if key == "government":
                         self.add_figure("to_government", m.value, start, cls.end, _scope(clause_before))
+                        done = _ALL_REPLIED.match(after)
+                        if done:  # "交由政府系统办理的248件提案均已办复完毕"
+                            self.add_figure("replied", m.value, start, m.end + done.end(), _scope(clause_before))
                 self.classes.append(cls)
                 last_count, last_class, last_figure = m, cls, None
                 continue
@@ -705,6 +761,8 @@ class _Extraction:
             wanted.append("replied")
         if re.search(r"承办总数|交办总数", share_words):
             wanted.append("to_government")
+        if re.search(r"占(全部|所有)?(提案|建议|代表建议|委员提案)(的)?总数", share_words):
+            wanted.append("submitted")  # "约占提案总数的30%": of all submitted
         before = {name: f for name, f in self.figures.items() if f["_at"] < first.start and f["value"] == f["value"].to_integral()}
         for meaning in wanted:
             found = [f for f in before.values() if f["meaning"] == meaning]
@@ -777,7 +835,8 @@ class _Extraction:
                 continue
             last = groups[-1] if groups else None
             new_base = last and any(last[-1].end <= at < c.start for at, _ in self.base_marks)
-            if last and not new_base and last[-1].family == c.family and last[-1].sentence >= c.sentence - 2 and not (c.code and any(x.code == c.code for x in last)):
+            again = c.code and any(x.code == c.code for x in last or ()) or c.key == "government" and any(x.key == c.key for x in last or ())
+            if last and not new_base and last[-1].family == c.family and last[-1].sentence >= c.sentence - 2 and not again:
                 last.append(c)
             else:
                 groups.append([c])
@@ -786,9 +845,11 @@ class _Extraction:
             if g[0].family == "handling_systems" and len(g) == 1:
                 only = g[0]
                 figure = next((f for f in self.figures.values() if f["meaning"] == "to_government" and only.count is not None and f["value"] == only.count.value), None)
-                if figure is not None and only.share is not None:  # "649件交由省政府系统办理,占提案总数的94.3%"
-                    figure["text"] = self.t.span(figure["_at"], only.share.end)
-                continue
+                if figure is not None:
+                    if only.share is not None:  # "649件交由省政府系统办理,占提案总数的94.3%"
+                        figure["text"] = self.t.span(figure["_at"], only.share.end)
+                    continue
+                # else a handler of its own ("会同县有关部门办理的5件,占41.67%"): a breakdown of one class, never dropped
             if g[0].family in ("satisfaction",) and len(g) == 1 and g[0].share is None:
                 self.add_figure(g[0].key, g[0].count.value, g[0].start, g[0].end)
                 continue
@@ -811,13 +872,17 @@ class _Extraction:
         for f in self.figures.values():
             # the body (_npc, _cppcc) when the text has figures of this meaning for more than one; the
             # period (_2023, _term, _previous) when it has figures of more than one period
-            base = f["meaning"] + (f"_{f['_scope']}" if len(bodies[f["meaning"]]) > 1 and f["_scope"] else "") \
+            base = (f.get("_name") or f["meaning"]) + (f"_{f['_scope']}" if len(bodies[f["meaning"]]) > 1 and f["_scope"] else "") \
                 + (f"_{f['_period']}" if several_periods and f["_period"] else "")
             name, n = base, 2
             while name in figures:
                 name, n = f"{base}_{n}", n + 1
             figures[name] = {k: v for k, v in f.items() if not k.startswith("_")}
         self.link_rates(figures)
+        codes = {c.get("code") for c in (results or {}).get("cats", [])}
+        for name, f in zip(figures, self.figures.values()):
+            if f.get("_combined") and set(f["_combined"]) <= codes:
+                figures[name]["derived"] = {"of": f["_combined"], "over": "base"}
         scheme = []
         if results:
             from .vocabulary import statuses

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from ..claims_format import Figure
 from ..messages import Msg, N_
-from .printed import fold_width
+from .printed import CN_NUMERALS, chinese_number, fold_width
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ COUNTS: tuple[Meaning, ...] = (
     Meaning("converted", "count", "converted to opinions or letters (转意见建议)", r"转为?.{0,4}意见|作为.{0,4}意见|转.{0,3}(来信|建议)|社情民意",
             ("to_opinions", "as_opinions", "social_opinions")),
     Meaning("filed", "count", "filed (立案)", r"立案|确立提案", ("filed",)),
-    Meaning("forms_returned", "count", "feedback forms returned (征询意见表)", r"反馈|意见表|评价表", ("feedback_forms", "feedback")),
+    Meaning("forms_returned", "count", "feedback forms returned (征询意见表, 测评表, 意见回执)", r"反馈|意见表|评价表|测评表|回执", ("feedback_forms", "feedback")),
     Meaning("dissatisfied", "count", "dissatisfied (不满意)", r"不满意", ("dissatisfied",)),
     Meaning("satisfied_inclusive", "count", "satisfied or basically satisfied, one count of both (满意和基本满意的103件)",
             SATISFIED_INCLUSIVE, ("satisfied_inclusive", "satisfied_or_basic", "satisfied_or_basically_satisfied")),
@@ -240,7 +240,8 @@ def printed_as_percent(text: str, value) -> bool:
     if value is None:
         return True
     number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
-    count = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])\s*(件|个|家|名|位|人|项|份|条)", plain)
+    count = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])\s*(件|个|家|名|位|人|项|份|条)", plain) \
+        or any(chinese_number(m.group(1)) == value for m in re.finditer(rf"([{CN_NUMERALS}]+)\s*(件|个|家|名|位|人|项|份|条)", plain))
     return not count or bool(re.search(rf"(?<![\d.]){re.escape(number)}(\.0+)?\s*%", plain))
 
 
@@ -346,6 +347,12 @@ SUMS: dict[str, tuple[str, ...]] = {"submitted": ("submitted_in_session", "submi
                                     "satisfied_inclusive": ("satisfied", "basically_satisfied")}
 
 
+#: A combined share's result codes ("A、B类占93.7%", "A、B两类合计占92.4%", "A类和B类共占…"), read by
+#: extraction and by the audit alike.
+COMBINED_CODES = re.compile(r"(?<![A-Za-z])([A-Z甲乙丙丁])\s*类?\s*(?:[、,，和与及+]|以及)\s*([A-Z甲乙丙丁])"
+                            r"(?:\s*类?\s*(?:[、,，和与及+]|以及)\s*([A-Z甲乙丙丁]))?\s*[两三]?\s*类")
+
+
 def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...], str]]:
     """For every rate among ``figures`` whose parts the report also prints: ``name → (numerator
     names, denominator name)``. Parts are found by meaning (:func:`meaning_of`), the nearest figure
@@ -363,8 +370,12 @@ def derive_links(figures: dict[str, Figure]) -> dict[str, tuple[tuple[str, ...],
             found = _nearest(names, meanings, figures, i, m)
             parts = [] if found else [_nearest(names, meanings, figures, i, p) for p in SUMS.get(m, ())]
             nums += [found] if found or not parts or not all(parts) else parts
-        den = next((d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d), None)
-        if den and nums and all(nums):
+        dens = [d for d in (_nearest(names, meanings, figures, i, m) for m in over) if d]
+        if dens and nums and all(nums):
+            # of the alternatives (to_government, else assigned, else filed), the first the numerator fits in:
+            # 248 replied beside 220 to the government and 248 filed are the filed proposals replied
+            top = sum(figures[n].value for n in nums)
+            den = next((d for d in dens if figures[d].value >= top), dens[0])
             out[name] = (tuple(nums), den)
     return out
 
@@ -381,5 +392,5 @@ def _nearest(names, meanings, figures, i, meaning) -> str | None:
     return names[pool[0]] if pool else None
 
 
-__all__ = ["COUNTS", "PARTITIONS", "RATES", "SATISFIED_INCLUSIVE", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "WORDS", "derive_links", "figure_words", "meaning_words", "fold_width", "is_rate",
+__all__ = ["COMBINED_CODES", "COUNTS", "PARTITIONS", "RATES", "SATISFIED_INCLUSIVE", "SCOPES", "Partition", "STATUS_PATTERNS", "SUMS", "VOCABULARY", "Meaning", "WORDS", "derive_links", "figure_words", "meaning_words", "fold_width", "is_rate",
            "meaning_of", "meaning_of_name", "meaning_of_text", "own_words", "printed_as_percent", "rate_parts", "scope_of", "simplify", "statuses"]
