@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -257,6 +258,10 @@ def test_the_across_view_with_two_reports_of_one_year(tmp_path):
     trend = app.trend_table.value
     assert "2025 · county-2025-anon" in trend and "6.3%" in trend and "50.0%" in trend
     assert "示例县" in app.side.value  # the side-by-side table is drawn after the trend
+    labels = [label for label, _ in app.report_picker.options]
+    assert len(set(labels)) == 3
+    assert sorted(label.rsplit(" · ", 1)[1] for label in labels if "2025（虚构）" in label) == ["county-2025", "county-2025-anon"]
+    assert [label for label in labels if "2024" in label][0].endswith("示例县 2024（虚构）")  # a report like no other keeps its label
 
 
 def test_a_failing_change_is_said_on_the_page(app, monkeypatch):
@@ -403,6 +408,31 @@ def test_export_neutralises_formulas_and_keeps_the_order(app):
     app.descending.value = False
     with pytest.raises(ValueError):
         app.export("pdf")
+
+
+def test_the_export_reads_in_the_explorers_language(county):
+    """A Chinese explorer's workbook: headers, figure names, verdicts and the about sheet in Chinese;
+    the unit's rates rounded to one decimal as shown (1/16 → 6.3%), with a format of one decimal."""
+    import openpyxl
+
+    app = Explorer(county, language="zh-CN")
+    app.unit.value = "甲局"
+    wb = openpyxl.load_workbook(io.BytesIO(app.export("xlsx")))
+    about = [[c.value for c in row] for row in wb["about"].iter_rows()]
+    assert about[2] == ["工作表", "内容", "行数"]
+    keys = {r[0]: r[1] for r in about if r[0]}
+    assert Path(keys["参数文件"]).name == "county-2024.yaml" and "台账 SHA-256" in keys
+    assert any(r[0] and "保留 1 位小数" in r[0] for r in about)
+    sheet = wb["unit_figures"]
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["指标", "件数", "基数", "比率", "比率 95% 置信区间下限", "比率 95% 置信区间上限", "合计", "漏斗图判定",
+                       "无法计算的原因", "合计比率无法计算的原因"]
+    first = [c for c in sheet[2]]
+    assert first[0].value == "A类占比" and (first[1].value, first[2].value) == (1, 16)
+    assert first[3].value == pytest.approx(0.063) and first[3].number_format == "0.0%"  # shown 6.3%
+    assert first[7].value == "限内"  # the county's pooled A share is low too: within
+    words = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    assert not re.search(r"[A-Za-z]{3,}", words), words
 
 
 def _all_text(app, charts: bool = True) -> str:

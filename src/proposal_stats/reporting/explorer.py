@@ -406,7 +406,10 @@ class Explorer:
                 widget.description = t(label)
             self.page_size.description = t.pgettext("explorer control", "rows per page")
             self.side_reports.description = t.pgettext("explorer control", "Reports")
-            reports = [(self._report_label(p), str(path)) for path, p in self.annual]
+            labels = [self._report_label(p) for _, p in self.annual]
+            # two reports that read alike (an anonymised copy, a re-issue) are told apart by their id
+            reports = [(f"{label} · {p.report_id}" if labels.count(label) > 1 else label, str(path))
+                       for label, (path, p) in zip(labels, self.annual)]
             picked, sides = self.report_picker.value, tuple(self.side_reports.value)
             self.report_picker.options = reports
             if picked is not None:
@@ -817,7 +820,7 @@ class Explorer:
         language (a CSV keeps the machine names)."""
         import tempfile
 
-        from .exports import About, Table, write_csv, write_workbook
+        from .exports import Table, about_sheet, write_csv, write_workbook
 
         if kind not in ("csv", "xlsx"):
             raise ValueError(f"export as csv or xlsx, not {kind!r}")
@@ -830,10 +833,15 @@ class Explorer:
         tables = [Table("selection", frame, about=t(Msg("the proposals selected (%(what)s), one row each", what=picked or everything)),
                         days=("days",))]
         if sel.unit != ALL:
-            figs = explore.unit_figures(ix, sel.unit).rename(columns={"unit": "rate", "low": "interval_low", "high": "interval_high"})
-            figs = figs.assign(undefined=[t.value(x) for x in figs["undefined"]], pooled_undefined=[t.value(x) for x in figs["pooled_undefined"]])
+            figs = explore.unit_figures(ix, sel.unit)
+            figs = pd.DataFrame({  # as the explorer shows them: figures and verdicts in its language
+                "figure": [figure_name(f, t) for f in figs["figure"]], "count": figs["count"], "base": figs["base"],
+                "rate": figs["unit"], "rate_low": figs["low"], "rate_high": figs["high"], "pooled": figs["pooled"],
+                "funnel_verdict": [t.value(term("funnel", v)) if v else "" for v in figs["verdict"]],
+                "undefined": [t.value(x) for x in figs["undefined"]], "pooled_undefined": [t.value(x) for x in figs["pooled_undefined"]],
+            })
             about = t(Msg("%(unit)s: each figure, its count and base, 95%% Wilson interval, pooled rate", unit=sel.unit))
-            tables.append(Table("unit_figures", figs, about=about, percent=("rate", "interval_low", "interval_high", "pooled"), places=1))
+            tables.append(Table("unit_figures", figs, about=about, percent=("rate", "rate_low", "rate_high", "pooled"), places=1))
         stem = f"{p.report_id}-selection"
         prov = ix.report.provenance()
         with tempfile.TemporaryDirectory(prefix="ps-export-") as tmp:
@@ -845,8 +853,8 @@ class Explorer:
                 if p.synthetic_fields:
                     synthetic = t(Msg("SYNTHETIC data: these ledger fields are synthetic: %(fields)s.", fields=[column(f) for f in p.synthetic_fields]))
                     notes.append(_gap(t).join((synthetic, p.text("synthetic_note", t.language))))
-                about_sheet = About(title=p.text("title", t.language), provenance=tuple((k, str(v)) for k, v in prov.items()), notes=tuple(notes))
-                write_workbook(tables, path, about_sheet, labels=lambda c: column_label(c, t.language))
+                write_workbook(tables, path, about_sheet(t, p.text("title", t.language), prov, notes, places=1),
+                               labels=lambda c: column_label(c, t.language), say=t)
             data = path.read_bytes()
         mime = "text/csv" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         link, count = t(Msg("Download %(file)s", file=path.name)), t(Msg("(%(n)s proposals)", n=count_text(len(self.rows))))

@@ -66,6 +66,12 @@ EXCEL_ROWS = 1_048_576
 SHEET_NAME_CHARS = 31
 PERCENT_SUFFIX = "_pct"
 PERCENT_FORMAT = "0.00%"
+
+
+def percent_format(places: int) -> str:
+    """Excel's percent format showing ``places`` decimals (2: ``0.00%``; 1: ``0.0%``), so a cell
+    shows the precision it was rounded to (0.063 as 6.3%, not 6.30%)."""
+    return "0%" if places <= 0 else f"0.{'0' * places}%"
 DATE_FORMAT = "yyyy-mm-dd"
 #: The workbook's fixed timestamp (file entries and document properties): same tables, same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -375,7 +381,7 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
         if columns:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
         ws.append([_styled(text_cell(ws, h), bold) for h in headers])
-        formats = [PERCENT_FORMAT if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
+        formats = [percent_format(t.places) if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
         for row in body:
             cells = []
             for value, fmt, col in zip(row, formats, columns):
@@ -496,6 +502,17 @@ def _notes(t) -> list[str]:
         t(Msg("Text cells beginning with = + - @, a tab or a carriage return are shown as text, never run as "
           "formulas: in a CSV they carry a leading apostrophe ('=1+2), in this workbook they are text cells.")),
     ]
+
+
+def about_sheet(t, title: str, provenance: dict, notes: Sequence[str] = (), places: int = 2) -> About:
+    """An about sheet in ``t``'s language for a workbook written outside a report (the explorer's
+    export): its title, the provenance (machine names as keys in English, labels otherwise), the
+    ``notes``, and the rules the workbook follows (rounding to ``places`` decimals, formulas as text)."""
+    rules = _notes(t) if places == 2 else [t(Msg("Percentages are rounded half-up (decimal arithmetic) to one decimal, as the explorer "
+                                                 "shows them; in this workbook a percentage is a fraction with a percent format (0.063, "
+                                                 "shown 6.3%).")), _notes(t)[1]]
+    return About(title=title, provenance=tuple((_key(t, k, term("provenance", k)), str(v)) for k, v in provenance.items()),
+                 notes=(*notes, *rules), sheet_header=(t(Msg("sheet")), t(Msg("what it holds")), t(Msg("rows"))))
 
 
 def _key(t, english: str, label) -> str:
