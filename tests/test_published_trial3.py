@@ -177,3 +177,32 @@ def test_a_base_inside_a_share_is_stated_and_the_share_is_the_count_before_it():
     # 89.10% of 210: 187/210 = 89.05, 188/210 = 89.52; 185/210 is 88.10
     wrong = extract(text.replace("88.10%", "89.10%").replace("95.24%", "95.34%"))
     assert [kind for kind, _ in findings(wrong)] == ["impossible_percentage", "impossible_percentage"]
+
+
+# ---- shares printed 分别 (respectively) after a list of counts ---------------------------------------------
+
+def test_shares_printed_respectively_are_not_paired_with_the_last_count():
+    # 269/1020 = 26.37% and 312/1356 = 23.01%: the first share is 269's, not 312's (the last count before it)
+    c = extract("五年来，市政府系统共承办市人大代表建议一千零二十件、市政协提案1356件。2023年，市政府系统共承办市人大代表建议"
+                "二百六十九件、市政协提案三百一十二件，分别占五年总数的26.37%和23.01%。")
+    assert all("%" not in f.text for f in c.figures.values())
+    assert [(u.value, u.note) for u in c.unplaced] == [(Decimal("26.37"), "a share of a list printed 分别 (respectively), one per count before it"),
+                                                       (Decimal("23.01"), "a share of a list printed 分别 (respectively), one per count before it")]
+    assert findings(c) == []
+
+
+# ---- a file's title property that is a writer's placeholder --------------------------------------------
+
+def test_a_placeholder_title_property_gives_way_to_the_heading(tmp_path):
+    from proposal_stats.published.textread import read_report
+
+    from .test_extract import write_chinese_pdf
+
+    heading = "山南州政协关于提案办理情况的报告"
+    body = "十二届四次会议期间，共收到提案452件，经审查立案446件，立案率98.67%。其中政府系统承办185件，州政协各专门委员会及其他单位承办261件。"
+    for placeholder in ("(anonymous)", "untitled", "Microsoft Word - 文档1.docx"):
+        path = tmp_path / "shannan.pdf"
+        write_chinese_pdf(path, [heading, body], placeholder)
+        assert read_report(path).title == heading
+    write_chinese_pdf(path, [heading, body], "Microsoft Word - 山南州提案办理报告.docx")
+    assert read_report(path).title == "山南州提案办理报告"

@@ -554,6 +554,11 @@ class _Extraction:
                     m.used = True
                     last_figure = (name, m)
                     continue
+                if (share_of or re.match(r"^\s*[、和及与]\s*$", norm[prev_end: m.start])) and re.search(r"分别[^，,；;。]*$", norm[s: m.start]):
+                    # "二百六十九件、三百一十二件,分别占五年总数的26.37%和23.01%": one share per count listed, in order;
+                    # kept unplaced rather than paired with the last count
+                    self.keep_unplaced(m, max(seg, m.start - 10), "a share of a list printed 分别 (respectively), one per count before it")
+                    continue
                 target = last_class if last_class is not None and last_class.share is None and last_class.count is not None else None
                 if share_of and target is not None:
                     target.share, target.end = m, m.end + tail

@@ -33,8 +33,9 @@ class ReportReadError(ValueError):
 class ReportText:
     """A report's text as read: ``text``, the ``title`` found in the file or ``""`` (an HTML page's
     ``<h1>``, else its ``<title>`` without the site's name; a Word file's title property, else its
-    first Title or Heading paragraph; a PDF's title property; else the text's first line when it is
-    a heading, :func:`heading`), and how it was read (``encoding`` or the reader used)."""
+    first Title or Heading paragraph; a PDF's title property; a property that is a placeholder such as
+    "untitled" ignored; else the text's first line when it is a heading, :func:`heading`), and how it
+    was read (``encoding`` or the reader used)."""
 
     path: Path
     text: str
@@ -240,7 +241,7 @@ def _docx(path: Path) -> tuple[str, str]:
                         cells.append(cell.text)
                 rows.append(cells)
             lines += table_sentences(rows) if _data_table(rows) else [c for row in rows for c in row if c.strip()]
-    title = document.core_properties.title or heading
+    title = _property_title(document.core_properties.title) or heading
     return "\n".join(line for line in lines if line.strip()), title
 
 
@@ -278,8 +279,16 @@ def _pdf(path: Path) -> tuple[str, str]:
     text = "\n".join(unwrap((page.extract_text() or "").replace("\x00", "")) for page in reader.pages)
     if not text.strip():
         raise ReportReadError(f"{path}: the PDF has no text layer (a scan): extract its text with OCR first")
-    title = (reader.metadata.title if reader.metadata else None) or ""
-    return text, str(title)
+    return text, _property_title(reader.metadata.title if reader.metadata else None)
+
+
+def _property_title(title) -> str:
+    """A file's title property, or ``""`` for a writer's placeholder ("untitled", "(anonymous)",
+    "文档1", "Microsoft Word - 文档1.docx"): the text's own heading is the better title then."""
+    text = re.sub(r"^Microsoft Word\s*-\s*", "", str(title or "")).strip()
+    text = re.sub(r"\.(docx?|wps|pdf)$", "", text, flags=re.IGNORECASE).strip()
+    placeholder = r"[(\[（]?\s*(untitled|anonymous|unknown|无标题|未命名|文档\s*\d*|document\s*\d*|title|标题)\s*[)\]）]?"
+    return "" if re.fullmatch(placeholder, text, re.IGNORECASE) else text
 
 
 def heading(text: str) -> str:
