@@ -127,3 +127,34 @@ def test_validate_counts_note_rows_as_set_aside(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "8 rows read, 4 accepted, 0 rejected, 4 set aside (totals or note rows, not proposals)" in out.stdout
     assert f"{path}:5: row = '填表人：林某某    审核：周某某': note_row (warning)" in out.stdout
+
+
+def test_excel_text_formula_cells_read_as_excel_shows_them(tmp_path, params):
+    # ="001" is how exports keep leading zeros in a CSV; Excel shows 001. Before, the proposal id was
+    # '="001"' (and flagged as a formula); a real formula stays as written and flagged.
+    text = ('提案号,案由,主办单位,答复日期,类别\n'
+            '"=""001""",路灯,县交通局,2022-05-01,A\n'
+            '"=""002""","=""说""""明""",县教育局,2022-05-03,B\n'
+            '003,"=HYPERLINK(""http://example.invalid"",""x"")",县卫健局,2022-05-04,A\n'
+            '"=""004""&""5""",学校,县农业局,2022-05-04,C\n')
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.proposals["proposal_id"].tolist() == ["001", "002", "003", '="004"&"5"']
+    assert ledger.proposals["title"].tolist()[:2] == ["路灯", '说"明']
+    flagged = ledger.problems.loc[ledger.problems["rule"] == "spreadsheet_formula", ["line", "column"]].values.tolist()
+    assert flagged == [[4, "案由"], [5, "提案号"]]
+
+
+@pytest.mark.parametrize("quoted", [False, True])  # Arrow's fast path and the careful one
+def test_a_row_lacking_only_the_headers_trailing_blank_cells_is_not_short(tmp_path, params, quoted):
+    # The header padded with separators (满意度,,) made rows without that padding "short": rejected.
+    first = '"001"' if quoted else "001"
+    text = ("提案号,主办单位,答复日期,类别,,\n"
+            f"{first},县交通局,2022-05-01,A,,\n"
+            "002,县教育局,2022-05-01,B\n"
+            "003,县教育局,2022-05-01,C,\n"
+            "004,县教育局,2022-05-01\n"          # lacks a named column: still short
+            "005,县教育局,2022-05-01,A,,,x\n")   # a value past the header: still long
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.proposals["proposal_id"].tolist() == ["001", "002", "003"]
+    assert ledger.proposals["result_category"].tolist() == ["A", "B", "C"]
+    assert ledger.problems[["line", "rule"]].values.tolist() == [[5, "row_shape"], [6, "row_shape"]]

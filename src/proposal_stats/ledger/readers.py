@@ -138,7 +138,8 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
     delimiter = _pick_delimiter(path, data, bytes_are, known_header)
     fast = _fast_csv(path, data, delimiter, known_header, bytes_are)
     if fast is not None:
-        return fast if fast.encoding == encoding else replace(fast, encoding=encoding)
+        fast = fast if fast.encoding == encoding else replace(fast, encoding=encoding)
+        return _excel_text_cells(fast) if b'="' in data else fast
     text = data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig")
     physical = io.StringIO(text, newline="").readlines()  # lines as an editor counts them (\n, \r\n or \r)
     literal: set[int] = set()
@@ -150,7 +151,32 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
             break
         literal |= swallowing
     table = _tabulate(path, rows, lines, known_header, encoding, delimiter, literal=literal)
-    return table
+    return _excel_text_cells(table) if b'="' in data else table
+
+
+#: ``="007"``: how exports keep leading zeros in a CSV, a formula whose value is the text inside.
+_EXCEL_TEXT = re.compile(r'^\s*="((?:[^"]|"")*)"\s*$')
+
+
+def _excel_text_cells(table: RawTable) -> RawTable:
+    """Cells written ``="007"`` read as Excel shows them (``007``): a string formula's value (a
+    quote inside written twice), not a formula to run or to flag. Only cells of that exact form."""
+    def unwrap(values: pd.Series) -> pd.Series:
+        found = values.str.extract(_EXCEL_TEXT, expand=False)
+        return found.str.replace('""', '"', regex=False).where(found.notna(), values).astype("str")
+
+    cells = table.cells.copy()
+    for name in cells.columns:
+        col = cells[name]
+        if _any_excel_text(col):
+            cells[name] = by_unique(col, unwrap)
+    return replace(table, cells=cells)
+
+
+def _any_excel_text(col: pd.Series) -> bool:
+    """Whether some cell of ``col`` begins (after blanks) with ``="``: distinct values only."""
+    values = pd.Series(col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else col.unique(), dtype="str")
+    return bool(values.str.lstrip().str.startswith('="').fillna(False).any())
 
 
 #: Separators a text ledger may use: comma, tab (Excel's "Unicode text"), semicolon (Excel's CSV
@@ -400,7 +426,7 @@ def _fast_csv(path: Path, data: bytes, delimiter: str, known_header, encoding: s
             keep = ~padding
             cells, lines = cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)
         if left_out:
-            cells, lines, short = _put_back(found, codec, delimiter, len(names), at, cells, lines)
+            cells, lines, short = _put_back(found, codec, delimiter, len(names), at, cells, lines, _named_width(header))
         maybe_formulas = any(ch in data for ch in FORMULA_BYTES)
         return RawTable(header, cells, lines, short, encoding, at + 1, maybe_formulas)
     return None
@@ -441,10 +467,13 @@ def _line_kinds(data: bytes, delimiter: str, width: int, at: int) -> tuple[list[
     return body, kinds
 
 
-def _put_back(found: tuple[list[bytes], np.ndarray], codec: str, delimiter: str, width: int, at: int, cells: pd.DataFrame, lines: pd.Series):
+def _put_back(found: tuple[list[bytes], np.ndarray], codec: str, delimiter: str, width: int, at: int, cells: pd.DataFrame, lines: pd.Series,
+              named: int | None = None):
     """Insert the rows of another width (``found``: :func:`_line_kinds`), cut or padded to the
-    header's width as the careful path does (trailing blank cells are padding, not cells), at
-    their lines; those still of another width are listed in ``short_rows``."""
+    header's width as the careful path does (trailing blank cells are padding, not cells, and so
+    are the cells a row lacks under the header's trailing blank cells, ``named``: :func:`_named_width`),
+    at their lines; those still of another width are listed in ``short_rows``."""
+    named = width if named is None else named
     body, kinds = found
     extra, extra_lines, shape = [], [], []
     for i in np.flatnonzero(kinds > 0):
@@ -453,7 +482,7 @@ def _put_back(found: tuple[list[bytes], np.ndarray], codec: str, delimiter: str,
             continue  # only blanks (Unicode spaces included): not a row
         while len(values) > width and not values[-1].strip():
             values.pop()
-        shape.append((len(values), delimiter.join(values)) if len(values) != width else None)
+        shape.append((len(values), delimiter.join(values)) if not named <= len(values) <= width else None)
         extra.append((values + [""] * width)[:width])
         extra_lines.append(i + at + 2)
     added = pd.DataFrame(extra, columns=cells.columns, dtype="str")
@@ -646,7 +675,7 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             f"{path}: no header row naming the ledger's columns in the first {HEADER_SEARCH_ROWS} rows "
             f"(the best candidate holds: {seen}{separator}); see README, Ledger format, or add column_aliases"
         )
-    width = len(header)
+    width, named = len(header), _named_width(header)
     body, body_lines, short = [], [], {}
     broken: dict[int, str] = {}
     for cells, line in zip(rows[at + 1 :], lines[at + 1 :]):
@@ -657,7 +686,7 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
             trimmed = list(cells)
             while len(trimmed) > width and not str(trimmed[-1]).strip():
                 trimmed.pop()
-            if len(trimmed) != width and spreadsheet is None:
+            if not named <= len(trimmed) <= width and spreadsheet is None:
                 short[len(body)] = (len(trimmed), delimiter.join(map(str, trimmed)))
             cells = trimmed
         if len(cells) != width:
@@ -675,6 +704,15 @@ def _tabulate(path: Path, rows: list[list[str]], lines: list[int] | None, known_
         hidden_columns=tuple(header[c] or f"column {c + 1}" for c in sorted(spreadsheet.hidden_columns) if c < width),
         epoch=spreadsheet.epoch,
     )
+
+
+def _named_width(header: list[str]) -> int:
+    """The header's cells up to its last non-blank one: a header padded with separators
+    (``提案号,…,满意度,,``) does not make a row lacking those nameless cells a short row."""
+    named = len(header)
+    while named > 1 and not str(header[named - 1]).strip():
+        named -= 1
+    return named
 
 
 _SEPARATOR_NAMES = {",": "commas (,)", "\t": "tabs", ";": "semicolons (;)", "|": "vertical bars (|)"}
