@@ -175,7 +175,9 @@ def test_dashboard_in_a_real_browser(dashboard):
             assert requested and not elsewhere
 
             # The page's kernel is shut down when the page closes (the context stays open to send the goodbye)
-            assert _kernels(dashboard) == 1
+            # one kernel for the one page (waited for: under load a process may be starting or ending
+            # as psutil looks; a second kernel that stays is still caught)
+            assert _until(lambda: _kernels(dashboard) == 1), f"{_kernels(dashboard)} kernels for one page"
             page.close(run_before_unload=True)
             assert _until(lambda: _kernels(dashboard) == 0), "the closed page's kernel is still running"
         finally:
