@@ -302,6 +302,13 @@ def test_side_by_side_with_the_corpus_caveats(county):
     assert fictional.comparable and fictional.resolved_share == pytest.approx(100 * 4 / 19, abs=0.005)  # 21.05
     published = df[df["source"] == "published"]
     assert len(published) == len(corpus.comparison_table()) and published["comparable"].any() and (~published["comparable"]).any()
+    # a report that does not name its place says so in the reader's language, never "UNKNOWN"
+    from proposal_stats.reporting.i18n import Translator
+
+    place = published[published["id"] == "henan-city-a-cppcc-6-1-2022"].iloc[0]["jurisdiction"]  # "UNKNOWN county-level city …"
+    assert Translator("zh-CN").value(place) == "地点不详（henan-city-a-cppcc-6-1-2022）"
+    assert Translator("en").value(place) == "place not known (henan-city-a-cppcc-6-1-2022)"
+    assert not any("UNKNOWN" in str(Translator("en").value(j)) for j in df["jurisdiction"])
 
 
 # ---- the widgets, without a browser --------------------------------------------------------------
@@ -711,3 +718,23 @@ def test_the_funnel_legends_are_under_the_plot(city_index):
     orients = [enc["legend"]["orient"] for layer in spec["layer"] for enc in layer.get("encoding", {}).values()
                if isinstance(enc, dict) and isinstance(enc.get("legend"), dict)]
     assert orients and set(orients) == {"bottom"}
+
+
+def test_explore_says_its_address_in_the_language_asked_for(monkeypatch, capsys):
+    """`explore --language zh-CN` prints its address line in Chinese (in English by default)."""
+    from proposal_stats import cli
+    from proposal_stats.reporting import dashboard
+
+    served = []
+    monkeypatch.setattr(dashboard, "serve", lambda *args: served.append(args))
+    monkeypatch.setattr(cli, "free_port", lambda host, port: 18999)
+    monkeypatch.delenv("PROPOSAL_STATS_EXPLORE", raising=False)  # the command sets both for the dashboard: unset again afterwards
+    for language, expected in (("zh-CN", "查看器：http://127.0.0.1:18999/（仅限本机访问；按 Ctrl-C 停止）——参数路径 1 个："),
+                               (None, "explorer: http://127.0.0.1:18999/ (loopback only; Ctrl-C stops it) - 1 params path(s): ")):
+        monkeypatch.delenv("PROPOSAL_STATS_EXPLORE_LANGUAGE", raising=False)
+        args = ["explore", str(CITY), "--no-browser", *(["--language", language] if language else [])]
+        with pytest.raises(SystemExit) as done:
+            cli.app(args)
+        assert done.value.code in (0, None)
+        assert expected in capsys.readouterr().err.replace("\n", "")
+    assert len(served) == 2

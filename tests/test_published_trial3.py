@@ -206,3 +206,11 @@ def test_a_placeholder_title_property_gives_way_to_the_heading(tmp_path):
         assert read_report(path).title == heading
     write_chinese_pdf(path, [heading, body], "Microsoft Word - 山南州提案办理报告.docx")
     assert read_report(path).title == "山南州提案办理报告"
+
+
+def test_a_code_in_brackets_after_the_label_that_follows_a_share_first_count():
+    # 120 + 60 + 20 = 200; 60%, 30%, 10% exact
+    c = extract("共立案200件。其中占60%的120件已解决（A类），占30%的60件正在解决（B类），占10%的20件留作参考（C类）。")
+    assert [(x.code, x.label, x.count, x.share_text) for x in c.results.cats] == [
+        ("A", "已解决", 120, "60%"), ("B", "正在解决", 60, "30%"), ("C", "留作参考", 20, "10%")]
+    assert findings(c) == []

@@ -623,7 +623,7 @@ def explore(
     """
     from .reporting import dashboard
     from .reporting.explorer import LANGUAGE_ENV, PARAMS_ENV, find_params
-    from .reporting.i18n import check_language
+    from .reporting.i18n import SOURCE_LANGUAGE, Translator, check_language
     from .stats.explore import annual_params_of
 
     notebook = _explorer_notebook().resolve()
@@ -641,8 +641,10 @@ def explore(
         os.environ[LANGUAGE_ENV] = language
     port = free_port(host, port)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"explorer: http://{shown}:{port}/ ({'loopback only' if host in ('127.0.0.1', 'localhost', '::1') else 'reachable at ' + host}; "
-              f"Ctrl-C stops it) - {len(paths)} params path(s): {', '.join(map(str, paths))}")
+    t = Translator(language or SOURCE_LANGUAGE)  # the address in the explorer's language when one is asked for
+    where = t(Msg("loopback only")) if host in ("127.0.0.1", "localhost", "::1") else t(Msg("reachable at %(host)s", host=host))
+    err.print(Text(t(Msg("explorer: %(url)s (%(where)s; Ctrl-C stops it) - %(n)s params path(s): %(paths)s", url=f"http://{shown}:{port}/",
+                         where=where, n=len(paths), paths=", ".join(map(str, paths))))))
     dashboard.serve(notebook, host, port, browser, ctx.args)
 
 

@@ -681,7 +681,7 @@ class _Extraction:
                     m.share, pending_share = pending_share, None
                 continue
             if fam:
-                code = _CODE.search(before[-16:] + after[:6])
+                code = _CODE.search(before[-16:] + after[:6]) or re.match(r"^[^，,；;。\d%]{0,12}?[(（]\s*(?=[A-D]\s*类)" + _CODE.pattern, after)
                 letter = ""
                 if code:
                     letter = code.group(1) or _CODE_NUMBERS.get(code.group(2), code.group(2) or "") or code.group(3) or ""

@@ -749,7 +749,7 @@ class Explorer:
         for r in df.itertuples(index=False):
             src = (synthetic if r.synthetic else ledger) if r.source == "ledger" else published
             share = (_pct(r.resolved_share, 2), "num") if r.comparable else (_why(t.value(r.note)), "why")
-            rows.append([(esc(src), "ps-muted"), (esc(r.jurisdiction), ""), ("" if r.year != r.year or r.year is None else str(int(r.year)), "num"),
+            rows.append([(esc(src), "ps-muted"), (esc(t.value(r.jurisdiction)), ""), ("" if r.year != r.year or r.year is None else str(int(r.year)), "num"),
                          (esc(r.first_class), ""), share, (_pct(r.reply_rate, 2), "num")])
         intro = t(Msg("The share of proposals each report counts as resolved, through its own scheme: only classes whose label means resolved "
                       "(已解决/基本解决) count. A report whose first class also covers “being solved” (正在解决) or “partly solved” (部分解决) is "

@@ -541,7 +541,9 @@ def side_by_side(reports: list, corpus=None, language: str | None = None) -> pd.
             file's ``translations:``); default as written.
 
     Returns:
-        One row per report: ``source`` ("ledger" or "published"), ``id, jurisdiction, body, year``,
+        One row per report: ``source`` ("ledger" or "published"), ``id, jurisdiction, body, year``
+        (``jurisdiction`` a :class:`~proposal_stats.messages.Msg` for a published report that does
+        not name its place),
         ``submitted, assigned_to_government, handling_units`` (counts, ledger rows only),
         ``reply_rate`` (percent), ``first_class`` (code and label as printed), ``resolved_share``
         (percent of the categorised proposals in classes that mean only "resolved"; NaN when the
@@ -551,7 +553,7 @@ def side_by_side(reports: list, corpus=None, language: str | None = None) -> pd.
         a first class that also covers "being solved" or "partly solved" does not compare.
     """
     from ..published.audit import comparable_resolution_share
-    from ..published.corpus import jurisdiction_key
+    from ..published.corpus import jurisdiction_key, jurisdiction_known
 
     rows = []
     for rep in reports:
@@ -574,7 +576,9 @@ def side_by_side(reports: list, corpus=None, language: str | None = None) -> pd.
             value, note = comparable_resolution_share(c)
             first = c.scheme[0] if c.scheme else None
             rows.append({
-                "source": "published", "id": c.id, "jurisdiction": jurisdiction_key(c), "body": c.body, "year": c.year,
+                "source": "published", "id": c.id, "body": c.body, "year": c.year,
+                # a place the report does not name is said so, with the report's id (never the file's "UNKNOWN")
+                "jurisdiction": jurisdiction_key(c) if jurisdiction_known(c) else Msg("place not known (%(id)s)", id=c.id),
                 "submitted": math.nan, "assigned_to_government": math.nan, "handling_units": math.nan, "reply_rate": math.nan,
                 "first_class": f"{first.code}: {first.label}" if first else "", "resolved_share": math.nan if value is None else float(value),
                 "comparable": value is not None, "note": note, "synthetic": False,
@@ -582,5 +586,6 @@ def side_by_side(reports: list, corpus=None, language: str | None = None) -> pd.
     cols = ["source", "id", "jurisdiction", "body", "year", "submitted", "assigned_to_government", "handling_units", "reply_rate",
             "first_class", "resolved_share", "comparable", "note", "synthetic"]
     frame = pd.DataFrame(rows, columns=cols)
-    frame["note"] = pd.Series([r["note"] for r in rows], dtype=object)
+    for col in ("note", "jurisdiction"):  # messages stay messages (the explorer translates them)
+        frame[col] = pd.Series([r[col] for r in rows], dtype=object)
     return frame
