@@ -158,3 +158,18 @@ def test_a_row_lacking_only_the_headers_trailing_blank_cells_is_not_short(tmp_pa
     assert ledger.proposals["proposal_id"].tolist() == ["001", "002", "003"]
     assert ledger.proposals["result_category"].tolist() == ["A", "B", "C"]
     assert ledger.problems[["line", "rule"]].values.tolist() == [[5, "row_shape"], [6, "row_shape"]]
+
+
+def test_a_unit_name_with_a_slash_is_one_unit_and_said(tmp_path, params):
+    # 县农业局/县住建局 may be two units joined by hand or one merged office: read as written (one unit)
+    # and warned about on its row, in any unit column, half- or full-width; never split by a guess.
+    text = ("提案号,主办单位,协办单位,答复日期,类别\n"
+            "001,县交通局,县农业局/县住建局,2022-05-01,A\n"
+            "002,县住建局／县人防办,,2022-05-01,B\n"
+            "003,县交通局,县农业局,2022-05-01,A\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert (ledger.rows_read, ledger.rows_accepted, len(ledger.rejected)) == (3, 3, 0)
+    assert sorted(ledger.problems[["line", "rule", "column", "severity"]].values.tolist()) == [
+        [2, "unit_name_slash", "协办单位", "warning"], [3, "unit_name_slash", "主办单位", "warning"]]
+    assert ledger.proposals["co_handling_units"].tolist() == ["县农业局/县住建局", "", "县农业局"]
+    assert ledger.proposals["lead_unit"].tolist() == ["县交通局", "县住建局／县人防办", "县交通局"]

@@ -292,6 +292,8 @@ def read_ledger(
     - ``due_beyond_limit`` (warning): a due date beyond ``reply_deadline.extension_max_months``.
     - ``date_in_future`` (warning): a date after ``as_of``.
     - ``satisfaction_without_reply`` (warning): an evaluation with no reply date.
+    - ``unit_name_slash`` (warning): a unit name holding ``/`` is read as one unit (a merged office
+      is often written so), and said, since it may join two.
     - ``spreadsheet_formula`` (warning): a cell starting with = + - @, tab or CR (a formula to
       Excel; a plain number such as -5 is not one).
     - ``hidden_row`` (warning): a workbook row hidden or filtered out (read and counted).
@@ -798,6 +800,11 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
     no_reply_text = nz.by_unique(text["replied_at"], lambda u: (u.str.strip() == "").astype(bool))
     problems.add(evaluated & no_reply_text, "satisfaction_without_reply", "satisfaction",
                  Msg("an evaluation is recorded but there is no reply date"), text["satisfaction"])
+    for col in ("lead_unit", "co_handling_units", "handling_unit"):
+        if col in problems.header_of:  # a slash may join two units or name one merged office: said, not guessed
+            slash = nz.by_unique(text[col], lambda u: u.str.contains("[/／]", regex=True).fillna(False).astype(bool))
+            problems.add(slash.to_numpy(dtype=bool), "unit_name_slash", col,
+                         Msg("the unit name holds a slash: it is read as one unit; if it names two, separate them with 、 or ;"), text[col])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
             problems.add(_formula_cells(series), "spreadsheet_formula", col,

@@ -215,6 +215,7 @@ TERMS: dict[str, dict[str, str]] = {
         "due_beyond_limit": N_("due beyond limit"),
         "date_in_future": N_("date in future"),
         "satisfaction_without_reply": N_("satisfaction without reply"),
+        "unit_name_slash": N_("unit name with a slash"),
         "spreadsheet_formula": N_("spreadsheet formula"),
         "totals_row": N_("totals row"),
         "note_row": N_("note row"),
