@@ -965,7 +965,9 @@ def _proposals_from_assignments(rows: pd.DataFrame, scheme: ResultScheme | None,
     out = first.reindex(pd.RangeIndex(n))
 
     replying = np.isin(role, ["lead", "sole", "separate", ""])
-    rep, rep_codes = rows[replying], codes[replying]
+    # (only the columns a reply carries: masking every column of a million rows costs more than the rest)
+    rep = rows.loc[replying, ["due_at", "replied_at", "result_category", "result_category_raw", "satisfaction", "f2f_consulted"]]
+    rep_codes = codes[replying]
     g = rep.groupby(rep_codes, sort=True)
     out["due_at"] = g["due_at"].max().reindex(out.index)
     all_replied = g["replied_at"].count() == g.size()

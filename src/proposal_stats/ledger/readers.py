@@ -564,11 +564,28 @@ def _arrow_csv(data: bytes, delimiter: str, names: list[str], repeats: set[int],
     return table.combine_chunks().to_pandas(), len(left_out)  # one chunk per column: later takes are far faster
 
 
+def _arrow_says_utf8(data: bytes) -> bool:
+    """Whether ``data`` is all UTF-8, by Arrow's vectorised check over the bytes in place (no copy;
+    several times faster than decoding them in Python, which then only finds where a fault is)."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    blob = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        blob.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _first_non_utf8(data: bytes) -> int:
     """The offset of the first byte that is not UTF-8, or -1 when all are (checked a block at a
     time: no copy of a large file as text)."""
     import codecs
 
+    if _arrow_says_utf8(data):
+        return -1
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for start in range(0, len(data), 1 << 22):
