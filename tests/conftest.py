@@ -31,3 +31,18 @@ def params_copy(src: Path, folder: Path, **overrides) -> Path:
 @pytest.fixture
 def city_params(tmp_path) -> Path:
     return params_copy(CITY, tmp_path)
+
+
+@pytest.fixture
+def params(tmp_path):
+    """The reference city's params, loaded, as of 2026-01-01 (so no ledger date is in the future)."""
+    from proposal_stats.params import load_params
+
+    return load_params(params_copy(CITY, tmp_path, as_of="2026-01-01"))
+
+
+def ledger_file(tmp_path: Path, text: str, name: str = "l.csv", encoding: str = "utf-8") -> Path:
+    """``text`` written as a ledger file ``tmp_path/name`` in ``encoding``."""
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path

@@ -17,11 +17,6 @@ HEADER = "proposal_id,title,handling_system,lead_unit,assigned_at,due_at,replied
 OK = "001,ok,government,市财政局,2022-03-15,,2022-05-01,A,true,satisfied\n"
 
 
-@pytest.fixture
-def params(tmp_path):
-    return load_params(params_copy(CITY, tmp_path, as_of="2026-01-01"))
-
-
 def write(tmp_path, body: str, header: str = HEADER, name: str = "ledger.csv", encoding: str = "utf-8"):
     path = tmp_path / name
     path.write_bytes((header + body).encode(encoding))

@@ -17,14 +17,7 @@ from proposal_stats import Ledger, read_ledger
 from proposal_stats.ledger import LedgerError
 from proposal_stats.ledger.rules import RULES
 from proposal_stats.ledger.workbooks import read_sheet
-from proposal_stats.params import load_params
 
-from .conftest import CITY, params_copy
-
-
-@pytest.fixture
-def params(tmp_path):
-    return load_params(params_copy(CITY, tmp_path, as_of="2026-01-01"))
 
 
 def workbook(rows, merges=(), **setup):

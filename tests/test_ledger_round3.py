@@ -22,21 +22,10 @@ from proposal_stats.params import ParamsError, load_params
 from proposal_stats.reporting.report import build_annual_report
 from proposal_stats.textcodec import legacy_chinese
 
-from .conftest import CITY, params_copy
+from .conftest import CITY, ledger_file, params_copy
 
 CLI = str(Path(sys.executable).parent / "proposal-stats")
 HEADER = "提案号,案由,主办单位,答复日期,类别\n"
-
-
-@pytest.fixture
-def params(tmp_path):
-    return load_params(params_copy(CITY, tmp_path, as_of="2026-01-01"))
-
-
-def ledger_file(tmp_path: Path, text: str, name: str = "l.csv", encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
 
 
 # ---- 1. an encoding is the decoded text's verdict, not a decode without error --------------------------------

@@ -9,20 +9,8 @@ from pathlib import Path
 import pytest
 
 from proposal_stats import read_ledger
-from proposal_stats.params import load_params
 
-from .conftest import CITY, params_copy
-
-
-@pytest.fixture
-def params(tmp_path):
-    return load_params(params_copy(CITY, tmp_path, as_of="2026-01-01"))
-
-
-def ledger_file(tmp_path: Path, text: str, name: str = "l.csv", encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
+from .conftest import ledger_file
 
 
 def test_stray_punctuation_after_a_unit_name_is_no_second_unit(tmp_path, params):
