@@ -161,3 +161,18 @@ def test_a_unit_name_with_a_slash_is_one_unit_and_said(tmp_path, params):
         [2, "unit_name_slash", "协办单位", "warning"], [3, "unit_name_slash", "主办单位", "warning"]]
     assert ledger.proposals["co_handling_units"].tolist() == ["县农业局/县住建局", "", "县农业局"]
     assert ledger.proposals["lead_unit"].tolist() == ["县交通局", "县住建局／县人防办", "县交通局"]
+
+
+def test_an_alias_whose_brackets_are_its_name_is_matched_with_them(tmp_path, params):
+    # "handling unit (lead)" (a lead_unit alias) without its brackets is "handling unit" (handling_unit):
+    # it was read as the handling unit. Notes in brackets after other headers are still notes.
+    text = ("Proposal ID,Title,Handling unit (lead),Co-handling units,Reply date,Result category（A/B/C）\n"
+            "001,t1,县交通局,县农业局,2022-05-01,A\n"
+            "002,t2,县农业局,,2022-05-01,B\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.unused_columns == () and (ledger.rows_accepted, len(ledger.rejected)) == (2, 0)
+    assert ledger.proposals["lead_unit"].tolist() == ["县交通局", "县农业局"]
+    assert ledger.proposals["co_handling_units"].tolist() == ["县农业局", ""]
+    assert ledger.proposals["result_category"].tolist() == ["A", "B"]
+    counts = ledger.assignments.groupby(["handling_unit", "unit_role"]).size().to_dict()
+    assert counts == {("县交通局", "lead"): 1, ("县农业局", "co_handler"): 1, ("县农业局", "lead"): 1}

@@ -32,7 +32,7 @@ from ..messages import Msg, N_
 from ..params import ReportParams, ResultScheme
 from ..terms import LEDGER_COLUMNS, UNIT_ROLES
 from . import normalise as nz
-from .readers import LedgerReadError, RawTable, header_key, read_table
+from .readers import LedgerReadError, RawTable, header_form, header_key, read_table
 from .rules import RULES
 from .schema import ASSIGNMENT_COLUMNS, PROPOSAL_LEVEL, SOURCE_LINE, validate_model
 
@@ -158,20 +158,35 @@ def shipped_aliases() -> dict[str, tuple[str, ...]]:
 
 
 class AliasTable(dict):
-    """Header key → canonical column; :meth:`rank` says how specific a header is (lower = more)."""
+    """Header key → canonical column; :meth:`column` looks a header up, :meth:`rank` says how
+    specific a header is (lower = more).
+
+    An alias whose brackets are part of its name (``handling unit (lead)``) is matched with them:
+    without them it would be another alias (``handling unit``), so it is kept apart and looked up
+    first, by :func:`~proposal_stats.ledger.readers.header_form`."""
 
     def __init__(self):
         super().__init__()
         self._rank: dict[str, int] = {}
+        self._exact: dict[str, str] = {}
 
     def add(self, canonical: str, variants, first_rank: int = 0) -> None:
         for n, variant in enumerate((canonical, *variants)):
-            key = header_key(variant)
-            self[key] = canonical
-            self._rank[key] = first_rank + n
+            form, key = header_form(variant), header_key(variant)
+            if form != key:
+                self._exact[form] = canonical
+                self._rank[form] = first_rank + n
+            else:
+                self[key] = canonical
+                self._rank[key] = first_rank + n
+
+    def column(self, header: str) -> str | None:
+        """The canonical column ``header`` names, or ``None``."""
+        return self._exact.get(header_form(header)) or self.get(header_key(header))
 
     def rank(self, header: str) -> int:
-        return self._rank.get(header_key(header), 10_000)
+        form = header_form(header)
+        return self._rank.get(form if form in self._exact else header_key(header), 10_000)
 
 
 def alias_lookup(extra: dict[str, list[str]] | None = None) -> AliasTable:
@@ -320,12 +335,12 @@ def read_ledger(
     """
     path = Path(path)
     aliases = alias_lookup(params.column_aliases if params else None)
-    raw = read_table(path, lambda cell: header_key(cell) in aliases, sheet or (params.ledger_sheet if params else None))
+    raw = read_table(path, lambda cell: aliases.column(cell) is not None, sheet or (params.ledger_sheet if params else None))
 
     canonical_at: dict[str, int] = {}
     unused: list[str] = []
     for i, name in enumerate(raw.header):
-        canonical = aliases.get(header_key(name))
+        canonical = aliases.column(name)
         if canonical is None:
             if name.strip():
                 unused.append(name)
@@ -345,8 +360,8 @@ def read_ledger(
             continue
         canonical_at[canonical] = i
     layout, layout_note = _decide_layout(canonical_at, raw, unused)
-    suggestions = header_suggestions([h for h in unused if header_key(h) not in aliases], aliases, params.column_aliases if params else None)
-    near = {aliases[header_key(alias)]: (header, alias) for header, alias in suggestions.items()}
+    suggestions = header_suggestions([h for h in unused if aliases.column(h) is None], aliases, params.column_aliases if params else None)
+    near = {aliases.column(alias): (header, alias) for header, alias in suggestions.items()}
     header_of = {c: raw.header[i] for c, i in canonical_at.items()}
     cells = raw.cells
     text = {c: (cells[str(i)] if c in canonical_at and str(i) in cells else pd.Series("", index=cells.index, dtype="str"))
@@ -373,7 +388,7 @@ def read_ledger(
                      Msg("the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted"))
     for name in raw.hidden_columns:
         problems.add_file("hidden_column", name, Msg("the workbook hides this column: Excel does not show it, but it is read and used")
-                          if header_key(name) in aliases else Msg("the workbook hides this column: Excel does not show it, but it is read"))
+                          if aliases.column(name) is not None else Msg("the workbook hides this column: Excel does not show it, but it is read"))
 
     problems.ids = text["proposal_id"]
     totals, said = _totals_rows(cells)

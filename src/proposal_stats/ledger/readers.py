@@ -85,13 +85,20 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
 @functools.lru_cache(maxsize=4096)
-def header_key(text: str) -> str:
-    """How header cells and aliases are compared: NFKC, case-folded, traditional characters made
-    simplified (主辦單位 is 主办单位), without spaces, invisible characters, a trailing colon, a
-    note in brackets of any kind after or before it (是否面商（是/否）, 案由【標題】, 【必填】提案号:
-    是否面商, 案由, 提案号), or a required-column asterisk (*提案号)."""
+def header_form(text: str) -> str:
+    """A header cell or alias as compared, its notes kept: NFKC, case-folded, traditional
+    characters made simplified (主辦單位 is 主办单位), without spaces, invisible characters or a
+    trailing colon."""
     text = simplified(unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold())
-    text = "".join(text.split()).rstrip(":")
+    return "".join(text.split()).rstrip(":")
+
+
+@functools.lru_cache(maxsize=4096)
+def header_key(text: str) -> str:
+    """How header cells and aliases are compared: :func:`header_form` without a note in brackets
+    of any kind after or before it (是否面商（是/否）, 案由【標題】, 【必填】提案号: 是否面商, 案由,
+    提案号), or a required-column asterisk (*提案号)."""
+    text = header_form(text)
     return _NOTE.sub("", text).rstrip(":") or text
 
 

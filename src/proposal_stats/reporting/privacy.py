@@ -18,7 +18,6 @@ import re
 import pandas as pd
 
 from ..ledger.model import Ledger, alias_lookup
-from ..ledger.readers import header_key
 
 #: Separators between the proposers of a joint proposal (as for co-handling units).
 SEPARATORS = re.compile(r"\s*[、，,；;\n]\s*")
@@ -50,7 +49,7 @@ def anonymise_proposers(ledger: Ledger, params) -> Ledger:
     """
     aliases = alias_lookup(params.column_aliases)
     rejected_cols = [c for c in ledger.rejected.columns
-                     if aliases.get(header_key(re.sub(r" \(\d+\)$", "", str(c)))) == "proposer"]
+                     if aliases.column(re.sub(r" \(\d+\)$", "", str(c))) == "proposer"]
     problem_rows = ledger.problems["column"].isin(rejected_cols) if len(rejected_cols) else pd.Series(False, index=ledger.problems.index)
 
     # Every name, in the order of the file's lines (accepted and rejected rows alike).
