@@ -366,3 +366,63 @@ def test_a_large_ledger_keeps_the_html_bounded_and_every_proposal_exported(tmp_p
     sheet = [[c.value for c in row] for row in load_workbook(tmp_path / "out" / "tables.xlsx")["proposals"].iter_rows()]
     assert sheet[0][:2] == ["proposal_id", "title"] and len(sheet) == 2
     assert sheet[1][0] == "7 rows, too many to write into this workbook quickly: every row is in proposals.csv"
+
+
+def test_chinese_workbook_shows_codes_and_explanations_in_words_and_csv_keeps_codes(tmp_path):
+    """A Chinese report's workbook shows what its HTML shows: statuses, evaluations, systems,
+    rules, severities, verdicts and figure names in Chinese, and every explanation (a problem's
+    message, a comparison's detail) translated; the synthetic fields are named in Chinese. The
+    CSV files keep the codes, for scripts."""
+    from proposal_stats.reporting.corpus_report import build_corpus_report
+
+    report = build_annual_report(fictional_params(tmp_path, INJECT), language="zh-CN")
+    report.write_outputs(tmp_path / "out")
+    wb = load_workbook(tmp_path / "out" / "tables.xlsx")
+
+    def column(sheet, header):
+        rows = list(wb[sheet].iter_rows(values_only=True))
+        at = rows[0].index(header)
+        return [r[at] for r in rows[1:]]
+
+    assert column("categories", "统一办理结果") == ["已解决", "列入计划", "暂时无法解决"]
+    assert column("proposals", "统一办理结果") == ["已解决", "已解决", "列入计划", "已解决", "暂时无法解决"]  # 101–104, 106
+    assert column("proposals", "评价") == ["满意", "满意", "满意", "基本满意", "满意"]
+    assert set(column("proposals", "办理系统")) == {"政府"}
+    # row 105 names two lead units: an error, its rule, severity, column and message all in Chinese
+    problems = list(wb["problems"].iter_rows(values_only=True))
+    row = next(r for r in problems if "多个主办单位" in r)
+    assert "错误" in row and "主办单位" in row
+    message = row[problems[0].index("说明")]
+    problems_read = report.ledger.problems
+    assert message == report.t(problems_read.loc[problems_read["rule"] == "several_lead_units", "message"].iloc[0])
+    assert message == "单元格写了不止一个单位；此处只填一个主办单位，其余填入协办单位"
+    assert not any(str(m).isascii() for m in column("problems", "说明"))
+    about = [r[0] for r in wb["about"].iter_rows(values_only=True) if r[0]]
+    assert any(a.startswith("合成数据：以下台账字段为合成数据：案由、提案者。") for a in about)
+    # the CSVs keep the codes
+    csv_rows = read_csv_cells(tmp_path / "out" / "proposals.csv")
+    at = csv_rows[0].index("satisfaction")
+    assert [r[at] for r in csv_rows[1:]] == ["satisfied", "satisfied", "satisfied", "basically_satisfied", "satisfied"]
+    problems_csv = read_csv_cells(tmp_path / "out" / "problems.csv")
+    at = problems_csv[0].index("rule")
+    assert "several_lead_units" in [r[at] for r in problems_csv[1:]]
+
+    # the comparison with the printed figures and the corpus' findings: figure names, verdicts, details
+    import yaml as _yaml
+
+    reference = build_annual_report(ROOT / "params" / "chuxiong-city-2022.yaml", language="zh-CN")
+    reference.write_outputs(tmp_path / "ref")
+    wb = load_workbook(tmp_path / "ref" / "tables.xlsx")
+    rows = {r[0]: r for r in list(wb["published_vs_ledger"].iter_rows(values_only=True))[1:]}
+    assert rows["提案总数"][1:4] == ("269", "共提出提案269件", "一致")
+    assert rows["B类占比"][1:4] == ("24.60%", "24.6%", "一致")
+    assert rows["按时办复率"][3] == "未公布"
+    assert [r[4] for r in rows.values() if r[4] and not _has_cjk(r[4])] == []
+    data = _yaml.safe_load((ROOT / "params" / "published-audit.yaml").read_text(encoding="utf-8"))
+    data.update(claims=str(ROOT / "data" / "published"), output_dir=str(tmp_path / "corpus"))
+    (tmp_path / "published-audit.yaml").write_text(_yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build_corpus_report(tmp_path / "published-audit.yaml", language="zh-CN").write_outputs(tmp_path / "corpus")
+    wb = load_workbook(tmp_path / "corpus" / "tables.xlsx")
+    findings = list(wb["findings"].iter_rows(values_only=True))
+    kind, severity, message = (findings[0].index(h) for h in ("种类", "严重程度", "说明"))
+    assert [r for r in findings[1:] if not (_has_cjk(r[kind]) and _has_cjk(r[severity]) and _has_cjk(r[message]))] == []

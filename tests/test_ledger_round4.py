@@ -176,3 +176,23 @@ def test_an_alias_whose_brackets_are_its_name_is_matched_with_them(tmp_path, par
     assert ledger.proposals["result_category"].tolist() == ["A", "B"]
     counts = ledger.assignments.groupby(["handling_unit", "unit_role"]).size().to_dict()
     assert counts == {("县交通局", "lead"): 1, ("县农业局", "co_handler"): 1, ("县农业局", "lead"): 1}
+
+
+def test_every_problem_message_keeps_its_message_id_for_translation(tmp_path, params):
+    # numpy (np.full) and pandas' str inference turned each Msg into its English text, so a Chinese
+    # report could show a problem only by its rule's summary and a Chinese workbook not at all.
+    from proposal_stats.messages import Msg
+    from proposal_stats.reporting.i18n import Translator
+
+    text = ("提案号,案由,主办单位,协办单位,交办日期,答复日期,类别,是否面商,满意度\n"
+            "001,青苔河治理,县甲局,县甲局,2022-03-15,2022-03-01,A,是,满意\n"  # a unit twice; reply before assignment
+            "002,=1+2,县乙局/县丙局,,2022-03-15,2022-05-01,Z,也许,满意\n"  # formula; slash; category; face to face
+            "003,路灯,县丁局、县戊局,,2022-03-15,2022-05-01,B,是,满意\n"  # two lead units
+            "003,路灯,县丁局,,2022-03-15,2022-05-01,B,是,满意\n")  # duplicate id
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    rules = set(ledger.problems["rule"])
+    assert {"duplicate_id", "reply_before_assignment", "spreadsheet_formula", "unit_name_slash", "category_not_in_scheme",
+            "unparseable_value", "several_lead_units"} <= rules
+    assert [m for m in ledger.problems["message"] if not isinstance(m, Msg)] == []
+    early = ledger.problems.loc[ledger.problems["rule"] == "reply_before_assignment", "message"].iloc[0]
+    assert Translator("zh-CN")(early) == "答复日期 2022-03-01 早于交办日期 2022-03-15"

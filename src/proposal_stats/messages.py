@@ -48,3 +48,17 @@ class Msg(str):
 
 def _rebuild(msgid: str, args: dict[str, Any]) -> Msg:
     return Msg(msgid, **args)
+
+
+def message_column(values, index=None):
+    """``values`` (messages, text, ``None``) as a ``pandas.Series`` of dtype ``object`` that keeps
+    each :class:`Msg`, for a DataFrame column a report shows in its language.
+
+    A table built the ordinary way loses the messages: pandas infers a ``str`` column from values
+    that are all strings (a ``Msg`` is one), and numpy casts a ``str`` subclass to ``str``
+    (``np.full``, ``to_numpy``), so only each message's English would be left. Put the column in
+    with this (``frame[col] = message_column(texts, frame.index)``) after building the frame.
+    """
+    import pandas as pd
+
+    return pd.Series(list(values), index=index, dtype=object)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..messages import Msg, N_
+from ..messages import Msg, N_, message_column
 from ..params import ReportParams, ResultScheme
 from ..terms import LEDGER_COLUMNS, UNIT_ROLES
 from . import normalise as nz
@@ -221,6 +221,7 @@ class _Problems:
         if len(rows) == 0:
             return
         values = value.loc[rows].astype("str") if value is not None else pd.Series("", index=rows, dtype="str")
+        messages = message.loc[rows].tolist() if isinstance(message, pd.Series) else [message] * len(rows)
         self.frames.append(
             pd.DataFrame(
                 {
@@ -230,8 +231,7 @@ class _Problems:
                     "value": values.to_numpy(),
                     "rule": rule,
                     "severity": RULES[rule].severity,
-                    # objects, not text: a message stays a Msg, so the report can show it in its language
-                    "message": message.loc[rows].to_numpy(dtype=object) if isinstance(message, pd.Series) else np.full(len(rows), message, dtype=object),
+                    "message": message_column(messages),  # each Msg kept, to be shown in the report's language
                 }
             )
         )
@@ -586,6 +586,13 @@ COLUMN_WORDS = {
 }
 
 
+#: How messages name the values of a column read from a vocabulary ("not a known handling system").
+VALUE_WORDS = {
+    "proposer_type": N_("proposer type"), "handling_system": N_("handling system"), "satisfaction": N_("satisfaction"),
+    "second_satisfaction": N_("second satisfaction"), "unit_role": N_("unit role"),
+}
+
+
 def header_suggestions(headers: list[str], aliases: AliasTable, extra: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Unknown headers that look like a misspelt alias (主板单位 for 主办单位, 答复日其 for 答复日期):
     header → the alias, as the alias table writes it. Close means difflib's ratio of at least 0.6
@@ -672,7 +679,7 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     def vocab(col: str, words: dict, default: str = "", rule: str = "unparseable_value") -> None:
         mapped = nz.parse_vocabulary(text[col], words)
         known = "、".join(dict.fromkeys(k for k in words if not k.isascii())) or ", ".join(dict.fromkeys(words))
-        problems.add(mapped.isna(), rule, col, Msg("not a known %(what)s (known: %(known)s)", what=col.replace("_", " "), known=known), text[col])
+        problems.add(mapped.isna(), rule, col, Msg("not a known %(what)s (known: %(known)s)", what=Msg(VALUE_WORDS[col]), known=known), text[col])
         out[col] = nz.blank_for_missing(mapped)
         if default and col not in present:
             out[col] = default

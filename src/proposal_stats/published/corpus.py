@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..claims_format import Claims, load_claims
+from ..messages import message_column
 from ..params import AuditReportParams, load_params
 from .audit import Finding, audit, comparable_resolution_share
 
@@ -61,7 +62,9 @@ class Corpus:
     def findings_table(self) -> pd.DataFrame:
         """Every finding: report id, kind, severity, where, the printed text, the explanation."""
         rows = [{"id": c.id, **{k: v for k, v in f.as_dict().items() if k != "report_id"}} for _, c, found in self.reports for f in found]
-        return pd.DataFrame(rows, columns=["id", "kind", "severity", "where", "printed", "message"])
+        frame = pd.DataFrame(rows, columns=["id", "kind", "severity", "where", "printed", "message"])
+        frame["message"] = message_column((r["message"] for r in rows), frame.index)  # each Msg kept, for the report's language
+        return frame
 
     def comparison_table(self) -> pd.DataFrame:
         """Per report with a result breakdown: the share printed as resolved, through its own scheme,
@@ -79,7 +82,9 @@ class Corpus:
                 "comparable": share is not None, "note": note,
             })
         columns = ["id", "jurisdiction", "body", "year", "first_class", "resolved_share", "comparable", "note"]
-        return pd.DataFrame(rows, columns=columns).astype({"year": "Int64"})
+        frame = pd.DataFrame(rows, columns=columns).astype({"year": "Int64"})
+        frame["note"] = message_column((r["note"] for r in rows), frame.index)  # each Msg kept, for the report's language
+        return frame
 
     def trends_left_out(self) -> list[str]:
         """The reports left out of the trends because their jurisdiction is not known (ids)."""

@@ -23,7 +23,7 @@ from . import content
 from .content import Section
 from .exports import corpus_about, corpus_tables, write_tables
 from .i18n import check_language
-from .vocabulary import header_labels, printed_code, term, where
+from .vocabulary import cell_words, header_labels, printed_code, term, where
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -122,7 +122,7 @@ class CorpusReport(Corpus, content.Sections):
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         write_tables(corpus_tables(self), out, corpus_about(self, file_sha256(self.params.params_file), __version__),
-                     header_labels(self.language), say=self.t)
+                     header_labels(self.language), say=self.t, words=cell_words(self.language))
 
 
 def build_corpus_report(params_file: str | Path, language: str | None = None) -> CorpusReport:

@@ -46,7 +46,7 @@ from ..stats.explore import ALL, NO_CATEGORY, NOT_REPLIED, ReportIndex, Selectio
 from ..stats.metrics import count_text, percent_text
 from .fonts import EMBEDDED_FAMILY, characters_needing_font, embed_css, open_font, subset_font
 from .i18n import SOURCE_LANGUAGE, Translator, UnknownLanguage, check_language
-from .vocabulary import TERMS, column, column_label, term
+from .vocabulary import TERMS, cell_words, column, column_label, term
 
 
 def esc(value) -> str:
@@ -854,7 +854,7 @@ class Explorer:
                     synthetic = t(Msg("SYNTHETIC data: these ledger fields are synthetic: %(fields)s.", fields=[column(f) for f in p.synthetic_fields]))
                     notes.append(_gap(t).join((synthetic, p.text("synthetic_note", t.language))))
                 write_workbook(tables, path, about_sheet(t, p.text("title", t.language), prov, notes, places=1),
-                               labels=lambda c: column_label(c, t.language), say=t)
+                               labels=lambda c: column_label(c, t.language), say=t, words=cell_words(t.language))
             data = path.read_bytes()
         mime = "text/csv" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         link, count = t(Msg("Download %(file)s", file=path.name)), t(Msg("(%(n)s proposals)", n=count_text(len(self.rows))))

@@ -44,10 +44,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..messages import Msg
+from ..messages import Msg, message_column
 from ..stats.metrics import as_percent, round_half_up
 from .i18n import SOURCE_LANGUAGE, Translator
-from .vocabulary import term
+from .vocabulary import column, term
 
 #: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -165,7 +165,7 @@ def _typed(s: pd.Series, kind: str) -> pd.Series:
         values = s
     values = values.astype(object).where(~blank, None)
     if kind == "text" and s.dtype == object:  # mixed objects (a number in a text column): as text
-        values = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+        values = message_column((v if v is None or isinstance(v, str) else str(v) for v in values), values.index)  # not map: Msg kept
     return values
 
 
@@ -265,6 +265,7 @@ def write_csv(table: Table, path: str | Path) -> Path:
 
 
 Labels = Mapping[str, str] | Callable[[str], str] | None
+Words = Callable[[str], Callable[[object], object]] | None
 
 
 def _label(labels: Labels, name: str) -> str:
@@ -288,7 +289,7 @@ class About:
 
 
 def write_workbook(tables: Sequence[Table], path: str | Path, about: About | None = None, labels: Labels = None,
-                   max_cells: int | None = None, say: Callable[[Msg], str] = str) -> Path:
+                   max_cells: int | None = None, say: Callable[[Msg], str] = str, words: Words = None) -> Path:
     """Write ``tables`` to one XLSX workbook, one sheet per table, after an about sheet.
 
     Args:
@@ -301,6 +302,9 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             a line saying that its rows are in its CSV (:func:`write_tables` passes
             :data:`WORKBOOK_MAX_CELLS`); ``None``: every row.
         say: translates the notes the workbook adds (``Translator`` of the report's language).
+        words: how text cells are shown, per column (a function from the column's name to a
+            function of one cell: :func:`~proposal_stats.reporting.vocabulary.cell_words`, codes
+            and messages in the report's language); ``None``: as in the CSV files.
 
     Each sheet: bold header row, frozen and with a filter; percent cells are fractions with a
     percent format (0.7137 shown 71.37%) under the column's plain name (:func:`workbook_name`:
@@ -382,9 +386,12 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
         ws.append([_styled(text_cell(ws, h), bold) for h in headers])
         formats = [percent_format(t.places) if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
+        shown = [words(str(c)) if words is not None and kinds[col] == "text" else None for c, col in zip(t.frame.columns, columns)]
         for row in body:
             cells = []
-            for value, fmt, col in zip(row, formats, columns):
+            for value, fmt, col, show in zip(row, formats, columns, shown):
+                if show is not None and value is not None:
+                    value = show(value)
                 if value is None:
                     cells.append(None)
                 elif isinstance(value, str):
@@ -444,7 +451,7 @@ def _deterministic(xlsx: bytes) -> bytes:
 
 
 def write_tables(tables: Sequence[Table], folder: str | Path, about: About | None = None, labels: Labels = None,
-                 workbook: str | None = "tables.xlsx", say: Callable[[Msg], str] = str) -> list[Path]:
+                 workbook: str | None = "tables.xlsx", say: Callable[[Msg], str] = str, words: Words = None) -> list[Path]:
     """Write each table as ``<name>.csv`` into ``folder`` and all of them into one workbook; a table
     of more than :data:`WORKBOOK_MAX_CELLS` cells is in its CSV only (its sheet says so).
 
@@ -455,6 +462,7 @@ def write_tables(tables: Sequence[Table], folder: str | Path, about: About | Non
         labels: the workbook's header labels (see :func:`write_workbook`).
         workbook: the workbook's file name; ``None`` writes the CSVs only.
         say: translates the notes the workbook adds.
+        words: how the workbook shows text cells (see :func:`write_workbook`); the CSVs keep codes.
 
     Returns:
         The paths written, CSVs first.
@@ -463,7 +471,7 @@ def write_tables(tables: Sequence[Table], folder: str | Path, about: About | Non
     folder.mkdir(parents=True, exist_ok=True)
     written = [write_csv(t, folder / f"{t.name}.csv") for t in tables]
     if workbook:
-        written.append(write_workbook(tables, folder / workbook, about, labels, max_cells=WORKBOOK_MAX_CELLS, say=say))
+        written.append(write_workbook(tables, folder / workbook, about, labels, max_cells=WORKBOOK_MAX_CELLS, say=say, words=words))
     return written
 
 
@@ -550,18 +558,25 @@ def annual_tables(report) -> list[Table]:
                     "interval and funnel verdict, reply, on-time, face-to-face and satisfaction rates, days to reply.", code=a_code)),
               proportion=tuple(c for c in PERFORMANCE_PROPORTIONS if c in perf.columns),
               days=tuple(c for c in PERFORMANCE_DAYS if c in perf.columns)),
-        Table("published_vs_ledger", pd.DataFrame([c.__dict__ for c in report.comparisons],
-                                                  columns=["figure", "ledger_text", "printed_text", "verdict", "detail"]),
+        Table("published_vs_ledger", _comparisons(report.comparisons),
               t(Msg("Each figure the government printed beside the ledger's, and the verdict."))),
         Table("proposals", report.ledger.proposals[[c for c in PROPOSAL_COLUMNS if c in report.ledger.proposals.columns]],
               t(Msg("Every accepted proposal, one row each, as the report counts it: after normalisation (dates, statuses, "
-                "evaluations as codes), its lead unit's reply, category and evaluations; source_line is its line in the ledger."))),
+                "evaluations in one vocabulary), its lead unit's reply, category and evaluations; source_line is its line in the ledger."))),
         Table("rejected_rows", report.ledger.rejected,
               t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
                 "with the reasons; they are not counted."))),
         Table("problems", _ledger_named_as_in_provenance(report),
               t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."))),
     ]
+
+
+def _comparisons(comparisons) -> pd.DataFrame:
+    """Each published figure beside the ledger's: figure, ledger_text, printed_text, verdict, detail
+    (a Msg kept, so the workbook can show it in the report's language)."""
+    frame = pd.DataFrame([c.__dict__ for c in comparisons], columns=["figure", "ledger_text", "printed_text", "verdict", "detail"])
+    frame["detail"] = message_column((c.detail for c in comparisons), frame.index)
+    return frame
 
 
 def _ledger_named_as_in_provenance(report) -> pd.DataFrame:
@@ -584,7 +599,7 @@ def annual_about(report) -> About:
     notes = []
     if p.synthetic_fields:
         notes.append(t(Msg("SYNTHETIC DATA: these ledger fields are synthetic: %(fields)s. Figures computed from them describe "
-                           "the synthetic data, not the jurisdiction. %(note)s", fields=", ".join(p.synthetic_fields),
+                           "the synthetic data, not the jurisdiction. %(note)s", fields=[column(f) for f in p.synthetic_fields],
                            note=p.text("synthetic_note", report.language))).strip())
     title = p.text("title", report.language)
     identity = [(_key(t, "report", Msg("Report")), title), (_key(t, "jurisdiction", Msg("Jurisdiction")), p.text("jurisdiction", report.language)),

@@ -30,7 +30,7 @@ from .content import Section
 from .exports import Table, annual_about, annual_tables, write_tables
 from .i18n import SOURCE_LANGUAGE, check_language
 from .privacy import anonymise_proposers
-from .vocabulary import PROBLEM_PLACES, column, frame_rows, header_labels, ledger_source, params_text, term, where
+from .vocabulary import PROBLEM_PLACES, cell_words, column, frame_rows, header_labels, ledger_source, params_text, term, where
 
 #: Ledger columns each headline figure is computed from (to flag figures resting on synthetic data).
 FIGURE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -175,7 +175,8 @@ class AnnualReport(content.Sections):
         out.mkdir(parents=True, exist_ok=True)
         summary = out / "summary.json"
         summary.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels(), say=self.t)]
+        return [summary, *write_tables(self.tables(), out, annual_about(self), self.export_labels(), say=self.t,
+                                           words=cell_words(self.language))]
 
     def _validate_hint(self) -> Msg:
         return Msg("`proposal-stats validate %(ledger)s --params %(params)s` lists every problem",

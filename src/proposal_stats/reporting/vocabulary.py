@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -177,6 +178,27 @@ TERMS: dict[str, dict[str, str]] = {
         "peoples_org": N_("people's organisation"),
         "other": N_("other"),
     },
+    "proposer_type": {  # terms.PROPOSER_TYPES
+        "member_individual": N_("member, individually (委员个人)"),
+        "member_joint": N_("members, jointly (委员联名)"),
+        "party": N_("democratic party (党派)"),
+        "peoples_org": N_("people's organisation (人民团体)"),
+        "sector": N_("sector (界别)"),
+        "special_committee": N_("special committee (专委会)"),
+        "member_group": N_("member group (委员小组)"),
+    },
+    "figure": {  # stats.compare.compare_headline: the figures compared with the published report
+        "submitted": N_("Proposals submitted"),
+        "assigned_to_government": N_("Assigned to the government system"),
+        "assigned_to_government_share": N_("share of proposals submitted"),
+        "handling_units": N_("Handling units (lead)"),
+        "replied": N_("Replied"),
+        "reply_rate": N_("Reply rate"),
+        "on_time_rate": N_("On-time rate"),
+        "f2f_rate": N_("Face-to-face rate"),
+        "satisfaction_rate": N_("Satisfaction (inclusive)"),
+        "category base": N_("Base of the category shares"),
+    },
     "body": {"cppcc_proposals": N_("CPPCC proposals (政协提案)"), "npc_suggestions": N_("NPC deputies' suggestions (人大代表建议)")},
     "layout": {"proposal_per_row": N_("one row per proposal"), "assignment_per_row": N_("one row per unit assignment")},
     "measure": {"received": N_("received"), "filed": N_("filed")},
@@ -249,7 +271,7 @@ CODED_COLUMNS: dict[str, str] = {
     "reason": "reason", "a_verdict": "funnel", "on_time_verdict": "funnel", "verdict": "verdict", "severity": "severity",
     "satisfaction": "satisfaction", "second_satisfaction": "satisfaction", "evaluation": "satisfaction", "unit_role": "role",
     "handling_system": "system", "kind": "finding", "rule": "rule", "resolution_status": "status", "statuses": "status",
-    "measure": "measure",
+    "measure": "measure", "proposer_type": "proposer_type",
 }
 
 
@@ -401,3 +423,63 @@ def header_labels(language: str, codes=()):
 def column_labels(columns, language: str = SOURCE_LANGUAGE) -> dict[str, str]:
     """``{column: label}`` for every column (e.g. ``frame.rename(columns=column_labels(frame.columns, "zh-CN"))``)."""
     return {c: column_label(c, language) for c in columns}
+
+
+_CLASS_FIGURE = re.compile(r"^(.+) (count|share)$")
+
+
+def comparison_figure(name: str) -> Msg | str:
+    """A figure of the comparison with the published report (``Comparison.figure`` of
+    :func:`~proposal_stats.stats.compare.compare_headline`) in words: ``reply_rate`` → "Reply rate",
+    ``B share`` → "B share" as a message (Chinese "B类占比"); another name stays as it is."""
+    name = str(name)
+    if name in TERMS["figure"]:
+        return Msg(TERMS["figure"][name])
+    found = _CLASS_FIGURE.match(name)
+    if found:
+        code, what = found.groups()
+        return Msg("%(code)s count", code=code) if what == "count" else Msg("%(code)s share", code=code)
+    return name
+
+
+#: Workbook columns shown in words by a function rather than a :data:`TERMS` table.
+_WORDED_COLUMNS: dict[str, Callable[[str], Msg | str]] = {
+    "figure": comparison_figure, "where": where, "body": lambda b: term("claims_body", b),
+    "column": lambda c: Msg(PROBLEM_PLACES[c]) if c in PROBLEM_PLACES else column(c),  # a problem's place: a column, or the row
+}
+
+
+def cell_words(language: str) -> Callable[[str], Callable[[Any], Any]] | None:
+    """How a workbook in ``language`` shows its text cells (see
+    :func:`~proposal_stats.reporting.exports.write_workbook`): ``None`` in English (codes and
+    messages as in the CSV files), else a function from a column name to a function of one cell.
+
+    The cell function translates a message (:class:`~proposal_stats.messages.Msg`: a verdict's
+    detail, a problem's or finding's explanation) and shows a code of a coded column
+    (:data:`CODED_COLUMNS`; the comparison's ``figure``, a problem's ``column``, a finding's
+    ``where``, a claims file's ``body``) in words, as the report's HTML does: ``agrees`` → "一致", ``resolved+in_progress`` →
+    "已解决、正在解决", ``member_individual`` → "委员个人". Anything else (the ledger's text, a code no
+    table knows) comes back unchanged.
+
+    Raises:
+        UnknownLanguage: ``language`` has no catalog.
+    """
+    if check_language(language) == SOURCE_LANGUAGE:
+        return None
+    t = Translator(language)
+
+    def for_column(name: str) -> Callable[[Any], Any]:
+        kind = CODED_COLUMNS.get(str(name))
+        worded = _WORDED_COLUMNS.get(str(name))
+
+        def word(value: Any) -> Any:
+            if isinstance(value, Msg):
+                return t.message(value)
+            if not isinstance(value, str):
+                return value
+            shown = cell(value, kind) if kind else worded(value) if worded else value
+            return t.value(shown)
+
+        return word
+
+    return for_column

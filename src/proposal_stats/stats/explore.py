@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..messages import Msg, N_
+from ..messages import Msg, N_, message_column
 from ..params import ReportParams, load_params
 from .metrics import as_percent, share
 from .units import BUNCHING_WINDOW, adjusted_limits, funnel_limits, wilson_interval
@@ -332,7 +332,7 @@ def _all_unit_figures(report) -> pd.DataFrame:
     columns = ["handling_unit", "figure", "count", "base", "unit", "low", "high", "pooled", "pooled_undefined", "verdict", "undefined", "definition"]
     frame = pd.DataFrame(rows, columns=columns)
     for col in ("undefined", "pooled_undefined"):  # keep the messages (a str column would keep only their English)
-        frame[col] = pd.Series([row[col] for row in rows], dtype=object)
+        frame[col] = message_column(row[col] for row in rows)
     return frame.set_index("handling_unit")
 
 
