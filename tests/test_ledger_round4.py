@@ -188,7 +188,8 @@ def test_every_problem_message_keeps_its_message_id_for_translation(tmp_path, pa
             "001,青苔河治理,县甲局,县甲局,2022-03-15,2022-03-01,A,是,满意\n"  # a unit twice; reply before assignment
             "002,=1+2,县乙局/县丙局,,2022-03-15,2022-05-01,Z,也许,满意\n"  # formula; slash; category; face to face
             "003,路灯,县丁局、县戊局,,2022-03-15,2022-05-01,B,是,满意\n"  # two lead units
-            "003,路灯,县丁局,,2022-03-15,2022-05-01,B,是,满意\n")  # duplicate id
+            "003,路灯,县丁局,,2022-03-15,2022-05-01,B,是,满意\n"  # duplicate id
+            "004,a,b\n")  # too few cells
     ledger = read_ledger(ledger_file(tmp_path, text), params)
     rules = set(ledger.problems["rule"])
     assert {"duplicate_id", "reply_before_assignment", "spreadsheet_formula", "unit_name_slash", "category_not_in_scheme",
@@ -196,3 +197,11 @@ def test_every_problem_message_keeps_its_message_id_for_translation(tmp_path, pa
     assert [m for m in ledger.problems["message"] if not isinstance(m, Msg)] == []
     early = ledger.problems.loc[ledger.problems["rule"] == "reply_before_assignment", "message"].iloc[0]
     assert Translator("zh-CN")(early) == "答复日期 2022-03-01 早于交办日期 2022-03-15"
+    # a rejected row's reasons, "column: message" joined with "; ", are messages too
+    reasons = dict(zip(ledger.rejected["source_line"], ledger.rejected["reasons"]))
+    assert sorted(reasons) == [2, 3, 4, 5, 6] and [r for r in reasons.values() if not isinstance(r, Msg)] == []
+    assert reasons[6] == "row: the row has 3 cells, the header has 9"
+    assert reasons[4] == ("提案号: this proposal id is on more than one row; "
+                          "主办单位: the cell names more than one unit; put one lead unit here and the others under co-handling units")
+    assert Translator("zh-CN")(reasons[4]) == "提案号：该提案号出现在不止一行；主办单位：单元格写了不止一个单位；此处只填一个主办单位，其余填入协办单位"
+    assert Translator("zh-CN")(reasons[6]) == "整行：该行有 3 个单元格，表头有 9 个"

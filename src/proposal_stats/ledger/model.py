@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
 from importlib import resources
 from pathlib import Path
 
@@ -444,7 +444,7 @@ def _as_read(cells: pd.DataFrame, raw: RawTable, rows: np.ndarray, reasons: pd.S
     out = cells[rows].assign(**{c: nz.to_text(cells[c][rows]) for c in cells.columns})
     out.columns = _unique_names(raw.header)
     out.insert(0, SOURCE_LINE, raw.lines[rows].to_numpy())
-    out["reasons"] = reasons.reindex(out.index, fill_value="").to_numpy()
+    out["reasons"] = message_column(reasons.reindex(out.index, fill_value="").tolist(), out.index)
     return out
 
 
@@ -641,19 +641,26 @@ def _rows_in(rows: pd.Series, n: int) -> np.ndarray:
 
 def _reasons(errors: pd.DataFrame, n: int) -> pd.Series:
     """Per rejected row, its distinct error reasons ("column: message") joined with "; ", in the
-    order found; an error of the whole file is a reason of every row. Most rows have one reason,
-    so only the others are joined one by one."""
+    order found; an error of the whole file is a reason of every row. Each reason is a Msg (its
+    message translatable), made once per distinct reason; most rows have one reason, so only the
+    others are joined one by one."""
     whole = errors["row"] == FILE_ROW
     if whole.any():
         errors = pd.concat([
             errors[whole].loc[errors.index[whole].repeat(n)].assign(row=np.tile(np.arange(n), int(whole.sum()))),
             errors[~whole],
         ])
-    pairs = pd.DataFrame({"row": errors["row"].to_numpy(), "reason": (errors["column"] + ": " + errors["message"]).to_numpy()}).drop_duplicates()
+    text = (errors["column"] + ": " + errors["message"].astype("str")).to_numpy()
+    first = ~pd.Series(text).duplicated().to_numpy()
+    said = {t: Msg("%(column)s: %(message)s", column=Msg(N_("row")) if c == "row" else c, message=m)
+            for t, c, m in zip(text[first], errors["column"].to_numpy()[first], errors["message"].to_numpy()[first])}
+    pairs = pd.DataFrame({"row": errors["row"].to_numpy(), "reason": text}).drop_duplicates()
     several = pairs["row"].duplicated(keep=False).to_numpy()
-    single = pairs[~several].set_index("row")["reason"]
-    joined = pairs[several].groupby("row", sort=False)["reason"].agg("; ".join)
-    return pd.concat([single, joined])
+    one = pairs[~several]
+    single = message_column((said[t] for t in one["reason"]), one["row"].to_numpy())
+    joined = {row: reduce(lambda a, b: Msg("%(reasons)s; %(reason)s", reasons=a, reason=b), (said[t] for t in group))
+              for row, group in pairs[several].groupby("row", sort=False)["reason"]}
+    return pd.concat([single, message_column(joined.values(), list(joined))])
 
 
 def _unique_names(header: list[str]) -> list[str]:
