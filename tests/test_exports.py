@@ -398,6 +398,7 @@ def test_chinese_workbook_shows_codes_and_explanations_in_words_and_csv_keeps_co
     assert message == "单元格写了不止一个单位；此处只填一个主办单位，其余填入协办单位"
     assert not any(str(m).isascii() for m in column("problems", "说明"))
     assert column("rejected_rows", "原因") == ["lead_unit：单元格写了不止一个单位；此处只填一个主办单位，其余填入协办单位"]  # the header as written
+    assert column("rejected_rows", "办理系统") == ["government"]  # a rejected row's cells stay as written, even one that reads like a code
     about = [r[0] for r in wb["about"].iter_rows(values_only=True) if r[0]]
     assert any(a.startswith("合成数据：以下台账字段为合成数据：案由、提案者。") for a in about)
     # the CSVs keep the codes

@@ -105,6 +105,9 @@ class Table:
             ``percent`` columns (the × 100 is done in decimal arithmetic).
         days: columns holding days (possibly fractional, e.g. a median): exported as whole days.
         places: decimals of percent columns and of any other non-integer number column.
+        verbatim: the cells are the ledger's own, as written (rejected rows): a workbook in another
+            language translates only the messages the product added (the reasons), never a cell
+            that happens to read like a code.
     """
 
     name: str
@@ -114,6 +117,7 @@ class Table:
     proportion: tuple[str, ...] = ()
     days: tuple[str, ...] = ()
     places: int = 2
+    verbatim: bool = False
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > SHEET_NAME_CHARS or re.search(r"[\[\]:*?/\\]", self.name):
@@ -386,7 +390,8 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
         ws.append([_styled(text_cell(ws, h), bold) for h in headers])
         formats = [percent_format(t.places) if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
-        shown = [words(str(c)) if words is not None and kinds[col] == "text" else None for c, col in zip(t.frame.columns, columns)]
+        shown = [words(None if t.verbatim else str(c)) if words is not None and kinds[col] == "text" else None
+                 for c, col in zip(t.frame.columns, columns)]
         for row in body:
             cells = []
             for value, fmt, col, show in zip(row, formats, columns, shown):
@@ -565,7 +570,7 @@ def annual_tables(report) -> list[Table]:
                 "evaluations in one vocabulary), its lead unit's reply, category and evaluations; source_line is its line in the ledger."))),
         Table("rejected_rows", report.ledger.rejected,
               t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
-                "with the reasons; they are not counted."))),
+                "with the reasons; they are not counted.")), verbatim=True),
         Table("problems", _ledger_named_as_in_provenance(report),
               t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."))),
     ]

@@ -449,7 +449,7 @@ _WORDED_COLUMNS: dict[str, Callable[[str], Msg | str]] = {
 }
 
 
-def cell_words(language: str) -> Callable[[str], Callable[[Any], Any]] | None:
+def cell_words(language: str) -> Callable[[str | None], Callable[[Any], Any]] | None:
     """How a workbook in ``language`` shows its text cells (see
     :func:`~proposal_stats.reporting.exports.write_workbook`): ``None`` in English (codes and
     messages as in the CSV files), else a function from a column name to a function of one cell.
@@ -459,7 +459,8 @@ def cell_words(language: str) -> Callable[[str], Callable[[Any], Any]] | None:
     (:data:`CODED_COLUMNS`; the comparison's ``figure``, a problem's ``column``, a finding's
     ``where``, a claims file's ``body``) in words, as the report's HTML does: ``agrees`` → "一致", ``resolved+in_progress`` →
     "已解决、正在解决", ``member_individual`` → "委员个人". Anything else (the ledger's text, a code no
-    table knows) comes back unchanged.
+    table knows) comes back unchanged; for the column ``None`` (a ledger's cells as written), only
+    messages are translated.
 
     Raises:
         UnknownLanguage: ``language`` has no catalog.
@@ -468,9 +469,9 @@ def cell_words(language: str) -> Callable[[str], Callable[[Any], Any]] | None:
         return None
     t = Translator(language)
 
-    def for_column(name: str) -> Callable[[Any], Any]:
-        kind = CODED_COLUMNS.get(str(name))
-        worded = _WORDED_COLUMNS.get(str(name))
+    def for_column(name: str | None) -> Callable[[Any], Any]:
+        kind = CODED_COLUMNS.get(name) if name is not None else None
+        worded = _WORDED_COLUMNS.get(name) if name is not None else None
 
         def word(value: Any) -> Any:
             if isinstance(value, Msg):
