@@ -424,8 +424,13 @@ def test_the_export_reads_in_the_explorers_language(county):
 
     app = Explorer(county, language="zh-CN")
     app.unit.value = "甲局"
+    app.role.value = "lead"
     wb = openpyxl.load_workbook(io.BytesIO(app.export("xlsx")))
     about = [[c.value for c in row] for row in wb["about"].iter_rows()]
+    # the selection in the controls' words, not the code's (it read "unit = 甲局, role = lead")
+    assert "所选条件：承办单位 = 甲局、办理方式 = 主办。" in [r[0] for r in about]
+    selection = list(wb["selection"].iter_rows(values_only=True))
+    assert {r[selection[0].index("按时")] for r in selection[1:]} <= {"是", "否", None}  # yes/no as words, as shown
     assert about[2] == ["工作表", "内容", "行数"]
     keys = {r[0]: r[1] for r in about if r[0]}
     assert Path(keys["参数文件"]).name == "county-2024.yaml" and "台账 SHA-256" in keys

@@ -319,8 +319,8 @@ def _has_cjk(text) -> bool:
 
 def test_every_workbook_header_has_a_chinese_label(tmp_path):
     """In a Chinese report's workbooks (annual and corpus) no header is left in English: every
-    column of every sheet, the statuses of any scheme, a category code (A类), the ledger's own
-    headers when they are English canonical names."""
+    column of every sheet, the statuses of any scheme, a category code (A类) — except the rejected
+    rows' headers, which are the ledger's own as written (here English canonical names)."""
     import yaml as _yaml
 
     from proposal_stats.reporting.corpus_report import build_corpus_report
@@ -339,6 +339,9 @@ def test_every_workbook_header_has_a_chinese_label(tmp_path):
         wb = load_workbook(book)
         for name in wb.sheetnames[1:]:
             headers = [c.value for c in wb[name][1]]
+            if name == "rejected_rows":
+                assert headers == ["行号", *INJECT.splitlines()[0].split(","), "原因"]
+                continue
             assert headers and [h for h in headers if not _has_cjk(h)] == [], (book.parent.name, name, headers)
 
 
@@ -388,17 +391,20 @@ def test_chinese_workbook_shows_codes_and_explanations_in_words_and_csv_keeps_co
     assert column("proposals", "统一办理结果") == ["已解决", "已解决", "列入计划", "已解决", "暂时无法解决"]  # 101–104, 106
     assert column("proposals", "评价") == ["满意", "满意", "满意", "基本满意", "满意"]
     assert set(column("proposals", "办理系统")) == {"政府"}
-    # row 105 names two lead units: an error, its rule, severity, column and message all in Chinese
+    # row 105 names two lead units: an error, its rule, severity and message in Chinese, its column as the ledger names it
     problems = list(wb["problems"].iter_rows(values_only=True))
     row = next(r for r in problems if "多个主办单位" in r)
-    assert "错误" in row and "主办单位" in row
+    assert "错误" in row and "lead_unit" in row
     message = row[problems[0].index("说明")]
     problems_read = report.ledger.problems
     assert message == report.t(problems_read.loc[problems_read["rule"] == "several_lead_units", "message"].iloc[0])
     assert message == "单元格写了不止一个单位；此处只填一个主办单位，其余填入协办单位"
     assert not any(str(m).isascii() for m in column("problems", "说明"))
     assert column("rejected_rows", "原因") == ["lead_unit：单元格写了不止一个单位；此处只填一个主办单位，其余填入协办单位"]  # the header as written
-    assert column("rejected_rows", "办理系统") == ["government"]  # a rejected row's cells stay as written, even one that reads like a code
+    # a rejected row stays as written, headers and cells, even where they read like codes
+    assert column("rejected_rows", "handling_system") == ["government"] and column("rejected_rows", "行号") == [6]
+    assert "lead_unit" in column("problems", "列")  # the ledger's header as written, as the HTML shows it
+    assert set(column("proposals", "面商")) == {"是", "否"}  # yes/no in words, as the HTML shows them
     about = [r[0] for r in wb["about"].iter_rows(values_only=True) if r[0]]
     assert any(a.startswith("合成数据：以下台账字段为合成数据：案由、提案者。") for a in about)
     # the CSVs keep the codes
@@ -425,6 +431,10 @@ def test_chinese_workbook_shows_codes_and_explanations_in_words_and_csv_keeps_co
     (tmp_path / "published-audit.yaml").write_text(_yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     build_corpus_report(tmp_path / "published-audit.yaml", language="zh-CN").write_outputs(tmp_path / "corpus")
     wb = load_workbook(tmp_path / "corpus" / "tables.xlsx")
+    comparison = list(wb["comparison"].iter_rows(values_only=True))
+    first = [r[comparison[0].index("公布的第一类")] for r in comparison[1:]]
+    assert not any("unlabelled" in str(f) for f in first) and any("（报告未标类别字母）：" in str(f) for f in first)
+    assert {r[comparison[0].index("可比")] for r in comparison[1:]} == {"是", "否"}
     findings = list(wb["findings"].iter_rows(values_only=True))
     kind, severity, message = (findings[0].index(h) for h in ("种类", "严重程度", "说明"))
     assert [r for r in findings[1:] if not (_has_cjk(r[kind]) and _has_cjk(r[severity]) and _has_cjk(r[message]))] == []

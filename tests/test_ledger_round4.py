@@ -227,3 +227,15 @@ def test_jemalloc_is_arrows_pool_for_ledgers_unless_the_user_chose_a_pool(tmp_pa
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"} | ({"ARROW_DEFAULT_MEMORY_POOL": chosen} if chosen else {})
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == (chosen or "jemalloc")
+
+
+def test_an_unknown_handling_system_is_one_problem_not_also_a_blank_one(tmp_path, params):
+    # 某协会 was "not a known handling system" and also "the handling system is blank": two errors, one fault.
+    text = ("提案号,主办单位,办理系统,答复日期,类别\n"
+            "001,县甲局,政府,2022-05-01,A\n"
+            "002,县乙局,某协会,2022-05-01,A\n"
+            "003,县丙局,,2022-05-01,B\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    found = ledger.problems[["line", "rule", "message"]].values.tolist()
+    assert [(line, rule) for line, rule, _ in found] == [(3, "unparseable_value"), (4, "unparseable_value")]
+    assert found[0][2].startswith("not a known handling system (known: ") and found[1][2].startswith("the handling system is blank")

@@ -114,6 +114,19 @@ def test_unit_table_by_hand(table):
     assert b.a_verdict == "too few"
 
 
+def test_a_unit_with_no_reply_of_its_own_has_no_days_to_reply(tmp_path):
+    # A lead unit that has not replied and a co-handler only showed "0 / 0" days (a join's fillna(0)).
+    path = tmp_path / "l.csv"
+    path.write_text(LEDGER + "006,丁局,主办,2022-03-15,,,,,,\n006,戊局,协办,2022-03-15,,,,,,\n", encoding="utf-8")
+    params = load_params(params_copy(CITY, tmp_path, ledger=str(path)))
+    ledger = read_ledger(path, params)
+    t = units.unit_performance(ledger.proposals, ledger.assignments, params.result_scheme, min_n=3).set_index("handling_unit")
+    assert (t.loc["丁局"].n, t.loc["丁局"].replied) == (1, 0) and (t.loc["戊局"].n, t.loc["戊局"].as_co_handler) == (0, 1)
+    for unit in ("丁局", "戊局"):
+        assert math.isnan(t.loc[unit].days_median) and math.isnan(t.loc[unit].days_p90)
+    assert (t.loc["甲局"].days_median, t.loc["丙局"].days_median) == (60.0, 46.0)  # the others unchanged
+
+
 def test_status_counts_through_the_scheme(table):
     t, _ = table
     assert t.loc["甲局", ["resolved", "planned"]].tolist() == [2, 1]  # A → resolved (primary), B → planned

@@ -695,7 +695,9 @@ def _normalise(text: dict[str, pd.Series], params, problems: _Problems, present:
     # A government handling ledger (政府系统办理台账) often has no system column: all rows are government.
     vocab("handling_system", HANDLING_SYSTEM_WORDS, default="government")
     if "handling_system" in present:  # a blank cell cannot be guessed: it decides the government base
-        problems.add(out["handling_system"] == "", "unparseable_value", "handling_system",
+        # blank as written: a word not in the vocabulary (某协会) is already "not a known handling system"
+        blank = nz.by_unique(text["handling_system"], lambda u: (u.str.strip() == "").astype(bool))
+        problems.add(blank, "unparseable_value", "handling_system",
                      Msg("the handling system is blank (政府 government, 党委, 人大, 政协, …)"), text["handling_system"])
     vocab("satisfaction", nz.SATISFACTION_WORDS)
     vocab("second_satisfaction", nz.SATISFACTION_WORDS)

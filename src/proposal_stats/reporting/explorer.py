@@ -811,6 +811,19 @@ class Explorer:
             face.close()
         self.fonts.children = (*self.fonts.children, w.HTML(embed_css(font, characters=chars, display="swap")))
 
+    def _selection_words(self, sel: Selection) -> str:
+        """The filters and order of ``sel`` in the reader's language, as the controls name them
+        ("承办单位 = 市住建局、办理方式 = 主办（主办）"); "" when nothing is picked."""
+        t = self.t
+        results = {NOT_REPLIED: Msg("not replied"), NO_CATEGORY: Msg("replied, no category")}
+        parts = [(column_label("handling_unit", t.language), sel.unit) if sel.unit != ALL else None,
+                 (t(Msg("Role")), t.value(term("role", sel.role))) if sel.role != ALL else None,
+                 (t(Msg("Result")), t.value(results.get(sel.result, sel.result))) if sel.result != ALL else None,
+                 (t(Msg("Topic")), sel.topic) if sel.topic != ALL else None,
+                 (t(Msg("Sort by")), column_label(sel.sort_by, t.language) + (f" ({t(Msg('descending'))})" if sel.descending else ""))
+                 if sel.sort_by != "proposal_id" or sel.descending else None]
+        return t.join([f"{k} = {v}" for k, v in filter(None, parts)])
+
     # ---- export ----------------------------------------------------------------------------
     def export(self, kind: str) -> bytes:
         """The current selection (every row, in the order shown) as ``"csv"`` or ``"xlsx"`` bytes, written
@@ -827,7 +840,7 @@ class Explorer:
         t, ix, sel = self.t, self.index, self.selection
         p = ix.report.params
         self.download.value = _note(t(Msg("Preparing %(n)s proposals…", n=count_text(len(self.rows)))))
-        picked = ", ".join(f"{k} = {v}" for k, v in vars(sel).items() if v not in (ALL, False, "proposal_id"))
+        picked = self._selection_words(sel)
         everything = t(Msg("all government-system proposals"))
         frame = ix.rows.iloc[self.rows].reset_index(drop=True)
         tables = [Table("selection", frame, about=t(Msg("the proposals selected (%(what)s), one row each", what=picked or everything)),

@@ -38,7 +38,8 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,7 +48,7 @@ import pandas as pd
 from ..messages import Msg, message_column
 from ..stats.metrics import as_percent, round_half_up
 from .i18n import SOURCE_LANGUAGE, Translator
-from .vocabulary import column, term
+from .vocabulary import column, printed_class, problem_place, term
 
 #: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -105,9 +106,12 @@ class Table:
             ``percent`` columns (the × 100 is done in decimal arithmetic).
         days: columns holding days (possibly fractional, e.g. a median): exported as whole days.
         places: decimals of percent columns and of any other non-integer number column.
-        verbatim: the cells are the ledger's own, as written (rejected rows): a workbook in another
-            language translates only the messages the product added (the reasons), never a cell
-            that happens to read like a code.
+        as_written: columns that are the ledger's own, as written (a rejected row's cells): a
+            workbook in another language keeps their header and cells as the file has them, even
+            one that reads like a code (``proposal_id``, ``government``).
+        worded: column → how a workbook in another language shows a cell of it (a function giving
+            a message or text), where the column's name alone does not say (a problem's ``column``
+            is a header as written or a canonical name). See :func:`write_workbook`'s ``words``.
     """
 
     name: str
@@ -117,7 +121,8 @@ class Table:
     proportion: tuple[str, ...] = ()
     days: tuple[str, ...] = ()
     places: int = 2
-    verbatim: bool = False
+    as_written: tuple[str, ...] = ()
+    worded: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > SHEET_NAME_CHARS or re.search(r"[\[\]:*?/\\]", self.name):
@@ -306,9 +311,10 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             a line saying that its rows are in its CSV (:func:`write_tables` passes
             :data:`WORKBOOK_MAX_CELLS`); ``None``: every row.
         say: translates the notes the workbook adds (``Translator`` of the report's language).
-        words: how text cells are shown, per column (a function from the column's name to a
-            function of one cell: :func:`~proposal_stats.reporting.vocabulary.cell_words`, codes
-            and messages in the report's language); ``None``: as in the CSV files.
+        words: how text and yes/no cells are shown, per column (a function from the column's name,
+            and the table's own way to word it (:attr:`Table.worded`), to a function of one cell:
+            :func:`~proposal_stats.reporting.vocabulary.cell_words`, codes, yes/no and messages in
+            the report's language); ``None``: as in the CSV files.
 
     Each sheet: bold header row, frozen and with a filter; percent cells are fractions with a
     percent format (0.7137 shown 71.37%) under the column's plain name (:func:`workbook_name`:
@@ -370,7 +376,7 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
         ws = wb.create_sheet(t.name)
         ws.freeze_panes = "A2"
         columns = list(prepared.columns)
-        headers = [_label(labels, workbook_name(t, c)) for c in t.frame.columns]
+        headers = [str(c) if c in t.as_written else _label(labels, workbook_name(t, c)) for c in t.frame.columns]
         widths = [min(60, max(8, _width(h) + 2)) for h in headers]
         rows = prepared.itertuples(index=False, name=None)
         limit = EXCEL_ROWS - 1
@@ -390,8 +396,8 @@ def write_workbook(tables: Sequence[Table], path: str | Path, about: About | Non
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
         ws.append([_styled(text_cell(ws, h), bold) for h in headers])
         formats = [percent_format(t.places) if kinds[c] == "percent" else DATE_FORMAT if kinds[c] == "date" else None for c in columns]
-        shown = [words(None if t.verbatim else str(c)) if words is not None and kinds[col] == "text" else None
-                 for c, col in zip(t.frame.columns, columns)]
+        shown = [words(None if c in t.as_written else str(c), t.worded.get(c)) if words is not None and kinds[col] in ("text", "bool")
+                 else None for c, col in zip(t.frame.columns, columns)]
         for row in body:
             cells = []
             for value, fmt, col, show in zip(row, formats, columns, shown):
@@ -570,9 +576,10 @@ def annual_tables(report) -> list[Table]:
                 "evaluations in one vocabulary), its lead unit's reply, category and evaluations; source_line is its line in the ledger."))),
         Table("rejected_rows", report.ledger.rejected,
               t(Msg("Ledger rows rejected by validation, as written in the file (source_line as in a text editor or Excel), "
-                "with the reasons; they are not counted.")), verbatim=True),
+                "with the reasons; they are not counted.")), as_written=tuple(c for c in report.ledger.rejected.columns if c not in ("source_line", "reasons"))),
         Table("problems", _ledger_named_as_in_provenance(report),
-              t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message."))),
+              t(Msg("Every problem validation found (errors reject the row, warnings keep it): line, column, value, rule, message.")),
+              worded={"column": problem_place(set(report.ledger.rejected.columns) - {"source_line", "reasons"})}),
     ]
 
 
@@ -622,7 +629,7 @@ def corpus_tables(corpus) -> list[Table]:
         Table("findings", corpus.findings_table(), t(Msg("Every finding: report, kind, severity, where, the printed text, the explanation."))),
         Table("comparison", corpus.comparison_table(),
               t(Msg("Per report with a result breakdown: the share printed as resolved (through its own scheme), or why it "
-                "does not compare.")), percent=("resolved_share",)),
+                "does not compare.")), percent=("resolved_share",), worded={"first_class": printed_class}),
         Table("trends", corpus.trends_table(), t(Msg("Proposals received and filed per jurisdiction and year, as printed."))),
     ]
 

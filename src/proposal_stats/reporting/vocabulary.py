@@ -442,22 +442,37 @@ def comparison_figure(name: str) -> Msg | str:
     return name
 
 
+def printed_class(text: str) -> Msg | str:
+    """A class as the corpus' comparison lists it (``A (unlabelled): 已解决``) with its code's marks
+    in words (:func:`printed_code`); a text of another form stays as it is."""
+    code, sep, label = str(text).partition(": ")
+    return Msg("%(code)s: %(label)s", code=printed_code(code), label=label) if sep else text
+
+
+def problem_place(headers) -> Callable[[str], Msg | str]:
+    """How a workbook words a problem's ``column``: a header of the ledger (``headers``) as written,
+    even one that is a canonical name (``proposal_id`` in an English ledger); a column the ledger
+    lacks by its label, the whole row as "(the whole row)" — as the report's data-quality section does."""
+    headers = set(headers)
+    return lambda c: c if c in headers else Msg(PROBLEM_PLACES[c]) if c in PROBLEM_PLACES else column(c)
+
+
 #: Workbook columns shown in words by a function rather than a :data:`TERMS` table.
 _WORDED_COLUMNS: dict[str, Callable[[str], Msg | str]] = {
     "figure": comparison_figure, "where": where, "body": lambda b: term("claims_body", b),
-    "column": lambda c: Msg(PROBLEM_PLACES[c]) if c in PROBLEM_PLACES else column(c),  # a problem's place: a column, or the row
 }
 
 
-def cell_words(language: str) -> Callable[[str | None], Callable[[Any], Any]] | None:
+def cell_words(language: str) -> Callable[..., Callable[[Any], Any]] | None:
     """How a workbook in ``language`` shows its text cells (see
     :func:`~proposal_stats.reporting.exports.write_workbook`): ``None`` in English (codes and
-    messages as in the CSV files), else a function from a column name to a function of one cell.
+    messages as in the CSV files), else a function from a column name (and, optionally, the
+    table's own way of wording that column) to a function of one cell.
 
     The cell function translates a message (:class:`~proposal_stats.messages.Msg`: a verdict's
     detail, a problem's or finding's explanation) and shows a code of a coded column
     (:data:`CODED_COLUMNS`; the comparison's ``figure``, a problem's ``column``, a finding's
-    ``where``, a claims file's ``body``) in words, as the report's HTML does: ``agrees`` → "一致", ``resolved+in_progress`` →
+    ``where``, a claims file's ``body``), and yes/no, in words, as the report's HTML does: ``agrees`` → "一致", ``resolved+in_progress`` →
     "已解决、正在解决", ``member_individual`` → "委员个人". Anything else (the ledger's text, a code no
     table knows) comes back unchanged; for the column ``None`` (a ledger's cells as written), only
     messages are translated.
@@ -469,13 +484,15 @@ def cell_words(language: str) -> Callable[[str | None], Callable[[Any], Any]] | 
         return None
     t = Translator(language)
 
-    def for_column(name: str | None) -> Callable[[Any], Any]:
+    def for_column(name: str | None, worded: Callable[[str], Msg | str] | None = None) -> Callable[[Any], Any]:
         kind = CODED_COLUMNS.get(name) if name is not None else None
-        worded = _WORDED_COLUMNS.get(name) if name is not None else None
+        worded = worded or (_WORDED_COLUMNS.get(name) if name is not None else None)
 
         def word(value: Any) -> Any:
             if isinstance(value, Msg):
                 return t.message(value)
+            if isinstance(value, (bool, np.bool_)):
+                return t.value(term("yes_no", str(bool(value))))
             if not isinstance(value, str):
                 return value
             shown = cell(value, kind) if kind else worded(value) if worded else value

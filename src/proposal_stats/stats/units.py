@@ -244,7 +244,8 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         on_time, with_due, on_time_rate, on_time_verdict, f2f, f2f_recorded, f2f_rate`` (undefined when
         any of the unit's proposals has face-to-face consultation not recorded), ``forms, response_rate,
         satisfied, basically_satisfied, dissatisfied, satisfaction_inclusive, satisfaction_strict,
-        days_median, days_p90, dissatisfied_rehandled``.
+        days_median, days_p90`` (days from assignment to reply; NaN for a unit with no reply of its own),
+        ``dissatisfied_rehandled``.
     """
     gov = proposals[proposals["handling_system"] == "government"]
     a = assignments[among(assignments["proposal_id"], gov["proposal_id"])]
@@ -282,7 +283,9 @@ def unit_performance(proposals: pd.DataFrame, assignments: pd.DataFrame, scheme:
         "dissatisfied": sums.pop("dissatisfied"), "days_median": g["days"].median(), "days_p90": g["days"].quantile(0.9),
         "dissatisfied_rehandled": sums.pop("dissatisfied_rehandled"), **sums,  # then one count per status
     })
-    table = table.join(roles.rename(columns={"lead": "as_lead", "co_handler": "as_co_handler", "separate": "separately"}), how="outer").fillna(0)
+    table = table.join(roles.rename(columns={"lead": "as_lead", "co_handler": "as_co_handler", "separate": "separately"}), how="outer")
+    # A count a unit lacks is 0; its days to reply are undefined (no reply of its own), never 0 days.
+    table = table.fillna({c: 0 for c in table.columns if c not in ("days_median", "days_p90")})
     table["forms"] = table["satisfied"] + table["basically_satisfied"] + table["dissatisfied"]
 
     def ratio(num, den):
