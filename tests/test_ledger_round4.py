@@ -239,3 +239,28 @@ def test_an_unknown_handling_system_is_one_problem_not_also_a_blank_one(tmp_path
     found = ledger.problems[["line", "rule", "message"]].values.tolist()
     assert [(line, rule) for line, rule, _ in found] == [(3, "unparseable_value"), (4, "unparseable_value")]
     assert found[0][2].startswith("not a known handling system (known: ") and found[1][2].startswith("the handling system is blank")
+
+
+def test_a_unit_column_beside_the_lead_unit_column_is_reported_unused(tmp_path, params):
+    # "unit" (a handling-unit alias) beside "Lead unit", with no role column, was dropped silently.
+    text = ("proposal_id,Lead unit,unit,replied_at,result_category\n"
+            "001,县甲局,县乙局,2022-05-01,A\n"
+            "002,县甲局,县丙局,2022-05-01,B\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.layout == "proposal_per_row" and ledger.unused_columns == ("unit",)
+    assert ledger.proposals["lead_unit"].tolist() == ["县甲局", "县甲局"] and set(ledger.assignments["handling_unit"]) == {"县甲局"}
+
+
+def test_two_unit_names_separated_by_a_space_are_one_unit_and_said(tmp_path, params):
+    # 红河谷市文旅局 红河谷市教育局 in one lead cell was read as one unit with no word: a space joins
+    # two units silently. Said on its row (a warning, in any unit column, full-width space too);
+    # a space inside one name (市 教育局) or in a Latin name is not two names.
+    text = ("提案号,主办单位,协办单位,答复日期,类别\n"
+            "001,红河谷市文旅局 红河谷市教育局,,2022-05-01,A\n"
+            "002,红河谷市交通局,红河谷市农业局\u3000红河谷市林业局,2022-05-01,B\n"
+            "003,市 教育局,Bureau of Water,2022-05-01,A\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert (ledger.rows_read, ledger.rows_accepted) == (3, 3)
+    assert sorted(ledger.problems[["line", "rule", "column", "severity"]].values.tolist()) == [
+        [2, "unit_names_spaced", "主办单位", "warning"], [3, "unit_names_spaced", "协办单位", "warning"]]
+    assert ledger.proposals["lead_unit"].tolist() == ["红河谷市文旅局 红河谷市教育局", "红河谷市交通局", "市 教育局"]

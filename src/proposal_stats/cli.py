@@ -347,7 +347,7 @@ def validate(
             out.print("(no --params: result categories checked as letters A-D, due dates 3 months after assignment)")
         if result.unused_columns:
             near = result.header_suggestions
-            out.print("columns not used (no known meaning): " + ", ".join(
+            out.print("columns not used (no known meaning, or a second column for what another one gives): " + ", ".join(
                 f"{c} (did you mean {near[c]}?)" if c in near else c for c in result.unused_columns))
         for p in summary["problems"]:
             out.print(problem_line(p))

@@ -80,7 +80,9 @@ class Ledger:
             severity, message`` (``line`` as the user sees it in a text editor or Excel).
         rows_read: data rows in the file; ``path``, ``sha256`` (hex of the file's bytes),
         ``encoding``, ``layout`` (``"proposal_per_row"`` or ``"assignment_per_row"``),
-        ``unused_columns``: headers that name no known column (read, not used), ``layout_note``:
+        ``unused_columns``: headers read but not used (no known meaning, or a second column for a
+        meaning another column gives: 类别 beside 办理结果, a unit column beside the lead-unit
+        column with no role column), ``layout_note``:
         which layout was read and why (which columns hold the units and roles),
         ``header_suggestions``: an unknown header → the alias it looks like a misspelling of
         (主板单位 → 主办单位).
@@ -309,6 +311,8 @@ def read_ledger(
     - ``satisfaction_without_reply`` (warning): an evaluation with no reply date.
     - ``unit_name_slash`` (warning): a unit name holding ``/`` is read as one unit (a merged office
       is often written so), and said, since it may join two.
+    - ``unit_names_spaced`` (warning): a unit cell holding two Chinese names separated by a space
+      (县文旅局 县教育局) is read as one unit, and said, since a space separates no units.
     - ``spreadsheet_formula`` (warning): a cell starting with = + - @, tab or CR (a formula to
       Excel; a plain number such as -5 is not one).
     - ``hidden_row`` (warning): a workbook row hidden or filtered out (read and counted).
@@ -484,6 +488,8 @@ def _decide_layout(at: dict[str, int], raw: RawTable, unused: list[str]) -> tupl
                 "assumed one row per unit assignment: proposal ids repeat on rows naming different units in '%(units)s', "
                 "and there is no role column (办理方式) to say which unit leads; add one (主办/协办) or keep one row per proposal",
                 units=name("handling_unit"))
+    if "handling_unit" in at:  # a unit column beside the lead-unit one, with no roles: read as nothing; say so
+        unused.append(raw.header[at.pop("handling_unit")])
     if "lead_unit" not in at:
         return "proposal_per_row", Msg("one row per proposal: no unit column")
     if "co_handling_units" in at:
@@ -836,10 +842,18 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
             slash = nz.by_unique(text[col], lambda u: u.str.contains("[/／]", regex=True).fillna(False).astype(bool))
             problems.add(slash.to_numpy(dtype=bool), "unit_name_slash", col,
                          Msg("the unit name holds a slash: it is read as one unit; if it names two, separate them with 、 or ;"), text[col])
+            # A space inside a Chinese name is a typing slip; between two names it joins two units.
+            spaced = nz.by_unique(text[col], lambda u: u.str.contains(_SPACED_NAMES, regex=True).fillna(False).astype(bool))
+            problems.add(spaced.to_numpy(dtype=bool), "unit_names_spaced", col,
+                         Msg("two names separated by a space are read as one unit; if they are two, separate them with 、 or ;"), text[col])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
             problems.add(_formula_cells(series), "spreadsheet_formula", col,
                          Msg("the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula"), series)
+
+
+#: Two Chinese names of two characters or more with blanks between them (县文旅局 县教育局).
+_SPACED_NAMES = "[\u3400-\u9fff\U00020000-\U0003134f]{2,}[ \t\u00a0\u3000]+[\u3400-\u9fff\U00020000-\U0003134f]{2,}"  # characters, not escapes: Arrow's RE2 reads them too
 
 
 def _units_twice(lead: pd.Series, co: pd.Series) -> pd.Series:
