@@ -269,6 +269,9 @@ def test_a_general_format_serial_with_a_time_in_a_workbook(tmp_path, params):
     ("20220431", "the day does not exist: month 4 of 2022 has 30 days"),
     ("2022-13-01", "there is no month 13 (a date is year, month, day: 2022-03-15)"),
     ("5/1/2022", "the year comes last, so day and month cannot be told apart (5/1/2022 is 5 January or 1 May); write the year first: 2022-05-01"),
+    # not "cannot be told apart": 15 is no month (it was said to be ambiguous)
+    ("4/15/2022", "the year comes last: this date can only be 2022-04-15 (15 cannot be a month), but 5/1/2022 in the same column "
+                  "would be 5 January or 1 May; write the year first: 2022-04-15"),
     ("2022年5月", "a month, not a day (write the day too: 2022-03-15)"),
     ("已答复", "not a date (e.g. 2022-03-15, 2022/3/15, 2022年3月15日)"),
 ])

@@ -160,7 +160,7 @@ def test_a_unit_name_with_a_slash_is_one_unit_and_said(tmp_path, params):
     assert sorted(ledger.problems[["line", "rule", "column", "severity"]].values.tolist()) == [
         [2, "unit_name_slash", "协办单位", "warning"], [3, "unit_name_slash", "主办单位", "warning"]]
     assert ledger.proposals["co_handling_units"].tolist() == ["县农业局/县住建局", "", "县农业局"]
-    assert ledger.proposals["lead_unit"].tolist() == ["县交通局", "县住建局／县人防办", "县交通局"]
+    assert ledger.proposals["lead_unit"].tolist() == ["县交通局", "县住建局/县人防办", "县交通局"]  # one spelling: ／ is /
 
 
 def test_an_alias_whose_brackets_are_its_name_is_matched_with_them(tmp_path, params):
@@ -251,16 +251,51 @@ def test_a_unit_column_beside_the_lead_unit_column_is_reported_unused(tmp_path, 
     assert ledger.proposals["lead_unit"].tolist() == ["县甲局", "县甲局"] and set(ledger.assignments["handling_unit"]) == {"县甲局"}
 
 
-def test_two_unit_names_separated_by_a_space_are_one_unit_and_said(tmp_path, params):
-    # 红河谷市文旅局 红河谷市教育局 in one lead cell was read as one unit with no word: a space joins
-    # two units silently. Said on its row (a warning, in any unit column, full-width space too);
-    # a space inside one name (市 教育局) or in a Latin name is not two names.
+def test_two_unit_names_joined_by_a_space_plus_or_and_are_one_unit_and_said(tmp_path, params):
+    # 红河谷市文旅局 红河谷市教育局 or 县卫健局+县医保局 in one cell was read as one unit with no word:
+    # two units joined silently. Said on its row (a warning, in any unit column, full-width forms too);
+    # a space inside one name (市 教育局), a Latin name, and 和 inside a name are not joins.
     text = ("提案号,主办单位,协办单位,答复日期,类别\n"
             "001,红河谷市文旅局 红河谷市教育局,,2022-05-01,A\n"
             "002,红河谷市交通局,红河谷市农业局\u3000红河谷市林业局,2022-05-01,B\n"
-            "003,市 教育局,Bureau of Water,2022-05-01,A\n")
+            "003,市 教育局,Bureau of Water,2022-05-01,A\n"
+            "004,县卫健局+县医保局,县财政局 ＆ 县商务局,2022-05-01,A\n"
+            "005,县住房和城乡建设局,县水务局 and 县林草局,2022-05-01,B\n")
     ledger = read_ledger(ledger_file(tmp_path, text), params)
-    assert (ledger.rows_read, ledger.rows_accepted) == (3, 3)
+    assert (ledger.rows_read, ledger.rows_accepted) == (5, 5)
     assert sorted(ledger.problems[["line", "rule", "column", "severity"]].values.tolist()) == [
-        [2, "unit_names_spaced", "主办单位", "warning"], [3, "unit_names_spaced", "协办单位", "warning"]]
-    assert ledger.proposals["lead_unit"].tolist() == ["红河谷市文旅局 红河谷市教育局", "红河谷市交通局", "市 教育局"]
+        [2, "unit_names_joined", "主办单位", "warning"], [3, "unit_names_joined", "协办单位", "warning"],
+        [5, "unit_names_joined", "主办单位", "warning"], [5, "unit_names_joined", "协办单位", "warning"],
+        [6, "unit_names_joined", "协办单位", "warning"]]
+    assert ledger.proposals["lead_unit"].tolist() == ["红河谷市文旅局 红河谷市教育局", "红河谷市交通局", "市教育局", "县卫健局+县医保局",
+                                                       "县住房和城乡建设局"]  # 市 教育局 is one name typed with a blank
+
+
+def test_the_ways_one_unit_is_typed_count_as_one_unit(tmp_path, params):
+    # 县住建局（人防办）, 县住建局(人防办) and 县住建局（人防办 ）; 县ＸＸ中心 and 县XX中心; 县教育局 and
+    # 县 教育局 were 7 units for 3 (handling_units up by 4), with no word said.
+    text = ("提案号,主办单位,协办单位,答复日期,类别\n"
+            "001,县住建局（人防办）,县ＸＸ中心,2022-05-01,A\n"
+            "002,县住建局(人防办),县XX中心,2022-05-01,A\n"
+            "003,县住建局（人防办 ）,县 教育局,2022-05-01,B\n"
+            "004,县教育局,县住建局 (人防办),2022-05-01,A\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert ledger.proposals["lead_unit"].tolist() == ["县住建局（人防办）"] * 3 + ["县教育局"]
+    assert ledger.proposals["co_handling_units"].tolist() == ["县XX中心", "县XX中心", "县教育局", "县住建局（人防办）"]
+    assert sorted(set(ledger.assignments["handling_unit"])) == sorted({"县住建局（人防办）", "县XX中心", "县教育局"})
+    assert len(ledger.problems) == 0
+
+
+def test_values_as_offices_type_them(tmp_path, params):
+    # Each was rejected: a header with a full stop (Proposal No.), blanks inside a word (满  意, 基本 满意),
+    # 已面商/未面商/电话沟通, "/" for no evaluation, a category with its label in brackets (A类（已解决）).
+    text = ("Proposal No.,主办单位,答复日期,类别,是否面商,满意度\n"
+            "001,县甲局,2022-05-01,A类（已解决）,已面商,满  意\n"
+            "002,县甲局,2022-05-01,B（列入计划解决）,未面商,基本 满意\n"
+            "003,县甲局,2022-05-01,C,电话沟通,/\n")
+    ledger = read_ledger(ledger_file(tmp_path, text), params)
+    assert (ledger.rows_accepted, len(ledger.problems), ledger.unused_columns) == (3, 0, ()), ledger.problems
+    p = ledger.proposals
+    assert p["proposal_id"].tolist() == ["001", "002", "003"] and p["result_category"].tolist() == ["A", "B", "C"]
+    assert p["f2f_consulted"].tolist() == [True, False, False]
+    assert p["satisfaction"].tolist() == ["satisfied", "basically_satisfied", ""]

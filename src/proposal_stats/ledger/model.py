@@ -311,8 +311,8 @@ def read_ledger(
     - ``satisfaction_without_reply`` (warning): an evaluation with no reply date.
     - ``unit_name_slash`` (warning): a unit name holding ``/`` is read as one unit (a merged office
       is often written so), and said, since it may join two.
-    - ``unit_names_spaced`` (warning): a unit cell holding two Chinese names separated by a space
-      (县文旅局 县教育局) is read as one unit, and said, since a space separates no units.
+    - ``unit_names_joined`` (warning): a unit cell holding two Chinese names joined by a space, + or
+      & (县文旅局 县教育局, 县卫健局+县医保局) is read as one unit, and said: none of them separates units.
     - ``spreadsheet_formula`` (warning): a cell starting with = + - @, tab or CR (a formula to
       Excel; a plain number such as -5 is not one).
     - ``hidden_row`` (warning): a workbook row hidden or filtered out (read and counted).
@@ -842,18 +842,19 @@ def _check_rules(v: pd.DataFrame, text: dict, params, problems: _Problems, layou
             slash = nz.by_unique(text[col], lambda u: u.str.contains("[/／]", regex=True).fillna(False).astype(bool))
             problems.add(slash.to_numpy(dtype=bool), "unit_name_slash", col,
                          Msg("the unit name holds a slash: it is read as one unit; if it names two, separate them with 、 or ;"), text[col])
-            # A space inside a Chinese name is a typing slip; between two names it joins two units.
-            spaced = nz.by_unique(text[col], lambda u: u.str.contains(_SPACED_NAMES, regex=True).fillna(False).astype(bool))
-            problems.add(spaced.to_numpy(dtype=bool), "unit_names_spaced", col,
-                         Msg("two names separated by a space are read as one unit; if they are two, separate them with 、 or ;"), text[col])
+            # Between two names a space, + or & joins two units by hand (和 and 及 are in names: 住房和城乡建设局).
+            joined = nz.by_unique(text[col], lambda u: u.str.contains(_JOINED_NAMES, regex=True).fillna(False).astype(bool))
+            problems.add(joined.to_numpy(dtype=bool), "unit_names_joined", col,
+                         Msg("two names joined by a space, + or & are read as one unit; if they are two, separate them with 、 or ;"), text[col])
     for col, series in text.items():
         if problems.raw.maybe_formulas and col in problems.header_of:  # only columns the file has
             problems.add(_formula_cells(series), "spreadsheet_formula", col,
                          Msg("the cell starts with = + - @, a tab or a carriage return: Excel would run it as a formula"), series)
 
 
-#: Two Chinese names of two characters or more with blanks between them (县文旅局 县教育局).
-_SPACED_NAMES = "[\u3400-\u9fff\U00020000-\U0003134f]{2,}[ \t\u00a0\u3000]+[\u3400-\u9fff\U00020000-\U0003134f]{2,}"  # characters, not escapes: Arrow's RE2 reads them too
+#: Two Chinese names of two characters or more joined by blanks, + or & (县文旅局 县教育局, 县卫健局+县医保局).
+_HAN = "[\u3400-\u9fff\U00020000-\U0003134f]{2,}"  # characters, not escapes: Arrow's RE2 reads them too
+_JOINED_NAMES = f"{_HAN}(?:[ \t\u00a0\u3000]*[+＋&＆][ \t\u00a0\u3000]*|[ \t\u00a0\u3000]+(?:and[ \t\u00a0\u3000]+)?){_HAN}"
 
 
 def _units_twice(lead: pd.Series, co: pd.Series) -> pd.Series:

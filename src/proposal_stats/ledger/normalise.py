@@ -57,6 +57,7 @@ SATISFACTION_WORDS = {
 F2F_WORDS = {
     "是": True, "√": True, "✓": True, "✔": True, "面商": True, "当面": True, "见面": True, "上门": True,
     "yes": True, "y": True, "true": True, "1": True, "face to face": True, "face-to-face": True,
+    "已面商": True, "未面商": False, "电话沟通": False, "电话联系": False,
     "否": False, "×": False, "✗": False, "✘": False, "电话": False, "书面": False, "函复": False,
     "邮件": False, "网络": False, "no": False, "n": False, "false": False, "0": False,
     "phone": False, "written": False,
@@ -205,6 +206,13 @@ def date_problem(value: str) -> Msg:
         days = calendar.monthrange(year, month)[1] if year >= 1 else 31
         if not 1 <= day <= days:
             return Msg("the day does not exist: month %(month)s of %(year)s has %(days)s days", month=month, year=year, days=days)
+    if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", t):
+        first, second, year = (int(g) for g in m.groups())
+        if (first > 12) != (second > 12) and max(first, second) <= 31:  # this one is clear; the ledger's 5/1 would not be
+            month, day = (second, first) if first > 12 else (first, second)
+            return Msg("the year comes last: this date can only be %(iso)s (%(big)s cannot be a month), but 5/1/%(year)s in the same "
+                       "column would be 5 January or 1 May; write the year first: %(iso)s", iso=f"{year:04d}-{month:02d}-{day:02d}",
+                       big=max(first, second), year=year)
     if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", t):
         return Msg("the year comes last, so day and month cannot be told apart (5/1/2022 is 5 January or 1 May); write the year first: 2022-05-01")
     if re.fullmatch(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?", t):
@@ -241,7 +249,8 @@ def _from_chinese_numerals(value: str) -> str:
 
 def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
     """Printed result categories to scheme codes: ``A``, ``a``, ``Ａ``, ``A类``, ``甲``/``甲类``,
-    ``一类``, ``第一类`` or the scheme's printed label.
+    ``一类``, ``第一类``, the scheme's printed label, or any of these with a note in brackets after
+    it (``A类（已解决）``).
 
     Args:
         text: Series of text.
@@ -252,6 +261,9 @@ def parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) 
         Series of codes; ``""`` for blank cells, NA where the text names no category of the scheme.
     """
     return by_unique(text, lambda u: _parse_categories(u, codes, labels))
+
+
+_TRAILING_NOTE = re.compile(r"[（(【\[][^（(【\[]*[）)】\]]$")
 
 
 def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str]) -> pd.Series:
@@ -271,7 +283,10 @@ def _parse_categories(text: pd.Series, codes: list[str], labels: dict[str, str])
         if core in codes:
             return core
         core = _CATEGORY_WORDS.get(core, core).upper()
-        return upper.get(core, pd.NA)
+        if core in upper:
+            return upper[core]
+        bare = _TRAILING_NOTE.sub("", value).strip()  # A类（已解决）, A（已解决）: the code, and its label as a note
+        return one(bare) if bare and bare != value else pd.NA
 
     return t.map(one).astype("str")
 
@@ -281,11 +296,22 @@ def parse_vocabulary(text: pd.Series, words: dict, fold_case: bool = True) -> pd
     return by_unique(text, lambda u: _parse_vocabulary(u, words, fold_case))
 
 
+#: What a vocabulary cell (evaluation, face to face, role…) holds to mean "nothing recorded": blank.
+VALUE_PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–"})
+
+
 def _parse_vocabulary(text: pd.Series, words: dict, fold_case: bool) -> pd.Series:
     t = nfkc(text).map(simplified, na_action="ignore").astype("str")
     key = t.str.casefold() if fold_case else t
     table = {unicodedata.normalize("NFKC", k).casefold(): v for k, v in words.items()}
-    return key.map(lambda v: "" if v == "" else table.get(v, None)).astype("object")
+    spaceless = {"".join(k.split()): v for k, v in table.items()}  # 满  意, 基本 满意: blanks typed inside a word
+
+    def one(v: str):
+        if v == "" or v in VALUE_PLACEHOLDERS:
+            return ""
+        return table.get(v, spaceless.get("".join(v.split())))
+
+    return key.map(one).astype("object")
 
 
 def f2f_from_words(mapped: pd.Series) -> pd.Series:
@@ -312,12 +338,33 @@ _UNIT_END_PUNCTUATION = "。.，,、；;：:"
 
 
 def clean_unit(name: str) -> str:
-    """A unit name without invisible characters (zero-width spaces from copy-paste), surrounding
-    blanks or stray punctuation at either end (县交通局。 is 县交通局), internal runs of blanks made
-    one space; placeholders such as 无 or / become ``""``."""
-    name = " ".join(name.translate(_INVISIBLE).replace("\u00a0", " ").split())
+    """A unit name as one spelling, so that the ways one unit is typed count as one unit.
+
+    Removed: invisible characters (zero-width spaces from copy-paste), surrounding blanks, stray
+    punctuation at either end (县交通局。 is 县交通局). Made one: full- and half-width forms (NFKC:
+    县ＸＸ中心 is 县XX中心), brackets in a Chinese name full-width (县住建局(人防办) is 县住建局（人防办）),
+    no blank beside a bracket or beside a lone Chinese character (县 教育局 is 县教育局, 县住建局（人防办 ）
+    is 县住建局（人防办）), other runs of blanks one space. A blank between two Chinese names (县文旅局
+    县教育局) stays: that cell names two units, and the ``unit_names_joined`` rule says so.
+    Placeholders such as 无 or / become ``""``.
+    """
+    words, lone = [], ""
+    for word in unicodedata.normalize("NFKC", name.translate(_INVISIBLE)).split():
+        word = lone + word  # a lone Chinese character (县 教育局) belongs to the word after it
+        lone = word if len(word) == 1 and _HAN_CHAR.match(word) else ""
+        if not lone:
+            words.append(word)
+    if lone:  # or, last in the cell, to the word before it
+        words[-1:] = [words[-1] + lone] if words and _HAN_CHAR.match(words[-1][-1]) else [*words[-1:], lone]
+    name = " ".join(words)
+    if _HAN_CHAR.search(name):
+        name = _BLANK_BY_BRACKET.sub(r"\1", name).replace("(", "（").replace(")", "）")
     name = name.strip(_UNIT_END_PUNCTUATION).strip()
     return "" if name.casefold() in UNIT_PLACEHOLDERS else name
+
+
+_HAN_CHAR = re.compile("[\u3400-\u9fff\U00020000-\U0003134f]")
+_BLANK_BY_BRACKET = re.compile(r"\s*([()（）])\s*")
 
 
 def unit_alias_map(aliases: dict[str, list[str]]) -> dict[str, str]:

@@ -88,9 +88,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 def header_form(text: str) -> str:
     """A header cell or alias as compared, its notes kept: NFKC, case-folded, traditional
     characters made simplified (主辦單位 is 主办单位), without spaces, invisible characters or a
-    trailing colon."""
+    trailing colon or full stop (``Proposal No.`` is ``proposalno``)."""
     text = simplified(unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).casefold())
-    return "".join(text.split()).rstrip(":")
+    return "".join(text.split()).rstrip(":.。")
 
 
 @functools.lru_cache(maxsize=4096)

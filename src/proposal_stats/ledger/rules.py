@@ -45,7 +45,7 @@ RULES: dict[str, Rule] = {
         Rule("date_in_future", "warning", N_("a date after the as-of date (default: today)")),
         Rule("satisfaction_without_reply", "warning", N_("an evaluation is recorded but the proposal has no reply date")),
         Rule("unit_name_slash", "warning", N_("a unit name holds a slash (县农业局/县住建局): it is read as one unit, as a merged office is often written; two units are separated by 、，,；; or a line break")),
-        Rule("unit_names_spaced", "warning", N_("a unit cell holds two Chinese names separated by a space (县文旅局 县教育局): it is read as one unit; two units are separated by 、，,；; or a line break")),
+        Rule("unit_names_joined", "warning", N_("a unit cell holds two Chinese names joined by a space, + or & (县文旅局 县教育局, 县卫健局+县医保局): it is read as one unit; two units are separated by 、，,；; or a line break")),
         Rule("spreadsheet_formula", "warning", N_("a cell Excel would run as a formula: it starts with = + - @, a tab or a carriage return (a plain number such as -5 is not one)")),
         Rule("hidden_row", "warning", N_("the workbook hides the row (hidden, or filtered out): Excel does not show it, but it is read and counted")),
         Rule("hidden_column", "warning", N_("the workbook hides a column: Excel does not show it, but it is read"), "file"),

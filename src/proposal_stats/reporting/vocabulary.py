@@ -238,7 +238,7 @@ TERMS: dict[str, dict[str, str]] = {
         "date_in_future": N_("date in future"),
         "satisfaction_without_reply": N_("satisfaction without reply"),
         "unit_name_slash": N_("unit name with a slash"),
-        "unit_names_spaced": N_("unit names separated by a space"),
+        "unit_names_joined": N_("unit names joined"),
         "spreadsheet_formula": N_("spreadsheet formula"),
         "totals_row": N_("totals row"),
         "note_row": N_("note row"),
