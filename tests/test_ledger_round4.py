@@ -299,3 +299,27 @@ def test_values_as_offices_type_them(tmp_path, params):
     assert p["proposal_id"].tolist() == ["001", "002", "003"] and p["result_category"].tolist() == ["A", "B", "C"]
     assert p["f2f_consulted"].tolist() == [True, False, False]
     assert p["satisfaction"].tolist() == ["satisfied", "basically_satisfied", ""]
+
+
+def test_a_ledger_split_over_sheets_says_the_sheets_it_does_not_read(tmp_path, params):
+    # 第一批 and 第二批 with the same header: "2 rows read, 2 accepted", exit 0, half the ledger unread
+    # and unsaid. Said once for the file; a sheet named by the user, or another kind of sheet, says nothing.
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    header = ["提案号", "主办单位", "答复日期", "类别"]
+    for title, rows in (("第一批", [["001", "县甲局", "2022-05-01", "A"], ["002", "县乙局", "2022-05-01", "B"]]),
+                        ("第二批", [["003", "县甲局", "2022-05-01", "A"], ["004", "县丙局", "2022-05-01", "C"], ["005", "县丙局", "", ""]]),
+                        ("说明", [["填表说明：每件提案一行"]])):
+        ws = wb.create_sheet(title)
+        for row in [header if title != "说明" else ["说明"], *rows]:
+            ws.append(row)
+    del wb["Sheet"]
+    wb.save(tmp_path / "l.xlsx")
+    ledger = read_ledger(tmp_path / "l.xlsx", params)
+    assert (ledger.rows_read, ledger.rows_accepted) == (2, 2)
+    [problem] = ledger.problems.to_dict("records")
+    assert (problem["rule"], problem["severity"], problem["column"]) == ("other_sheets", "warning", "workbook")
+    assert "not read: 第二批 (3 rows)." in problem["message"]
+    named = read_ledger(tmp_path / "l.xlsx", params, sheet="第二批")
+    assert (named.rows_read, len(named.problems)) == (3, 0)

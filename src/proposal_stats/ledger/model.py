@@ -316,6 +316,8 @@ def read_ledger(
     - ``spreadsheet_formula`` (warning): a cell starting with = + - @, tab or CR (a formula to
       Excel; a plain number such as -5 is not one).
     - ``hidden_row`` (warning): a workbook row hidden or filtered out (read and counted).
+    - ``other_sheets`` (warning): a workbook's other sheets laid out like the one read (the same
+      header) are not read; said once for the file, with their rows.
     - ``hidden_column`` (warning, whole file): a hidden workbook column (read).
 
     Args:
@@ -390,6 +392,11 @@ def read_ledger(
     if raw.hidden_rows:
         problems.add(cells.index.isin(raw.hidden_rows), "hidden_row", "row",
                      Msg("the workbook hides this row (hidden, or filtered out): Excel does not show it, but it is read and counted"))
+    if raw.other_sheets:
+        sheets = [Msg("%(sheet)s (%(rows)s rows)", sheet=s, rows=n) for s, n in raw.other_sheets]
+        problems.add_file("other_sheets", "workbook", Msg(
+            "only the sheet the workbook opens on is read; other sheets have the same header and are not read: %(sheets)s. Name one "
+            "with ledger_sheet: (or --sheet), or put all rows in one sheet", sheets=sheets))
     for name in raw.hidden_columns:
         problems.add_file("hidden_column", name, Msg("the workbook hides this column: Excel does not show it, but it is read and used")
                           if aliases.column(name) is not None else Msg("the workbook hides this column: Excel does not show it, but it is read"))

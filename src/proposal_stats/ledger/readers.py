@@ -61,6 +61,8 @@ class RawTable:
         epoch: the date system bare serial numbers count from (a workbook's own; 1899-12-30 otherwise).
         broken_quotes: rows whose line opens a quote that swallowed the lines below it (never
             closed, or closed amid a cell), read as written instead: position in ``cells`` → the line.
+        other_sheets: ``(sheet, rows)`` of a workbook's other visible sheets laid out like the one
+            read (the same known header), when no sheet was named: not read.
     """
 
     header: list[str]
@@ -74,6 +76,7 @@ class RawTable:
     hidden_columns: tuple[str, ...] = ()
     epoch: pd.Timestamp = EPOCH_1900
     broken_quotes: dict[int, str] = field(default_factory=dict)
+    other_sheets: tuple[tuple[str, int], ...] = ()
 
 
 # A note in brackets after a header (是否面商（是/否）, 案由【标题】, 日期〔年月日〕, 类别［A/B/C］,
@@ -157,7 +160,8 @@ def read_table(path: Path, known_header, sheet: str | None = None) -> RawTable:
         if kind != "text":
             found = read_sheet(path, kind, sheet)
             try:
-                return _tabulate(path, found.rows, None, known_header, f"{kind}, sheet {found.title}", spreadsheet=found)
+                table = _tabulate(path, found.rows, None, known_header, f"{kind}, sheet {found.title}", spreadsheet=found)
+                return table if sheet is not None else replace(table, other_sheets=_sheets_like(path, kind, found.title, table.header, known_header))
             except LedgerReadError as exc:
                 raise LedgerReadError(f"{exc}{_other_sheets(path, kind, found.title, known_header) if sheet is None else ''}") from None
     except WorkbookError as exc:
@@ -245,6 +249,30 @@ def _pick_delimiter(path: Path, data: bytes, codec: str, known_header) -> str:
         return hits, tsv and sep == "\t", text.count(sep)
 
     return max(DELIMITERS, key=score)
+
+
+def _sheets_like(path: Path, kind: str, read: str, header: list[str], known_header) -> tuple[tuple[str, int], ...]:
+    """The workbook's other visible sheets laid out like the one read — a header naming the same
+    known columns — with the rows below their header holding a value: a ledger split over sheets
+    (第一批, 第二批), of which only one is read unless the user names it."""
+    import python_calamine as pc
+
+    ours = {header_key(h) for h in header if h and known_header(h)}
+    with open(path, "rb") as fh:
+        meta = pc.CalamineWorkbook.from_filelike(fh).sheets_metadata
+    names = [m.name for m in meta if m.name != read and str(m.visible).endswith("Visible") and not str(m.visible).endswith("Hidden")]
+    like = []
+    for name in names:
+        try:
+            rows = read_sheet(path, kind, name).rows
+        except WorkbookError:
+            continue
+        if not rows:
+            continue
+        at, theirs = _find_header(rows, known_header)
+        if len(ours) >= 2 and {header_key(h) for h in theirs if h and known_header(h)} == ours:
+            like.append((name, sum(any(c.strip() for c in row) for row in rows[at + 1:])))
+    return tuple(like)
 
 
 def _other_sheets(path: Path, kind: str, read: str, known_header) -> str:

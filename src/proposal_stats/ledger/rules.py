@@ -49,5 +49,7 @@ RULES: dict[str, Rule] = {
         Rule("spreadsheet_formula", "warning", N_("a cell Excel would run as a formula: it starts with = + - @, a tab or a carriage return (a plain number such as -5 is not one)")),
         Rule("hidden_row", "warning", N_("the workbook hides the row (hidden, or filtered out): Excel does not show it, but it is read and counted")),
         Rule("hidden_column", "warning", N_("the workbook hides a column: Excel does not show it, but it is read"), "file"),
+        Rule("other_sheets", "warning", N_("the workbook has other sheets with the ledger's header (a ledger split over sheets): "
+                                           "only one sheet is read; name it with ledger_sheet: or --sheet, or put all rows in one sheet"), "file"),
     )
 }

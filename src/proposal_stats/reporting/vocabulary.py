@@ -244,6 +244,7 @@ TERMS: dict[str, dict[str, str]] = {
         "note_row": N_("note row"),
         "hidden_row": N_("hidden row"),
         "hidden_column": N_("hidden column"),
+        "other_sheets": N_("other sheets not read"),
     },
     "finding": {  # published.audit.KINDS
         "sum_mismatch": N_("sum mismatch"),
@@ -356,7 +357,7 @@ def ledger_source(encoding: str) -> Msg | str:
 
 
 #: A problem's ``column`` that names no column of the ledger (ledger.model): the whole row.
-PROBLEM_PLACES = {"row": N_("(the whole row)")}
+PROBLEM_PLACES = {"row": N_("(the whole row)"), "workbook": N_("(the workbook)")}
 
 
 #: The parts of a claims file a finding points at (``Finding.where``: ``results: B``, ``figures.f2f_rate``).
