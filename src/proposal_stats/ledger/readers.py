@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .normalise import by_unique, simplified
-from .workbooks import EPOCH_1900, Sheet, WorkbookError, read_sheet, sniff
+from .workbooks import EPOCH_1900, Sheet, WorkbookError, read_sheet, sheet_names, sniff
 
 #: Bytes a cell that Excel would take for a formula can start with (OWASP CSV injection: = + - @ tab CR).
 FORMULA_BYTES = (b"=", b"+", b"-", b"@", b"\t", b"\r")
@@ -251,44 +251,36 @@ def _pick_delimiter(path: Path, data: bytes, codec: str, known_header) -> str:
     return max(DELIMITERS, key=score)
 
 
+def _other_sheets_read(path: Path, kind: str, names: list[str], known_header):
+    """``(name, rows, header position, header)`` of each sheet in ``names`` that can be read and
+    holds a value."""
+    for name in names:
+        try:
+            rows = read_sheet(path, kind, name).rows
+        except WorkbookError:
+            continue
+        if rows:
+            yield (name, rows, *_find_header(rows, known_header))
+
+
 def _sheets_like(path: Path, kind: str, read: str, header: list[str], known_header) -> tuple[tuple[str, int], ...]:
     """The workbook's other visible sheets laid out like the one read — a header naming the same
     known columns — with the rows below their header holding a value: a ledger split over sheets
     (第一批, 第二批), of which only one is read unless the user names it."""
-    import python_calamine as pc
-
     ours = {header_key(h) for h in header if h and known_header(h)}
-    with open(path, "rb") as fh:
-        meta = pc.CalamineWorkbook.from_filelike(fh).sheets_metadata
-    names = [m.name for m in meta if m.name != read and str(m.visible).endswith("Visible") and not str(m.visible).endswith("Hidden")]
-    like = []
-    for name in names:
-        try:
-            rows = read_sheet(path, kind, name).rows
-        except WorkbookError:
-            continue
-        if not rows:
-            continue
-        at, theirs = _find_header(rows, known_header)
-        if len(ours) >= 2 and {header_key(h) for h in theirs if h and known_header(h)} == ours:
-            like.append((name, sum(any(c.strip() for c in row) for row in rows[at + 1:])))
-    return tuple(like)
+    if len(ours) < 2:
+        return ()
+    names = [name for name in sheet_names(path, visible=True) if name != read]
+    return tuple((name, sum(any(c.strip() for c in row) for row in rows[at + 1:]))
+                 for name, rows, at, theirs in _other_sheets_read(path, kind, names, known_header)
+                 if {header_key(h) for h in theirs if h and known_header(h)} == ours)
 
 
 def _other_sheets(path: Path, kind: str, read: str, known_header) -> str:
     """For a workbook whose opening sheet holds no ledger: which other sheets do, to name one."""
-    import python_calamine as pc
-
-    with open(path, "rb") as fh:
-        names = [m.name for m in pc.CalamineWorkbook.from_filelike(fh).sheets_metadata if m.name != read]
-    with_header = []
-    for name in names:
-        try:
-            rows = read_sheet(path, kind, name).rows
-        except WorkbookError:
-            continue
-        if rows and sum(bool(known_header(c)) for c in _find_header(rows, known_header)[1]) >= 2:
-            with_header.append(name)
+    names = [name for name in sheet_names(path) if name != read]
+    with_header = [name for name, _, _, theirs in _other_sheets_read(path, kind, names, known_header)
+                   if sum(bool(known_header(c)) for c in theirs) >= 2]
     if with_header:
         return (f". The workbook opens on sheet '{read}'; the ledger looks to be on sheet '{with_header[0]}': "
                 f"name it with --sheet {with_header[0]} (validate) or ledger_sheet: {with_header[0]} (params)")

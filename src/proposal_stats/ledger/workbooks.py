@@ -102,6 +102,18 @@ def _zip_kind(path: Path) -> str:
     raise WorkbookError(f"{path}: a ZIP archive that holds no workbook")
 
 
+def _visible(meta) -> bool:
+    return str(meta.visible).endswith("Visible") and not str(meta.visible).endswith("Hidden")
+
+
+def sheet_names(path: Path, visible: bool = False) -> list[str]:
+    """The workbook's sheet names in order (only the visible ones with ``visible``)."""
+    import python_calamine as pc
+
+    with open(path, "rb") as fh:
+        return [m.name for m in pc.CalamineWorkbook.from_filelike(fh).sheets_metadata if not visible or _visible(m)]
+
+
 def read_sheet(path: Path, kind: str, sheet: str | None = None) -> Sheet:
     """The named sheet, or the sheet the workbook opens on (else the first visible one; a hidden
     sheet is never read unless named), as text cells with its hidden rows and columns.
@@ -118,7 +130,7 @@ def read_sheet(path: Path, kind: str, sheet: str | None = None) -> Sheet:
         what = "a password-protected workbook, an old Word document or a damaged file" if kind == "xls" else f"a damaged {kind.upper()} file"
         raise WorkbookError(f"{path}: not a readable {kind.upper()} workbook ({what}: {type(exc).__name__}: {exc})") from None
     names = book.sheet_names
-    visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible") and not str(m.visible).endswith("Hidden")]
+    visible = [m.name for m in book.sheets_metadata if _visible(m)]
     if sheet is not None and sheet not in names:
         raise WorkbookError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
     meta = _XlsxParts(path) if kind == "xlsx" else None
