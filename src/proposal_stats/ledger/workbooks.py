@@ -107,7 +107,11 @@ def _visible(meta) -> bool:
 
 
 def sheet_names(path: Path, visible: bool = False) -> list[str]:
-    """The workbook's sheet names in order (only the visible ones with ``visible``)."""
+    """The workbook's sheet names in order (only the visible ones with ``visible``).
+
+    Called on a workbook :func:`read_sheet` has read; calamine's own exception passes through for
+    one it cannot open (:func:`read_sheet` turns that into a :class:`WorkbookError` first).
+    """
     import python_calamine as pc
 
     with open(path, "rb") as fh:
